@@ -1,0 +1,32 @@
+# Two commands on a fresh machine: `make run` serves the bot, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test kb bench eval clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/python run_bot.py serve
+
+test: setup
+	$(BIN)/python -m pytest
+
+kb: setup
+	$(BIN)/python run_bot.py kb build
+
+bench: setup
+	$(BIN)/python benchmarks/bench_matching.py
+
+eval: setup
+	$(BIN)/python ../shared/eval/run_eval.py --set ../shared/eval/dev.jsonl --names ../shared/eval/names.txt --project . -v
+
+clean:
+	rm -rf $(VENV) linli.db linli.db-wal linli.db-shm

@@ -1,0 +1,185 @@
+"""The aiohttp application: webhook (GET verification, POST messages), /healthz, /metrics.
+
+Request flow: check signature and timestamp -> (decrypt) -> parse -> de-duplicate -> dispatch
+under a deadline -> render -> (encrypt). The webhook knows nothing of any handler's logic.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from bot.config import Config
+from bot.dedup import MemoryDeduplicator, message_key
+from bot.metrics import Metrics
+from bot.protocol import BadRequest, Crypto, parse_xml, render_reply, signature_ok, to_message
+from handlers.router import Dispatcher, Message, Reply
+
+log = logging.getLogger("linli.webhook")
+EDGE = web.AppKey("edge", object)
+SUCCESS = "success"
+
+
+@dataclass
+class Edge:
+    """Everything the webhook needs; `services` is handed to handlers untouched."""
+    config: Config
+    dispatcher: Dispatcher
+    services: Any
+    client: Any = None                      # WeChatClient for deadline fallbacks
+    dedup: Any = None
+    metrics: Metrics = field(default_factory=Metrics)
+    background: set = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        if self.dedup is None:
+            self.dedup = MemoryDeduplicator(self.config.dedup.ttl_seconds, self.config.dedup.max_entries)
+        w = self.config.wechat
+        self.crypto = Crypto(w.token, w.encoding_aes_key, w.app_id) if w.encoding_aes_key else None
+
+
+def openid_hash(openid: str) -> str:
+    return hashlib.sha256(openid.encode()).hexdigest()[:12]
+
+
+def refuse(edge: Edge, status: int, reason: str, kind: str = "-") -> web.Response:
+    edge.metrics.requests.labels(kind, f"refused_{status}").inc()
+    log.warning(json.dumps({"outcome": f"refused_{status}", "reason": reason}, ensure_ascii=False))
+    return web.Response(status=status, text=reason if status != 403 else "forbidden")
+
+
+def _query_ok(edge: Edge, q) -> str | None:
+    """None when the query is signed by our token and fresh; otherwise the refusal reason."""
+    ts, nonce, sig = q.get("timestamp", ""), q.get("nonce", ""), q.get("signature", "")
+    if not (ts and nonce and sig):
+        return "missing signature, timestamp or nonce"
+    if not signature_ok((edge.config.wechat.token, ts, nonce), sig):
+        return "bad signature"
+    try:
+        skew = abs(time.time() - int(ts))
+    except ValueError:
+        return "timestamp is not a number"
+    if skew > edge.config.server.timestamp_window_seconds:
+        return f"stale timestamp ({int(skew)} s off)"
+    return None
+
+
+async def verify(request: web.Request) -> web.Response:
+    edge: Edge = request.app[EDGE]
+    reason = _query_ok(edge, request.query)
+    if reason:
+        return refuse(edge, 403, reason, "verify")
+    return web.Response(text=request.query.get("echostr", ""))
+
+
+async def _answer_later(edge: Edge, msg: Message, task: asyncio.Task) -> None:
+    try:
+        reply: Reply = await task
+        if reply.empty or edge.client is None:
+            edge.metrics.fallbacks.labels("nothing_to_send" if reply.empty else "no_client").inc()
+            return
+        text = reply.text or f"{reply.article.title}\n{reply.article.description}"
+        await edge.client.send_text(msg.openid, text)
+        edge.metrics.fallbacks.labels("sent").inc()
+    except Exception as exc:  # logged, never raised into the loop
+        edge.metrics.fallbacks.labels("failed").inc()
+        log.error(json.dumps({"outcome": "fallback_failed", "openid": openid_hash(msg.openid),
+                              "error": f"{type(exc).__name__}: {exc}"}, ensure_ascii=False))
+
+
+async def _process(edge: Edge, msg: Message) -> tuple[str, str, str]:
+    """(reply xml or 'success', handler name, outcome) with the deadline applied."""
+    task = asyncio.ensure_future(edge.dispatcher.dispatch(msg, edge.services))
+    try:
+        reply = await asyncio.wait_for(asyncio.shield(task), edge.config.server.reply_deadline_seconds)
+    except asyncio.TimeoutError:
+        later = asyncio.ensure_future(_answer_later(edge, msg, task))
+        edge.background.add(later)
+        later.add_done_callback(edge.background.discard)
+        return SUCCESS, "deferred", "deadline_fallback"
+    except Exception:
+        log.exception("handler failed for %s", msg.kind)
+        return SUCCESS, "error", "handler_error"
+    if reply.empty:
+        return SUCCESS, reply.handler, "no_reply"
+    return render_reply(reply, msg), reply.handler, "replied"
+
+
+async def receive(request: web.Request) -> web.Response:
+    edge: Edge = request.app[EDGE]
+    started = time.perf_counter()
+    q = request.query
+    reason = _query_ok(edge, q)
+    if reason:
+        return refuse(edge, 403, reason)
+    if request.content_length and request.content_length > edge.config.server.max_body_bytes:
+        return refuse(edge, 413, "body too large")
+    try:
+        body = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        return refuse(edge, 413, "body too large")
+    encrypted = q.get("encrypt_type", "raw").lower() == "aes"
+    try:
+        if encrypted:
+            if edge.crypto is None:
+                return refuse(edge, 400, "encrypted message but no encoding_aes_key configured")
+            envelope = parse_xml(body)
+            body = edge.crypto.decrypt(envelope.get("Encrypt", ""), q.get("msg_signature", ""),
+                                       q.get("timestamp", ""), q.get("nonce", ""))
+        elif edge.config.wechat.mode == "safe":
+            return refuse(edge, 400, "plain message refused in safe mode")
+        msg = to_message(parse_xml(body))
+    except PermissionError as exc:
+        return refuse(edge, 403, str(exc))
+    except BadRequest as exc:
+        return refuse(edge, 400, str(exc))
+
+    key = message_key(msg.openid, msg.create_time, msg.msg_id, msg.event)
+    (xml, handler, outcome), duplicate = await edge.dedup.once(key, lambda: _process(edge, msg))
+    if duplicate:
+        edge.metrics.retries.inc()
+        outcome = "retry_" + outcome
+    if encrypted and xml != SUCCESS:
+        xml = edge.crypto.encrypt(xml, q.get("nonce", ""))
+    elapsed = time.perf_counter() - started
+    edge.metrics.requests.labels(msg.kind if msg.kind != "event" else "event_" + msg.event, outcome).inc()
+    edge.metrics.latency.observe(elapsed)
+    log.info(json.dumps({"kind": msg.kind, "event": msg.event or None, "openid": openid_hash(msg.openid),
+                         "handler": handler, "latency_ms": round(elapsed * 1000, 2), "outcome": outcome},
+                        ensure_ascii=False))
+    return web.Response(text=xml, content_type="application/xml" if xml != SUCCESS else "text/plain")
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    edge: Edge = request.app[EDGE]
+    return web.Response(body=edge.metrics.render(), headers={"Content-Type": edge.metrics.content_type})
+
+
+async def _drain(app: web.Application) -> None:
+    edge: Edge = app[EDGE]
+    if edge.background:
+        await asyncio.wait(edge.background, timeout=5)
+    if edge.client is not None:
+        await edge.client.close()
+
+
+def make_app(edge: Edge) -> web.Application:
+    app = web.Application(client_max_size=edge.config.server.max_body_bytes)
+    app[EDGE] = edge
+    path = edge.config.server.path
+    app.router.add_get(path, verify)
+    app.router.add_post(path, receive)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    app.on_cleanup.append(_drain)
+    return app

@@ -1,0 +1,116 @@
+"""Outbound WeChat API client on aiohttp (never blocks the event loop).
+
+Why not wechatpy's client: it is synchronous (requests), its token URL is hard-coded to
+/cgi-bin/token (which rotates the token, so several processes invalidate each other) and it
+retries 40001 without bound. Here the token comes from /cgi-bin/stable_token, which hands
+back the same valid token to every caller; it is cached with its expiry in the database so
+all workers share it, refreshed once under a lock, and an API answer of 40001/42001 causes
+exactly one refresh and one retry.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any
+
+import aiohttp
+import sqlite_utils
+
+log = logging.getLogger("linli.client")
+TOKEN_INVALID = {40001, 42001, 40014}
+REFRESH_MARGIN = 300  # seconds before expiry a cached token counts as stale
+
+
+class WeChatAPIError(Exception):
+    def __init__(self, errcode: int, errmsg: str = "") -> None:
+        super().__init__(f"{errcode}: {errmsg}")
+        self.errcode, self.errmsg = errcode, errmsg
+
+
+class TokenStore:
+    """access_token cache in the shared database (one row per app id)."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.table = db["access_tokens"]
+        if not self.table.exists():
+            self.table.create({"app_id": str, "token": str, "expires_at": float}, pk="app_id")
+
+    def get(self, app_id: str) -> tuple[str, float] | None:
+        try:
+            row = self.table.get(app_id)
+        except sqlite_utils.db.NotFoundError:
+            return None
+        return row["token"], row["expires_at"]
+
+    def put(self, app_id: str, token: str, expires_at: float) -> None:
+        self.table.upsert({"app_id": app_id, "token": token, "expires_at": expires_at}, pk="app_id")
+
+
+class WeChatClient:
+    def __init__(self, base_url: str, app_id: str, app_secret: str, store: TokenStore,
+                 timeout: float = 5.0, session: aiohttp.ClientSession | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.app_id, self.app_secret, self.store = app_id, app_secret, store
+        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session = session
+        self._lock = asyncio.Lock()
+
+    async def session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self.timeout, trust_env=False)
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def _post(self, path: str, payload: dict, params: dict | None = None) -> dict:
+        session = await self.session()
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        async with session.post(self.base_url + path, params=params, data=body,
+                                headers={"Content-Type": "application/json"}) as resp:
+            if resp.status >= 500:
+                raise aiohttp.ClientResponseError(resp.request_info, (), status=resp.status,
+                                                  message=f"WeChat API answered HTTP {resp.status}")
+            data = json.loads(await resp.read() or b"{}")
+        return data
+
+    async def access_token(self, stale: str | None = None) -> str:
+        """A valid token; `stale` is one the API just refused, so it is not handed out again."""
+        cached = self.store.get(self.app_id)
+        if cached and cached[0] != stale and cached[1] - REFRESH_MARGIN > time.time():
+            return cached[0]
+        async with self._lock:
+            cached = self.store.get(self.app_id)  # another task may have refreshed meanwhile
+            if cached and cached[0] != stale and cached[1] - REFRESH_MARGIN > time.time():
+                return cached[0]
+            data = await self._post("/cgi-bin/stable_token", {
+                "grant_type": "client_credential", "appid": self.app_id, "secret": self.app_secret,
+                "force_refresh": False})
+            if "access_token" not in data:
+                raise WeChatAPIError(int(data.get("errcode", -1)), str(data.get("errmsg", "no access_token")))
+            expires_at = time.time() + int(data.get("expires_in", 7200))
+            self.store.put(self.app_id, data["access_token"], expires_at)
+            log.info("access_token refreshed, expires in %ss", data.get("expires_in"))
+            return data["access_token"]
+
+    async def call(self, path: str, payload: dict) -> dict:
+        """POST an API call with the token; one refresh and one retry on an invalid token."""
+        token = await self.access_token()
+        data = await self._post(path, payload, {"access_token": token})
+        code = int(data.get("errcode", 0) or 0)
+        if code in TOKEN_INVALID:
+            log.warning("access_token refused (%s); refreshing once", code)
+            token = await self.access_token(stale=token)
+            data = await self._post(path, payload, {"access_token": token})
+            code = int(data.get("errcode", 0) or 0)
+        if code:
+            raise WeChatAPIError(code, str(data.get("errmsg", "")))
+        return data
+
+    async def send_text(self, openid: str, text: str) -> dict[str, Any]:
+        """Customer-service text message (allowed within 48 h of the resident's last message)."""
+        return await self.call("/cgi-bin/message/custom/send",
+                               {"touser": openid, "msgtype": "text", "text": {"content": text}})

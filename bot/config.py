@@ -1,0 +1,179 @@
+"""Typed configuration: config.toml, then BOT_<SECTION>_<KEY> environment overrides.
+
+Loaded once at start-up. A missing or invalid setting raises ConfigError whose message is
+one line naming the key, so `run_bot.py` can print it and stop.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A setting is missing or invalid; str() is one line that names the key."""
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    path: str = "/wechat"
+    max_body_bytes: int = 65536
+    reply_deadline_seconds: float = 4.5
+    timestamp_window_seconds: int = 300
+
+
+@dataclass(frozen=True)
+class WeChatConfig:
+    token: str = ""
+    app_id: str = ""
+    app_secret: str = ""
+    encoding_aes_key: str = ""
+    mode: str = "auto"
+    api_base_url: str = "https://api.weixin.qq.com"
+    api_timeout_seconds: float = 5.0
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    database: str = "linli.db"
+
+
+@dataclass(frozen=True)
+class KnowledgeConfig:
+    data_dir: str = "knowledge/data"
+    templates_dir: str = "templates"
+
+
+@dataclass(frozen=True)
+class MatchingConfig:
+    threshold: float = 72.0
+    margin: float = 6.0
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    ttl_seconds: int = 60
+    max_entries: int = 50000
+
+
+@dataclass(frozen=True)
+class LogConfig:
+    level: str = "INFO"
+
+
+@dataclass(frozen=True)
+class Config:
+    server: ServerConfig = field(default_factory=ServerConfig)
+    wechat: WeChatConfig = field(default_factory=WeChatConfig)
+    storage: StorageConfig = field(default_factory=StorageConfig)
+    knowledge: KnowledgeConfig = field(default_factory=KnowledgeConfig)
+    matching: MatchingConfig = field(default_factory=MatchingConfig)
+    dedup: DedupConfig = field(default_factory=DedupConfig)
+    log: LogConfig = field(default_factory=LogConfig)
+
+    def path(self, value: str) -> Path:
+        """Resolve a configured path relative to the project root."""
+        p = Path(value)
+        return p if p.is_absolute() else ROOT / p
+
+
+def _coerce(key: str, kind: type, value: Any) -> Any:
+    if kind is str:
+        return str(value)
+    if isinstance(value, bool):
+        raise ConfigError(f"{key}: expected a number, got {value!r}")
+    try:
+        if kind is int:
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError
+            return int(value)
+        return float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{key}: expected {'an integer' if kind is int else 'a number'}, got {value!r}") from None
+
+
+def _validate(cfg: Config) -> None:
+    s, w = cfg.server, cfg.wechat
+    if not 1 <= s.port <= 65535:
+        raise ConfigError(f"server.port: must be 1-65535, got {s.port}")
+    if not s.path.startswith("/"):
+        raise ConfigError(f"server.path: must start with '/', got {s.path!r}")
+    if s.max_body_bytes < 1024:
+        raise ConfigError("server.max_body_bytes: must be at least 1024")
+    if not 0.1 <= s.reply_deadline_seconds <= 4.9:
+        raise ConfigError("server.reply_deadline_seconds: must be between 0.1 and 4.9 (WeChat waits 5 s)")
+    if s.timestamp_window_seconds <= 0:
+        raise ConfigError("server.timestamp_window_seconds: must be positive")
+    if not w.token:
+        raise ConfigError("wechat.token: missing (set BOT_WECHAT_TOKEN)")
+    if w.mode not in ("auto", "safe"):
+        raise ConfigError(f"wechat.mode: must be 'auto' or 'safe', got {w.mode!r}")
+    if w.encoding_aes_key:
+        try:
+            ok = len(w.encoding_aes_key) == 43 and len(base64.b64decode(w.encoding_aes_key + "=")) == 32
+        except (binascii.Error, ValueError):
+            ok = False
+        if not ok:
+            raise ConfigError("wechat.encoding_aes_key: must be the 43-character key from the admin console")
+        if not w.app_id:
+            raise ConfigError("wechat.app_id: required when wechat.encoding_aes_key is set")
+    if w.mode == "safe" and not w.encoding_aes_key:
+        raise ConfigError("wechat.encoding_aes_key: required when wechat.mode is 'safe'")
+    if not w.api_base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"wechat.api_base_url: must be an http(s) URL, got {w.api_base_url!r}")
+    if not 0 <= cfg.matching.margin <= 100 or not 0 < cfg.matching.threshold <= 100:
+        raise ConfigError("matching.threshold: must be in (0, 100] and matching.margin in [0, 100]")
+    if cfg.dedup.ttl_seconds <= 0 or cfg.dedup.max_entries <= 0:
+        raise ConfigError("dedup.ttl_seconds: ttl_seconds and max_entries must be positive")
+    if cfg.log.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(f"log.level: must be DEBUG, INFO, WARNING or ERROR, got {cfg.log.level!r}")
+
+
+def load_config(path: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    """Read the TOML file (default: config.toml at the project root), apply env overrides, validate."""
+    environ = os.environ if environ is None else environ
+    file = Path(path) if path else ROOT / "config.toml"
+    try:
+        raw = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {file}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {file} is not valid TOML: {exc}") from None
+    sections = {}
+    for sect in fields(Config):
+        cls = sect.type if isinstance(sect.type, type) else globals()[sect.type]
+        given = raw.pop(sect.name, {})
+        known = {f.name: f for f in fields(cls)}
+        unknown = set(given) - set(known)
+        if unknown:
+            raise ConfigError(f"{sect.name}.{sorted(unknown)[0]}: unknown setting")
+        values = {}
+        for name, f in known.items():
+            key = f"{sect.name}.{name}"
+            kind = f.type if isinstance(f.type, type) else {"str": str, "int": int, "float": float}[f.type]
+            env_key = f"BOT_{sect.name}_{name}".upper()
+            if env_key in environ:
+                values[name] = _coerce(key, kind, environ[env_key])
+            elif name in given:
+                values[name] = _coerce(key, kind, given[name])
+        sections[sect.name] = cls(**values)
+    if raw:
+        raise ConfigError(f"{sorted(raw)[0]}: unknown section")
+    cfg = Config(**sections)
+    _validate(cfg)
+    return cfg
+
+
+def replace(cfg: Config, **sections: dict) -> Config:
+    """A copy of cfg with some section fields changed (used by tests and the CLI)."""
+    return dataclasses.replace(
+        cfg, **{name: dataclasses.replace(getattr(cfg, name), **vals) for name, vals in sections.items()})

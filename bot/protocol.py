@@ -1,0 +1,131 @@
+"""WeChat official-account wire format: signatures, safe XML parsing, reply rendering, AES.
+
+Parsing uses the C-accelerated ElementTree, but only after a byte-level refusal of any
+DOCTYPE or ENTITY declaration, so entity expansion (billion laughs) and external entities
+(XXE) can never happen. Crypto is wechatpy's (PrpCrypto); signatures are compared in
+constant time here because wechatpy compares them with `!=`.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import time
+import xml.etree.ElementTree as ET
+
+from wechatpy.crypto import PrpCrypto
+from wechatpy.exceptions import InvalidAppIdException
+
+from handlers.router import Message, Reply
+
+_FORBIDDEN = re.compile(rb"<!\s*(DOCTYPE|ENTITY)|<\?xml-stylesheet", re.IGNORECASE)
+
+
+class BadRequest(ValueError):
+    """The body cannot be accepted; str() is the reason that gets logged."""
+
+
+def sign(*parts: str) -> str:
+    return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()
+
+
+def signature_ok(expected_parts: tuple[str, ...], given: str) -> bool:
+    return hmac.compare_digest(sign(*expected_parts).encode(), (given or "").encode())
+
+
+def parse_xml(body: bytes) -> dict[str, str]:
+    """Top-level fields of a WeChat XML message; refuses DTDs and anything malformed."""
+    if _FORBIDDEN.search(body):
+        raise BadRequest("xml declares a DOCTYPE or ENTITY")
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError as exc:
+        raise BadRequest(f"malformed xml: {exc}") from None
+    if root.tag != "xml":
+        raise BadRequest(f"root element is <{root.tag[:20]}>, expected <xml>")
+    return {child.tag: (child.text or "").strip() if child.tag not in ("Content", "Recognition")
+            else (child.text or "") for child in root}
+
+
+def _float(value: str) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def to_message(f: dict[str, str]) -> Message:
+    """Build the plain Message handlers see; a voice message's text is its Recognition."""
+    kind = f.get("MsgType", "").lower()
+    openid = f.get("FromUserName", "")
+    if not kind or not openid:
+        raise BadRequest("message lacks MsgType or FromUserName")
+    try:
+        create_time = int(f.get("CreateTime") or 0)
+    except ValueError:
+        raise BadRequest("CreateTime is not a number") from None
+    text, lat, lng, label = "", None, None, ""
+    if kind == "text":
+        text = f.get("Content", "")
+    elif kind == "voice":
+        text = f.get("Recognition", "")
+    elif kind == "location":
+        lat, lng, label = _float(f.get("Location_X", "")), _float(f.get("Location_Y", "")), f.get("Label", "")
+    elif kind == "link":
+        text = f.get("Title", "")
+    event = f.get("Event", "").lower() if kind == "event" else ""
+    if event == "location":
+        lat, lng = _float(f.get("Latitude", "")), _float(f.get("Longitude", ""))
+    return Message(kind=kind, openid=openid, account=f.get("ToUserName", ""), create_time=create_time,
+                   msg_id=f.get("MsgId", "") or f.get("MsgID", ""), text=text, event=event,
+                   event_key=f.get("EventKey", ""), latitude=lat, longitude=lng, label=label, fields=f)
+
+
+def cdata(text: str) -> str:
+    """CDATA section that stays well-formed whatever the text holds (splits any ']]>')."""
+    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+_TEXT = "<xml><ToUserName>{to}</ToUserName><FromUserName>{frm}</FromUserName><CreateTime>{ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content>{content}</Content></xml>"
+_NEWS = ("<xml><ToUserName>{to}</ToUserName><FromUserName>{frm}</FromUserName><CreateTime>{ts}</CreateTime>"
+         "<MsgType><![CDATA[news]]></MsgType><ArticleCount>1</ArticleCount><Articles><item>"
+         "<Title>{title}</Title><Description>{desc}</Description><PicUrl>{pic}</PicUrl><Url>{url}</Url>"
+         "</item></Articles></xml>")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def render_reply(reply: Reply, msg: Message, now: int | None = None) -> str:
+    """Passive reply XML for `msg`; control characters XML cannot carry are dropped."""
+    ts = int(now or time.time())
+    to, frm = cdata(msg.openid), cdata(msg.account)
+    if reply.article is not None:
+        a = reply.article
+        return _NEWS.format(to=to, frm=frm, ts=ts, title=cdata(_CONTROL.sub("", a.title)),
+                            desc=cdata(_CONTROL.sub("", a.description)), pic=cdata(a.picurl), url=cdata(a.url))
+    return _TEXT.format(to=to, frm=frm, ts=ts, content=cdata(_CONTROL.sub("", reply.text)))
+
+
+class Crypto:
+    """Safe-mode envelope: check msg_signature, decrypt, and encrypt replies (wechatpy's AES)."""
+
+    def __init__(self, token: str, encoding_aes_key: str, app_id: str) -> None:
+        import base64
+        self.token, self.app_id = token, app_id
+        self._prp = PrpCrypto(base64.b64decode(encoding_aes_key + "="))
+
+    def decrypt(self, encrypted: str, msg_signature: str, timestamp: str, nonce: str) -> bytes:
+        if not signature_ok((self.token, timestamp, nonce, encrypted), msg_signature):
+            raise PermissionError("bad msg_signature")
+        try:
+            return self._prp.decrypt(encrypted, self.app_id).encode("utf-8")
+        except InvalidAppIdException:
+            raise PermissionError("encrypted for another app id") from None
+        except Exception as exc:  # padding, base64, length: all mean a corrupt envelope
+            raise BadRequest(f"cannot decrypt: {type(exc).__name__}") from None
+
+    def encrypt(self, xml: str, nonce: str, timestamp: str | None = None) -> str:
+        ts = timestamp or str(int(time.time()))
+        encrypted = self._prp.encrypt(xml, self.app_id).decode()
+        return ("<xml><Encrypt>{e}</Encrypt><MsgSignature>{s}</MsgSignature><TimeStamp>{t}</TimeStamp>"
+                "<Nonce>{n}</Nonce></xml>").format(e=cdata(encrypted), s=cdata(sign(self.token, ts, nonce, encrypted)),
+                                                   t=ts, n=cdata(nonce))

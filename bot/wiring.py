@@ -1,0 +1,65 @@
+"""Builds the running pieces from a Config: database, services, outbound client, webhook edge."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+
+import sqlite_utils
+
+from bot.app import Edge
+from bot.client import TokenStore, WeChatClient
+from bot.config import Config
+from handlers import build_dispatcher
+from handlers.replies import Templates
+from handlers.services import Services
+from handlers.state import StateStore
+
+
+def setup_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+
+
+def open_database(cfg: Config) -> sqlite_utils.Database:
+    path = cfg.path(cfg.storage.database) if cfg.storage.database != ":memory:" else None
+    if path is None:
+        return sqlite_utils.Database(memory=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    db.execute("pragma journal_mode=wal")
+    db.execute("pragma synchronous=normal")
+    return db
+
+
+def load_knowledge(cfg: Config, db: sqlite_utils.Database):
+    """The knowledge engine over the database; builds it from the bundled files when empty."""
+    try:
+        from knowledge.engine import Engine
+        from knowledge.loader import build_database, is_built
+    except ImportError:  # knowledge package not present: serve without it
+        return None
+    if not is_built(db):
+        build_database(db, cfg.path(cfg.knowledge.data_dir))
+    return Engine.from_database(db, threshold=cfg.matching.threshold, margin=cfg.matching.margin)
+
+
+def build_services(cfg: Config, db: sqlite_utils.Database) -> Services:
+    return Services(templates=Templates(cfg.path(cfg.knowledge.templates_dir)), state=StateStore(db),
+                    knowledge=load_knowledge(cfg, db))
+
+
+def build_edge(cfg: Config, db: sqlite_utils.Database | None = None) -> Edge:
+    db = db or open_database(cfg)
+    w = cfg.wechat
+    client = WeChatClient(w.api_base_url, w.app_id, w.app_secret, TokenStore(db), timeout=w.api_timeout_seconds)
+    return Edge(config=cfg, dispatcher=build_dispatcher(), services=build_services(cfg, db), client=client)
+
+
+def describe(cfg: Config) -> str:
+    """Start-up line with the settings that matter, secrets left out."""
+    return json.dumps({"listen": f"{cfg.server.host}:{cfg.server.port}{cfg.server.path}",
+                       "database": cfg.storage.database, "mode": "aes" if cfg.wechat.encoding_aes_key else "plain",
+                       "api": cfg.wechat.api_base_url}, ensure_ascii=False)

@@ -1,0 +1,50 @@
+"""Reply templates: Jinja2 files in one folder that operators edit, rendered within WeChat's limits.
+
+A passive text reply may hold at most 2048 bytes. `render` returns what fits; when a list is
+cut, the rest is kept as a "more" page the resident gets by replying 更多 (see handlers/more.py).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+MAX_BYTES = 2048
+
+
+class Templates:
+    def __init__(self, folder: str | Path) -> None:
+        self.env = Environment(loader=FileSystemLoader(str(folder)), undefined=StrictUndefined,
+                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
+                               autoescape=False)
+
+    def render(self, name: str, **ctx) -> str:
+        return self.env.get_template(name + ".j2").render(**ctx).strip()
+
+    def fit(self, name: str, items: list, per_page_ctx: dict | None = None, **ctx) -> tuple[str, list]:
+        """Render `name` with as many of `items` as fit in MAX_BYTES; returns (text, rest).
+
+        The template gets `items` and `more` (True when some were left out)."""
+        lo, hi = 1, len(items)
+        full = self.render(name, items=items, more=False, **ctx)
+        if fits(full) or not items:
+            return clip(full), []
+        while lo < hi:  # binary search for the largest prefix that fits
+            mid = (lo + hi + 1) // 2
+            if fits(self.render(name, items=items[:mid], more=True, **ctx)):
+                lo = mid
+            else:
+                hi = mid - 1
+        return clip(self.render(name, items=items[:lo], more=True, **ctx)), items[lo:]
+
+
+def fits(text: str) -> bool:
+    return len(text.encode("utf-8")) <= MAX_BYTES
+
+
+def clip(text: str, limit: int = MAX_BYTES) -> str:
+    """Cut at a character boundary so the UTF-8 size stays within `limit` bytes."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[: limit - 3].decode("utf-8", errors="ignore") + "…"

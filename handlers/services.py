@@ -1,0 +1,19 @@
+"""What handlers may use: templates, resident state, the knowledge engine and matching settings.
+
+Handlers get this object and a plain Message; they never see aiohttp or WeChat's wire format.
+`knowledge` is replaced as a whole on reload, so a bad knowledge file never half-updates it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from handlers.replies import Templates
+from handlers.state import StateStore
+
+
+@dataclass
+class Services:
+    templates: Templates
+    state: StateStore
+    knowledge: Any = None        # knowledge.engine.Engine

@@ -1,0 +1,40 @@
+"""Greetings, thanks, help and "what can you do"; the menu's help button lands here too."""
+from __future__ import annotations
+
+import re
+
+from handlers.router import Message, Reply, Router
+
+router = Router("smalltalk")
+
+GREETING = re.compile(r"^(你好|您好|嗨|哈喽|hello|hi|hey|在吗|在不在|早上好|上午好|中午好|下午好|晚上好|早安|晚安)[呀啊吗哇!！~。.,，]*$", re.I)
+THANKS = re.compile(r"^(谢谢|感谢|多谢|谢了|谢啦|thanks|thank you|thx|好的谢谢|知道了谢谢)[你您呀啊了啦!！~。.,，]*$", re.I)
+HELP = re.compile(r"^(帮助|help|菜单|功能|\?|？|怎么用|使用说明|你能做什么|你会什么|你能干什么|你可以做什么|你能帮我做什么|能做什么|有什么功能)[呀啊吗呢?？!！。]*$", re.I)
+
+
+def _matches(pattern: re.Pattern):
+    return lambda msg, services, ctx: bool(pattern.match(msg.text.strip()))
+
+
+def _examples(services) -> list[str]:
+    return services.knowledge.example_questions() if services.knowledge else []
+
+
+@router.message(_matches(GREETING))
+async def greeting(msg: Message, services) -> Reply:
+    return Reply(services.templates.render("greeting", examples=_examples(services)))
+
+
+@router.message(_matches(THANKS))
+async def thanks(msg: Message, services) -> Reply:
+    return Reply(services.templates.render("thanks"))
+
+
+@router.message(_matches(HELP))
+async def help_text(msg: Message, services) -> Reply:
+    return Reply(services.templates.render("help", examples=_examples(services)))
+
+
+@router.event("click", filters=(lambda msg, services, ctx: msg.event_key.upper() == "MENU_HELP",))
+async def help_menu(msg: Message, services) -> Reply:
+    return Reply(services.templates.render("help", examples=_examples(services)))

@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Linli command line: serve the webhook, manage the knowledge base, ask questions from a terminal."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot.config import ConfigError, load_config
+
+
+def cmd_serve(args, cfg) -> int:
+    from aiohttp import web
+
+    from bot.app import make_app
+    from bot.wiring import build_edge, describe, setup_logging
+    setup_logging(cfg.log.level)
+    edge = build_edge(cfg)
+    logging.getLogger("linli").info("serving %s", describe(cfg))
+    web.run_app(make_app(edge), host=cfg.server.host, port=cfg.server.port, print=None,
+                access_log=None, handle_signals=True)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="run_bot.py", description="Linli (邻里) community assistant for WeChat.")
+    p.add_argument("--config", help="config file (default: config.toml beside this program)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    s = sub.add_parser("serve", help="serve the WeChat webhook, /healthz and /metrics")
+    s.set_defaults(func=cmd_serve)
+    try:
+        from cli import register_commands
+    except ImportError:
+        pass
+    else:
+        register_commands(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        cfg = load_config(args.config)
+    except ConfigError as exc:
+        print(f"config error: {exc}", file=sys.stderr)
+        return 2
+    return args.func(args, cfg)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

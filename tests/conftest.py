@@ -1,0 +1,59 @@
+"""Fixtures: a fake WeChat API server on loopback, a configured bot on a temporary database,
+and a Peer that signs and encrypts requests the way WeChat does (with wechatpy)."""
+from __future__ import annotations
+
+import base64
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bot.app import make_app  # noqa: E402
+from bot.config import load_config  # noqa: E402
+from bot.wiring import build_edge  # noqa: E402
+from fake_wechat import FakeWeChat  # noqa: E402
+from wechat_peer import Peer  # noqa: E402
+
+TOKEN = "testtoken"
+AES_KEY = base64.b64encode(os.urandom(32)).decode().rstrip("=")
+APP_ID = "wx1234567890abcdef"
+
+
+@pytest.fixture
+async def fake_wechat(aiohttp_server):
+    fake = FakeWeChat()
+    server = await aiohttp_server(fake.app())
+    fake.base_url = str(server.make_url("")).rstrip("/")
+    return fake
+
+
+@pytest.fixture
+def make_config(tmp_path, fake_wechat):
+    def make(**overrides):
+        env = {"BOT_WECHAT_TOKEN": TOKEN, "BOT_WECHAT_APP_ID": APP_ID, "BOT_WECHAT_APP_SECRET": "secret",
+               "BOT_WECHAT_ENCODING_AES_KEY": AES_KEY, "BOT_WECHAT_API_BASE_URL": fake_wechat.base_url,
+               "BOT_STORAGE_DATABASE": str(tmp_path / "bot.db")}
+        env.update({k: str(v) for k, v in overrides.items()})
+        return load_config(environ=env)
+    return make
+
+
+@pytest.fixture
+async def make_bot(aiohttp_client, make_config):
+    """Start a bot app; returns (Peer, Edge)."""
+    async def make(**overrides):
+        cfg = make_config(**overrides)
+        edge = build_edge(cfg)
+        client = await aiohttp_client(make_app(edge))
+        return Peer(client, TOKEN, aes_key=AES_KEY, app_id=APP_ID), edge
+    return make
+
+
+@pytest.fixture
+async def bot(make_bot):
+    peer, _ = await make_bot()
+    return peer

@@ -1,0 +1,70 @@
+"""A fake WeChat API server on loopback: records every call, answers like WeChat, injects errors.
+
+Only the endpoints the bot uses are served. Tokens are issued by /cgi-bin/stable_token and
+checked on every other call (40001 for an unknown or revoked one), so token handling is
+exercised for real. `script(path, *answers)` queues answers for a path: an int is a WeChat
+errcode, a dict a JSON body, an HTTP status >= 500 given as ("http", 503).
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+
+@dataclass
+class Call:
+    path: str
+    query: dict
+    body: dict
+
+
+@dataclass
+class FakeWeChat:
+    calls: list[Call] = field(default_factory=list)
+    valid_tokens: set = field(default_factory=set)
+    delay: float = 0.0
+    _scripts: dict = field(default_factory=lambda: defaultdict(deque))
+    _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def script(self, path: str, *answers) -> None:
+        self._scripts[path].extend(answers)
+
+    def revoke_tokens(self) -> None:
+        self.valid_tokens.clear()
+
+    def calls_to(self, path: str) -> list[Call]:
+        return [c for c in self.calls if c.path == path]
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        body = json.loads(raw) if raw else {}
+        self.calls.append(Call(request.path, dict(request.query), body))
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        queued = self._scripts.get(request.path)
+        if queued:
+            answer = queued.popleft()
+            if isinstance(answer, tuple) and answer[0] == "http":
+                return web.Response(status=answer[1], text="upstream error")
+            if isinstance(answer, int):
+                return web.json_response({"errcode": answer, "errmsg": f"injected {answer}"})
+            return web.json_response(answer)
+        if request.path == "/cgi-bin/stable_token":
+            if body.get("grant_type") != "client_credential" or not body.get("appid") or not body.get("secret"):
+                return web.json_response({"errcode": 40013, "errmsg": "invalid appid"})
+            token = f"TOKEN-{next(self._counter)}"
+            self.valid_tokens.add(token)
+            return web.json_response({"access_token": token, "expires_in": 7200})
+        if request.query.get("access_token") not in self.valid_tokens:
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": next(self._counter)})
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        return app
