@@ -42,7 +42,7 @@ async def scan(msg: Message, services) -> Reply:
     community = bind_scene(msg, services)
     if community is None:
         return NO_REPLY
-    return Reply(services.templates.render("bound", community=community, pending_answer=""))
+    return Reply(services.templates.render("bound", community=community, follow_text=""))
 
 
 @router.event("view", "location", "templatesendjobfinish", "masssendjobfinish")

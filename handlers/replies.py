@@ -15,11 +15,13 @@ MAX_BYTES = 2048
 class Templates:
     def __init__(self, folder: str | Path) -> None:
         self.env = Environment(loader=FileSystemLoader(str(folder)), undefined=StrictUndefined,
-                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
+                               trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=False,
                                autoescape=False)
 
     def render(self, name: str, **ctx) -> str:
-        return self.env.get_template(name + ".j2").render(**ctx).strip()
+        """Render; lines left empty by template tags are dropped, so templates stay readable."""
+        text = self.env.get_template(name + ".j2").render(**ctx)
+        return "\n".join(line.rstrip() for line in text.splitlines() if line.strip())
 
     def fit(self, name: str, items: list, per_page_ctx: dict | None = None, **ctx) -> tuple[str, list]:
         """Render `name` with as many of `items` as fit in MAX_BYTES; returns (text, rest).

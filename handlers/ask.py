@@ -1,0 +1,65 @@
+"""A resident's question: understood and answered by the knowledge engine, rendered by templates.
+
+Conversation state is read before and written after: the community the resident lives in,
+an open clarifying question, and where a long list was cut. Every question is logged with
+its intent, entities, confidence and whether it was answered, for operators.
+"""
+from __future__ import annotations
+
+from handlers.answers import render_answer
+from handlers.router import Message, Reply, Router
+
+router = Router("ask")
+
+
+def answer_text(services, openid: str, text: str) -> str:
+    """The whole question path without WeChat: used by the handler, `ask` and `chat`."""
+    kb, store = services.knowledge, services.state
+    state = store.get(openid)
+    answer = kb.answer(text, home=state.community_id, pending=state.pending)
+    reply, next_offset = render_answer(services.templates, answer, kb.model.sources)
+    if answer.bind:
+        state.community_id = answer.bind
+    state.pending = answer.pending or {}
+    state.more = [{"question": text, "home": state.community_id, "offset": next_offset}] if next_offset else []
+    store.save(state)
+    store.log_question(openid, text, answer.intent, answer.entities, answer.confidence, answer.answered)
+    return reply
+
+
+def continue_text(services, openid: str) -> str:
+    """The next page of the last long answer ("更多")."""
+    kb, store = services.knowledge, services.state
+    state = store.get(openid)
+    if not state.more:
+        return services.templates.render("no_more")
+    page = state.more[0]
+    answer = kb.answer(page["question"], home=page["home"])
+    reply, next_offset = render_answer(services.templates, answer, kb.model.sources, offset=page["offset"])
+    state.more = [{**page, "offset": next_offset}] if next_offset else []
+    store.save(state)
+    return reply
+
+
+def _is_more(msg: Message, services, ctx) -> bool:
+    return msg.text.strip().strip("。.!！") in ("更多", "查看更多", "还有吗", "还有呢", "下一页", "继续")
+
+
+def _has_text(msg: Message, services, ctx) -> bool:
+    return bool(services.knowledge) and bool(msg.text.strip())
+
+
+@router.message(_is_more, _has_text)
+async def more(msg: Message, services) -> Reply:
+    return Reply(continue_text(services, msg.openid))
+
+
+@router.message(_has_text)
+async def ask(msg: Message, services) -> Reply:
+    return Reply(answer_text(services, msg.openid, msg.text))
+
+
+@router.event("click", filters=(lambda msg, services, ctx: bool(services.knowledge and services.knowledge.menu_question(msg.event_key)),))
+async def menu(msg: Message, services) -> Reply:
+    """Menu buttons ask a category question (keys are set per category in categories.yaml)."""
+    return Reply(answer_text(services, msg.openid, services.knowledge.menu_question(msg.event_key)))

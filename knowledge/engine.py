@@ -1,0 +1,302 @@
+"""Question answering over the knowledge: decide what is asked, retrieve, rank, and say what to reply.
+
+The engine returns an `Answer`: which reply template to use and the data for it, plus what
+the conversation should remember (the resident's community, an open question). It knows
+nothing of WeChat and renders no text; handlers/ask.py does that with the templates.
+
+Decision order (first that applies wins):
+  1. a place that is not in the knowledge (广州天河区, 盐田区) and no known community: fallback;
+  2. "I live in X" binds X, and answers whatever else the message asks;
+  3. an explicit community (a namesake is settled by a street/district or programme in the
+     same message, else the resident is asked which one, with numbered choices);
+     "附近/这边" uses the resident's community, and asks for it when unknown;
+  4. with a community: phone / contacts / location / a named programme / categories /
+     honours / figures / when; otherwise its items ranked by overlap with the question,
+     and an overview when nothing ranks;
+  5. without one: a named programme, a published list, a category across communities
+     (optionally within a district or city), the communities of a place; else fallback.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from knowledge.matcher import EntityIndex
+from knowledge.model import Community, Item, Model, Programme
+from knowledge.text import bigrams, compact
+from knowledge.understand import Query, understand
+
+TIME_WORDS = ("年", "年代", "什么时候", "哪年", "建", "成立", "挂牌")
+OVERVIEW_PROGRAMMES = 8
+
+
+@dataclass
+class Answer:
+    template: str
+    data: dict[str, Any] = field(default_factory=dict)
+    intent: str = "fallback"
+    confidence: float = 0.0
+    answered: bool = False
+    entities: dict[str, list[str]] = field(default_factory=dict)
+    bind: str | None = None              # community id the resident lives in
+    pending: dict | None = None          # open question to remember; {} clears it
+    pages: list | None = None            # items for a paged list (data["items"])
+
+
+class Engine:
+    def __init__(self, model: Model, threshold: float = 72.0, margin: float = 6.0) -> None:
+        self.model = model
+        self.index = EntityIndex(model, threshold, margin)
+        self.by_scene = {str(c.scene): c for c in model.communities.values() if c.scene is not None}
+
+    @classmethod
+    def from_database(cls, db: sqlite_utils.Database, threshold: float = 72.0, margin: float = 6.0) -> "Engine":
+        return cls(Model.from_database(db), threshold, margin)
+
+    # ------------------------------------------------------------ small lookups
+    def community(self, cid: str) -> Community | None:
+        return self.model.communities.get(cid)
+
+    def community_by_scene(self, key: str) -> Community | None:
+        return self.by_scene.get(key.strip())
+
+    def example_questions(self) -> list[str]:
+        return ["附近有哪些养老服务", "哪个社区有四点钟学校", "宁波首批品质社区有哪些"]
+
+    def menu_question(self, key: str) -> str | None:
+        """A CLICK menu key mapped to a category question (keys live in categories.yaml)."""
+        for cat in self.model.categories.values():
+            if cat.menu_key and cat.menu_key.upper() == key.upper():
+                return f"附近有什么{cat.synonyms[0] if cat.synonyms else cat.name}服务"
+        return None
+
+    def locate(self, label: str, lat: float | None, lng: float | None) -> Community | None:
+        """Community of a location message: a community named in its label, else one whose
+        coordinates lie within 1.5 km (only communities with known coordinates count)."""
+        text = compact(label)
+        for m in self.index.exact(text):
+            if m.kind == "community" and len(m.ids) == 1:
+                return self.community(m.ids[0])
+        if lat is None or lng is None:
+            return None
+        from math import asin, cos, radians, sin, sqrt
+        best, best_km = None, 1.5
+        for c in self.model.communities.values():
+            if c.lat is None or c.lng is None:
+                continue
+            dlat, dlng = radians(c.lat - lat), radians(c.lng - lng)
+            a = sin(dlat / 2) ** 2 + cos(radians(lat)) * cos(radians(c.lat)) * sin(dlng / 2) ** 2
+            km = 2 * 6371 * asin(sqrt(a))
+            if km < best_km:
+                best, best_km = c, km
+        return best
+
+    # ------------------------------------------------------------ the decision
+    def answer(self, question: str, home: str = "", pending: dict | None = None) -> Answer:
+        q = understand(question, self.index)
+        pending = pending or {}
+        entities = {k: q.ids(k) for k in ("community", "programme", "category", "list", "place") if q.ids(k)}
+        result = self._decide(q, home, pending)
+        result.entities = result.entities or entities
+        return result
+
+    def _decide(self, q: Query, home: str, pending: dict) -> Answer:
+        comms = q.of("community")
+        # an answer to "which one?" (numbered choices)
+        if pending.get("kind") == "choose":
+            choice = self._pick_choice(q, pending["choices"])
+            if choice:
+                return self._with_pending_done(self.answer(pending["question"], home=choice, pending={"forced": choice}),
+                                               bind=choice if pending.get("bind") else None)
+        if q.unknown_places and not comms:
+            return Answer("unknown_place", {"places": q.unknown_places}, "fallback", 0.9, False)
+        target, ambiguous = pending.get("forced"), None
+        if comms and not target:
+            ids = self._settle(q, comms[0].ids)
+            if len(ids) > 1:
+                ambiguous = ids
+            else:
+                target = ids[0]
+        if ambiguous:
+            choices = [self.model.communities[i] for i in ambiguous][:9]
+            return Answer("choose", {"choices": choices, "surface": comms[0].surface}, "clarify", 0.5, False,
+                          pending={"kind": "choose", "question": q.text, "choices": [c.id for c in choices],
+                                   "bind": q.binds})
+        # "泰和社区" after "which community do you live in?"
+        if target and pending.get("kind") == "need_community" and not q.content_left:
+            return self._with_pending_done(self.answer(pending["question"], home=target), bind=target)
+        if target and q.binds:
+            if not q.content_left:
+                follow = self.answer(pending["question"], home=target) if pending.get("kind") == "need_community" else None
+                return Answer("bound", {"community": self.model.communities[target],
+                                        "follow": follow}, "bind", 1.0, True, bind=target, pending={})
+            inner = self._about_community(q, self.model.communities[target])
+            inner.bind = target
+            return inner
+        if target is None and q.nearby:
+            if home and home in self.model.communities:
+                target = home
+            elif q.of("category") or q.of("programme") or q.aspects - {"what"}:
+                return Answer("need_community", {}, "clarify", 0.6, False,
+                              pending={"kind": "need_community", "question": q.text})
+        if target:
+            return self._about_community(q, self.model.communities[target], nearby=q.nearby and not comms)
+        return self._without_community(q)
+
+    def _with_pending_done(self, answer: Answer, bind: str | None) -> Answer:
+        answer.pending = {} if answer.pending is None else answer.pending
+        if bind:
+            answer.bind = bind
+        return answer
+
+    def _pick_choice(self, q: Query, choices: list[str]) -> str | None:
+        digits = q.text.strip("第个号。.")
+        if digits.isdigit() and 1 <= int(digits) <= len(choices):
+            return choices[int(digits) - 1]
+        settled = self._settle(q, choices)
+        return settled[0] if len(settled) == 1 and len(settled) < len(choices) else None
+
+    def _settle(self, q: Query, ids: list[str]) -> list[str]:
+        """Narrow namesakes by a place or a programme named in the same message."""
+        if len(ids) < 2:
+            return ids
+        places = q.ids("place")
+        narrowed = [i for i in ids if any(p in (self.model.communities[i].street, self.model.communities[i].county,
+                                                self.model.communities[i].city) for p in places)]
+        if len(narrowed) == 1:
+            return narrowed
+        owners = {self.model.programmes[p].community_id for p in q.ids("programme")}
+        narrowed = [i for i in ids if i in owners]
+        if len(narrowed) == 1:
+            return narrowed
+        labelled = [i for i in ids if self.model.communities[i].label and compact(self.model.communities[i].label)[:4] in q.text]
+        return labelled if len(labelled) == 1 else ids
+
+    # ------------------------------------------------------------ with a community
+    def _about_community(self, q: Query, c: Community, nearby: bool = False) -> Answer:
+        ents = {"community": [c.id]}
+        cats = q.ids("category")
+        progs = [self.model.programmes[p] for p in q.ids("programme") if self.model.programmes[p].community_id == c.id]
+        if "phone" in q.aspects:
+            return Answer("phone", {"community": c, "contacts": c.contacts}, "contact", 1.0, True, ents)
+        if "contact" in q.aspects and not progs:
+            role = next((w for w in ("副书记", "书记", "主任", "队长") if w in q.text), "")
+            people = sorted(c.contacts, key=lambda p: (role not in p.role, p.role != role))
+            return Answer("contacts", {"community": c, "contacts": people, "role": role}, "contact", 1.0, bool(people), ents)
+        if progs and not cats:
+            return Answer("programme", {"programmes": progs, "communities": self.model.communities}, "programme", 1.0, True, ents)
+        if "location" in q.aspects and not cats:
+            return Answer("location", {"community": c}, "location", 1.0, bool(c.place), ents)
+        if q.aspects & {"figure", "time", "honour"}:
+            ranked = self._rank_items(q, c)
+            if ranked:
+                return Answer("community_items", {"community": c, "entries": ranked}, "community", 0.9, True, ents)
+        if cats:
+            found = self._rank_programmes(q, [p for p in c.programmes if set(p.categories) & set(cats)])
+            names = [self.model.categories[x].name for x in cats]
+            if found:
+                return Answer("community_services", {"community": c, "programmes": found, "categories": names},
+                              "category", 1.0, True, ents)
+            others = self._nearest_with(c, cats)
+            return Answer("none_here", {"community": c, "categories": names, "others": others, "nearby": nearby},
+                          "category", 0.8, bool(others), ents)
+        ranked = self._rank_items(q, c)
+        if ranked:
+            return Answer("community_items", {"community": c, "entries": ranked}, "community", 0.9, True, ents)
+        if q.aspects & {"figure", "time"}:
+            return Answer("unknown_detail", {"community": c, "figures": c.items_of("figure")}, "community", 0.5, False, ents)
+        return Answer("community", {"community": c, "programmes": c.programmes[:OVERVIEW_PROGRAMMES],
+                                    "more_programmes": max(0, len(c.programmes) - OVERVIEW_PROGRAMMES),
+                                    "honours": [i.text for i in c.items_of("honour")],
+                                    "lists": [self.model.lists[x] for x in c.lists]}, "community", 0.9, True, ents)
+
+    def _rank_programmes(self, q: Query, programmes: list[Programme]) -> list[Programme]:
+        grams = q.residual_bigrams
+        scored = [(len(grams & bigrams(compact(p.title + p.kind + p.description))), -i, p) for i, p in enumerate(programmes)]
+        return [p for *_, p in sorted(scored, key=lambda t: (-t[0], -t[1]))]
+
+    def _rank_items(self, q: Query, c: Community) -> list[dict]:
+        """Facts, figures, honours and programmes of `c`, scored by what the question shares with them."""
+        grams = q.residual_bigrams
+        entries: list[tuple[float, int, dict]] = []
+        candidates: list[tuple[str, str, list[str], Any]] = [(i.kind, i.text, i.keywords, i) for i in c.items]
+        candidates += [("programme", p.title + (p.kind or "") + p.description, p.aliases, p) for p in c.programmes]
+        for n, (kind, text, keywords, obj) in enumerate(candidates):
+            score = float(len(grams & bigrams(compact(text))))
+            score += 2.0 * sum(1 for k in keywords if compact(k) in q.text)
+            if not score:
+                continue
+            if kind == "figure" and "figure" in q.aspects:
+                score += 3
+            if kind == "honour" and "honour" in q.aspects:
+                score += 3
+            if kind == "fact" and "time" in q.aspects and any(w in text for w in TIME_WORDS):
+                score += 2
+            entries.append((score, -n, {"kind": kind, "item": obj}))
+        if "honour" in q.aspects:
+            entries += [(2.5, -100 - n, {"kind": "honour", "item": i}) for n, i in enumerate(c.items_of("honour"))
+                        if not any(e[2]["item"] is i for e in entries)]
+        if not entries:
+            return []
+        entries.sort(key=lambda e: (-e[0], -e[1]))
+        best = entries[0][0]
+        if best < 2:
+            return []
+        return [e[2] for e in entries if e[0] >= best * 0.6][:5]
+
+    def _nearest_with(self, c: Community, cats: list[str], limit: int = 5) -> list[dict]:
+        """Other communities offering the categories: same street, then district, then city."""
+        out = []
+        for level, key in (("同街道", "street"), ("同区县", "county"), ("同城市", "city")):
+            value = getattr(c, key)
+            if not value:
+                continue
+            for other in self.model.communities.values():
+                if other.id == c.id or getattr(other, key) != value or any(o["community"] is other for o in out):
+                    continue
+                progs = [p for p in other.programmes if set(p.categories) & set(cats)]
+                if progs:
+                    out.append({"level": level, "community": other, "programmes": progs[:2]})
+                if len(out) >= limit:
+                    return out
+        return out
+
+    # ------------------------------------------------------------ without a community
+    def _without_community(self, q: Query) -> Answer:
+        progs = q.ids("programme")
+        lists = q.ids("list")
+        cats = q.ids("category")
+        places = q.ids("place")
+        if lists and not (progs and "which" in q.aspects):
+            kl = self.model.lists[lists[0]]
+            members = ([self.model.communities[m] for m in kl.members] if kl.kind == "communities"
+                       else [self.model.programmes[m] for m in kl.members])
+            return Answer("list", {"list": kl, "communities": self.model.communities},
+                          "list", 1.0, True, {"list": [kl.id]}, pages=members)
+        if progs:
+            found = [self.model.programmes[p] for p in progs]
+            return Answer("programme", {"programmes": found, "communities": self.model.communities},
+                          "programme", 1.0, True)
+        if cats:
+            names = [self.model.categories[x].name for x in cats]
+            rows = []
+            for c in self.model.communities.values():
+                if places and not any(p in (c.province, c.city, c.county, c.street) for p in places):
+                    continue
+                hits = self._rank_programmes(q, [p for p in c.programmes if set(p.categories) & set(cats)])
+                if hits:
+                    score = len(q.residual_bigrams & bigrams(compact(hits[0].title + hits[0].kind)))
+                    rows.append((score, {"community": c, "programmes": hits[:3]}))
+            rows.sort(key=lambda r: -r[0])
+            if rows:
+                return Answer("category_communities", {"categories": names, "places": places}, "category", 1.0, True,
+                              pages=[r for _, r in rows])
+            return Answer("category_none", {"categories": names, "places": places}, "category", 0.7, False)
+        if places and ("list" in q.aspects or "which" in q.aspects or "社区" in q.text):
+            members = [c for c in self.model.communities.values()
+                       if any(p in (c.province, c.city, c.county, c.street) for p in places)]
+            if members:
+                return Answer("place_communities", {"places": places}, "place", 0.9, True, pages=members)
+        return Answer("fallback", {}, "fallback", 0.0, False)

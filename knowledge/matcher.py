@@ -1,0 +1,245 @@
+"""Entity recognition over the knowledge base: communities, programmes, categories, lists, places.
+
+Three paths, tried in this order, each with an explicit decision rule:
+1. exact surface forms (names, aliases, synonyms) found in the normalised text, longest first,
+   overlapping shorter ones dropped. A bare two-character alias (中山 for 中山社区) counts only
+   where the text around it reads like a place (followed by 有/的/在/社区..., or after 住/在).
+2. typo path for names (only when path 1 found no community / programme): windows of the text
+   are scored against candidate names with rapidfuzz; candidates come from a character-bigram
+   inverted index, never a scan of the whole table. A window whose toneless pinyin equals a
+   name's (丹顶和 → 丹顶鹤) scores PINYIN_SCORE. A hit needs `threshold`; when the best two
+   hits are closer than `margin`, both are returned as ambiguous and the caller asks.
+3. homophone path for category words (羊老服务 → 养老): pinyin only, and only where a service
+   word follows (服务, 活动, 中心 ...) or the text ends, so 杨老师 is not read as 养老.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import jieba
+from rapidfuzz import fuzz
+
+from knowledge.model import Model
+from knowledge.text import bigrams, compact, pinyin, sounds_alike
+
+PINYIN_SCORE = 96.0
+PROGRAMME_FUZZY_MIN = 78.0   # programme names have no 社区 anchor, so a plain typo needs more
+_ALIAS_AFTER = ("有", "的", "在", "是", "社区", "那", "这", "街道", "书记", "附近", "周边", "村", "怎么", "属于", "位于", "哪", "获", "推", "实行", "依托", "什么", "里", "吗")
+_ALIAS_BEFORE = ("住", "在", "是", "到", "去", "家")
+_SERVICE_AFTER = ("服务", "活动", "中心", "项目", "院", "站", "队", "机构", "照料", "工作室")
+_SUFFIXES = ("社区", "村")
+
+
+@dataclass
+class Mention:
+    kind: str                    # community, programme, category, list, place
+    ids: list[str]
+    start: int
+    end: int
+    score: float
+    surface: str
+    how: str = "exact"           # exact, fuzzy, pinyin
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.ids) > 1
+
+
+@dataclass
+class Surfaces:
+    """surface form -> [(kind, id, weight)], plus a bigram index for the typo path."""
+    forms: dict[str, list[tuple[str, str, float]]] = field(default_factory=lambda: defaultdict(list))
+    by_bigram: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    max_len: int = 2
+
+    def add(self, surface: str, kind: str, ident: str, weight: float = 100.0) -> None:
+        s = compact(surface)
+        if len(s) < 2:
+            return
+        entry = (kind, ident, weight)
+        if entry not in self.forms[s]:
+            self.forms[s].append(entry)
+        self.max_len = max(self.max_len, len(s))
+        if kind in ("community", "programme") and len(s) >= 3:
+            for bg in bigrams(s):
+                self.by_bigram[bg].add(s)
+
+
+def _strip_suffix(name: str) -> str:
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def _place_short(name: str) -> str:
+    m = re.match(r"^(.{2,}?)(街道|开发区|新区|区|市|县|镇|旗|自治区|省)$", name)
+    return m.group(1) if m else name
+
+
+class EntityIndex:
+    def __init__(self, model: Model, threshold: float = 72.0, margin: float = 6.0) -> None:
+        self.model, self.threshold, self.margin = model, threshold, margin
+        self.surfaces = Surfaces()
+        self.short_aliases: set[str] = set()
+        s = self.surfaces
+        for c in model.communities.values():
+            s.add(c.name, "community", c.id)
+            short = _strip_suffix(compact(c.name))
+            if short != compact(c.name):
+                s.add(short, "community", c.id, 95.0)
+                if len(short) <= 2:
+                    self.short_aliases.add(short)
+            for a in c.aliases:
+                s.add(a, "community", c.id, 95.0)
+                if len(compact(a)) <= 2:
+                    self.short_aliases.add(compact(a))
+            for part in (c.province, c.city, c.county, c.street):
+                if part:
+                    s.add(part, "place", part)
+                    if len(_place_short(part)) >= 2 and _place_short(part) != part:
+                        s.add(_place_short(part), "place", part, 95.0)
+        for p in model.programmes.values():
+            for form in {p.name, p.full_name, *p.aliases} - {""}:
+                s.add(form, "programme", p.id, 100.0 if form in (p.name, p.full_name) else 95.0)
+        for cat in model.categories.values():
+            for w in (cat.name, *cat.synonyms):
+                s.add(w, "category", cat.id)
+        for kl in model.lists.values():
+            for w in (kl.name, *kl.aliases):
+                s.add(w, "list", kl.id)
+        self.category_pinyin = [(pinyin(compact(w)), cat.id, compact(w))
+                                for cat in model.categories.values() for w in cat.synonyms if len(compact(w)) >= 2]
+        self.places = {k for k, v in s.forms.items() if any(kind == "place" for kind, _, _ in v)}
+        # segmentation with the names as a user dictionary; category words are deliberately left
+        # out so they cannot pull the segmentation towards themselves (务工 in 服务工作室)
+        jieba.setLogLevel(60)
+        self.tokenizer = jieba.Tokenizer()
+        for surface, entries in s.forms.items():
+            if any(kind in ("community", "programme", "place", "list") for kind, _, _ in entries) and len(surface) <= 12:
+                self.tokenizer.add_word(surface, freq=50000)
+
+    def straddles(self, text: str, start: int, end: int) -> bool:
+        """True when [start, end) begins inside one word and ends inside another."""
+        bounds, pos = {0}, 0
+        for token in self.tokenizer.cut(text, HMM=False):
+            pos += len(token)
+            bounds.add(pos)
+        if start in bounds or end in bounds:
+            return False
+        return any(start < b < end for b in bounds)
+
+    # ------------------------------------------------------------------ path 1
+    def _alias_in_context(self, text: str, start: int, end: int) -> bool:
+        after, before = text[end:], text[:start]
+        if not after or after.startswith(_ALIAS_AFTER):
+            return True
+        return before.endswith(_ALIAS_BEFORE)
+
+    def exact(self, text: str) -> list[Mention]:
+        found: list[Mention] = []
+        forms, n = self.surfaces.forms, len(text)
+        for i in range(n - 1):
+            for length in range(min(self.surfaces.max_len, n - i), 1, -1):
+                entries = forms.get(text[i:i + length])
+                if not entries:
+                    continue
+                surface = text[i:i + length]
+                for kind in dict.fromkeys(k for k, _, _ in entries):
+                    if kind == "community" and surface in self.short_aliases and not self._alias_in_context(text, i, i + length):
+                        continue
+                    if length <= 3 and kind in ("category", "community") and self.straddles(text, i, i + length):
+                        continue
+                    ids = [ident for k, ident, _ in entries if k == kind]
+                    weight = max(w for k, _, w in entries if k == kind)
+                    found.append(Mention(kind, list(dict.fromkeys(ids)), i, i + length, weight, surface))
+        # longest first; a mention inside a longer one is dropped (programme 阳光驿站 hides 阳光)
+        found.sort(key=lambda m: (-(m.end - m.start), m.start))
+        chosen: list[Mention] = []
+        for m in found:
+            if any(m.start < c.end and c.start < m.end and (c.end - c.start) > (m.end - m.start) for c in chosen):
+                continue
+            chosen.append(m)
+        chosen.sort(key=lambda m: m.start)
+        return chosen
+
+    # ------------------------------------------------------------------ path 2
+    def _decide(self, kind: str, scored: dict[tuple[str, str], tuple[float, int, int, str]]) -> Mention | None:
+        """Best candidate over threshold; ties within margin come back together (ambiguous)."""
+        if not scored:
+            return None
+        ranked = sorted(scored.items(), key=lambda kv: -kv[1][0])
+        (best_surface, best_kind), (best, start, end, how) = ranked[0]
+        if best < self.threshold:
+            return None
+        ids: list[str] = []
+        for (surface, _), (score, *_rest) in ranked:
+            if best - score < self.margin:
+                ids += [i for k, i, _ in self.surfaces.forms[surface] if k == kind]
+        return Mention(kind, list(dict.fromkeys(ids)), start, end, best, best_surface, how)
+
+    def fuzzy_names(self, text: str, kind: str) -> Mention | None:
+        """Typo path for community or programme names, via bigram candidates.
+
+        A window must start and end with the name's first and last characters (typos keep a
+        name's ends) unless it sounds exactly like the name; windows may be up to two
+        characters shorter or longer than the name (时间银行 for 时间积分银行)."""
+        counts: dict[str, int] = defaultdict(int)
+        for g in bigrams(text):
+            for surface in self.surfaces.by_bigram.get(g, ()):
+                counts[surface] += 1
+        text_py = pinyin(text)
+        scored: dict[tuple[str, str], tuple[float, int, int, str]] = {}
+        for surface, shared in sorted(counts.items(), key=lambda kv: -kv[1])[:300]:
+            if not any(k == kind for k, _, _ in self.surfaces.forms[surface]):
+                continue
+            if kind == "community" and not surface.endswith(_SUFFIXES):
+                continue
+            L, best = len(surface), (0.0, 0, 0, "fuzzy")
+            s_py = pinyin(surface)
+            for start in range(0, len(text) - L + 1):
+                window = text[start:start + L]
+                if window != surface and sounds_alike(text_py[start:start + L], s_py):
+                    best = max(best, (PINYIN_SCORE, start, start + L, "pinyin"))
+            if shared >= 2 and L >= 4:
+                for start in (i for i, ch in enumerate(text) if ch == surface[0]):
+                    for length in range(max(3, L - 2), L + 3):
+                        window = text[start:start + length]
+                        if len(window) == length and window[-1] == surface[-1] and window != surface:
+                            best = max(best, (fuzz.ratio(window, surface), start, start + length, "fuzzy"))
+            if best[0]:
+                scored[(surface, kind)] = best
+        return self._decide(kind, scored)
+
+    # ------------------------------------------------------------------ path 3
+    def homophone_categories(self, text: str) -> list[Mention]:
+        text_py = pinyin(text)
+        found = []
+        for word_py, cat_id, word in self.category_pinyin:
+            L = len(word_py)
+            for start in range(0, len(text) - L + 1):
+                if text[start:start + L] != word and sounds_alike(text_py[start:start + L], word_py):
+                    after = text[start + L:]
+                    if not after or after.startswith(_SERVICE_AFTER):
+                        found.append(Mention("category", [cat_id], start, start + L, PINYIN_SCORE, text[start:start + L], "pinyin"))
+        return found
+
+    def recognise(self, text: str) -> list[Mention]:
+        """All mentions in `text` (already compacted), typo and homophone paths included."""
+        mentions = self.exact(text)
+        kinds = {m.kind for m in mentions}
+        taken = lambda m: any(m.start < o.end and o.start < m.end for o in mentions)  # noqa: E731
+        if "community" not in kinds and any(s in text for s in _SUFFIXES):
+            m = self.fuzzy_names(text, "community")
+            if m and not taken(m):
+                mentions.append(m)
+        if "programme" not in kinds:
+            m = self.fuzzy_names(text, "programme")
+            if m and not taken(m) and m.score >= max(self.threshold, PROGRAMME_FUZZY_MIN if m.how == "fuzzy" else 0):
+                mentions.append(m)
+        if "category" not in kinds:
+            mentions += [m for m in self.homophone_categories(text) if not taken(m)]
+        mentions.sort(key=lambda m: m.start)
+        return mentions

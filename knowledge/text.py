@@ -1,0 +1,66 @@
+"""Chinese text normalisation and the small text tools matching needs.
+
+normalise(): NFKC (full width to half width), traditional to simplified (OpenCC t2s), lower
+case, emoji and punctuation to spaces, spaces between Chinese characters removed, polite
+fillers dropped. rapidfuzz applies no processor by default, so everything that is scored is
+passed through here first.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+from pypinyin import Style
+from pypinyin import pinyin as pinyin_lib
+
+_T2S = opencc.OpenCC("t2s")
+_KEEP = re.compile(r"[^0-9a-z\u4e00-\u9fff+%°.·#]+")
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+_FILLERS = re.compile(r"^(请问一下|请问|麻烦问一下|麻烦问下|麻烦你|麻烦|我想问一下|我想问下|我想问|想问一下|想问下|问一下|问下|"
+                      r"我想知道|想知道|你知道|你好|您好|帮我查一下|帮我查查|帮我查|帮我看看|那个|嗯+|呃+)+")
+_TRAILING = re.compile(r"[啊呀呢吧哦嘛啦哈哇噢]+$")
+_DOTS = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
+
+
+@lru_cache(maxsize=4096)
+def normalise(text: str) -> str:
+    t = unicodedata.normalize("NFKC", text or "")
+    t = _T2S.convert(t).lower()
+    t = _KEEP.sub(" ", t)
+    t = _DOTS.sub(" ", t)
+    t = _CJK_SPACE.sub("", t).strip()
+    t = re.sub(r"\s+", " ", t)
+    t = _FILLERS.sub("", t)
+    t = _TRAILING.sub("", t).strip()
+    return t
+
+
+def compact(text: str) -> str:
+    """Normalised and without spaces: the form names are matched in."""
+    return normalise(text).replace(" ", "")
+
+
+def bigrams(text: str) -> set[str]:
+    t = text.replace(" ", "")
+    if len(t) < 2:
+        return {t} if t else set()
+    return {t[i:i + 2] for i in range(len(t) - 1)}
+
+
+@lru_cache(maxsize=16384)
+def char_pinyin(ch: str) -> frozenset[str]:
+    """Every toneless reading of one character (polyphones: 都 is du and dou)."""
+    if not "\u4e00" <= ch <= "\u9fff":
+        return frozenset((ch,))
+    return frozenset(pinyin_lib(ch, style=Style.NORMAL, heteronym=True)[0])
+
+
+def pinyin(text: str) -> tuple[frozenset[str], ...]:
+    return tuple(char_pinyin(ch) for ch in text)
+
+
+def sounds_alike(a: tuple[frozenset[str], ...], b: tuple[frozenset[str], ...]) -> bool:
+    """Same length and every character shares a reading."""
+    return len(a) == len(b) and all(x & y for x, y in zip(a, b))

@@ -1,0 +1,91 @@
+"""What a question asks: recognised entities plus the cues that say which aspect is wanted.
+
+Cue words are grouped by aspect (where, who, phone, honours, numbers, when, which community,
+nearby, binding "I live in ..."). They are data about Chinese questions, not about any one
+question; adding a phrasing means adding a cue word here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from knowledge.matcher import EntityIndex, Mention
+from knowledge.text import bigrams, compact
+
+ASPECTS = {
+    "location": r"在哪|哪里|哪儿|什么地方|位置|地址|地点|哪个街道|哪条街|哪个区|哪个县|哪个市|哪个城市|哪个镇|哪个省|属于哪|位于|怎么走|在什么",
+    "phone": r"电话|手机|号码|联系方式|热线|怎么联系|微信号|联系他|联系她",
+    "contact": r"书记|主任|负责人|当家人|是谁|叫什么名|队长|联系人|领导",
+    "honour": r"荣誉|称号|获得过|获得了|获过|得过|获奖|奖项|评为|评上|级别|什么奖|表彰",
+    "figure": r"多少|几个|几名|几家|几项|几支|几位|几人|几次|多大|面积|人口|百分之|比例|几成|几大类",
+    "time": r"什么时候|哪年|哪一年|何时|几几年|什么年代|建于|成立于|多久|时间",
+    "which": r"哪个社区|哪些社区|哪一个社区|哪家社区|是哪|哪里的|哪个村|谁家|属于哪",
+    "what": r"是什么|什么意思|指什么|指的是|介绍|干什么|做什么|怎么样|是啥|啥意思|包括",
+    "list": r"有哪些|都有哪|哪几个|哪几|名单|都有谁|有几个|包括哪",
+}
+_ASPECT_RE = {k: re.compile(v) for k, v in ASPECTS.items()}
+NEARBY = re.compile(r"附近|周边|周围|这边|这里|我们这|我们社区|我这|家门口|那边|身边|本社区|我们小区|我家附近|离我")
+BIND = re.compile(r"(我住在|我住|俺住在|俺住|住在|我家在|俺家在|家住|我是|俺是|我们是|我来自|我在)$")
+STOP = re.compile(r"社区|有什么|有哪些|什么|哪些|是谁|叫什么|多少|是什么|吗|呢|的|了|哪个|一下|有没有|请问|俺|我们|我|"
+                  r"这边|那边|附近|是|有|在|啥|么|怎么样|个|名|家|一|不|吧|呀|想|知道|请|告诉|可以|能")
+# place-like words: 2-6 characters ending in a place suffix, minus common words that merely end so
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2,8}?)(特别行政区|自治区|开发区|街道|省|市|区|县|镇|旗)")
+_NOT_PLACE = re.compile(r"(社|小|城|园|片|辖|景|山|街|市|郊|校|营|专)区$|(城|超|集|菜|夜|上|门|都)市$|(城|乡)镇$")
+
+
+@dataclass
+class Query:
+    text: str                                   # compacted question
+    mentions: list[Mention]
+    aspects: set[str]
+    nearby: bool
+    binds: bool                                 # "I live in <community>"
+    unknown_places: list[str] = field(default_factory=list)
+
+    def of(self, kind: str) -> list[Mention]:
+        return [m for m in self.mentions if m.kind == kind]
+
+    def ids(self, kind: str) -> list[str]:
+        return list(dict.fromkeys(i for m in self.of(kind) for i in m.ids))
+
+    @property
+    def residual(self) -> str:
+        """The question without its entities and function words: what it is about."""
+        text = self.text
+        for m in sorted(self.mentions, key=lambda m: -m.start):
+            if m.kind in ("community", "place"):
+                text = text[:m.start] + " " + text[m.end:]
+        return STOP.sub(" ", text)
+
+    @property
+    def residual_bigrams(self) -> set[str]:
+        return {g for part in self.residual.split() for g in bigrams(part) if len(g) == 2}
+
+    @property
+    def content_left(self) -> bool:
+        """Anything asked beyond naming a community (used to tell "泰和社区" from a question)."""
+        if self.aspects or self.nearby or any(m.kind not in ("community", "place") for m in self.mentions):
+            return True
+        rest = self.residual.replace(" ", "")
+        rest = re.sub(r"住|居民|家|老人|人|区|吧|的|啊|哦|嗯|对|好|就是|那|这|里", "", rest)
+        return len(rest) >= 2
+
+
+def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
+    unknown = []
+    for m in _PLACE.finditer(text):
+        word = m.group(0)
+        if _NOT_PLACE.search(word) or any(mm.start <= m.start() < mm.end or mm.start < m.end() <= mm.end for mm in mentions):
+            continue
+        if not any(word.endswith(p) or p.endswith(word) for p in index.places):
+            unknown.append(word)
+    return unknown
+
+
+def understand(question: str, index: EntityIndex) -> Query:
+    text = compact(question)
+    mentions = index.recognise(text)
+    aspects = {name for name, rx in _ASPECT_RE.items() if rx.search(text)}
+    first = next((m for m in mentions if m.kind == "community"), None)
+    binds = bool(first and BIND.search(text[:first.start]))
+    return Query(text, mentions, aspects, bool(NEARBY.search(text)), binds, _unknown_places(text, index, mentions))
