@@ -10,16 +10,36 @@ from bot.config import ConfigError, load_config
 
 
 def cmd_serve(args, cfg) -> int:
+    import signal
+
     from aiohttp import web
 
     from bot.app import make_app
-    from bot.wiring import build_edge, describe, setup_logging
+    from bot.wiring import build_edge, describe, reload_knowledge, setup_logging
     setup_logging(cfg.log.level)
     edge = build_edge(cfg)
+    app = make_app(edge)
+
+    async def reload_on_sighup(app) -> None:
+        """`kill -HUP PID` reloads the knowledge files; a bad file is refused and the old kept."""
+        import asyncio
+        asyncio.get_running_loop().add_signal_handler(
+            signal.SIGHUP, lambda: reload_knowledge(cfg, edge.db, edge.services))
+    app.on_startup.append(reload_on_sighup)
     logging.getLogger("linli").info("serving %s", describe(cfg))
-    web.run_app(make_app(edge), host=cfg.server.host, port=cfg.server.port, print=None,
-                access_log=None, handle_signals=True)
+    web.run_app(app, host=cfg.server.host, port=cfg.server.port, print=None, access_log=None)
     return 0
+
+
+def _database(cfg):
+    from bot.wiring import open_database
+    return open_database(cfg)
+
+
+def _services(cfg):
+    from bot.wiring import build_services, setup_logging
+    setup_logging("WARNING")
+    return build_services(cfg, _database(cfg))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,12 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     s = sub.add_parser("serve", help="serve the WeChat webhook, /healthz and /metrics")
     s.set_defaults(func=cmd_serve)
-    try:
-        from cli import register_commands
-    except ImportError:
-        pass
-    else:
-        register_commands(sub)
+    from handlers import console
+    from knowledge import commands
+    commands.register(sub, _database)
+    console.register(sub, _services)
     return p
 
 

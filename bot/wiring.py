@@ -46,16 +46,38 @@ def load_knowledge(cfg: Config, db: sqlite_utils.Database):
     return Engine.from_database(db, threshold=cfg.matching.threshold, margin=cfg.matching.margin)
 
 
-def build_services(cfg: Config, db: sqlite_utils.Database) -> Services:
+def build_services(cfg: Config, db: sqlite_utils.Database, knowledge=None) -> Services:
+    """`knowledge` may be given (an Engine is immutable, so tests share one)."""
     return Services(templates=Templates(cfg.path(cfg.knowledge.templates_dir)), state=StateStore(db),
-                    knowledge=load_knowledge(cfg, db))
+                    knowledge=knowledge if knowledge is not None else load_knowledge(cfg, db))
 
 
-def build_edge(cfg: Config, db: sqlite_utils.Database | None = None) -> Edge:
+def build_edge(cfg: Config, db: sqlite_utils.Database | None = None, knowledge=None) -> Edge:
     db = db or open_database(cfg)
     w = cfg.wechat
     client = WeChatClient(w.api_base_url, w.app_id, w.app_secret, TokenStore(db), timeout=w.api_timeout_seconds)
-    return Edge(config=cfg, dispatcher=build_dispatcher(), services=build_services(cfg, db), client=client)
+    edge = Edge(config=cfg, dispatcher=build_dispatcher(), services=build_services(cfg, db, knowledge), client=client)
+    edge.db = db
+    return edge
+
+
+def reload_knowledge(cfg: Config, db: sqlite_utils.Database, services: Services) -> bool:
+    """Rebuild from the knowledge files and swap the engine in; on a bad file keep serving the old.
+
+    Validation happens before anything is written and the write is one transaction, so a
+    refused file leaves both the database and the running engine as they were."""
+    from knowledge.engine import Engine
+    from knowledge.loader import KnowledgeError, build_database
+    log = logging.getLogger("linli.knowledge")
+    try:
+        build_database(db, cfg.path(cfg.knowledge.data_dir))
+    except KnowledgeError as exc:
+        for problem in exc.problems[:20]:
+            log.error("knowledge refused, still serving the previous knowledge: %s", problem)
+        return False
+    services.knowledge = Engine.from_database(db, threshold=cfg.matching.threshold, margin=cfg.matching.margin)
+    log.info("knowledge reloaded")
+    return True
 
 
 def describe(cfg: Config) -> str:

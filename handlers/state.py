@@ -56,6 +56,7 @@ class StateStore:
             "intent": intent, "entities": json.dumps(entities, ensure_ascii=False),
             "confidence": round(confidence, 3), "answered": int(answered)})
 
-    def unanswered(self, limit: int = 50) -> list[dict]:
-        return list(self.db.query("select at, text, intent, confidence from questions where answered = 0 "
+    def questions(self, limit: int = 50, only_unanswered: bool = True) -> list[dict]:
+        where = "where answered = 0" if only_unanswered else ""
+        return list(self.db.query(f"select at, text, intent, confidence, answered from questions {where} "
                                   "order by id desc limit ?", [limit]))

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bot.app import make_app  # noqa: E402
@@ -42,12 +43,24 @@ def make_config(tmp_path, fake_wechat):
     return make
 
 
+@pytest.fixture(scope="session")
+def engine():
+    """The real knowledge base, built once per test session (an Engine is immutable)."""
+    import sqlite_utils
+
+    from knowledge.engine import Engine
+    from knowledge.loader import build_database
+    db = sqlite_utils.Database(memory=True)
+    build_database(db, ROOT / "knowledge" / "data")
+    return Engine.from_database(db)
+
+
 @pytest.fixture
-async def make_bot(aiohttp_client, make_config):
-    """Start a bot app; returns (Peer, Edge)."""
+async def make_bot(aiohttp_client, make_config, engine):
+    """Start a bot app on the real knowledge; returns (Peer, Edge)."""
     async def make(**overrides):
         cfg = make_config(**overrides)
-        edge = build_edge(cfg)
+        edge = build_edge(cfg, knowledge=engine)
         client = await aiohttp_client(make_app(edge))
         return Peer(client, TOKEN, aes_key=AES_KEY, app_id=APP_ID), edge
     return make

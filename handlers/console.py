@@ -1,0 +1,60 @@
+"""`run_bot.py ask` and `run_bot.py chat`: the same question pipeline and state, from a terminal."""
+from __future__ import annotations
+
+import sys
+
+from handlers.ask import answer_text, continue_text
+from handlers.services import Services
+
+
+def reply_to(services: Services, user: str, text: str) -> str:
+    if text.strip() in ("更多", "查看更多"):
+        return continue_text(services, user)
+    return answer_text(services, user, text)
+
+
+def ask(services: Services, question: str, user: str) -> int:
+    print(reply_to(services, user, question))
+    return 0
+
+
+def chat(services: Services, user: str, stdin=sys.stdin) -> int:
+    from rich.console import Console
+    console = Console(highlight=False)
+    console.print("[bold]邻里[/bold] 社区小助手（输入问题，回车发送；空行或 Ctrl-D 退出）")
+    for line in stdin:
+        text = line.strip()
+        if not text:
+            break
+        console.print(f"[cyan]{reply_to(services, user, text)}[/cyan]")
+    return 0
+
+
+def register(sub, needs_services) -> None:
+    a = sub.add_parser("ask", help="answer one question as the bot would")
+    a.add_argument("question")
+    a.add_argument("--user", default="console", help="resident id whose state is used (default: console)")
+    a.set_defaults(func=lambda args, cfg: ask(needs_services(cfg), args.question, args.user))
+    c = sub.add_parser("chat", help="interactive console with the same pipeline and state")
+    c.add_argument("--user", default="console")
+    c.set_defaults(func=lambda args, cfg: chat(needs_services(cfg), args.user))
+    q = sub.add_parser("questions", help="what residents asked, newest first (default: only unanswered)")
+    q.add_argument("--all", action="store_true", help="answered ones too")
+    q.add_argument("--limit", type=int, default=50)
+    q.set_defaults(func=lambda args, cfg: show_questions(needs_services(cfg), args.all, args.limit))
+
+
+def show_questions(services: Services, everything: bool, limit: int) -> int:
+    from datetime import datetime
+
+    from rich.console import Console
+    from rich.table import Table
+    rows = services.state.questions(limit, only_unanswered=not everything)
+    t = Table(title="Unanswered questions" if not everything else "Questions")
+    for col in ("time", "question", "intent", "confidence", "answered"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(datetime.fromtimestamp(r["at"]).strftime("%m-%d %H:%M"), r["text"], r["intent"],
+                  f"{r['confidence']:.2f}", "yes" if r["answered"] else "no")
+    Console().print(t)
+    return 0

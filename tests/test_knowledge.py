@@ -1,0 +1,238 @@
+"""The knowledge base: complete against the articles, sourced, validated, atomic, round-tripping."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+import yaml
+
+from knowledge.loader import KnowledgeError, build_database, export_records
+from knowledge.schema import FILES
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "knowledge" / "data"
+
+# What the articles name, typed in from reading them (not derived from the knowledge files).
+TOP20 = ["虞波社区", "福城社区", "海创社区", "学弄社区", "学苑社区", "金钟社区", "湖西社区", "园丁社区", "静远社区",
+         "阳光社区", "塔山社区", "清风社区", "桃园江社区", "金色水岸社区", "东城社区", "四明社区", "洪都社区",
+         "海棠社区", "海湾社区", "广贤社区"]
+FIRST_BATCH = ["后大街社区", "力邦社区", "丹顶鹤社区", "凌霄社区", "都市森林社区", "北岸琴森社区", "新城市社区",
+               "总浦桥社区", "水岸心境社区"]
+OTHERS = ["幸福苑社区", "锦悦湾社区", "走马塘村", "四安村", "赛罕社区", "深圳湾社区"]
+BAIJIA_SAMPLE = {"地球补丁": "学弄社区", "E线工作法": "东江社区", "潘大姐": "龙泉社区", "时间积分银行": "泉水社区",
+                 "四点钟学校": "贺丞社区", "楼道博物馆": "胜利路社区", "陈效邦调解工作室": "泰和社区",
+                 "世纪城社区": None, "家庭驿站": "世纪城社区", "七彩小屋": "金山社区", "邻里月会": "锦山社区",
+                 "暖悦夕阳": "浒西社区", "邻里益家": "湖西社区"}
+SECRETARIES = {"丹顶鹤社区": "黄菊芬", "都市森林社区": "许文君", "北岸琴森社区": "孟佳寅", "新城市社区": "韩静安",
+               "后大街社区": "吴民丽", "力邦社区": "蔡荣华", "凌霄社区": "陈雪波", "水岸心境社区": "徐孟儿",
+               "总浦桥社区": "沈东红", "幸福苑社区": "徐健丽", "锦悦湾社区": "徐艳"}
+
+
+@pytest.fixture(scope="module")
+def db():
+    d = sqlite_utils.Database(memory=True)
+    build_database(d, DATA)
+    return d
+
+
+def names(db, table="communities"):
+    return [r["name"] for r in db[table].rows]
+
+
+def test_every_community_the_articles_name_is_present(db):
+    present = names(db)
+    for name in TOP20 + FIRST_BATCH + OTHERS:
+        assert name in present, name
+    assert len(present) >= 110
+
+
+def test_the_hundred_baijia_programmes_are_listed_in_order(db):
+    members = list(db.query("select p.name, c.name community from list_members m join programmes p on p.id = m.member_id "
+                            "join communities c on c.id = p.community_id where m.list_id = 'baijia' order by m.position"))
+    assert len(members) == 100
+    by_name = {m["name"]: m["community"] for m in members}
+    for programme, community in BAIJIA_SAMPLE.items():
+        if community:
+            assert by_name[programme] == community, programme
+    assert members[0]["name"] == "地球补丁" and members[-1]["name"] == "家庭驿站"
+
+
+def test_lists_have_their_published_sizes(db):
+    sizes = {r["id"]: r["n"] for r in db.query("select list_id id, count(*) n from list_members group by list_id")}
+    assert sizes["top20-2017"] == 20 and sizes["baijia"] == 100 and sizes["first-batch"] == 9
+    order = [r["name"] for r in db.query("select c.name from list_members m join communities c on c.id = m.member_id "
+                                         "where m.list_id = 'top20-2017' order by position")]
+    assert order == TOP20
+
+
+def test_two_yangguang_communities_are_kept_apart(db):
+    rows = list(db.query("select id, county, street, label from communities where name = '阳光社区'"))
+    assert len(rows) >= 2
+    jinping = [r for r in rows if r["street"] == "锦屏街道"]
+    assert len(jinping) == 1 and jinping[0]["county"] == "奉化区"
+    # the 百佳 list does not say which 阳光社区 runs 民情直通车 or 金拐杖: not attributed to 锦屏
+    owners = {r["community_id"] for r in db.query("select community_id from programmes where name in ('民情直通车', '金拐杖')")}
+    assert jinping[0]["id"] not in owners
+
+
+def test_contacts_are_exactly_what_the_articles_state(db):
+    rows = {r["community"]: r["name"] for r in db.query(
+        "select c.name community, k.name from contacts k join communities c on c.id = k.community_id where k.role like '%书记%' or k.role like '%主任%'")}
+    for community, person in SECRETARIES.items():
+        assert rows.get(community) == person, community
+    assert all(r["phone"] is None and r["address"] is None for r in db["contacts"].rows)
+
+
+def test_no_number_from_the_spam_is_in_the_knowledge():
+    spam = ["0755", "8882", "8155", "1500", "99"]
+    for path in DATA.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        for number in spam[:3]:
+            assert number not in text, (path.name, number)
+    text = (DATA / "communities.yaml").read_text(encoding="utf-8") + (DATA / "programmes.yaml").read_text(encoding="utf-8")
+    for place in ("劳务派遣", "工业区", "历下", "济南", "盐田"):
+        assert place not in text
+
+
+def test_every_fact_names_a_known_source(db):
+    sources = {r["id"] for r in db["sources"].rows}
+    for table in ("communities", "programmes", "contacts", "honours", "facts", "figures", "lists"):
+        for row in db[table].rows:
+            assert row["source"] in sources, (table, row)
+
+
+def test_repeated_article_is_counted_once(db):
+    saihan = list(db.query("select count(*) n from programmes where community_id = 'saihan' and name = '一室四平台'"))
+    assert saihan[0]["n"] == 1
+
+
+def test_export_round_trips(db, tmp_path):
+    first = export_records(db)
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(first, ensure_ascii=False), encoding="utf-8")
+    again = sqlite_utils.Database(memory=True)
+    build_database(again, path)
+    assert export_records(again) == first
+
+
+def test_cli_export_build_export_is_identical(tmp_path):
+    env_db = {"BOT_STORAGE_DATABASE": str(tmp_path / "a.db"), "PATH": "/usr/bin:/bin"}
+    run = lambda *a, db=env_db: subprocess.run([sys.executable, "run_bot.py", *a], cwd=ROOT, env=db,  # noqa: E731
+                                               capture_output=True, text=True, timeout=120)
+    assert run("kb", "build").returncode == 0
+    assert run("kb", "export", "--format", "json", "-o", str(tmp_path / "1.json")).returncode == 0
+    other = {**env_db, "BOT_STORAGE_DATABASE": str(tmp_path / "b.db")}
+    assert run("kb", "build", "--from", str(tmp_path / "1.json"), db=other).returncode == 0
+    assert run("kb", "export", "--format", "json", "-o", str(tmp_path / "2.json"), db=other).returncode == 0
+    assert (tmp_path / "1.json").read_bytes() == (tmp_path / "2.json").read_bytes()
+    stats = run("kb", "stats")
+    assert stats.returncode == 0 and "百佳社区文明创建工作品牌" in stats.stdout and "深圳湾社区" in stats.stdout
+    csv = run("kb", "export", "--format", "csv", "-o", str(tmp_path / "csv"))
+    assert csv.returncode == 0 and (tmp_path / "csv" / "communities.csv").exists()
+
+
+# ------------------------------------------------------------------ refusals
+@pytest.fixture
+def folder(tmp_path):
+    dst = tmp_path / "data"
+    shutil.copytree(DATA, dst)
+    return dst
+
+
+def edit(folder: Path, name: str, change) -> None:
+    path = folder / name
+    records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(records)
+    path.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def refused(folder: Path) -> str:
+    with pytest.raises(KnowledgeError) as err:
+        build_database(sqlite_utils.Database(memory=True), folder)
+    return str(err.value.problems[0])
+
+
+def line_of(folder: Path, name: str, needle: str) -> int:
+    for n, line in enumerate((folder / name).read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return n
+    raise AssertionError(needle)
+
+
+def test_refuses_unknown_community(folder):
+    edit(folder, "programmes.yaml", lambda r: r[3].update(community="nowhere"))
+    msg = refused(folder)
+    assert msg.startswith("programmes.yaml:") and "community: unknown community 'nowhere'" in msg
+
+
+def test_refuses_duplicate_id_with_both_lines(folder):
+    edit(folder, "communities.yaml", lambda r: r[5].update(id=r[2]["id"]))
+    msg = refused(folder)
+    assert re.match(r"communities\.yaml:\d+: id: duplicate id 'haichuang' \(first on line \d+\)", msg)
+
+
+def test_refuses_missing_required_field_at_its_line(folder):
+    edit(folder, "contacts.yaml", lambda r: r[1].pop("role"))
+    line = line_of(folder, "contacts.yaml", "蔡荣华") - 1  # the record starts one line above the name
+    assert refused(folder) == f"contacts.yaml:{line}: role: required field is missing"
+
+
+def test_refuses_phone_that_is_not_a_phone(folder):
+    edit(folder, "contacts.yaml", lambda r: r[0].update(phone="call me maybe"))
+    assert "phone: 'call me maybe' is not a phone number" in refused(folder)
+
+
+def test_accepts_a_real_phone_number(folder):
+    edit(folder, "contacts.yaml", lambda r: r[0].update(phone="0574-87654321"))
+    build_database(sqlite_utils.Database(memory=True), folder)
+
+
+def test_refuses_unknown_category_and_source(folder):
+    edit(folder, "programmes.yaml", lambda r: r[0].update(categories=["astrology"]))
+    assert "categories: unknown category 'astrology'" in refused(folder)
+
+
+def test_refuses_unknown_field_and_wrong_type(folder):
+    edit(folder, "communities.yaml", lambda r: r[0].update(population="many", scene="x"))
+    with pytest.raises(KnowledgeError) as err:
+        build_database(sqlite_utils.Database(memory=True), folder)
+    text = "\n".join(map(str, err.value.problems))
+    assert "population: unknown field" in text and "scene: must be a whole number" in text
+
+
+def test_refuses_broken_yaml_with_its_line(folder):
+    path = folder / "lists.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n- id: [unclosed\n", encoding="utf-8")
+    assert re.match(r"lists\.yaml:\d+: -: not valid YAML", refused(folder))
+
+
+def test_refused_build_leaves_the_database_as_it_was(folder):
+    d = sqlite_utils.Database(memory=True)
+    build_database(d, folder)
+    before = export_records(d)
+    edit(folder, "programmes.yaml", lambda r: r.append({"id": "x.y", "name": "新项目", "community": "ghost", "source": "nb-first-batch"}))
+    with pytest.raises(KnowledgeError):
+        build_database(d, folder)
+    assert export_records(d) == before
+
+
+def test_schema_doc_lists_every_field():
+    doc = (ROOT / "knowledge" / "SCHEMA.md").read_text(encoding="utf-8")
+    for name, fields in FILES.items():
+        assert f"## {name}" in doc
+        for f in fields:
+            assert f"`{f.name}`" in doc, (name, f.name)
+
+
+def test_cli_validate_reports_file_line_field(folder):
+    edit(folder, "programmes.yaml", lambda r: r[0].update(community="ghost"))
+    proc = subprocess.run([sys.executable, "run_bot.py", "kb", "validate", "--from", str(folder)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 1
+    assert re.search(r"programmes\.yaml:\d+: community: unknown community 'ghost'", proc.stderr)
