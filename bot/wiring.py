@@ -35,14 +35,19 @@ def open_database(cfg: Config) -> sqlite_utils.Database:
 
 
 def load_knowledge(cfg: Config, db: sqlite_utils.Database):
-    """The knowledge engine over the database; builds it from the bundled files when empty."""
-    try:
-        from knowledge.engine import Engine
-        from knowledge.loader import build_database, is_built
-    except ImportError:  # knowledge package not present: serve without it
-        return None
-    if not is_built(db):
-        build_database(db, cfg.path(cfg.knowledge.data_dir))
+    """The knowledge engine over the database. The database is (re)built from the knowledge files
+    when it is empty or the files changed since; if the changed files are refused, the knowledge
+    already in the database keeps serving (and an empty database cannot start: KnowledgeError)."""
+    from knowledge.engine import Engine
+    from knowledge.loader import KnowledgeError, build_database, is_built, is_current
+    folder = cfg.path(cfg.knowledge.data_dir)
+    if not is_current(db, folder):
+        try:
+            build_database(db, folder)
+        except KnowledgeError as exc:
+            if not is_built(db):
+                raise
+            logging.getLogger("linli.knowledge").error("knowledge files refused, serving the previous build: %s", exc)
     return Engine.from_database(db, threshold=cfg.matching.threshold, margin=cfg.matching.margin)
 
 

@@ -199,6 +199,8 @@ class Engine:
             if found:
                 return Answer("community_services", {"community": c, "programmes": found, "categories": names},
                               "category", 1.0, True, ents)
+            if q.aspects & {"figure", "time"}:
+                return Answer("unknown_detail", {"community": c, "figures": c.items_of("figure")}, "community", 0.5, False, ents)
             others = self._nearest_with(c, cats)
             return Answer("none_here", {"community": c, "categories": names, "others": others, "nearby": nearby},
                           "category", 0.8, bool(others), ents)
@@ -269,6 +271,8 @@ class Engine:
         lists = q.ids("list")
         cats = q.ids("category")
         places = q.ids("place")
+        if len(lists) > 1 and not progs:
+            return Answer("lists", {"lists": [self.model.lists[x] for x in lists]}, "list", 0.8, True, {"list": lists})
         if lists and not (progs and "which" in q.aspects):
             kl = self.model.lists[lists[0]]
             members = ([self.model.communities[m] for m in kl.members] if kl.kind == "communities"

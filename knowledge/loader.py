@@ -275,7 +275,17 @@ def _rows(data: dict[str, list[dict]]) -> dict[str, list[dict]]:
 PKS = {"sources": "id", "categories": "id", "communities": "id", "programmes": "id", "contacts": "id", "lists": "id"}
 
 
-def write(db: sqlite_utils.Database, data: dict[str, list[dict]]) -> dict[str, int]:
+def digest(folder: Path) -> str:
+    """Fingerprint of the knowledge files, to notice edits made since the last build."""
+    import hashlib
+    h = hashlib.sha256()
+    for name in ORDER:
+        path = Path(folder) / name
+        h.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
+    return h.hexdigest()
+
+
+def write(db: sqlite_utils.Database, data: dict[str, list[dict]], fingerprint: str = "") -> dict[str, int]:
     """Replace the knowledge tables in one transaction; returns row counts."""
     rows = _rows(data)
     with db.atomic():  # one transaction: all tables or none
@@ -288,6 +298,7 @@ def write(db: sqlite_utils.Database, data: dict[str, list[dict]]) -> dict[str, i
             if rows[table]:
                 db[table].insert_all(rows[table], pk=PKS.get(table), alter=True)
         db["kb_meta"].upsert({"key": "built", "value": str(sum(len(r) for r in rows.values()))}, pk="key")
+        db["kb_meta"].upsert({"key": "digest", "value": fingerprint}, pk="key")
         # FTS5 with the trigram tokenizer: substring search for queries of three characters and more;
         # shorter words go through the engine's bigram index and the synonym table instead.
         db["search_docs"].enable_fts(["title", "body"], tokenize="trigram", create_triggers=False, replace=True)
@@ -298,6 +309,14 @@ def is_built(db: sqlite_utils.Database) -> bool:
     return db["kb_meta"].exists() and db["communities"].exists()
 
 
+def is_current(db: sqlite_utils.Database, folder: Path) -> bool:
+    """Built, and from the files as they are now."""
+    if not is_built(db):
+        return False
+    row = db.execute("select value from kb_meta where key = 'digest'").fetchone()
+    return bool(row) and row[0] == digest(folder)
+
+
 def load(source: Path) -> dict[str, list[dict]]:
     data = read_export(source) if source.is_file() else read_folder(source)
     validate(data)
@@ -306,7 +325,8 @@ def load(source: Path) -> dict[str, list[dict]]:
 
 def build_database(db: sqlite_utils.Database, source: Path) -> dict[str, int]:
     """Validate `source` (a folder of YAML files or a JSON export) and load it."""
-    return write(db, load(Path(source)))
+    source = Path(source)
+    return write(db, load(source), digest(source) if source.is_dir() else "export:" + source.name)
 
 
 def export_records(db: sqlite_utils.Database) -> dict[str, list[dict]]:

@@ -51,6 +51,7 @@ class Programme:
     categories: list[str] = field(default_factory=list)
     serves: str = ""
     description: str = ""
+    lists: list[str] = field(default_factory=list)      # names of the published lists it is on
 
     @property
     def title(self) -> str:
@@ -174,6 +175,8 @@ class Model:
                        r["honour"] or "", bool(r["ordered"]), r["description"] or "", r["expected_size"])
             lists[kl.id] = kl
             for m in kl.members:
+                if kl.kind == "programmes":
+                    programmes[m].lists.append(kl.name)
                 cid = m if kl.kind == "communities" else programmes[m].community_id
                 c = communities[cid]
                 if kl.id not in c.lists:

@@ -1,0 +1,250 @@
+"""Residents ask, the bot answers: each intent, the clarifying path, state, templates and limits.
+
+Handlers are called directly with a plain Message and real services (real knowledge, a
+temporary database), as the README describes the product."""
+from __future__ import annotations
+
+import pytest
+import sqlite_utils
+
+from bot.config import load_config
+from bot.wiring import build_services
+from handlers import build_dispatcher
+from handlers.router import Message
+from knowledge.text import compact, normalise
+
+NAMES = [l.strip() for l in open(__import__("pathlib").Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "names.txt",
+                                 encoding="utf-8") if l.strip()] if (__import__("pathlib").Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "names.txt").exists() else []
+
+
+@pytest.fixture
+def services(tmp_path, engine):
+    cfg = load_config(environ={"BOT_STORAGE_DATABASE": str(tmp_path / "s.db")})
+    return build_services(cfg, sqlite_utils.Database(tmp_path / "s.db"), knowledge=engine)
+
+
+@pytest.fixture
+def say(services):
+    dp = build_dispatcher()
+
+    async def send(text: str = "", user: str = "oResident", **kw) -> str:
+        kind = kw.pop("kind", "text")
+        reply = await dp.dispatch(Message(kind=kind, openid=user, text=text, **kw), services)
+        assert len(reply.text.encode("utf-8")) <= 2048
+        return reply.text
+    return send
+
+
+# ------------------------------------------------------------------ normalisation
+@pytest.mark.parametrize("raw,clean", [
+    ("  海创社区？？？服务品牌是啥😄", "海创社区服务品牌是啥"),
+    ("北岸琴森社區副書記是誰", "北岸琴森社区副书记是谁"),
+    ("ＡＢＣ１２３社区", "abc123社区"),
+    ("请问一下 丹顶鹤 社区 在哪里呀", "丹顶鹤社区在哪里"),
+    ("1+N错时上班", "1+n错时上班"),
+])
+def test_normalise(raw, clean):
+    assert normalise(raw) == clean
+
+
+# ------------------------------------------------------------------ entities
+@pytest.mark.parametrize("question,kind,ident", [
+    ("丹顶和社区书记是谁", "community", "dandinghe"),          # homophone typo
+    ("海窗社区依托什么服务品牌", "community", "haichuang"),
+    ("红都社区在哪", "community", "hongdu"),                   # polyphone 都
+    ("哪个社区有楼到博物馆", "programme", "shenglilu.loudaobowuguan"),
+    ("时间银行是什么", "programme", "quanshui.shijianjifenyinhang"),  # shortened name
+    ("中山有健身队吗", "community", "zhongshan"),              # name without 社区
+    ("羊老服务有哪些", "category", "elderly"),                 # homophone category word
+])
+def test_recognises(engine, question, kind, ident):
+    mentions = engine.index.recognise(compact(question))
+    assert any(m.kind == kind and ident in m.ids for m in mentions), mentions
+
+
+@pytest.mark.parametrize("question", ["杨老师在吗", "牡丹花什么时候开", "浒西社区有什么服务工作室"])
+def test_false_friends_are_not_entities(engine, question):
+    mentions = engine.index.recognise(compact(question))
+    assert not any(m.kind == "category" and m.ids == ["elderly"] for m in mentions)
+    assert not any(m.kind == "category" and m.ids == ["migrants"] for m in mentions)
+    assert not any(m.kind == "community" and m.ids == ["mudan"] for m in mentions)
+
+
+# ------------------------------------------------------------------ intents
+async def test_where(say):
+    assert "鄞州区下应街道" in await say("海创社区在哪个街道")
+
+
+async def test_secretary(say):
+    assert "黄菊芬" in await say("丹顶鹤社区书记是谁")
+
+
+async def test_phone_is_said_to_be_unknown_never_invented(say):
+    reply = await say("赛罕社区的联系电话是多少")
+    assert "没有" in reply and not any(ch.isdigit() for ch in reply.replace("2024", ""))
+
+
+async def test_no_secretary_known(say):
+    reply = await say("贺丞社区书记是谁")
+    assert "没有" in reply and "贺丞社区" in reply
+
+
+async def test_honours(say):
+    reply = await say("虞波社区获得过哪些荣誉")
+    assert "全国文明单位" in reply and "20强" in reply
+
+
+async def test_figure(say):
+    assert "52" in await say("赛罕社区有多少楼栋长")
+
+
+async def test_unknown_figure_is_honest(say):
+    reply = await say("海创社区有多少党员")
+    assert "没有" in reply or "60%" in reply
+
+
+async def test_which_community_has_a_programme(say):
+    assert "贺丞社区" in await say("哪个社区有四点钟学校")
+
+
+async def test_what_is_a_programme(say):
+    reply = await say("时间银行是什么")
+    assert "泉水社区" in reply and "时间积分银行" in reply
+
+
+async def test_communities_with_a_category(say):
+    reply = await say("哪些社区有养老服务")
+    assert "茗山社区" in reply and "浒西社区" in reply
+
+
+async def test_category_in_a_district(say):
+    reply = await say("鄞州区有哪些社区有公益服务")
+    assert "丹顶鹤社区" in reply and "芝兰社区" not in reply
+
+
+async def test_list(say):
+    reply = await say("第二届品质社区20强有哪些")
+    assert reply.index("虞波社区") < reply.index("广贤社区")
+
+
+async def test_long_list_is_paged_with_more(say):
+    first = await say("百佳社区文明创建工作品牌有哪些")
+    assert "地球补丁" in first and "回复“更多”" in first and "家庭驿站" not in first
+    pages = [first]
+    for _ in range(10):
+        page = await say("更多")
+        pages.append(page)
+        if "回复“更多”" not in page:
+            break
+    assert "家庭驿站" in pages[-1]
+    assert await say("更多") == (await say("更多"))  # nothing left: a plain "no more"
+
+
+async def test_greeting_thanks_help(say):
+    assert "小助手" in await say("你好")
+    assert "不客气" in await say("谢谢")
+    help_text = await say("你能做什么")
+    assert "附近" in help_text and "四点钟学校" in help_text
+
+
+@pytest.mark.parametrize("question", ["今天天气怎么样", "帮我订一张火车票", "讲个笑话", "广州天河区有哪些社区",
+                                      "杨老师在吗", "比特币多少钱", "推荐一部电影"])
+async def test_off_topic_gets_a_fallback_that_names_nothing(say, question):
+    reply = await say(question)
+    assert reply and "社区" in reply
+    assert not [n for n in NAMES if n in reply]
+    assert not any(ch.isdigit() for ch in reply)
+
+
+# ------------------------------------------------------------------ dialogue and state
+async def test_nearby_asks_for_the_community_remembers_it_and_answers(say, services):
+    assert "哪个社区" in await say("附近有什么调解服务", user="oA")
+    reply = await say("泰和社区", user="oA")
+    assert "陈效邦" in reply
+    assert services.state.get("oA").community_id == "taihe"
+    assert "没有泰和社区的健身与体育服务" in await say("附近有健身队吗", user="oA")  # remembered, answered for 泰和
+
+
+async def test_bound_community_answers_nearby(say):
+    assert "记住" in await say("我住在中山社区", user="oB")
+    assert "吉祥龙鼓" in await say("附近有健身队吗", user="oB")
+
+
+async def test_nearby_without_service_offers_nearest_by_level(say):
+    await say("我住在海创社区", user="oC")
+    reply = await say("附近有养老服务吗", user="oC")
+    assert "海创社区" in reply and "没有" in reply
+    assert "[同区县]" in reply or "[同城市]" in reply
+
+
+async def test_namesakes_are_asked_with_numbered_choices(say):
+    reply = await say("阳光社区有什么特色", user="oD")
+    assert "1." in reply and "2." in reply and "锦屏" in reply
+    answer = await say("1", user="oD")
+    assert "锋领阳光" in answer or "阳光社区" in answer
+
+
+async def test_namesake_settled_by_street(say):
+    assert "锋领阳光" in await say("锦屏街道阳光社区的党建品牌叫什么")
+
+
+async def test_state_survives_a_restart(tmp_path, engine):
+    cfg = load_config(environ={"BOT_STORAGE_DATABASE": str(tmp_path / "r.db")})
+    first = build_services(cfg, sqlite_utils.Database(tmp_path / "r.db"), knowledge=engine)
+    dp = build_dispatcher()
+    await dp.dispatch(Message(kind="text", openid="oE", text="我住在深圳湾社区"), first)
+    second = build_services(cfg, sqlite_utils.Database(tmp_path / "r.db"), knowledge=engine)
+    reply = await dp.dispatch(Message(kind="text", openid="oE", text="附近有读书会吗"), second)
+    assert "一缕书香" in reply.text
+
+
+async def test_location_label_binds(say):
+    await say(kind="location", user="oF", label="广东省深圳市深圳湾社区", latitude=22.5, longitude=113.94)
+    assert "一缕书香" in await say("附近有读书会吗", user="oF")
+
+
+async def test_location_elsewhere_is_said_plainly(say):
+    reply = await say(kind="location", user="oG", label="上海市浦东新区世纪大道", latitude=31.2, longitude=121.5)
+    assert "不在" in reply
+    assert "哪个社区" in await say("附近有什么调解服务", user="oG")
+
+
+async def test_coordinates_count_where_known(engine):
+    from knowledge.model import Community
+    c = engine.model.communities["taihe"]
+    c_copy = Community(**{**c.__dict__, "lat": 29.87, "lng": 121.55})
+    engine.model.communities["taihe"] = c_copy
+    try:
+        assert engine.locate("", 29.871, 121.551).id == "taihe"
+        assert engine.locate("", 31.2, 121.5) is None
+    finally:
+        engine.model.communities["taihe"] = c
+
+
+async def test_voice_uses_recognition(say):
+    assert "许文君" in await say("都市森林社区的书记是谁。", kind="voice")
+
+
+async def test_subscribe_welcome_has_three_examples(say):
+    reply = await say(kind="event", event="subscribe", event_key="")
+    assert reply.count("·") >= 3
+
+
+async def test_scan_binds_the_community_of_the_qr_code(say, services, engine):
+    scene = engine.model.communities["taihe"].scene
+    await say(kind="event", event="scan", event_key=str(scene), user="oH")
+    assert services.state.get("oH").community_id == "taihe"
+
+
+async def test_menu_click_asks_a_category_question(say):
+    await say("我住在赛罕社区", user="oI")
+    assert "法律" in await say(kind="event", event="click", event_key="MENU_LEGAL", user="oI")
+
+
+async def test_questions_are_logged_for_operators(say, services):
+    await say("丹顶鹤社区书记是谁", user="oJ")
+    await say("帮我写一首诗", user="oJ")
+    unanswered = [q["text"] for q in services.state.questions(10)]
+    assert unanswered == ["帮我写一首诗"]
+    everything = services.state.questions(10, only_unanswered=False)
+    assert everything[1]["intent"] == "contact"
