@@ -1,16 +1,20 @@
-"""`run_bot.py ask` and `run_bot.py chat`: the same question pipeline and state, from a terminal."""
+"""`run_bot.py ask`, `chat` and `questions`: the same pipeline and state as the webhook, from a terminal."""
 from __future__ import annotations
 
+import asyncio
 import sys
+import time
 
-from handlers.ask import answer_text, continue_text
+from handlers import build_dispatcher
+from handlers.router import Message
 from handlers.services import Services
 
 
 def reply_to(services: Services, user: str, text: str) -> str:
-    if text.strip() in ("更多", "查看更多"):
-        return continue_text(services, user)
-    return answer_text(services, user, text)
+    """Dispatch a text message exactly as the webhook would (router, handlers, templates)."""
+    msg = Message(kind="text", openid=user, text=text, create_time=int(time.time()))
+    reply = asyncio.run(build_dispatcher().dispatch(msg, services))
+    return reply.text or (f"{reply.article.title}\n{reply.article.description}" if reply.article else "")
 
 
 def ask(services: Services, question: str, user: str) -> int:
@@ -30,20 +34,6 @@ def chat(services: Services, user: str, stdin=sys.stdin) -> int:
     return 0
 
 
-def register(sub, needs_services) -> None:
-    a = sub.add_parser("ask", help="answer one question as the bot would")
-    a.add_argument("question")
-    a.add_argument("--user", default="console", help="resident id whose state is used (default: console)")
-    a.set_defaults(func=lambda args, cfg: ask(needs_services(cfg), args.question, args.user))
-    c = sub.add_parser("chat", help="interactive console with the same pipeline and state")
-    c.add_argument("--user", default="console")
-    c.set_defaults(func=lambda args, cfg: chat(needs_services(cfg), args.user))
-    q = sub.add_parser("questions", help="what residents asked, newest first (default: only unanswered)")
-    q.add_argument("--all", action="store_true", help="answered ones too")
-    q.add_argument("--limit", type=int, default=50)
-    q.set_defaults(func=lambda args, cfg: show_questions(needs_services(cfg), args.all, args.limit))
-
-
 def show_questions(services: Services, everything: bool, limit: int) -> int:
     from datetime import datetime
 
@@ -58,3 +48,17 @@ def show_questions(services: Services, everything: bool, limit: int) -> int:
                   f"{r['confidence']:.2f}", "yes" if r["answered"] else "no")
     Console().print(t)
     return 0
+
+
+def register(sub, needs_services) -> None:
+    a = sub.add_parser("ask", help="answer one question as the bot would")
+    a.add_argument("question")
+    a.add_argument("--user", default="console", help="resident id whose state is used (default: console)")
+    a.set_defaults(func=lambda args, cfg: ask(needs_services(cfg), args.question, args.user))
+    c = sub.add_parser("chat", help="interactive console with the same pipeline and state")
+    c.add_argument("--user", default="console")
+    c.set_defaults(func=lambda args, cfg: chat(needs_services(cfg), args.user))
+    q = sub.add_parser("questions", help="what residents asked, newest first (default: only unanswered)")
+    q.add_argument("--all", action="store_true", help="answered ones too")
+    q.add_argument("--limit", type=int, default=50)
+    q.set_defaults(func=lambda args, cfg: show_questions(needs_services(cfg), args.all, args.limit))

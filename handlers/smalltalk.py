@@ -9,7 +9,10 @@ router = Router("smalltalk")
 
 GREETING = re.compile(r"^(你好|您好|嗨|哈喽|hello|hi|hey|在吗|在不在|早上好|上午好|中午好|下午好|晚上好|早安|晚安)[呀啊吗哇!！~。.,，]*$", re.I)
 THANKS = re.compile(r"^(谢谢|感谢|多谢|谢了|谢啦|thanks|thank you|thx|好的谢谢|知道了谢谢)[你您呀啊了啦!！~。.,，]*$", re.I)
-HELP = re.compile(r"^(帮助|help|菜单|功能|\?|？|怎么用|使用说明|你能做什么|你会什么|你能干什么|你可以做什么|你能帮我做什么|能做什么|有什么功能)[呀啊吗呢?？!！。]*$", re.I)
+HELP = re.compile(r"^(帮助|help|菜单|功能|\?|？|怎么用|使用说明|你能做什么|你会什么|你能干什么|你可以做什么|你能帮我做什么|能做什么|有什么功能|"
+                  r"你是谁|你叫什么|你叫什么名字|你是什么|你是机器人吗|你是人吗)[呀啊吗呢?？!！。]*$", re.I)
+BYE = re.compile(r"^(再见|拜拜|拜|bye|晚安|下次聊|先这样)[了啦吧呀啊!！~。.]*$", re.I)
+ACK = re.compile(r"^(好的|好|好吧|嗯|嗯嗯|哦|噢|ok|okay|行|知道了|明白了|收到|了解)[了啦吧呀啊哈!！~。.]*$", re.I)
 
 
 def _matches(pattern: re.Pattern):
@@ -28,6 +31,16 @@ async def greeting(msg: Message, services) -> Reply:
 @router.message(_matches(THANKS))
 async def thanks(msg: Message, services) -> Reply:
     return Reply(services.templates.render("thanks"))
+
+
+@router.message(_matches(BYE))
+async def bye(msg: Message, services) -> Reply:
+    return Reply(services.templates.render("bye"))
+
+
+@router.message(_matches(ACK))
+async def acknowledge(msg: Message, services) -> Reply:
+    return Reply(services.templates.render("acknowledge"))
 
 
 @router.message(_matches(HELP))

@@ -181,10 +181,20 @@ class Engine:
         progs = [self.model.programmes[p] for p in q.ids("programme") if self.model.programmes[p].community_id == c.id]
         if "phone" in q.aspects:
             return Answer("phone", {"community": c, "contacts": c.contacts}, "contact", 1.0, True, ents)
-        if "contact" in q.aspects and not progs:
-            role = next((w for w in ("副书记", "书记", "主任", "队长") if w in q.text), "")
-            people = sorted(c.contacts, key=lambda p: (role not in p.role, p.role != role))
-            return Answer("contacts", {"community": c, "contacts": people, "role": role}, "contact", 1.0, bool(people), ents)
+        if "contact" in q.aspects:
+            # a role named in the question (腰鼓队队长) ranks its holder first
+            overlap = {id(p): len(bigrams(compact(p.role)) & bigrams(q.text)) for p in c.contacts}
+            if not progs or max(overlap.values(), default=0) >= 2:
+                role = next((w for w in ("副书记", "书记", "主任", "队长") if w in q.text), "")
+                people = sorted(c.contacts, key=lambda p: (-overlap[id(p)], role not in p.role))
+                if people and overlap[id(people[0])] >= 2:
+                    people = [p for p in people if overlap[id(p)] >= 2]
+                return Answer("contacts", {"community": c, "contacts": people, "role": role}, "contact", 1.0,
+                              bool(people), ents)
+        elsewhere = [self.model.programmes[p] for p in q.ids("programme") if self.model.programmes[p].community_id != c.id]
+        if elsewhere and not progs and not cats:
+            return Answer("programme", {"programmes": elsewhere, "communities": self.model.communities,
+                                        "not_in": c}, "programme", 0.9, True, ents)
         if progs and not cats:
             return Answer("programme", {"programmes": progs, "communities": self.model.communities}, "programme", 1.0, True, ents)
         if "location" in q.aspects and not cats:
