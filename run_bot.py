@@ -26,6 +26,9 @@ def cmd_serve(args, cfg) -> int:
         asyncio.get_running_loop().add_signal_handler(
             signal.SIGHUP, lambda: reload_knowledge(cfg, edge.db, edge.services))
     app.on_startup.append(reload_on_sighup)
+    import gc
+    gc.collect()
+    gc.freeze()  # start-up objects (knowledge, dictionaries) leave the collector's scans: no GC pauses
     logging.getLogger("linli").info("serving %s", describe(cfg))
     web.run_app(app, host=cfg.server.host, port=cfg.server.port, print=None, access_log=None)
     return 0

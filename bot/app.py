@@ -96,13 +96,16 @@ async def _answer_later(edge: Edge, msg: Message, task: asyncio.Task) -> None:
 async def _process(edge: Edge, msg: Message) -> tuple[str, str, str]:
     """(reply xml or 'success', handler name, outcome) with the deadline applied."""
     task = asyncio.ensure_future(edge.dispatcher.dispatch(msg, edge.services))
-    try:
-        reply = await asyncio.wait_for(asyncio.shield(task), edge.config.server.reply_deadline_seconds)
-    except asyncio.TimeoutError:
+    if not task.done():
+        # asyncio.wait leaves the task running on timeout (no cancel, no shield needed)
+        await asyncio.wait((task,), timeout=edge.config.server.reply_deadline_seconds)
+    if not task.done():
         later = asyncio.ensure_future(_answer_later(edge, msg, task))
         edge.background.add(later)
         later.add_done_callback(edge.background.discard)
         return SUCCESS, "deferred", "deadline_fallback"
+    try:
+        reply = task.result()
     except Exception:
         log.exception("handler failed for %s", msg.kind)
         return SUCCESS, "error", "handler_error"

@@ -118,7 +118,7 @@ class Dispatcher(Router):
             data: dict = {}
             for flt in reg.filters:
                 res = flt(msg, services, ctx)
-                if inspect.isawaitable(res):
+                if res.__class__ is not bool and inspect.isawaitable(res):
                     res = await res
                 if not res:
                     break

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import sqlite_utils
 
@@ -34,27 +34,44 @@ class StateStore:
                                     "entities": str, "confidence": float, "answered": int}, pk="id")
             db["questions"].create_index(["answered"])
 
+    # The hot path uses plain statements on the connection: sqlite-utils' upsert introspects the
+    # table on every call, which costs more than the whole answer.
     def get(self, openid: str) -> ResidentState:
-        row = self.db.execute("select community_id, subscribed, pending, more, last_seen from residents "
-                              "where openid = ?", [openid]).fetchone()
+        row = self.db.conn.execute("select community_id, subscribed, pending, more, last_seen from residents "
+                                   "where openid = ?", [openid]).fetchone()
         if row is None:
-            return ResidentState(openid)
-        return ResidentState(openid, row[0] or "", row[1] or 0, json.loads(row[2] or "{}"),
-                             json.loads(row[3] or "[]"), row[4] or 0.0)
+            state = ResidentState(openid)
+        else:
+            state = ResidentState(openid, row[0] or "", row[1] or 0, json.loads(row[2] or "{}"),
+                                  json.loads(row[3] or "[]"), row[4] or 0.0)
+        state._loaded = self._row(state)  # type: ignore[attr-defined]
+        return state
+
+    @staticmethod
+    def _row(state: ResidentState) -> tuple:
+        return (state.openid, state.community_id, state.subscribed, json.dumps(state.pending, ensure_ascii=False),
+                json.dumps(state.more, ensure_ascii=False), state.last_seen)
 
     def save(self, state: ResidentState) -> None:
-        state.last_seen = time.time()
-        row = asdict(state)
-        row["pending"] = json.dumps(state.pending, ensure_ascii=False)
-        row["more"] = json.dumps(state.more, ensure_ascii=False)
-        self.db["residents"].upsert(row, pk="openid")
+        """Write when something changed; `last_seen` alone is refreshed at most once a minute."""
+        now = time.time()
+        if now - state.last_seen > 60:
+            state.last_seen = now
+        row = self._row(state)
+        if row == getattr(state, "_loaded", None):
+            return
+        with self.db.conn:
+            self.db.conn.execute("insert or replace into residents (openid, community_id, subscribed, pending, more, "
+                                 "last_seen) values (?, ?, ?, ?, ?, ?)", row)
+        state._loaded = row  # type: ignore[attr-defined]
 
     def log_question(self, openid: str, text: str, intent: str, entities: dict, confidence: float,
                      answered: bool) -> None:
-        self.db["questions"].insert({
-            "at": time.time(), "user": hashlib.sha256(openid.encode()).hexdigest()[:12], "text": text[:500],
-            "intent": intent, "entities": json.dumps(entities, ensure_ascii=False),
-            "confidence": round(confidence, 3), "answered": int(answered)})
+        with self.db.conn:
+            self.db.conn.execute(
+                "insert into questions (at, user, text, intent, entities, confidence, answered) values (?, ?, ?, ?, ?, ?, ?)",
+                (time.time(), hashlib.sha256(openid.encode()).hexdigest()[:12], text[:500], intent,
+                 json.dumps(entities, ensure_ascii=False), round(confidence, 3), int(answered)))
 
     def questions(self, limit: int = 50, only_unanswered: bool = True) -> list[dict]:
         where = "where answered = 0" if only_unanswered else ""

@@ -30,6 +30,7 @@ from knowledge.understand import Query, understand
 
 TIME_WORDS = ("年", "年代", "什么时候", "哪年", "建", "成立", "挂牌")
 OVERVIEW_PROGRAMMES = 8
+UNDERSTAND_CACHE = 4096
 
 
 @dataclass
@@ -50,6 +51,21 @@ class Engine:
         self.model = model
         self.index = EntityIndex(model, threshold, margin)
         self.by_scene = {str(c.scene): c for c in model.communities.values() if c.scene is not None}
+        self._understood: dict[str, Query] = {}
+        # category -> communities offering it, each with its programmes in that category (knowledge order)
+        self.by_category: dict[str, list[tuple[Community, list[Programme]]]] = {}
+        for c in model.communities.values():
+            per: dict[str, list[Programme]] = {}
+            for p in c.programmes:
+                for cat in p.categories:
+                    per.setdefault(cat, []).append(p)
+            for cat, progs in per.items():
+                self.by_category.setdefault(cat, []).append((c, progs))
+        # bigram -> programmes whose title or kind holds it, to rank without scoring every programme
+        self.programme_grams: dict[str, set[str]] = {}
+        for p in model.programmes.values():
+            for g in bigrams(compact(p.title + p.kind)):
+                self.programme_grams.setdefault(g, set()).add(p.id)
 
     @classmethod
     def from_database(cls, db: sqlite_utils.Database, threshold: float = 72.0, margin: float = 6.0) -> "Engine":
@@ -94,8 +110,19 @@ class Engine:
         return best
 
     # ------------------------------------------------------------ the decision
+    def understand(self, question: str) -> Query:
+        """Recognition is a pure function of the text and this (immutable) knowledge, so it is
+        cached; frequent questions skip it. A new Engine (reload) starts with an empty cache."""
+        q = self._understood.get(question)
+        if q is None:
+            q = understand(question, self.index)
+            if len(self._understood) >= UNDERSTAND_CACHE:
+                self._understood.pop(next(iter(self._understood)))
+            self._understood[question] = q
+        return q
+
     def answer(self, question: str, home: str = "", pending: dict | None = None) -> Answer:
-        q = understand(question, self.index)
+        q = self.understand(question)
         pending = pending or {}
         entities = {k: q.ids(k) for k in ("community", "programme", "category", "list", "place") if q.ids(k)}
         result = self._decide(q, home, pending)
@@ -295,14 +322,18 @@ class Engine:
                           "programme", 1.0, True)
         if cats:
             names = [self.model.categories[x].name for x in cats]
-            rows = []
-            for c in self.model.communities.values():
-                if places and not any(p in (c.province, c.city, c.county, c.street) for p in places):
-                    continue
-                hits = self._rank_programmes(q, [p for p in c.programmes if set(p.categories) & set(cats)])
-                if hits:
-                    score = len(q.residual_bigrams & bigrams(compact(hits[0].title + hits[0].kind)))
-                    rows.append((score, {"community": c, "programmes": hits[:3]}))
+            hits: dict[str, int] = {}
+            for g in q.residual_bigrams:
+                for pid in self.programme_grams.get(g, ()):
+                    hits[pid] = hits.get(pid, 0) + 1
+            rows, seen = [], set()
+            for cat in cats:
+                for c, progs in self.by_category.get(cat, []):
+                    if c.id in seen or (places and not any(p in (c.province, c.city, c.county, c.street) for p in places)):
+                        continue
+                    seen.add(c.id)
+                    ranked = sorted(progs, key=lambda p: -hits.get(p.id, 0)) if hits else progs
+                    rows.append((hits.get(ranked[0].id, 0), {"community": c, "programmes": ranked[:3]}))
             rows.sort(key=lambda r: -r[0])
             if rows:
                 return Answer("category_communities", {"categories": names, "places": places}, "category", 1.0, True,

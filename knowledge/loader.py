@@ -272,6 +272,28 @@ def _rows(data: dict[str, list[dict]]) -> dict[str, list[dict]]:
     return t
 
 
+COLUMNS = {
+    "sources": {"id": str, "title": str, "publisher": str, "date": str, "note": str},
+    "categories": {"id": str, "name": str, "menu_key": str},
+    "synonyms": {"category_id": str, "word": str, "position": int},
+    "communities": {"id": str, "name": str, "aliases": str, "label": str, "province": str, "city": str, "county": str,
+                    "street": str, "lat": float, "lng": float, "scene": int, "description": str, "source": str},
+    "honours": {"community_id": str, "position": int, "name": str, "source": str, "explicit_source": int},
+    "facts": {"community_id": str, "position": int, "text": str, "keywords": str, "source": str, "explicit_source": int},
+    "figures": {"community_id": str, "position": int, "label": str, "value": str, "keywords": str, "source": str,
+                "explicit_source": int},
+    "programmes": {"id": str, "name": str, "community_id": str, "full_name": str, "aliases": str, "kind": str,
+                   "serves": str, "description": str, "source": str},
+    "programme_categories": {"programme_id": str, "category_id": str, "position": int},
+    "contacts": {"id": int, "community_id": str, "name": str, "role": str, "phone": str, "address": str, "source": str},
+    "lists": {"id": str, "name": str, "aliases": str, "honour": str, "kind": str, "ordered": int, "description": str,
+              "expected_size": int, "source": str},
+    "list_members": {"list_id": str, "position": int, "member_id": str},
+    "search_docs": {"kind": str, "ref_id": str, "community_id": str, "title": str, "body": str},
+}
+INDEXES = {"honours": ["community_id"], "facts": ["community_id"], "figures": ["community_id"],
+           "programmes": ["community_id"], "programme_categories": ["programme_id"], "contacts": ["community_id"],
+           "list_members": ["list_id"], "synonyms": ["category_id"]}
 PKS = {"sources": "id", "categories": "id", "communities": "id", "programmes": "id", "contacts": "id", "lists": "id"}
 
 
@@ -295,8 +317,11 @@ def write(db: sqlite_utils.Database, data: dict[str, list[dict]], fingerprint: s
             for suffix in ("_fts", "_fts_data", "_fts_idx", "_fts_docsize", "_fts_config", "_fts_content"):
                 db.execute(f"drop table if exists [{table}{suffix}]")
         for table in KNOWLEDGE_TABLES:
+            db[table].create(COLUMNS[table], pk=PKS.get(table))
+            for column in INDEXES.get(table, []):
+                db[table].create_index([column])
             if rows[table]:
-                db[table].insert_all(rows[table], pk=PKS.get(table), alter=True)
+                db[table].insert_all(rows[table], batch_size=1000)
         db["kb_meta"].upsert({"key": "built", "value": str(sum(len(r) for r in rows.values()))}, pk="key")
         db["kb_meta"].upsert({"key": "digest", "value": fingerprint}, pk="key")
         # FTS5 with the trigram tokenizer: substring search for queries of three characters and more;

@@ -110,8 +110,17 @@ class EntityIndex:
         for kl in model.lists.values():
             for w in (kl.name, *kl.aliases):
                 s.add(w, "list", kl.id)
-        self.category_pinyin = [(pinyin(compact(w)), cat.id, compact(w))
-                                for cat in model.categories.values() for w in cat.synonyms if len(compact(w)) >= 2]
+        # homophone index: (first syllable, second syllable) -> [(surface, kind)], so the pinyin
+        # paths only compare windows that already sound alike at their start
+        self.sound_index: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+        for surface, entries in s.forms.items():
+            for kind in dict.fromkeys(k for k, _, _ in entries):
+                if kind == "category" or (kind == "community" and surface.endswith(_SUFFIXES)) or \
+                        (kind == "programme" and len(surface) >= 3):
+                    py = pinyin(surface)
+                    for a in py[0]:
+                        for b in py[1]:
+                            self.sound_index[(a, b)].append((surface, kind))
         self.places = {k for k, v in s.forms.items() if any(kind == "place" for kind, _, _ in v)}
         # segmentation with the names as a user dictionary; category words are deliberately left
         # out so they cannot pull the segmentation towards themselves (务工 in 服务工作室)
@@ -165,6 +174,22 @@ class EntityIndex:
         chosen.sort(key=lambda m: m.start)
         return chosen
 
+    def _homophones(self, text: str, kind: str):
+        """(surface, start) for every window that sounds exactly like a `kind` surface but differs."""
+        text_py = pinyin(text)
+        for i in range(len(text) - 1):
+            seen = set()
+            for a in text_py[i]:
+                for b in text_py[i + 1]:
+                    for surface, k in self.sound_index.get((a, b), ()):
+                        if k != kind or surface in seen:
+                            continue
+                        seen.add(surface)
+                        L = len(surface)
+                        window = text[i:i + L]
+                        if len(window) == L and window != surface and sounds_alike(text_py[i:i + L], pinyin(surface)):
+                            yield surface, i
+
     # ------------------------------------------------------------------ path 2
     def _decide(self, kind: str, scored: dict[tuple[str, str], tuple[float, int, int, str]]) -> Mention | None:
         """Best candidate over threshold; ties within margin come back together (ambiguous)."""
@@ -186,44 +211,40 @@ class EntityIndex:
         A window must start and end with the name's first and last characters (typos keep a
         name's ends) unless it sounds exactly like the name; windows may be up to two
         characters shorter or longer than the name (时间银行 for 时间积分银行)."""
+        scored: dict[tuple[str, str], tuple[float, int, int, str]] = {}
+        for surface, start in self._homophones(text, kind):
+            scored[(surface, kind)] = max(scored.get((surface, kind), (0.0, 0, 0, "")),
+                                          (PINYIN_SCORE, start, start + len(surface), "pinyin"))
         counts: dict[str, int] = defaultdict(int)
         for g in bigrams(text):
             for surface in self.surfaces.by_bigram.get(g, ()):
                 counts[surface] += 1
-        text_py = pinyin(text)
-        scored: dict[tuple[str, str], tuple[float, int, int, str]] = {}
-        for surface, shared in sorted(counts.items(), key=lambda kv: -kv[1])[:300]:
+        for surface, shared in counts.items():
+            L = len(surface)
+            if shared < 2 or L < 4 or (surface, kind) in scored:
+                continue
             if not any(k == kind for k, _, _ in self.surfaces.forms[surface]):
                 continue
             if kind == "community" and not surface.endswith(_SUFFIXES):
                 continue
-            L, best = len(surface), (0.0, 0, 0, "fuzzy")
-            s_py = pinyin(surface)
-            for start in range(0, len(text) - L + 1):
-                window = text[start:start + L]
-                if window != surface and sounds_alike(text_py[start:start + L], s_py):
-                    best = max(best, (PINYIN_SCORE, start, start + L, "pinyin"))
-            if shared >= 2 and L >= 4:
-                for start in (i for i, ch in enumerate(text) if ch == surface[0]):
-                    for length in range(max(3, L - 2), L + 3):
-                        window = text[start:start + length]
-                        if len(window) == length and window[-1] == surface[-1] and window != surface:
-                            best = max(best, (fuzz.ratio(window, surface), start, start + length, "fuzzy"))
+            best = (0.0, 0, 0, "fuzzy")
+            for start in (i for i, ch in enumerate(text) if ch == surface[0]):
+                for length in range(max(3, L - 2), L + 3):
+                    window = text[start:start + length]
+                    if len(window) == length and window[-1] == surface[-1] and window != surface:
+                        best = max(best, (fuzz.ratio(window, surface), start, start + length, "fuzzy"))
             if best[0]:
                 scored[(surface, kind)] = best
         return self._decide(kind, scored)
 
     # ------------------------------------------------------------------ path 3
     def homophone_categories(self, text: str) -> list[Mention]:
-        text_py = pinyin(text)
         found = []
-        for word_py, cat_id, word in self.category_pinyin:
-            L = len(word_py)
-            for start in range(0, len(text) - L + 1):
-                if text[start:start + L] != word and sounds_alike(text_py[start:start + L], word_py):
-                    after = text[start + L:]
-                    if not after or after.startswith(_SERVICE_AFTER):
-                        found.append(Mention("category", [cat_id], start, start + L, PINYIN_SCORE, text[start:start + L], "pinyin"))
+        for surface, start in self._homophones(text, "category"):
+            after = text[start + len(surface):]
+            if not after or after.startswith(_SERVICE_AFTER):
+                ids = [i for k, i, _ in self.surfaces.forms[surface] if k == "category"]
+                found.append(Mention("category", ids, start, start + len(surface), PINYIN_SCORE, text[start:start + len(surface)], "pinyin"))
         return found
 
     def recognise(self, text: str) -> list[Mention]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from knowledge.matcher import EntityIndex, Mention
 from knowledge.text import bigrams, compact
@@ -48,7 +49,7 @@ class Query:
     def ids(self, kind: str) -> list[str]:
         return list(dict.fromkeys(i for m in self.of(kind) for i in m.ids))
 
-    @property
+    @cached_property
     def residual(self) -> str:
         """The question without its entities and function words: what it is about."""
         text = self.text
@@ -57,7 +58,7 @@ class Query:
                 text = text[:m.start] + " " + text[m.end:]
         return STOP.sub(" ", text)
 
-    @property
+    @cached_property
     def residual_bigrams(self) -> set[str]:
         return {g for part in self.residual.split() for g in bigrams(part) if len(g) == 2}
 

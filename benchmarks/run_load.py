@@ -1,0 +1,113 @@
+"""Webhook load benchmark: Linli against a bare aiohttp app, side by side in one run.
+
+Each server runs alone on core 0 (taskset), wrk on core 1. Rounds alternate the servers so
+that machine noise hits both alike; the report gives requests/s and p99 latency per round and
+the ratio of medians. Usage: .venv/bin/python benchmarks/run_load.py [--seconds 10] [--rounds 3]
+Needs wrk (Debian package `wrk`) and taskset (util-linux).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+TOKEN = "benchtoken"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(port: int, path: str = "/healthz") -> None:
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1)
+            return
+        except Exception as exc:  # noqa: BLE001
+            if getattr(exc, "code", None) in (403, 405):
+                return
+            time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+def start(kind: str, port: int, tmp: str) -> subprocess.Popen:
+    env = {**os.environ, "BOT_SERVER_PORT": str(port), "BOT_WECHAT_TOKEN": TOKEN, "BOT_WECHAT_APP_ID": "",
+           "BOT_WECHAT_ENCODING_AES_KEY": "", "BOT_STORAGE_DATABASE": os.path.join(tmp, f"{port}.db"),
+           "BOT_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "INFO")}
+    cmd = [PY, "run_bot.py", "serve"] if kind == "linli" else [PY, "benchmarks/bare_app.py", str(port)]
+    log = open(os.path.join(tmp, f"{kind}.log"), "ab")
+    proc = subprocess.Popen(["taskset", "-c", "0", *cmd], cwd=ROOT, env=env, stdout=log, stderr=log)
+    wait_ready(port, "/healthz" if kind == "linli" else "/wechat")
+    return proc
+
+
+def wrk(port: int, seconds: int, questions: list[str]) -> tuple[float, float]:
+    ts, nonce = str(int(time.time())), str(random.randrange(10**8, 10**9))
+    sig = hashlib.sha1("".join(sorted([TOKEN, ts, nonce])).encode()).hexdigest()
+    env = {**os.environ, "LOAD_PATH": f"/wechat?signature={sig}&timestamp={ts}&nonce={nonce}", "LOAD_TS": ts,
+           "LOAD_QUESTIONS": "|".join(questions), "LOAD_MSGID_BASE": str(random.randrange(10**15, 9 * 10**15))}
+    out = subprocess.run(["taskset", "-c", "1", "wrk", "-t1", "-c16", f"-d{seconds}s", "--latency",
+                          "-s", str(ROOT / "benchmarks" / "webhook_load.lua"), f"http://127.0.0.1:{port}"],
+                         env=env, capture_output=True, text=True, check=True).stdout
+    if "Non-2xx" in out:
+        raise RuntimeError("non-2xx answers during the load:\n" + out)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    return rps, float(p99.group(1)) * scale
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
+        return 2
+    real = [l.strip() for l in open(ROOT / "benchmarks" / "questions.txt", encoding="utf-8") if l.strip()]
+    scenarios = {"greeting (text, no knowledge lookup)": ["你好"], "realistic questions": real}
+    tmp = tempfile.mkdtemp(prefix="linli-load-")
+    results: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    try:
+        for name, questions in scenarios.items():
+            for _ in range(args.rounds):
+                for kind in ("bare", "linli"):
+                    port = free_port()
+                    proc = start(kind, port, tmp)
+                    try:
+                        wrk(port, 2, questions)  # warm-up
+                        results.setdefault((name, kind), []).append(wrk(port, args.seconds, questions))
+                    finally:
+                        proc.terminate()
+                        proc.wait(10)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"| scenario | bare aiohttp req/s | Linli req/s | ratio | bare p99 ms | Linli p99 ms |")
+    print("|---|---|---|---|---|---|")
+    for name in scenarios:
+        bare, linli = results[(name, "bare")], results[(name, "linli")]
+        b, l = statistics.median(r for r, _ in bare), statistics.median(r for r, _ in linli)
+        print(f"| {name} | {b:.0f} | {l:.0f} | {l / b:.2f} | {statistics.median(p for _, p in bare):.2f} | "
+              f"{statistics.median(p for _, p in linli):.2f} |")
+    print(f"\n{args.rounds} alternating rounds of {args.seconds} s per server, medians; wrk -t1 -c16 on core 1, server on core 0.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
