@@ -26,6 +26,20 @@ def cmd_serve(args, cfg) -> int:
         asyncio.get_running_loop().add_signal_handler(
             signal.SIGHUP, lambda: reload_knowledge(cfg, edge.db, edge.services))
     app.on_startup.append(reload_on_sighup)
+
+    async def delivery_worker(app):
+        """Announcements are delivered by a background worker in every serving process; rows are
+        claimed in the database, so several processes never send the same row twice."""
+        import asyncio
+
+        from bot.wiring import build_deliverer
+        stop = asyncio.Event()
+        task = asyncio.create_task(build_deliverer(cfg, edge).run(stop))
+        yield
+        stop.set()
+        await task
+    if cfg.wechat.app_id and cfg.wechat.app_secret:
+        app.cleanup_ctx.append(delivery_worker)
     import gc
     gc.collect()
     gc.freeze()  # start-up objects (knowledge, dictionaries) leave the collector's scans: no GC pauses
@@ -37,6 +51,12 @@ def cmd_serve(args, cfg) -> int:
 def _database(cfg):
     from bot.wiring import open_database
     return open_database(cfg)
+
+
+def _edge(cfg):
+    from bot.wiring import build_edge, setup_logging
+    setup_logging("WARNING")
+    return build_edge(cfg)
 
 
 def _services(cfg):
@@ -51,10 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     s = sub.add_parser("serve", help="serve the WeChat webhook, /healthz and /metrics")
     s.set_defaults(func=cmd_serve)
+    from bot import commands as bot_commands
     from handlers import console
     from knowledge import commands
     commands.register(sub, _database)
     console.register(sub, _services)
+    bot_commands.register(sub, _edge)
     return p
 
 

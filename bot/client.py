@@ -110,6 +110,16 @@ class WeChatClient:
             raise WeChatAPIError(code, str(data.get("errmsg", "")))
         return data
 
+    async def send_template(self, openid: str, template_id: str, text: str, client_msg_id: str,
+                            url: str = "") -> dict[str, Any]:
+        """Template message; the template needs a {{content.DATA}} field. WeChat drops a repeat
+        with the same openid + client_msg_id within 10 minutes, which makes re-sending safe."""
+        payload = {"touser": openid, "template_id": template_id, "client_msg_id": client_msg_id,
+                   "data": {"content": {"value": text}}}
+        if url:
+            payload["url"] = url
+        return await self.call("/cgi-bin/message/template/send", payload)
+
     async def send_text(self, openid: str, text: str) -> dict[str, Any]:
         """Customer-service text message (allowed within 48 h of the resident's last message)."""
         return await self.call("/cgi-bin/message/custom/send",

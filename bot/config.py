@@ -66,6 +66,19 @@ class DedupConfig:
 
 
 @dataclass(frozen=True)
+class DeliveryConfig:
+    template_id: str = ""
+    template_url: str = ""
+    rate_per_second: float = 20.0
+    active_window_hours: int = 48
+    max_attempts: int = 5
+    backoff_seconds: float = 2.0
+    backoff_cap_seconds: float = 300.0
+    limit_pause_seconds: float = 600.0
+    poll_seconds: float = 1.0
+
+
+@dataclass(frozen=True)
 class LogConfig:
     level: str = "INFO"
 
@@ -78,6 +91,7 @@ class Config:
     knowledge: KnowledgeConfig = field(default_factory=KnowledgeConfig)
     matching: MatchingConfig = field(default_factory=MatchingConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
+    delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     log: LogConfig = field(default_factory=LogConfig)
 
     def path(self, value: str) -> Path:
@@ -134,6 +148,9 @@ def _validate(cfg: Config) -> None:
         raise ConfigError("matching.threshold: must be in (0, 100] and matching.margin in [0, 100]")
     if cfg.dedup.ttl_seconds <= 0 or cfg.dedup.max_entries <= 0:
         raise ConfigError("dedup.ttl_seconds: ttl_seconds and max_entries must be positive")
+    d = cfg.delivery
+    if d.rate_per_second <= 0 or d.max_attempts < 1 or d.backoff_seconds <= 0 or d.poll_seconds <= 0:
+        raise ConfigError("delivery.rate_per_second: rate, max_attempts, backoff_seconds and poll_seconds must be positive")
     if cfg.log.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"log.level: must be DEBUG, INFO, WARNING or ERROR, got {cfg.log.level!r}")
 

@@ -53,8 +53,11 @@ def load_knowledge(cfg: Config, db: sqlite_utils.Database):
 
 def build_services(cfg: Config, db: sqlite_utils.Database, knowledge=None) -> Services:
     """`knowledge` may be given (an Engine is immutable, so tests share one)."""
+    from bot.outbox import Outbox
+    from handlers.staff import StaffStore
     return Services(templates=Templates(cfg.path(cfg.knowledge.templates_dir)), state=StateStore(db),
-                    knowledge=knowledge if knowledge is not None else load_knowledge(cfg, db))
+                    knowledge=knowledge if knowledge is not None else load_knowledge(cfg, db),
+                    staff=StaffStore(db), outbox=Outbox(db))
 
 
 def build_edge(cfg: Config, db: sqlite_utils.Database | None = None, knowledge=None) -> Edge:
@@ -64,6 +67,11 @@ def build_edge(cfg: Config, db: sqlite_utils.Database | None = None, knowledge=N
     edge = Edge(config=cfg, dispatcher=build_dispatcher(), services=build_services(cfg, db, knowledge), client=client)
     edge.db = db
     return edge
+
+
+def build_deliverer(cfg: Config, edge: Edge):
+    from bot.delivery import Deliverer
+    return Deliverer(edge.services.outbox, edge.client, cfg.delivery)
 
 
 def reload_knowledge(cfg: Config, db: sqlite_utils.Database, services: Services) -> bool:

@@ -17,3 +17,5 @@ class Services:
     templates: Templates
     state: StateStore
     knowledge: Any = None        # knowledge.engine.Engine
+    staff: Any = None            # handlers.staff.StaffStore
+    outbox: Any = None           # announcements and their delivery rows (bot.outbox.Outbox)

@@ -28,6 +28,9 @@ class FakeWeChat:
     calls: list[Call] = field(default_factory=list)
     valid_tokens: set = field(default_factory=set)
     delay: float = 0.0
+    delivered: list = field(default_factory=list)     # (touser, text) of every message a resident got
+    on_call: object = None                            # async hook(call) run before answering (crash injection)
+    _dedup: set = field(default_factory=set)
     _scripts: dict = field(default_factory=lambda: defaultdict(deque))
     _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -43,7 +46,10 @@ class FakeWeChat:
     async def _handle(self, request: web.Request) -> web.Response:
         raw = await request.read()
         body = json.loads(raw) if raw else {}
-        self.calls.append(Call(request.path, dict(request.query), body))
+        call = Call(request.path, dict(request.query), body)
+        self.calls.append(call)
+        if self.on_call is not None:
+            await self.on_call(call)
         if self.delay:
             await asyncio.sleep(self.delay)
         queued = self._scripts.get(request.path)
@@ -62,6 +68,14 @@ class FakeWeChat:
             return web.json_response({"access_token": token, "expires_in": 7200})
         if request.query.get("access_token") not in self.valid_tokens:
             return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        if request.path == "/cgi-bin/message/template/send":
+            key = (body.get("touser"), body.get("client_msg_id"))
+            if body.get("client_msg_id") and key in self._dedup:   # WeChat drops the repeat silently
+                return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": 0})
+            self._dedup.add(key)
+            self.delivered.append((body["touser"], body["data"]["content"]["value"]))
+        elif request.path == "/cgi-bin/message/custom/send":
+            self.delivered.append((body["touser"], body["text"]["content"]))
         return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": next(self._counter)})
 
     def app(self) -> web.Application:

@@ -1,0 +1,148 @@
+"""The delivery worker: takes due outbox rows and sends them, one claim and one confirmation each.
+
+Channel: residents active within `active_window_hours` get a customer-service message; others a
+template message when `delivery.template_id` is set, else the row fails with that reason.
+WeChat's errors are handled by their meaning:
+  45015 outside the 48 h window -> the template channel (when configured)
+  45047, 45009 limits           -> back to pending; the whole worker pauses `limit_pause_seconds`
+  40001, 42001 invalid token    -> the client refreshes once and retries once; still failing is transient
+  43004 unsubscribed            -> the resident is marked unsubscribed; the row fails for good
+  HTTP 5xx, timeouts            -> retried with exponential backoff (capped), `max_attempts` in all
+  anything else                 -> failed for good, with WeChat's code and message as the reason
+A token bucket keeps the account under `rate_per_second`.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import aiohttp
+
+from bot.client import WeChatAPIError
+from bot.config import DeliveryConfig
+from bot.outbox import Outbox, Row
+
+log = logging.getLogger("linli.delivery")
+OUTSIDE_WINDOW, LIMITS, UNSUBSCRIBED = 45015, {45047, 45009}, 43004
+TRANSIENT_CODES = {-1, 40001, 42001}
+
+
+class RateLimit:
+    """Token bucket: at most `rate` sends per second on average, bursts of `rate`."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate, self.tokens, self.stamp = rate, rate, time.monotonic()
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        async with self._lock:
+            while True:
+                now = time.monotonic()
+                self.tokens = min(self.rate, self.tokens + (now - self.stamp) * self.rate)
+                self.stamp = now
+                if self.tokens >= 1:
+                    self.tokens -= 1
+                    return
+                await asyncio.sleep((1 - self.tokens) / self.rate)
+
+
+class Deliverer:
+    def __init__(self, outbox: Outbox, client, cfg: DeliveryConfig, concurrency: int = 8) -> None:
+        self.outbox, self.client, self.cfg = outbox, client, cfg
+        self.limit = RateLimit(cfg.rate_per_second)
+        self.concurrency = concurrency
+        self.paused_until = 0.0
+
+    def channel_for(self, openid: str) -> str:
+        row = self.outbox.db.conn.execute("select last_seen from residents where openid = ?", [openid]).fetchone()
+        active = row is not None and (time.time() - (row[0] or 0)) < self.cfg.active_window_hours * 3600
+        if active:
+            return "custom"
+        return "template" if self.cfg.template_id else ""
+
+    def _backoff(self, attempts: int) -> float:
+        return time.time() + min(self.cfg.backoff_cap_seconds, self.cfg.backoff_seconds * 2 ** max(0, attempts - 1))
+
+    async def send_one(self, row: Row) -> None:
+        channel = row.channel or self.channel_for(row.openid)
+        if not channel:
+            if self.outbox.claim(row, "none"):
+                self.outbox.fail(row, "outside the 48 h window and no template message configured")
+            return
+        await self.limit.acquire()  # before the claim: a crash while waiting leaves nothing claimed
+        if not self.outbox.claim(row, channel):
+            return
+        try:
+            if channel == "custom":
+                result = await self.client.send_text(row.openid, row.text)
+            else:
+                result = await self.client.send_template(row.openid, self.cfg.template_id, row.text,
+                                                         f"linli-{row.id}", self.cfg.template_url)
+        except WeChatAPIError as exc:
+            self._on_error(row, exc)
+            return
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            self._transient(row, f"{type(exc).__name__}: {exc}")
+            return
+        self.outbox.confirm(row, str(result.get("msgid", "")))
+
+    def _transient(self, row: Row, reason: str) -> None:
+        if row.attempts >= self.cfg.max_attempts:
+            self.outbox.fail(row, f"gave up after {row.attempts} attempts: {reason}")
+        else:
+            self.outbox.retry(row, self._backoff(row.attempts), reason)
+
+    def _on_error(self, row: Row, exc: WeChatAPIError) -> None:
+        code = exc.errcode
+        if code == OUTSIDE_WINDOW and row.channel == "custom":
+            if self.cfg.template_id:
+                self.outbox.retry(row, 0, "45015: outside the 48 h window", channel="template")
+            else:
+                self.outbox.fail(row, "45015: outside the 48 h window and no template message configured")
+        elif code in LIMITS:
+            self.paused_until = time.time() + self.cfg.limit_pause_seconds
+            self.outbox.retry(row, self.paused_until, f"{code}: limit reached, resuming later")
+            log.warning("WeChat limit %s: delivery paused for %ss", code, self.cfg.limit_pause_seconds)
+        elif code == UNSUBSCRIBED:
+            with self.outbox.db.conn:
+                self.outbox.db.conn.execute("update residents set subscribed = 0 where openid = ?", [row.openid])
+            self.outbox.fail(row, "43004: the resident has unsubscribed")
+        elif code in TRANSIENT_CODES:
+            self._transient(row, f"{code}: {exc.errmsg}")
+        else:
+            self.outbox.fail(row, f"{code}: {exc.errmsg}")
+
+    async def run_once(self, batch: int = 200) -> int:
+        """Queue due announcements and send what is due now; returns rows handled."""
+        self.outbox.queue_due()
+        if time.time() < self.paused_until:
+            return 0
+        rows = self.outbox.due(batch)
+        sem = asyncio.Semaphore(self.concurrency)
+
+        async def guarded(row: Row) -> None:
+            async with sem:
+                if time.time() >= self.paused_until:
+                    await self.send_one(row)
+        await asyncio.gather(*(guarded(r) for r in rows))
+        self.outbox.finish_done()
+        return len(rows)
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Deliver until stopped; rows a crash left claimed are reconciled first."""
+        settled = self.outbox.reconcile()
+        if any(settled.values()):
+            log.warning("reconciled rows left claimed by a crash: %s", settled)
+        stop = stop or asyncio.Event()
+        while not stop.is_set():
+            try:
+                handled = await self.run_once()
+            except Exception:  # noqa: BLE001 - the worker must outlive one bad batch
+                log.exception("delivery batch failed")
+                handled = 0
+            if not handled:
+                try:
+                    await asyncio.wait_for(stop.wait(), self.cfg.poll_seconds)
+                except asyncio.TimeoutError:
+                    pass

@@ -1,0 +1,166 @@
+"""Announcements and their outbox: one row per (announcement, recipient), each with its state.
+
+States of an outbox row:
+  pending   -> due at next_at; the worker may claim it
+  claimed   -> a worker took it and is calling WeChat (attempts counted at claim)
+  sent      -> WeChat accepted it (msgid kept)
+  failed    -> will not be sent; `error` says why (unsubscribed, no channel, permanent error)
+  uncertain -> a crash came between the call and its confirmation on a channel WeChat cannot
+               de-duplicate; it is held, never re-sent on its own (see reconcile)
+
+Exactly once. Rows are unique per (announcement, openid), so queueing twice adds nothing. A row
+is claimed with `UPDATE ... WHERE state = 'pending'` before the call (one worker wins, also
+across processes) and confirmed after. On start, `reconcile` settles rows left claimed:
+  * template messages carry client_msg_id = "linli-<row id>", which WeChat uses to drop a
+    repeat for the same openid within 10 minutes: such rows claimed less than 10 minutes ago go
+    back to pending and are sent again safely;
+  * anything else (customer-service messages have no such key) becomes `uncertain`: not lost,
+    since it is counted and shown by `announce status`, and not doubled, since only an operator
+    (`announce resend-uncertain ID`) can send it again.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+
+import sqlite_utils
+
+TEMPLATE_DEDUP_SECONDS = 600
+
+
+@dataclass
+class Row:
+    id: int
+    announcement_id: int
+    openid: str
+    attempts: int
+    channel: str
+    text: str
+
+
+class Outbox:
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        if not db["announcements"].exists():
+            db["announcements"].create({"id": int, "author": str, "scope": str, "targets": str, "text": str,
+                                        "created_at": float, "send_at": float, "status": str, "audience": int}, pk="id")
+        if not db["outbox"].exists():
+            db["outbox"].create({"id": int, "announcement_id": int, "openid": str, "state": str, "channel": str,
+                                 "attempts": int, "next_at": float, "claimed_at": float, "msgid": str, "error": str},
+                                pk="id", not_null={"announcement_id", "openid", "state"},
+                                defaults={"state": "pending", "channel": "", "attempts": 0, "next_at": 0.0})
+            db["outbox"].create_index(["announcement_id", "openid"], unique=True)
+            db["outbox"].create_index(["state", "next_at"])
+
+    def _x(self, sql: str, params=()) -> int:
+        with self.db.conn:
+            return self.db.conn.execute(sql, params).rowcount
+
+    # ------------------------------------------------------------ announcements
+    def audience(self, scope: str, targets: list[str]) -> list[str]:
+        """Subscribed residents the announcement reaches: everyone, or those of the target
+        communities (a district is given as the ids of its communities)."""
+        if scope == "all":
+            sql, params = "select openid from residents where subscribed = 1", []
+        else:
+            sql = f"select openid from residents where subscribed = 1 and community_id in ({','.join('?' * len(targets))})"
+            params = targets
+        return [r[0] for r in self.db.conn.execute(sql, params)]
+
+    def create(self, author: str, scope: str, targets: list[str], text: str, send_at: float | None = None) -> int:
+        now = time.time()
+        with self.db.conn:
+            cur = self.db.conn.execute(
+                "insert into announcements (author, scope, targets, text, created_at, send_at, status, audience) "
+                "values (?, ?, ?, ?, ?, ?, 'scheduled', ?)",
+                (author, scope, json.dumps(targets, ensure_ascii=False), text, now, send_at or now,
+                 len(self.audience(scope, targets))))
+        return cur.lastrowid
+
+    def queue_due(self, now: float | None = None) -> list[int]:
+        """Materialise recipients of announcements whose time has come (idempotent)."""
+        now = now or time.time()
+        queued = []
+        for aid, scope, targets in self.db.conn.execute(
+                "select id, scope, targets from announcements where status = 'scheduled' and send_at <= ?", [now]).fetchall():
+            recipients = self.audience(scope, json.loads(targets))
+            with self.db.conn:
+                self.db.conn.executemany("insert or ignore into outbox (announcement_id, openid, state, channel, attempts, "
+                                         "next_at) values (?, ?, 'pending', '', 0, 0)", [(aid, o) for o in recipients])
+                self.db.conn.execute("update announcements set status = 'delivering', audience = ? where id = ?",
+                                     (len(recipients), aid))
+            queued.append(aid)
+        return queued
+
+    def recent(self, community_id: str, limit: int = 5) -> list[dict]:
+        rows = self.db.conn.execute(
+            "select id, text, send_at, scope, targets from announcements where status in ('delivering', 'done') "
+            "order by send_at desc limit 200").fetchall()
+        out = []
+        for aid, text, send_at, scope, targets in rows:
+            if scope == "all" or community_id in json.loads(targets):
+                out.append({"id": aid, "text": text, "at": send_at})
+            if len(out) >= limit:
+                break
+        return out
+
+    # ------------------------------------------------------------ rows
+    def due(self, limit: int, now: float | None = None) -> list[Row]:
+        now = now or time.time()
+        return [Row(*r) for r in self.db.conn.execute(
+            "select o.id, o.announcement_id, o.openid, o.attempts, o.channel, a.text from outbox o "
+            "join announcements a on a.id = o.announcement_id where o.state = 'pending' and o.next_at <= ? "
+            "order by o.id limit ?", (now, limit)).fetchall()]
+
+    def claim(self, row: Row, channel: str) -> bool:
+        """Take the row before calling WeChat; False when another worker already did."""
+        won = self._x("update outbox set state = 'claimed', channel = ?, claimed_at = ?, attempts = attempts + 1 "
+                      "where id = ? and state = 'pending'", (channel, time.time(), row.id)) == 1
+        if won:
+            row.channel, row.attempts = channel, row.attempts + 1
+        return won
+
+    def confirm(self, row: Row, msgid: str) -> None:
+        self._x("update outbox set state = 'sent', msgid = ?, error = null where id = ? and state = 'claimed'",
+                (msgid, row.id))
+
+    def retry(self, row: Row, at: float, error: str, channel: str | None = None) -> None:
+        self._x("update outbox set state = 'pending', next_at = ?, error = ?, channel = coalesce(?, channel) "
+                "where id = ? and state = 'claimed'", (at, error, channel, row.id))
+
+    def fail(self, row: Row, error: str) -> None:
+        self._x("update outbox set state = 'failed', error = ? where id = ? and state in ('claimed', 'pending')",
+                (error, row.id))
+
+    def reconcile(self, now: float | None = None) -> dict[str, int]:
+        """Settle rows a crash left claimed (the rule is in the module docstring)."""
+        now = now or time.time()
+        again = self._x("update outbox set state = 'pending', next_at = 0 where state = 'claimed' "
+                        "and channel = 'template' and claimed_at > ?", [now - TEMPLATE_DEDUP_SECONDS])
+        held = self._x("update outbox set state = 'uncertain', error = 'crash between call and confirmation' "
+                       "where state = 'claimed'")
+        return {"resent_with_dedup_key": again, "uncertain": held}
+
+    def resend_uncertain(self, announcement_id: int) -> int:
+        return self._x("update outbox set state = 'pending', next_at = 0 where announcement_id = ? and state = 'uncertain'",
+                       [announcement_id])
+
+    def finish_done(self) -> None:
+        self._x("update announcements set status = 'done' where status = 'delivering' and not exists "
+                "(select 1 from outbox o where o.announcement_id = announcements.id and o.state in ('pending', 'claimed'))")
+
+    def status(self, announcement_id: int) -> dict:
+        a = self.db.conn.execute("select id, text, status, audience, send_at, scope, targets from announcements where id = ?",
+                                 [announcement_id]).fetchone()
+        if a is None:
+            raise KeyError(announcement_id)
+        counts: dict[str, dict[str, int]] = {}
+        for state, channel, n in self.db.conn.execute(
+                "select state, channel, count(*) from outbox where announcement_id = ? group by state, channel",
+                [announcement_id]):
+            counts.setdefault(channel or "-", {})[state] = n
+        errors = dict(self.db.conn.execute("select error, count(*) from outbox where announcement_id = ? and "
+                                           "state in ('failed', 'uncertain') group by error", [announcement_id]).fetchall())
+        return {"id": a[0], "text": a[1], "status": a[2], "audience": a[3], "send_at": a[4], "scope": a[5],
+                "targets": json.loads(a[6]), "channels": counts, "errors": errors}

