@@ -15,6 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.accesslog import AccessLog
 from bot.config import Config
 from bot.dedup import MemoryDeduplicator, message_key
 from bot.metrics import Metrics
@@ -36,6 +37,7 @@ class Edge:
     dedup: Any = None
     metrics: Metrics = field(default_factory=Metrics)
     background: set = field(default_factory=set)
+    access_log: AccessLog = field(default_factory=AccessLog)
 
     def __post_init__(self) -> None:
         if self.dedup is None:
@@ -95,10 +97,12 @@ async def _answer_later(edge: Edge, msg: Message, task: asyncio.Task) -> None:
 
 async def _process(edge: Edge, msg: Message) -> tuple[str, str, str]:
     """(reply xml or 'success', handler name, outcome) with the deadline applied."""
+    started = time.monotonic()
     task = asyncio.ensure_future(edge.dispatcher.dispatch(msg, edge.services))
+    await asyncio.sleep(0)  # one loop turn: most answers need no more, and then no timer is armed
     if not task.done():
         # asyncio.wait leaves the task running on timeout (no cancel, no shield needed)
-        await asyncio.wait((task,), timeout=edge.config.server.reply_deadline_seconds)
+        await asyncio.wait((task,), timeout=edge.config.server.reply_deadline_seconds - (time.monotonic() - started))
     if not task.done():
         later = asyncio.ensure_future(_answer_later(edge, msg, task))
         edge.background.add(later)
@@ -153,9 +157,8 @@ async def receive(request: web.Request) -> web.Response:
     elapsed = time.perf_counter() - started
     edge.metrics.requests.labels(msg.kind if msg.kind != "event" else "event_" + msg.event, outcome).inc()
     edge.metrics.latency.observe(elapsed)
-    log.info(json.dumps({"kind": msg.kind, "event": msg.event or None, "openid": openid_hash(msg.openid),
-                         "handler": handler, "latency_ms": round(elapsed * 1000, 2), "outcome": outcome},
-                        ensure_ascii=False))
+    edge.access_log.write({"kind": msg.kind, "event": msg.event or None, "openid": openid_hash(msg.openid),
+                           "handler": handler, "latency_ms": round(elapsed * 1000, 2), "outcome": outcome})
     return web.Response(text=xml, content_type="application/xml" if xml != SUCCESS else "text/plain")
 
 
@@ -170,6 +173,7 @@ async def metrics(request: web.Request) -> web.Response:
 
 async def _drain(app: web.Application) -> None:
     edge: Edge = app[EDGE]
+    edge.access_log.flush()
     if edge.background:
         await asyncio.wait(edge.background, timeout=5)
     if edge.client is not None:

@@ -75,7 +75,8 @@ def build_deliverer(cfg: Config, edge: Edge):
 
 
 def reload_knowledge(cfg: Config, db: sqlite_utils.Database, services: Services) -> bool:
-    """Rebuild from the knowledge files and swap the engine in; on a bad file keep serving the old.
+    """Rebuild from the knowledge files and swap the engine (and re-read the reply templates) in;
+    on a bad knowledge file keep serving the old.
 
     Validation happens before anything is written and the write is one transaction, so a
     refused file leaves both the database and the running engine as they were."""
@@ -89,7 +90,8 @@ def reload_knowledge(cfg: Config, db: sqlite_utils.Database, services: Services)
             log.error("knowledge refused, still serving the previous knowledge: %s", problem)
         return False
     services.knowledge = Engine.from_database(db, threshold=cfg.matching.threshold, margin=cfg.matching.margin)
-    log.info("knowledge reloaded")
+    services.templates = Templates(cfg.path(cfg.knowledge.templates_dir))
+    log.info("knowledge and templates reloaded")
     return True
 
 

@@ -39,10 +39,9 @@ def _target(services, word: str):
 
 
 def _staff_pending(msg: Message, services, ctx) -> bool:
-    if services.staff is None:
+    if services.staff is None or msg.text.strip().strip("。!！") not in ("确认", "取消", "确定", "发送"):
         return False
-    state = services.state.get(msg.openid)
-    return state.pending.get("kind") == "announce" and msg.text.strip().strip("。!！") in ("确认", "取消", "确定", "发送")
+    return services.state.get(msg.openid).pending.get("kind") == "announce"
 
 
 @router.message(lambda msg, services, ctx: services.outbox is not None and bool(COMPOSE.match(msg.text)), kinds=("text",))

@@ -16,7 +16,8 @@ class Templates:
     def __init__(self, folder: str | Path) -> None:
         self.env = Environment(loader=FileSystemLoader(str(folder)), undefined=StrictUndefined,
                                trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=False,
-                               autoescape=False)
+                               autoescape=False, auto_reload=False)
+        # auto_reload=False: no stat() per reply; edited templates are picked up on SIGHUP (reload)
 
     def render(self, name: str, **ctx) -> str:
         """Render; lines left empty by template tags are dropped, so templates stay readable."""

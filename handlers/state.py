@@ -41,23 +41,20 @@ class StateStore:
                                    "where openid = ?", [openid]).fetchone()
         if row is None:
             state = ResidentState(openid)
+            state._loaded = None  # type: ignore[attr-defined]
         else:
             state = ResidentState(openid, row[0] or "", row[1] or 0, json.loads(row[2] or "{}"),
                                   json.loads(row[3] or "[]"), row[4] or 0.0)
-        state._loaded = self._row(state)  # type: ignore[attr-defined]
+            state._loaded = (openid, *row)  # type: ignore[attr-defined]  # as stored: compared before writing
         return state
-
-    @staticmethod
-    def _row(state: ResidentState) -> tuple:
-        return (state.openid, state.community_id, state.subscribed, json.dumps(state.pending, ensure_ascii=False),
-                json.dumps(state.more, ensure_ascii=False), state.last_seen)
 
     def save(self, state: ResidentState) -> None:
         """Write when something changed; `last_seen` alone is refreshed at most once a minute."""
         now = time.time()
         if now - state.last_seen > 60:
             state.last_seen = now
-        row = self._row(state)
+        row = (state.openid, state.community_id, state.subscribed, json.dumps(state.pending, ensure_ascii=False),
+               json.dumps(state.more, ensure_ascii=False), state.last_seen)
         if row == getattr(state, "_loaded", None):
             return
         with self.db.conn:

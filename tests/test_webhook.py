@@ -97,12 +97,16 @@ KINDS = [
 
 
 @pytest.mark.parametrize("xml,handler", KINDS, ids=[h + str(i) for i, (_, h) in enumerate(KINDS)])
-async def test_every_kind_reaches_its_handler(bot, caplog, xml, handler):
-    caplog.set_level(logging.INFO, logger="linli.webhook")
-    resp = await bot.post(xml)
+async def test_every_kind_reaches_its_handler(make_bot, caplog, xml, handler):
+    caplog.set_level(logging.INFO, logger="linli.messages")
+    peer, edge = await make_bot()
+    resp = await peer.post(xml)
     assert resp.status == 200
-    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "linli.webhook"]
+    edge.access_log.flush()
+    lines = [json.loads(line) for r in caplog.records if r.name == "linli.messages" for line in r.getMessage().splitlines()]
     assert lines[-1]["handler"] == handler
+    assert set(lines[-1]) == {"kind", "event", "openid", "handler", "latency_ms", "outcome"}
+    assert all("oResident0001" not in r.getMessage() for r in caplog.records)  # the openid is hashed
 
 
 async def test_unknown_kind_gets_success(bot):
