@@ -246,6 +246,10 @@ class Engine:
             return Answer("community_items", {"community": c, "entries": ranked}, "community", 0.9, True, ents)
         if q.aspects & {"figure", "time"}:
             return Answer("unknown_detail", {"community": c, "figures": c.items_of("figure")}, "community", 0.5, False, ents)
+        if nearby:
+            # "附近有菜市场吗": something the knowledge does not cover; say so instead of an overview
+            what = q.residual.replace(" ", "") or q.text
+            return Answer("nearby_unknown", {"community": c, "what": what}, "nearby", 0.3, False, ents)
         return Answer("community", {"community": c, "programmes": c.programmes[:OVERVIEW_PROGRAMMES],
                                     "more_programmes": max(0, len(c.programmes) - OVERVIEW_PROGRAMMES),
                                     "honours": [i.text for i in c.items_of("honour")],

@@ -55,6 +55,8 @@ class Surfaces:
     max_len: int = 2
 
     def add(self, surface: str, kind: str, ident: str, weight: float = 100.0) -> None:
+        if "+" in surface:  # residents type or say 加 for + (网格加工作五法)
+            self.add(surface.replace("+", "加"), kind, ident, weight)
         s = compact(surface)
         if len(s) < 2:
             return

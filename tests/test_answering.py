@@ -248,3 +248,13 @@ async def test_questions_are_logged_for_operators(say, services):
     assert unanswered == ["帮我写一首诗"]
     everything = services.state.questions(10, only_unanswered=False)
     assert everything[1]["intent"] == "contact"
+
+
+async def test_nearby_question_the_knowledge_does_not_cover_is_honest(say):
+    await say("我住在力邦社区", user="oK")
+    reply = await say("附近有菜市场吗", user="oK")
+    assert "没有" in reply and "菜市场" in reply and not [n for n in NAMES if n in reply]
+
+
+async def test_plus_can_be_said_as_jia(say):
+    assert "外滩社区" in await say("网格加工作五法是哪个社区的")
