@@ -18,6 +18,7 @@ class Templates:
                                trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=False,
                                autoescape=False, auto_reload=False)
         # auto_reload=False: no stat() per reply; edited templates are picked up on SIGHUP (reload)
+        self.env.filters["services"] = services_phrase
 
     def render(self, name: str, **ctx) -> str:
         """Render; lines left empty by template tags are dropped, so templates stay readable."""
@@ -39,6 +40,12 @@ class Templates:
             else:
                 hi = mid - 1
         return clip(self.render(name, items=items[:lo], more=True, **ctx)), items[lo:]
+
+
+def services_phrase(names: list[str]) -> str:
+    """养老助老、法律服务 -> "养老助老、法律服务" + "服务" only when the last name lacks it."""
+    text = "、".join(names)
+    return text if text.endswith("服务") else text + "服务"
 
 
 def fits(text: str) -> bool:

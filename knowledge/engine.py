@@ -18,6 +18,7 @@ Decision order (first that applies wins):
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,7 @@ from knowledge.understand import Query, understand
 TIME_WORDS = ("年", "年代", "什么时候", "哪年", "建", "成立", "挂牌")
 OVERVIEW_PROGRAMMES = 8
 UNDERSTAND_CACHE = 4096
+GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|事情|情况|介绍")  # "附近有什么服务": an overview
 
 
 @dataclass
@@ -246,9 +248,9 @@ class Engine:
             return Answer("community_items", {"community": c, "entries": ranked}, "community", 0.9, True, ents)
         if q.aspects & {"figure", "time"}:
             return Answer("unknown_detail", {"community": c, "figures": c.items_of("figure")}, "community", 0.5, False, ents)
-        if nearby:
+        what = GENERIC.sub("", q.residual.replace(" ", ""))
+        if nearby and what:
             # "附近有菜市场吗": something the knowledge does not cover; say so instead of an overview
-            what = q.residual.replace(" ", "") or q.text
             return Answer("nearby_unknown", {"community": c, "what": what}, "nearby", 0.3, False, ents)
         return Answer("community", {"community": c, "programmes": c.programmes[:OVERVIEW_PROGRAMMES],
                                     "more_programmes": max(0, len(c.programmes) - OVERVIEW_PROGRAMMES),
