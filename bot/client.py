@@ -120,6 +120,12 @@ class WeChatClient:
             payload["url"] = url
         return await self.call("/cgi-bin/message/template/send", payload)
 
+    async def mass_send_tag(self, tag_id: int, text: str, clientmsgid: str) -> dict[str, Any]:
+        """Mass send to every follower with the tag; WeChat refuses a repeated clientmsgid (45065)."""
+        return await self.call("/cgi-bin/message/mass/sendall", {
+            "filter": {"is_to_all": False, "tag_id": tag_id}, "msgtype": "text", "text": {"content": text},
+            "clientmsgid": clientmsgid, "send_ignore_reprint": 0})
+
     async def send_text(self, openid: str, text: str) -> dict[str, Any]:
         """Customer-service text message (allowed within 48 h of the resident's last message)."""
         return await self.call("/cgi-bin/message/custom/send",

@@ -69,6 +69,7 @@ class DedupConfig:
 class DeliveryConfig:
     template_id: str = ""
     template_url: str = ""
+    mass_tags: str = ""
     rate_per_second: float = 20.0
     active_window_hours: int = 48
     max_attempts: int = 5
@@ -76,6 +77,15 @@ class DeliveryConfig:
     backoff_cap_seconds: float = 300.0
     limit_pause_seconds: float = 600.0
     poll_seconds: float = 1.0
+
+
+def mass_tags(d: "DeliveryConfig") -> dict[str, int]:
+    """community id -> WeChat user tag id, from delivery.mass_tags."""
+    out = {}
+    for pair in filter(None, (p.strip() for p in d.mass_tags.split(","))):
+        community, _, tag = pair.partition("=")
+        out[community.strip()] = int(tag)
+    return out
 
 
 @dataclass(frozen=True)
@@ -149,6 +159,10 @@ def _validate(cfg: Config) -> None:
     if cfg.dedup.ttl_seconds <= 0 or cfg.dedup.max_entries <= 0:
         raise ConfigError("dedup.ttl_seconds: ttl_seconds and max_entries must be positive")
     d = cfg.delivery
+    for pair in filter(None, (p.strip() for p in d.mass_tags.split(","))):
+        community, _, tag = pair.partition("=")
+        if not community.strip() or not tag.strip().isdigit():
+            raise ConfigError(f"delivery.mass_tags: expected 'community_id=tag_id,...', got {pair!r}")
     if d.rate_per_second <= 0 or d.max_attempts < 1 or d.backoff_seconds <= 0 or d.poll_seconds <= 0:
         raise ConfigError("delivery.rate_per_second: rate, max_attempts, backoff_seconds and poll_seconds must be positive")
     if cfg.log.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):

@@ -1,7 +1,8 @@
 """The delivery worker: takes due outbox rows and sends them, one claim and one confirmation each.
 
-Channel: residents active within `active_window_hours` get a customer-service message; others a
-template message when `delivery.template_id` is set, else the row fails with that reason.
+Channel: residents active within `active_window_hours` get a customer-service message; others
+one mass send to their community's tag where `delivery.mass_tags` names one, else a template
+message when `delivery.template_id` is set, else the row fails with that reason.
 WeChat's errors are handled by their meaning:
   45015 outside the 48 h window -> the template channel (when configured)
   45047, 45009 limits           -> back to pending; the whole worker pauses `limit_pause_seconds`
@@ -20,11 +21,11 @@ import time
 import aiohttp
 
 from bot.client import WeChatAPIError
-from bot.config import DeliveryConfig
+from bot.config import DeliveryConfig, mass_tags
 from bot.outbox import Outbox, Row
 
 log = logging.getLogger("linli.delivery")
-OUTSIDE_WINDOW, LIMITS, UNSUBSCRIBED = 45015, {45047, 45009}, 43004
+OUTSIDE_WINDOW, LIMITS, UNSUBSCRIBED, MASS_REPEATED = 45015, {45047, 45009}, 43004, 45065
 TRANSIENT_CODES = {-1, 40001, 42001}
 
 
@@ -53,12 +54,15 @@ class Deliverer:
         self.limit = RateLimit(cfg.rate_per_second)
         self.concurrency = concurrency
         self.paused_until = 0.0
+        self.tags = mass_tags(cfg)
 
     def channel_for(self, openid: str) -> str:
         row = self.outbox.db.conn.execute("select last_seen from residents where openid = ?", [openid]).fetchone()
         active = row is not None and (time.time() - (row[0] or 0)) < self.cfg.active_window_hours * 3600
         if active:
             return "custom"
+        if self.outbox.community_of(openid) in self.tags:
+            return "mass"
         return "template" if self.cfg.template_id else ""
 
     def _backoff(self, attempts: int) -> float:
@@ -86,6 +90,29 @@ class Deliverer:
             self._transient(row, f"{type(exc).__name__}: {exc}")
             return
         self.outbox.confirm(row, str(result.get("msgid", "")))
+
+    async def send_mass(self, aid: int, tag: int, rows: list[Row]) -> None:
+        """One mass send for the rows of an announcement whose residents share a tag."""
+        await self.limit.acquire()
+        claimed = [r for r in rows if self.outbox.claim(r, "mass")]
+        if not claimed:
+            return
+        try:
+            result = await self.client.mass_send_tag(tag, claimed[0].text, f"linli-a{aid}-t{tag}")
+        except WeChatAPIError as exc:
+            if exc.errcode == MASS_REPEATED:  # WeChat already sent this one: a re-send after a crash
+                for r in claimed:
+                    self.outbox.confirm(r, "repeat")
+                return
+            for r in claimed:
+                self._on_error(r, exc)
+            return
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            for r in claimed:
+                self._transient(r, f"{type(exc).__name__}: {exc}")
+            return
+        for r in claimed:
+            self.outbox.confirm(r, str(result.get("msg_id", "")))
 
     def _transient(self, row: Row, reason: str) -> None:
         if row.attempts >= self.cfg.max_attempts:
@@ -120,12 +147,21 @@ class Deliverer:
             return 0
         rows = self.outbox.due(batch)
         sem = asyncio.Semaphore(self.concurrency)
+        singles, groups = [], {}
+        for row in rows:
+            channel = row.channel or self.channel_for(row.openid)
+            if channel == "mass":
+                tag = self.tags[self.outbox.community_of(row.openid)]
+                groups.setdefault((row.announcement_id, tag), []).append(row)
+            else:
+                singles.append(row)
 
         async def guarded(row: Row) -> None:
             async with sem:
                 if time.time() >= self.paused_until:
                     await self.send_one(row)
-        await asyncio.gather(*(guarded(r) for r in rows))
+        await asyncio.gather(*(guarded(r) for r in singles),
+                             *(self.send_mass(aid, tag, group) for (aid, tag), group in groups.items()))
         self.outbox.finish_done()
         return len(rows)
 

@@ -14,6 +14,8 @@ across processes) and confirmed after. On start, `reconcile` settles rows left c
   * template messages carry client_msg_id = "linli-<row id>", which WeChat uses to drop a
     repeat for the same openid within 10 minutes: such rows claimed less than 10 minutes ago go
     back to pending and are sent again safely;
+  * mass sends carry clientmsgid = "linli-a<announcement>-t<tag>", and WeChat refuses a repeat
+    (45065, counted as sent): such rows go back to pending whatever their age;
   * anything else (customer-service messages have no such key) becomes `uncertain`: not lost,
     since it is counted and shown by `announce status`, and not doubled, since only an operator
     (`announce resend-uncertain ID`) can send it again.
@@ -121,6 +123,10 @@ class Outbox:
             row.channel, row.attempts = channel, row.attempts + 1
         return won
 
+    def community_of(self, openid: str) -> str:
+        row = self.db.conn.execute("select community_id from residents where openid = ?", [openid]).fetchone()
+        return (row[0] or "") if row else ""
+
     def confirm(self, row: Row, msgid: str) -> None:
         self._x("update outbox set state = 'sent', msgid = ?, error = null where id = ? and state = 'claimed'",
                 (msgid, row.id))
@@ -137,7 +143,7 @@ class Outbox:
         """Settle rows a crash left claimed (the rule is in the module docstring)."""
         now = now or time.time()
         again = self._x("update outbox set state = 'pending', next_at = 0 where state = 'claimed' "
-                        "and channel = 'template' and claimed_at > ?", [now - TEMPLATE_DEDUP_SECONDS])
+                        "and ((channel = 'template' and claimed_at > ?) or channel = 'mass')", [now - TEMPLATE_DEDUP_SECONDS])
         held = self._x("update outbox set state = 'uncertain', error = 'crash between call and confirmation' "
                        "where state = 'claimed'")
         return {"resent_with_dedup_key": again, "uncertain": held}

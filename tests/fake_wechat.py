@@ -30,6 +30,7 @@ class FakeWeChat:
     delay: float = 0.0
     delivered: list = field(default_factory=list)     # (touser, text) of every message a resident got
     on_call: object = None                            # async hook(call) run before answering (crash injection)
+    tags: dict = field(default_factory=dict)           # tag id -> openids, for mass sends
     _dedup: set = field(default_factory=set)
     _scripts: dict = field(default_factory=lambda: defaultdict(deque))
     _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -74,6 +75,14 @@ class FakeWeChat:
                 return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": 0})
             self._dedup.add(key)
             self.delivered.append((body["touser"], body["data"]["content"]["value"]))
+        elif request.path == "/cgi-bin/message/mass/sendall":
+            key = ("mass", body.get("clientmsgid"))
+            if key in self._dedup:
+                return web.json_response({"errcode": 45065, "errmsg": "clientmsgid exist"})
+            self._dedup.add(key)
+            for openid in self.tags.get(body["filter"]["tag_id"], []):
+                self.delivered.append((openid, body["text"]["content"]))
+            return web.json_response({"errcode": 0, "errmsg": "send job submission success", "msg_id": next(self._counter)})
         elif request.path == "/cgi-bin/message/custom/send":
             self.delivered.append((body["touser"], body["text"]["content"]))
         return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": next(self._counter)})

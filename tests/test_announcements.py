@@ -287,3 +287,44 @@ def test_cli_announce_and_status(tmp_path):
     assert status.returncode == 0 and "scheduled" in status.stdout
     assert run("staff", "add", "oX", "--name", "王五", "--community", "虞波社区").returncode == 0
     assert "王五" in run("staff", "list").stdout
+
+
+async def test_mass_send_by_tag_where_configured(setup, fake_wechat):
+    cfg, edge = setup(mass_tags="yubo=101")
+    inactive = residents(edge, "yubo", 30, active=False)
+    active = residents(edge, "yubo", 2, prefix="oA")
+    other = residents(edge, "dandinghe", 2, active=False)
+    fake_wechat.tags[101] = inactive
+    aid = edge.services.outbox.create("cli", "all", [], "文化节")
+    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    mass = fake_wechat.calls_to("/cgi-bin/message/mass/sendall")
+    assert len(mass) == 1 and mass[0].body["filter"] == {"is_to_all": False, "tag_id": 101}
+    got = Counter(o for o, _ in fake_wechat.delivered)
+    assert set(got) == set(inactive) | set(active) | set(other) and set(got.values()) == {1}
+    st = edge.services.outbox.status(aid)["channels"]
+    assert st == {"mass": {"sent": 30}, "custom": {"sent": 2}, "template": {"sent": 2}}
+
+
+async def test_mass_send_after_a_crash_is_not_repeated(setup, fake_wechat):
+    cfg, edge = setup(mass_tags="yubo=101")
+    inactive = residents(edge, "yubo", 5, active=False)
+    fake_wechat.tags[101] = inactive
+    edge.services.outbox.create("cli", "community", ["yubo"], "停水通知")
+    deliverer = Deliverer(edge.services.outbox, edge.client, cfg.delivery)
+    worker = asyncio.create_task(deliverer.run())
+
+    async def crash(call):
+        if call.path.endswith("mass/sendall"):
+            fake_wechat.on_call = None
+            worker.cancel()
+    fake_wechat.on_call = crash
+    with pytest.raises(asyncio.CancelledError):
+        await worker
+    await asyncio.sleep(0.1)
+    assert edge.db.conn.execute("select count(*) from outbox where state = 'claimed'").fetchone()[0] == 5
+    restarted = Deliverer(edge.services.outbox, edge.client, cfg.delivery)
+    restarted.outbox.reconcile()
+    await drain(restarted)
+    assert len(fake_wechat.calls_to("/cgi-bin/message/mass/sendall")) == 2          # re-sent under the same clientmsgid
+    assert Counter(o for o, _ in fake_wechat.delivered) == Counter(inactive)         # WeChat refused the repeat
+    assert edge.db.conn.execute("select count(*) from outbox where state = 'sent'").fetchone()[0] == 5
