@@ -66,7 +66,7 @@ class Engine:
         # bigram -> programmes whose title or kind holds it, to rank without scoring every programme
         self.programme_grams: dict[str, set[str]] = {}
         for p in model.programmes.values():
-            for g in bigrams(compact(p.title + p.kind)):
+            for g in bigrams(compact(" ".join([p.title, p.kind, p.description, *p.aliases]))):
                 self.programme_grams.setdefault(g, set()).add(p.id)
 
     @classmethod
@@ -150,7 +150,9 @@ class Engine:
                 target = ids[0]
         if ambiguous:
             choices = [self.model.communities[i] for i in ambiguous][:9]
-            return Answer("choose", {"choices": choices, "surface": comms[0].surface}, "clarify", 0.5, False,
+            said = q.text[comms[0].start:comms[0].end]
+            return Answer("choose", {"choices": choices, "surface": said, "typo": comms[0].how != "exact"},
+                          "clarify", 0.5, False,
                           pending={"kind": "choose", "question": q.text, "choices": [c.id for c in choices],
                                    "bind": q.binds})
         # "泰和社区" after "which community do you live in?"
@@ -228,6 +230,10 @@ class Engine:
             return Answer("programme", {"programmes": progs, "communities": self.model.communities}, "programme", 1.0, True, ents)
         if "location" in q.aspects and not cats:
             return Answer("location", {"community": c}, "location", 1.0, bool(c.place), ents)
+        if "rank" in q.aspects:
+            ranks = [(kl, kl.members.index(c.id) + 1) for kl in self.model.lists.values()
+                     if kl.ordered and kl.kind == "communities" and c.id in kl.members]
+            return Answer("rank", {"community": c, "ranks": ranks}, "list", 1.0 if ranks else 0.5, bool(ranks), ents)
         if q.aspects & {"figure", "time", "honour"}:
             ranked = self._rank_items(q, c)
             if ranked:
@@ -320,6 +326,11 @@ class Engine:
             kl = self.model.lists[lists[0]]
             members = ([self.model.communities[m] for m in kl.members] if kl.kind == "communities"
                        else [self.model.programmes[m] for m in kl.members])
+            if places:  # "20强里有哪些鄞州的社区"
+                where = lambda c: any(p in (c.province, c.city, c.county, c.street) for p in places)  # noqa: E731
+                members = [m for m in members if where(m if kl.kind == "communities" else self.model.communities[m.community_id])]
+                return Answer("list", {"list": kl, "communities": self.model.communities, "places": places},
+                              "list", 1.0, bool(members), {"list": [kl.id]}, pages=members)
             return Answer("list", {"list": kl, "communities": self.model.communities},
                           "list", 1.0, True, {"list": [kl.id]}, pages=members)
         if progs:

@@ -112,6 +112,11 @@ class EntityIndex:
         for kl in model.lists.values():
             for w in (kl.name, *kl.aliases):
                 s.add(w, "list", kl.id)
+        # community names by first character, for typos in the middle of a name (海仓社区)
+        self.community_by_first: dict[str, list[str]] = defaultdict(list)
+        for surface, entries in s.forms.items():
+            if surface.endswith(_SUFFIXES) and any(k == "community" for k, _, _ in entries):
+                self.community_by_first[surface[0]].append(surface)
         # homophone index: (first syllable, second syllable) -> [(surface, kind)], so the pinyin
         # paths only compare windows that already sound alike at their start
         self.sound_index: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
@@ -158,7 +163,11 @@ class EntityIndex:
                 if not entries:
                     continue
                 surface = text[i:i + length]
+                kinds_here = {k for k, _, _ in entries}
                 for kind in dict.fromkeys(k for k, _, _ in entries):
+                    if kind == "programme" and "category" in kinds_here and \
+                            max(w for k, _, w in entries if k == "programme") < 100:
+                        continue  # 日间照料, 义诊: a service word first, not one programme's alias
                     if kind == "community" and surface in self.short_aliases and not self._alias_in_context(text, i, i + length):
                         continue
                     if length <= 3 and kind in ("category", "community") and self.straddles(text, i, i + length):
@@ -221,6 +230,17 @@ class EntityIndex:
         for g in bigrams(text):
             for surface in self.surfaces.by_bigram.get(g, ()):
                 counts[surface] += 1
+        if kind == "community":
+            # every name shares 社区 with the text; candidates are names starting with a character
+            # that stands up to six places before a 社区/村 in the text
+            counts = defaultdict(int)
+            for suffix in _SUFFIXES:
+                end = text.find(suffix)
+                while end >= 0:
+                    for start in range(max(0, end - 6), end):
+                        for surface in self.community_by_first.get(text[start], ()):
+                            counts[surface] = 2
+                    end = text.find(suffix, end + 1)
         for surface, shared in counts.items():
             L = len(surface)
             if shared < 2 or L < 4 or (surface, kind) in scored:
@@ -250,19 +270,30 @@ class EntityIndex:
         return found
 
     def recognise(self, text: str) -> list[Mention]:
-        """All mentions in `text` (already compacted), typo and homophone paths included."""
+        """All mentions in `text` (already compacted), typo and homophone paths included.
+
+        A name found by the typo or homophone path replaces shorter mentions it covers (陈笑邦调解
+        工作室 is one programme, not the category 调解), as the exact path prefers longer names."""
         mentions = self.exact(text)
         kinds = {m.kind for m in mentions}
-        taken = lambda m: any(m.start < o.end and o.start < m.end for o in mentions)  # noqa: E731
-        if "community" not in kinds and any(s in text for s in _SUFFIXES):
-            m = self.fuzzy_names(text, "community")
-            if m and not taken(m):
+
+        def place(m: Mention | None) -> None:
+            if m is None:
+                return
+            covered = [o for o in mentions if m.start < o.end and o.start < m.end]
+            if all((o.end - o.start) < (m.end - m.start) and o.kind != m.kind for o in covered):
+                for o in covered:
+                    mentions.remove(o)
                 mentions.append(m)
+        if "community" not in kinds and any(s in text for s in _SUFFIXES):
+            place(self.fuzzy_names(text, "community"))
         if "programme" not in kinds:
             m = self.fuzzy_names(text, "programme")
-            if m and not taken(m) and m.score >= max(self.threshold, PROGRAMME_FUZZY_MIN if m.how == "fuzzy" else 0):
-                mentions.append(m)
-        if "category" not in kinds:
-            mentions += [m for m in self.homophone_categories(text) if not taken(m)]
+            if m and m.score >= max(self.threshold, PROGRAMME_FUZZY_MIN if m.how == "fuzzy" else 0):
+                place(m)
+        if "category" not in {m.kind for m in mentions}:
+            for m in self.homophone_categories(text):
+                if not any(m.start < o.end and o.start < m.end for o in mentions):
+                    mentions.append(m)
         mentions.sort(key=lambda m: m.start)
         return mentions

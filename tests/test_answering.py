@@ -258,3 +258,33 @@ async def test_nearby_question_the_knowledge_does_not_cover_is_honest(say):
 
 async def test_plus_can_be_said_as_jia(say):
     assert "外滩社区" in await say("网格加工作五法是哪个社区的")
+
+
+async def test_typo_between_several_names_asks_which(say):
+    reply = await say("海仓社区有什么特点", user="oL")
+    assert "没有找到“海仓社区”" in reply and "海创社区" in reply and "1." in reply
+    assert "单体最大" in await say("1", user="oL")
+
+
+@pytest.mark.parametrize("question,programme_community", [
+    ("哪个社区有吉祥龙谷健身队", "中山社区"),      # homophone inside a programme name next to a category word
+    ("陈笑邦调解工作室在哪个社区", "泰和社区"),
+    ("五彩丝袋志愿行是哪个社区的", "子陵社区"),
+])
+async def test_misheard_programme_names(say, question, programme_community):
+    assert programme_community in await say(question)
+
+
+async def test_rank_in_an_ordered_list(say):
+    assert "第1位" in await say("虞波社区排第几")
+    assert "没有给" in await say("泰和社区排第几")
+
+
+async def test_list_filtered_by_district(say):
+    reply = await say("20强里有哪些鄞州的社区")
+    assert "东城社区" in reply and "虞波社区" not in reply
+
+
+async def test_service_word_beats_a_programme_alias(say):
+    reply = await say("我家老人需要日间照料，哪个社区有")
+    assert "茗山社区" in reply and "赛罕社区" in reply or "茗山社区" in reply
