@@ -157,7 +157,11 @@ class Engine:
                                    "bind": q.binds})
         # "泰和社区" after "which community do you live in?"
         if target and pending.get("kind") == "need_community" and not q.content_left:
-            return self._with_pending_done(self.answer(pending["question"], home=target), bind=target)
+            follow = self.answer(pending["question"], home=target)
+            if q.binds:  # "我住在泰和社区": say it is remembered, then answer what was asked
+                return Answer("bound", {"community": self.model.communities[target], "follow": follow},
+                              "bind", 1.0, True, bind=target, pending={})
+            return self._with_pending_done(follow, bind=target)
         if target and q.binds:
             if not q.content_left:
                 follow = self.answer(pending["question"], home=target) if pending.get("kind") == "need_community" else None
@@ -169,7 +173,7 @@ class Engine:
         if target is None and q.nearby:
             if home and home in self.model.communities:
                 target = home
-            elif q.of("category") or q.of("programme") or q.aspects - {"what"}:
+            else:  # the resident asked about their own surroundings: ask where that is
                 return Answer("need_community", {}, "clarify", 0.6, False,
                               pending={"kind": "need_community", "question": q.text})
         if target:
