@@ -17,6 +17,7 @@ run: setup
 	$(BIN)/python run_bot.py serve
 
 test: setup
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 kb: setup

@@ -30,7 +30,7 @@ from knowledge.loader import build_database, export_records  # noqa: E402
 
 CHARS = "东西南北中海江湖山河金银玉华兴隆安宁康泰和平明光阳春秋丰富贵福寿禄文武德仁义礼智信新旧青红白绿蓝紫花草树林森竹梅兰菊松柏桃李"
 KINDS = ["志愿服务队", "工作室", "服务站", "议事会", "课堂", "驿站", "俱乐部", "工作法", "公益行动", "日间照料中心"]
-REAL_QUESTIONS = [l.strip() for l in open(ROOT / "benchmarks" / "questions.txt", encoding="utf-8") if l.strip()]
+REAL_QUESTIONS = [q.strip() for q in open(ROOT / "benchmarks" / "questions.txt", encoding="utf-8") if q.strip()]
 
 
 def rss_mb() -> float:

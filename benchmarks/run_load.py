@@ -80,7 +80,7 @@ def main() -> int:
     if not shutil.which("wrk"):
         print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
         return 2
-    real = [l.strip() for l in open(ROOT / "benchmarks" / "questions.txt", encoding="utf-8") if l.strip()]
+    real = [q.strip() for q in open(ROOT / "benchmarks" / "questions.txt", encoding="utf-8") if q.strip()]
     scenarios = {"greeting (text, no knowledge lookup)": ["你好"], "realistic questions": real}
     tmp = tempfile.mkdtemp(prefix="linli-load-")
     results: dict[tuple[str, str], list[tuple[float, float]]] = {}
@@ -98,12 +98,12 @@ def main() -> int:
                         proc.wait(10)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"| scenario | bare aiohttp req/s | Linli req/s | ratio | bare p99 ms | Linli p99 ms |")
+    print("| scenario | bare aiohttp req/s | Linli req/s | ratio | bare p99 ms | Linli p99 ms |")
     print("|---|---|---|---|---|---|")
     for name in scenarios:
         bare, linli = results[(name, "bare")], results[(name, "linli")]
-        b, l = statistics.median(r for r, _ in bare), statistics.median(r for r, _ in linli)
-        print(f"| {name} | {b:.0f} | {l:.0f} | {l / b:.2f} | {statistics.median(p for _, p in bare):.2f} | "
+        b, ours = statistics.median(r for r, _ in bare), statistics.median(r for r, _ in linli)
+        print(f"| {name} | {b:.0f} | {ours:.0f} | {ours / b:.2f} | {statistics.median(p for _, p in bare):.2f} | "
               f"{statistics.median(p for _, p in linli):.2f} |")
     print(f"\n{args.rounds} alternating rounds of {args.seconds} s per server, medians; wrk -t1 -c16 on core 1, server on core 0.")
     return 0

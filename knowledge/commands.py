@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from knowledge.loader import KnowledgeError, build_database, export_records, load, write
+from knowledge.loader import KnowledgeError, build_database, export_records, load
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -36,7 +36,7 @@ def kb_validate(source: Path) -> int:
         data = load(source)
     except KnowledgeError as exc:
         return _report(exc)
-    console.print(f"[green]valid[/green]: " + ", ".join(f"{len(v)} {k.removesuffix('.yaml')}" for k, v in data.items()))
+    console.print("[green]valid[/green]: " + ", ".join(f"{len(v)} {k.removesuffix('.yaml')}" for k, v in data.items()))
     return 0
 
 
@@ -150,4 +150,4 @@ def register(sub, needs) -> None:
     kb.set_defaults(func=run)
 
 
-__all__ = ["register", "write"]
+__all__ = ["register"]

@@ -25,7 +25,7 @@ from typing import Any
 import sqlite_utils
 
 from knowledge.matcher import EntityIndex
-from knowledge.model import Community, Item, Model, Programme
+from knowledge.model import Community, Model, Programme
 from knowledge.text import bigrams, compact
 from knowledge.understand import Query, understand
 

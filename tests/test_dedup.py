@@ -1,7 +1,6 @@
 """The retry de-duplicator stays bounded in entries and in time."""
 from __future__ import annotations
 
-import asyncio
 
 from bot.dedup import MemoryDeduplicator, message_key
 
