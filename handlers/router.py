@@ -59,20 +59,12 @@ Filter = Callable[[Message, Any, dict], "bool | dict"]
 Handler = Callable[..., Awaitable[Reply]]
 
 
-def kind_is(*kinds: str) -> Filter:
-    return lambda msg, services, ctx: msg.kind in kinds
-
-
-def event_is(*events: str) -> Filter:
-    wanted = {e.lower() for e in events}
-    return lambda msg, services, ctx: msg.kind == "event" and msg.event in wanted
-
-
 @dataclass
 class _Registration:
     handler: Handler
     filters: tuple[Filter, ...]
     name: str
+    kinds: frozenset[str] = frozenset()     # message kinds ("event:<name>" for events) it can take; empty: any
 
 
 class Router:
@@ -83,16 +75,16 @@ class Router:
         self._registrations: list[_Registration] = []
         self._children: list[Router] = []
 
-    def register(self, handler: Handler, *filters: Filter) -> Handler:
-        self._registrations.append(_Registration(handler, filters, f"{self.name}.{handler.__name__}"))
+    def register(self, handler: Handler, *filters: Filter, kinds: frozenset[str] = frozenset()) -> Handler:
+        self._registrations.append(_Registration(handler, filters, f"{self.name}.{handler.__name__}", kinds))
         return handler
 
     def message(self, *filters: Filter, kinds: tuple[str, ...] = TEXT_KINDS):
         """Register for incoming messages of `kinds` that pass every filter."""
-        return lambda fn: self.register(fn, kind_is(*kinds), *filters)
+        return lambda fn: self.register(fn, *filters, kinds=frozenset(kinds))
 
     def event(self, *events: str, filters: tuple[Filter, ...] = ()):
-        return lambda fn: self.register(fn, event_is(*events), *filters)
+        return lambda fn: self.register(fn, *filters, kinds=frozenset(f"event:{e.lower()}" for e in events))
 
     def include_routers(self, *routers: "Router") -> None:
         self._children.extend(routers)
@@ -108,13 +100,18 @@ class Dispatcher(Router):
 
     def __init__(self) -> None:
         super().__init__("root")
-        self._flat: list[_Registration] | None = None
+        self._by_kind: dict[str, list[_Registration]] = {}
+
+    def _candidates(self, kind: str) -> list[_Registration]:
+        """Registrations that can take this kind, in order (computed once per kind)."""
+        regs = self._by_kind.get(kind)
+        if regs is None:
+            regs = self._by_kind[kind] = [r for r in self.registrations() if not r.kinds or kind in r.kinds]
+        return regs
 
     async def dispatch(self, msg: Message, services: Any) -> Reply:
-        if self._flat is None:
-            self._flat = list(self.registrations())
         ctx: dict = {}
-        for reg in self._flat:
+        for reg in self._candidates(msg.kind if msg.kind != "event" else "event:" + msg.event):
             data: dict = {}
             for flt in reg.filters:
                 res = flt(msg, services, ctx)
