@@ -19,6 +19,7 @@ def reply_to(services: Services, user: str, text: str) -> str:
 
 def ask(services: Services, question: str, user: str) -> int:
     print(reply_to(services, user, question))
+    services.state.flush()
     return 0
 
 
@@ -31,6 +32,7 @@ def chat(services: Services, user: str, stdin=sys.stdin) -> int:
         if not text:
             break
         console.print(f"[cyan]{reply_to(services, user, text)}[/cyan]")
+    services.state.flush()
     return 0
 
 

@@ -26,6 +26,8 @@ class ResidentState:
 class StateStore:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+        self._queued: list[tuple] = []
+        self._flushed = time.monotonic()
         if not db["residents"].exists():
             db["residents"].create({"openid": str, "community_id": str, "subscribed": int, "pending": str,
                                     "more": str, "last_seen": float}, pk="openid")
@@ -64,13 +66,25 @@ class StateStore:
 
     def log_question(self, openid: str, text: str, intent: str, entities: dict, confidence: float,
                      answered: bool) -> None:
+        """Queue a question for the log; written in batches (a commit per question cost more than
+        the answer), at the latest after a second or 50 questions, on reading, and at shutdown."""
+        self._queued.append((time.time(), hashlib.sha256(openid.encode()).hexdigest()[:12], text[:500], intent,
+                             json.dumps(entities, ensure_ascii=False), round(confidence, 3), int(answered)))
+        if len(self._queued) >= 50 or time.monotonic() - self._flushed > 1.0:
+            self.flush()
+
+    def flush(self) -> None:
+        self._flushed = time.monotonic()
+        if not self._queued:
+            return
+        rows, self._queued = self._queued, []
         with self.db.conn:
-            self.db.conn.execute(
+            self.db.conn.executemany(
                 "insert into questions (at, user, text, intent, entities, confidence, answered) values (?, ?, ?, ?, ?, ?, ?)",
-                (time.time(), hashlib.sha256(openid.encode()).hexdigest()[:12], text[:500], intent,
-                 json.dumps(entities, ensure_ascii=False), round(confidence, 3), int(answered)))
+                rows)
 
     def questions(self, limit: int = 50, only_unanswered: bool = True) -> list[dict]:
+        self.flush()
         where = "where answered = 0" if only_unanswered else ""
         return list(self.db.query(f"select at, text, intent, confidence, answered from questions {where} "
                                   "order by id desc limit ?", [limit]))

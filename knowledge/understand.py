@@ -48,7 +48,10 @@ class Query:
         return [m for m in self.mentions if m.kind == kind]
 
     def ids(self, kind: str) -> list[str]:
-        return list(dict.fromkeys(i for m in self.of(kind) for i in m.ids))
+        cache = self.__dict__.setdefault("_ids", {})
+        if kind not in cache:
+            cache[kind] = list(dict.fromkeys(i for m in self.of(kind) for i in m.ids))
+        return cache[kind]
 
     @cached_property
     def residual(self) -> str:

@@ -203,3 +203,25 @@ async def test_healthz_and_metrics(bot):
     metrics = await (await bot.client.get("/metrics")).text()
     assert 'linli_requests_total{kind="text",outcome="replied"} 1.0' in metrics
     assert "linli_reply_seconds_bucket" in metrics
+
+
+async def test_start_eagerly_runs_sync_answers_inline_and_continues_slow_ones():
+    from bot.app import start_eagerly
+
+    async def fast():
+        return "now"
+
+    async def slow():
+        await asyncio.sleep(0.05)
+        await asyncio.sleep(0)
+        return "later"
+
+    async def broken():
+        await asyncio.sleep(0.01)
+        raise ValueError("boom")
+    done = start_eagerly(fast())
+    assert done.done() and done.result() == "now"
+    pending = start_eagerly(slow())
+    assert not pending.done() and await pending == "later"
+    with pytest.raises(ValueError):
+        await start_eagerly(broken())
