@@ -190,6 +190,9 @@ class Engine:
         digits = q.text.strip("第个号。.")
         if digits.isdigit() and 1 <= int(digits) <= len(choices):
             return choices[int(digits) - 1]
+        named = [i for i in q.ids("community") if i in choices]
+        if len(named) == 1:  # the resident wrote the name of one of the choices
+            return named[0]
         settled = self._settle(q, choices)
         return settled[0] if len(settled) == 1 and len(settled) < len(choices) else None
 

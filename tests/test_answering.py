@@ -292,3 +292,8 @@ async def test_list_filtered_by_district(say):
 async def test_service_word_beats_a_programme_alias(say):
     reply = await say("我家老人需要日间照料，哪个社区有")
     assert "茗山社区" in reply and "赛罕社区" in reply or "茗山社区" in reply
+
+
+async def test_choice_answered_by_name(say):
+    await say("海仓社区有什么特点", user="oM")
+    assert "单体最大" in await say("海创社区", user="oM")
