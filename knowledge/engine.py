@@ -170,6 +170,10 @@ class Engine:
             inner = self._about_community(q, self.model.communities[target])
             inner.bind = target
             return inner
+        if pending.get("kind") == "context":
+            follow = self._follow_up(q, pending, comms, target)
+            if follow is not None:
+                return follow
         if target is None and q.nearby:
             if home and home in self.model.communities:
                 target = home
@@ -177,8 +181,30 @@ class Engine:
                 return Answer("need_community", {}, "clarify", 0.6, False,
                               pending={"kind": "need_community", "question": q.text})
         if target:
-            return self._about_community(q, self.model.communities[target], nearby=q.nearby and not comms)
+            result = self._about_community(q, self.model.communities[target], nearby=q.nearby and not comms)
+            if comms and result.answered and result.pending is None and q.content_left:
+                # remember what was asked about whom, for "那都市森林社区呢" / "电话呢"
+                result.pending = {"kind": "context", "question": q.text, "community": target,
+                                  "span": [comms[0].start, comms[0].end]}
+            return result
         return self._without_community(q)
+
+    def _follow_up(self, q: Query, context: dict, comms, target: str | None) -> Answer | None:
+        """An elliptical follow-up to the last community question, or None when it is not one."""
+        if target and not q.content_left:
+            # "那都市森林社区呢": the same question about another community
+            start, end = context["span"]
+            said = q.text[comms[0].start:comms[0].end]
+            again = self.answer(context["question"][:start] + said + context["question"][end:])
+            return again
+        if not comms and not q.nearby and len(q.text) <= 12 and "社区" not in q.text and \
+                not (q.aspects & {"which", "list"}) and (q.aspects or q.of("category")):
+            # "电话呢", "有什么养老服务": about the community just discussed
+            result = self._about_community(q, self.model.communities[context["community"]])
+            if result.pending is None:
+                result.pending = context
+            return result
+        return None
 
     def _with_pending_done(self, answer: Answer, bind: str | None) -> Answer:
         answer.pending = {} if answer.pending is None else answer.pending

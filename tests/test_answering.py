@@ -297,3 +297,11 @@ async def test_service_word_beats_a_programme_alias(say):
 async def test_choice_answered_by_name(say):
     await say("海仓社区有什么特点", user="oM")
     assert "单体最大" in await say("海创社区", user="oM")
+
+
+async def test_follow_up_questions_keep_the_context(say):
+    assert "黄菊芬" in await say("丹顶鹤社区书记是谁", user="oN")
+    assert "许文君" in await say("那都市森林社区呢", user="oN")
+    assert "没有都市森林社区的电话" in await say("电话呢", user="oN")
+    assert "都市森林社区" in await say("有什么党建工作法", user="oN")
+    assert "有养老助老服务的社区" in await say("哪些社区有养老服务", user="oN")
