@@ -201,6 +201,8 @@ class Engine:
                 not (q.aspects & {"which", "list"}) and (q.aspects or q.of("category")):
             # "电话呢", "有什么养老服务": about the community just discussed
             result = self._about_community(q, self.model.communities[context["community"]])
+            if not result.answered:
+                return None  # "比特币现在多少钱" is not about the community: answer it on its own
             if result.pending is None:
                 result.pending = context
             return result

@@ -305,3 +305,9 @@ async def test_follow_up_questions_keep_the_context(say):
     assert "没有都市森林社区的电话" in await say("电话呢", user="oN")
     assert "都市森林社区" in await say("有什么党建工作法", user="oN")
     assert "有养老助老服务的社区" in await say("哪些社区有养老服务", user="oN")
+
+
+async def test_off_topic_after_a_community_question_is_still_a_fallback(say):
+    await say("丹顶鹤社区书记是谁", user="oO")
+    reply = await say("比特币现在多少钱", user="oO")
+    assert not [n for n in NAMES if n in reply] and "答不上来" in reply
