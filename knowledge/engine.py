@@ -174,7 +174,8 @@ class Engine:
             follow = self._follow_up(q, pending, comms, target)
             if follow is not None:
                 return follow
-        if target is None and q.nearby:
+        asks_own = not comms and not q.of("programme") and bool(q.aspects & {"phone", "contact"})
+        if target is None and (q.nearby or asks_own):  # "社区书记是谁": the resident's own community
             if home and home in self.model.communities:
                 target = home
             else:  # the resident asked about their own surroundings: ask where that is
