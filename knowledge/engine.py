@@ -25,12 +25,13 @@ from typing import Any
 import sqlite_utils
 
 from knowledge.matcher import EntityIndex
-from knowledge.model import Community, Model, Programme
+from knowledge.model import Community, Item, Model, Programme
 from knowledge.text import bigrams, compact
 from knowledge.understand import Query, understand
 
 TIME_WORDS = ("年", "年代", "什么时候", "哪年", "建", "成立", "挂牌")
 OVERVIEW_PROGRAMMES = 8
+STRONG_ITEM = 4.0   # a fact scoring this much (shared words + keywords) outranks a category's programme list
 UNDERSTAND_CACHE = 4096
 GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|事情|情况|介绍")  # "附近有什么服务": an overview
 
@@ -277,11 +278,17 @@ class Engine:
         if cats:
             found = self._rank_programmes(q, [p for p in c.programmes if set(p.categories) & set(cats)])
             names = [self.model.categories[x].name for x in cats]
+            ranked = self._rank_items(q, c)
+            if any(e["kind"] != "programme" and e["score"] >= STRONG_ITEM for e in ranked):
+                # "赛罕社区的治理体系有几级": a stated fact answers better than the category's programmes
+                return Answer("community_items", {"community": c, "entries": ranked}, "community", 0.9, True, ents)
             if found:
                 return Answer("community_services", {"community": c, "programmes": found, "categories": names},
                               "category", 1.0, True, ents)
             if q.aspects & {"figure", "time"}:
                 return Answer("unknown_detail", {"community": c, "figures": c.items_of("figure")}, "community", 0.5, False, ents)
+            if ranked:  # "塔山社区倡导哪些文化": no such programme, but the description says
+                return Answer("community_items", {"community": c, "entries": ranked}, "community", 0.8, True, ents)
             others = self._nearest_with(c, cats)
             return Answer("none_here", {"community": c, "categories": names, "others": others, "nearby": nearby},
                           "category", 0.8, bool(others), ents)
@@ -309,6 +316,8 @@ class Engine:
         grams = q.residual_bigrams
         entries: list[tuple[float, int, dict]] = []
         candidates: list[tuple[str, str, list[str], Any]] = [(i.kind, i.text, i.keywords, i) for i in c.items]
+        if c.description:
+            candidates.append(("fact", c.description, [], Item("fact", c.description, [], c.source)))
         candidates += [("programme", p.title + (p.kind or "") + p.description, p.aliases, p) for p in c.programmes]
         for n, (kind, text, keywords, obj) in enumerate(candidates):
             score = float(len(grams & bigrams(compact(text))))
@@ -321,9 +330,9 @@ class Engine:
                 score += 3
             if kind == "fact" and "time" in q.aspects and any(w in text for w in TIME_WORDS):
                 score += 2
-            entries.append((score, -n, {"kind": kind, "item": obj}))
+            entries.append((score, -n, {"kind": kind, "item": obj, "score": score}))
         if "honour" in q.aspects:
-            entries += [(2.5, -100 - n, {"kind": "honour", "item": i}) for n, i in enumerate(c.items_of("honour"))
+            entries += [(2.5, -100 - n, {"kind": "honour", "item": i, "score": 2.5}) for n, i in enumerate(c.items_of("honour"))
                         if not any(e[2]["item"] is i for e in entries)]
         if not entries:
             return []
