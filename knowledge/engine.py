@@ -31,6 +31,7 @@ from knowledge.understand import Query, understand
 
 TIME_WORDS = ("年", "年代", "什么时候", "哪年", "建", "成立", "挂牌")
 OVERVIEW_PROGRAMMES = 8
+FOLLOW_ASPECTS = {"phone", "contact", "location", "honour", "figure", "time", "rank"}  # "电话呢", not "是什么"
 STRONG_ITEM = 4.0   # a fact scoring this much (shared words + keywords) outranks a category's programme list
 UNDERSTAND_CACHE = 4096
 GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|事情|情况|介绍")  # "附近有什么服务": an overview
@@ -200,7 +201,7 @@ class Engine:
             again = self.answer(context["question"][:start] + said + context["question"][end:])
             return again
         if not comms and not q.nearby and len(q.text) <= 12 and "社区" not in q.text and \
-                not (q.aspects & {"which", "list"}) and (q.aspects or q.of("category")):
+                not (q.aspects & {"which", "list"}) and (q.aspects & FOLLOW_ASPECTS or q.of("category")):
             # "电话呢", "有什么养老服务": about the community just discussed
             result = self._about_community(q, self.model.communities[context["community"]])
             if not result.answered:

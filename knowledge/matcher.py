@@ -26,7 +26,11 @@ from knowledge.text import bigrams, compact, pinyin, sounds_alike
 
 PINYIN_SCORE = 96.0
 PROGRAMME_FUZZY_MIN = 78.0   # programme names have no 社区 anchor, so a plain typo needs more
-_ALIAS_AFTER = ("有", "的", "在", "是", "社区", "那", "这", "街道", "书记", "附近", "周边", "村", "怎么", "属于", "位于", "哪", "获", "推", "实行", "依托", "什么", "里", "吗")
+LIST_FUZZY_MIN = 85.0        # list names are long; a word left out (百佳文明创建工作品牌) still scores high
+# what may follow a bare two-character name (中山有…, 海创服务品牌…) — not 中山路, 金山银山, 泉水怎么烧开
+_ALIAS_AFTER = ("有", "的", "在", "是", "社区", "那", "这", "街道", "书记", "主任", "附近", "周边", "村", "怎么样", "属于",
+                "位于", "哪", "获", "推", "实行", "依托", "什么", "里", "吗", "服务", "品牌", "特色", "项目", "活动",
+                "电话", "地址", "荣誉", "介绍", "简介", "情况", "呢", "还有")
 _ALIAS_BEFORE = ("住", "在", "是", "到", "去", "家")
 _SERVICE_AFTER = ("服务", "活动", "中心", "项目", "院", "站", "队", "机构", "照料", "工作室")
 _SUFFIXES = ("社区", "村")
@@ -64,7 +68,7 @@ class Surfaces:
         if entry not in self.forms[s]:
             self.forms[s].append(entry)
         self.max_len = max(self.max_len, len(s))
-        if kind in ("community", "programme") and len(s) >= 3:
+        if kind in ("community", "programme", "list") and len(s) >= 3:
             for bg in bigrams(s):
                 self.by_bigram[bg].add(s)
 
@@ -122,7 +126,7 @@ class EntityIndex:
         self.sound_index: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
         for surface, entries in s.forms.items():
             for kind in dict.fromkeys(k for k, _, _ in entries):
-                if kind == "category" or (kind == "community" and surface.endswith(_SUFFIXES)) or \
+                if kind == "category" or (kind == "community" and len(surface) >= 3) or \
                         (kind == "programme" and len(surface) >= 3):
                     py = pinyin(surface)
                     for a in py[0]:
@@ -134,18 +138,23 @@ class EntityIndex:
         jieba.setLogLevel(60)
         self.tokenizer = jieba.Tokenizer()
         for surface, entries in s.forms.items():
-            if any(kind in ("community", "programme", "place", "list") for kind, _, _ in entries) and len(surface) <= 12:
-                self.tokenizer.add_word(surface, freq=50000)
+            if any(kind in ("community", "programme", "place", "list") for kind, _, _ in entries) and 3 <= len(surface) <= 12:
+                self.tokenizer.add_word(surface, freq=50000)  # two-character names stay out: they would bend 中山路
 
-    def straddles(self, text: str, start: int, end: int) -> bool:
-        """True when [start, end) begins inside one word and ends inside another."""
+    def _bounds(self, text: str) -> set[int]:
         bounds, pos = {0}, 0
         for token in self.tokenizer.cut(text, HMM=False):
             pos += len(token)
             bounds.add(pos)
+        return bounds
+
+    def straddles(self, text: str, start: int, end: int) -> bool:
+        """True when [start, end) begins inside one word and ends inside another."""
+        bounds = self._bounds(text)
         if start in bounds or end in bounds:
             return False
         return any(start < b < end for b in bounds)
+
 
     # ------------------------------------------------------------------ path 1
     def _alias_in_context(self, text: str, start: int, end: int) -> bool:
@@ -285,8 +294,15 @@ class EntityIndex:
                 for o in covered:
                     mentions.remove(o)
                 mentions.append(m)
-        if "community" not in kinds and any(s in text for s in _SUFFIXES):
-            place(self.fuzzy_names(text, "community"))
+        if "community" not in kinds:
+            m = self.fuzzy_names(text, "community")
+            # without 社区/村 in the text only a homophone of a whole alias counts (丹顶和 → 丹顶鹤)
+            if m and (any(s in text for s in _SUFFIXES) or (m.how == "pinyin" and self._alias_in_context(text, m.start, m.end))):
+                place(m)
+        if "list" not in kinds:
+            m = self.fuzzy_names(text, "list")
+            if m and m.score >= LIST_FUZZY_MIN:
+                place(m)
         if "programme" not in kinds:
             m = self.fuzzy_names(text, "programme")
             if m and m.score >= max(self.threshold, PROGRAMME_FUZZY_MIN if m.how == "fuzzy" else 0):
