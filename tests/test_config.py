@@ -22,9 +22,9 @@ def test_defaults_come_from_config_toml():
 
 def test_environment_overrides_every_section():
     cfg = load_config(environ={**BASE, "BOT_SERVER_PORT": "18080", "BOT_SERVER_PATH": "/wx",
-                               "BOT_STORAGE_DATABASE": "/tmp/x.db", "BOT_MATCHING_MARGIN": "3.5",
+                               "BOT_STORAGE_DATABASE": "data/x.db", "BOT_MATCHING_MARGIN": "3.5",
                                "BOT_WECHAT_ENCODING_AES_KEY": "", "BOT_WECHAT_APP_ID": ""})
-    assert (cfg.server.port, cfg.server.path, cfg.storage.database, cfg.matching.margin) == (18080, "/wx", "/tmp/x.db", 3.5)
+    assert (cfg.server.port, cfg.server.path, cfg.storage.database, cfg.matching.margin) == (18080, "/wx", "data/x.db", 3.5)
 
 
 @pytest.mark.parametrize("env,key", [
