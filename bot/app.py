@@ -6,7 +6,6 @@ under a deadline -> render -> (encrypt). The webhook knows nothing of any handle
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
 import time
@@ -21,6 +20,7 @@ from bot.dedup import MemoryDeduplicator, message_key
 from bot.metrics import Metrics
 from bot.protocol import BadRequest, Crypto, parse_xml, render_reply, signature_ok, to_message
 from handlers.router import Dispatcher, Message, Reply
+from handlers.state import openid_hash
 
 log = logging.getLogger("linli.webhook")
 EDGE = web.AppKey("edge", object)
@@ -46,12 +46,8 @@ class Edge:
         self.crypto = Crypto(w.token, w.encoding_aes_key, w.app_id) if w.encoding_aes_key else None
 
 
-def openid_hash(openid: str) -> str:
-    return hashlib.sha256(openid.encode()).hexdigest()[:12]
-
-
 def refuse(edge: Edge, status: int, reason: str, kind: str = "-") -> web.Response:
-    edge.metrics.requests.labels(kind, f"refused_{status}").inc()
+    edge.metrics.count(kind, f"refused_{status}")
     log.warning(json.dumps({"outcome": f"refused_{status}", "reason": reason}, ensure_ascii=False))
     return web.Response(status=status, text=reason if status != 403 else "forbidden")
 
@@ -192,7 +188,7 @@ async def receive(request: web.Request) -> web.Response:
     if encrypted and xml != SUCCESS:
         xml = edge.crypto.encrypt(xml, q.get("nonce", ""))
     elapsed = time.perf_counter() - started
-    edge.metrics.requests.labels(msg.kind if msg.kind != "event" else "event_" + msg.event, outcome).inc()
+    edge.metrics.count(msg.kind if msg.kind != "event" else "event_" + msg.event, outcome)
     edge.metrics.latency.observe(elapsed)
     edge.access_log.write({"kind": msg.kind, "event": msg.event or None, "openid": openid_hash(msg.openid),
                            "handler": handler, "latency_ms": round(elapsed * 1000, 2), "outcome": outcome})

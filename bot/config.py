@@ -57,6 +57,7 @@ class KnowledgeConfig:
 class MatchingConfig:
     threshold: float = 72.0
     margin: float = 6.0
+    reply_cache_entries: int = 10000
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,8 @@ def _validate(cfg: Config) -> None:
         raise ConfigError("server.max_body_bytes: must be at least 1024")
     if not 0.1 <= s.reply_deadline_seconds <= 4.9:
         raise ConfigError("server.reply_deadline_seconds: must be between 0.1 and 4.9 (WeChat waits 5 s)")
+    if cfg.matching.reply_cache_entries < 0:
+        raise ConfigError("matching.reply_cache_entries: must be 0 (off) or more")
     if s.timestamp_window_seconds <= 0:
         raise ConfigError("server.timestamp_window_seconds: must be positive")
     if not w.token:

@@ -20,5 +20,14 @@ class Metrics:
         self.fallbacks = Counter("linli_deadline_fallbacks", "Answers sent later via the customer-service API",
                                  ["result"], registry=self.registry)
 
+        self._counted: dict[tuple[str, str], object] = {}
+
+    def count(self, kind: str, outcome: str) -> None:
+        """One webhook request (the labelled child is looked up once per pair, not per request)."""
+        child = self._counted.get((kind, outcome))
+        if child is None:
+            child = self._counted[(kind, outcome)] = self.requests.labels(kind, outcome)
+        child.inc()
+
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -11,6 +11,7 @@ from bot.app import Edge
 from bot.client import TokenStore, WeChatClient
 from bot.config import Config
 from handlers import build_dispatcher
+from handlers.answers import ReplyCache
 from handlers.replies import Templates
 from handlers.services import Services
 from handlers.state import StateStore
@@ -57,7 +58,8 @@ def build_services(cfg: Config, db: sqlite_utils.Database, knowledge=None) -> Se
     from handlers.staff import StaffStore
     return Services(templates=Templates(cfg.path(cfg.knowledge.templates_dir)), state=StateStore(db),
                     knowledge=knowledge if knowledge is not None else load_knowledge(cfg, db),
-                    staff=StaffStore(db), outbox=Outbox(db))
+                    staff=StaffStore(db), outbox=Outbox(db),
+                    reply_cache=ReplyCache(cfg.matching.reply_cache_entries))
 
 
 def build_edge(cfg: Config, db: sqlite_utils.Database | None = None, knowledge=None) -> Edge:

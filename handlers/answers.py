@@ -6,6 +6,9 @@ which is exact because answering is deterministic).
 """
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+
 from handlers.replies import Templates
 
 
@@ -21,3 +24,54 @@ def render_answer(templates: Templates, answer, sources: dict, offset: int = 0) 
     items = answer.pages[offset:]
     text, rest = templates.fit(answer.template, items, offset=offset, **data)
     return text, (offset + len(items) - len(rest)) if rest else None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """An answer as the ask handler needs it: the text and what to remember and log."""
+    text: str
+    next_offset: int | None
+    bind: str | None
+    pending: dict | None
+    intent: str
+    entities: dict
+    confidence: float
+    answered: bool
+
+
+def answer_and_render(kb, templates: Templates, question: str, home: str, pending: dict) -> Rendered:
+    answer = kb.answer(question, home=home, pending=pending)
+    text, next_offset = render_answer(templates, answer, kb.model.sources)
+    return Rendered(text, next_offset, answer.bind, answer.pending, answer.intent, answer.entities,
+                    answer.confidence, answer.answered)
+
+
+class ReplyCache:
+    """Rendered answers by (question, resident's community, open clarifying question).
+
+    Answering is a pure function of the question, the resident's community, the question the bot
+    asked last (if any) and the knowledge (announcements are another handler's); rendering is a
+    pure function of the answer and the templates. So a question asked before in the same
+    situation is answered from here. The cache serves one engine and one template set and empties
+    itself when either is replaced (SIGHUP reload). Bounded: the oldest entry goes first."""
+
+    def __init__(self, entries: int = 10000) -> None:
+        self.entries = entries
+        self._owner: tuple = (None, None)
+        self._items: dict[tuple[str, str, str], Rendered] = {}
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def answer(self, kb, templates: Templates, question: str, home: str, pending: dict) -> Rendered:
+        if self._owner[0] is not kb or self._owner[1] is not templates:
+            self._owner, self._items = (kb, templates), {}
+        key = (question, home, json.dumps(pending, ensure_ascii=False, sort_keys=True) if pending else "")
+        found = self._items.get(key)
+        if found is None:
+            found = answer_and_render(kb, templates, question, home, pending)
+            if self.entries:
+                if len(self._items) >= self.entries:
+                    del self._items[next(iter(self._items))]
+                self._items[key] = found
+        return found

@@ -16,15 +16,15 @@ def answer_text(services, openid: str, text: str) -> str:
     """The whole question path without WeChat: used by the handler, `ask` and `chat`."""
     kb, store = services.knowledge, services.state
     state = store.get(openid)
-    answer = kb.answer(text, home=state.community_id, pending=state.pending)
-    reply, next_offset = render_answer(services.templates, answer, kb.model.sources)
+    answer = services.reply_cache.answer(kb, services.templates, text, state.community_id, state.pending)
     if answer.bind:
         state.community_id = answer.bind
-    state.pending = answer.pending or {}
-    state.more = [{"question": text, "home": state.community_id, "offset": next_offset}] if next_offset else []
+    state.pending = dict(answer.pending) if answer.pending else {}
+    state.more = ([{"question": text, "home": state.community_id, "offset": answer.next_offset}]
+                  if answer.next_offset else [])
     store.save(state)
     store.log_question(openid, text, answer.intent, answer.entities, answer.confidence, answer.answered)
-    return reply
+    return answer.text
 
 
 def continue_text(services, openid: str) -> str:

@@ -8,12 +8,12 @@ router = Router("fallback")
 
 @router.message(kinds=("text", "voice"))
 async def fallback(msg: Message, services) -> Reply:
-    return Reply(services.templates.render("fallback"))
+    return Reply(services.templates.render_constant("fallback"))
 
 
 @router.message(kinds=("location",))
 async def location(msg: Message, services) -> Reply:
-    return Reply(services.templates.render("fallback"))
+    return Reply(services.templates.render_constant("fallback"))
 
 
 @router.event("click", "scan", "subscribe", "unsubscribe")

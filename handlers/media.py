@@ -8,9 +8,9 @@ router = Router("media")
 
 @router.message(kinds=("image", "video", "shortvideo", "link"))
 async def media(msg: Message, services) -> Reply:
-    return Reply(services.templates.render("media_not_understood", kind=msg.kind))
+    return Reply(services.templates.render_constant("media_not_understood", kind=msg.kind))
 
 
 @router.message(lambda msg, services, ctx: not msg.text.strip(), kinds=("voice",))
 async def voice_without_text(msg: Message, services) -> Reply:
-    return Reply(services.templates.render("voice_not_understood"))
+    return Reply(services.templates.render_constant("voice_not_understood"))

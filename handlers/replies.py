@@ -19,11 +19,25 @@ class Templates:
                                autoescape=False, auto_reload=False)
         # auto_reload=False: no stat() per reply; edited templates are picked up on SIGHUP (reload)
         self.env.filters["services"] = services_phrase
+        self._constant: dict[tuple[str, str], str] = {}
 
     def render(self, name: str, **ctx) -> str:
         """Render; lines left empty by template tags are dropped, so templates stay readable."""
         text = self.env.get_template(name + ".j2").render(**ctx)
         return "\n".join(line.rstrip() for line in text.splitlines() if line.strip())
+
+    def render_constant(self, name: str, **ctx) -> str:
+        """`render` for replies that do not depend on the resident (greeting, help, thanks): each
+        distinct context is rendered once per template set (a reload brings a new set). Keyed by
+        the context's repr, so only for small contexts; bounded to 256 of them."""
+        key = (name, repr(ctx))
+        text = self._constant.get(key)
+        if text is None:
+            text = self.render(name, **ctx)
+            if len(self._constant) >= 256:
+                self._constant.clear()
+            self._constant[key] = text
+        return text
 
     def fit(self, name: str, items: list, per_page_ctx: dict | None = None, **ctx) -> tuple[str, list]:
         """Render `name` with as many of `items` as fit in MAX_BYTES; returns (text, rest).

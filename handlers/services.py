@@ -5,9 +5,10 @@ Handlers get this object and a plain Message; they never see aiohttp or WeChat's
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from handlers.answers import ReplyCache
 from handlers.replies import Templates
 from handlers.state import StateStore
 
@@ -19,3 +20,4 @@ class Services:
     knowledge: Any = None        # knowledge.engine.Engine
     staff: Any = None            # handlers.staff.StaffStore
     outbox: Any = None           # announcements and their delivery rows (bot.outbox.Outbox)
+    reply_cache: ReplyCache = field(default_factory=ReplyCache)

@@ -25,29 +25,29 @@ def _examples(services) -> list[str]:
 
 @router.message(_matches(GREETING))
 async def greeting(msg: Message, services) -> Reply:
-    return Reply(services.templates.render("greeting", examples=_examples(services)))
+    return Reply(services.templates.render_constant("greeting", examples=_examples(services)))
 
 
 @router.message(_matches(THANKS))
 async def thanks(msg: Message, services) -> Reply:
-    return Reply(services.templates.render("thanks"))
+    return Reply(services.templates.render_constant("thanks"))
 
 
 @router.message(_matches(BYE))
 async def bye(msg: Message, services) -> Reply:
-    return Reply(services.templates.render("bye"))
+    return Reply(services.templates.render_constant("bye"))
 
 
 @router.message(_matches(ACK))
 async def acknowledge(msg: Message, services) -> Reply:
-    return Reply(services.templates.render("acknowledge"))
+    return Reply(services.templates.render_constant("acknowledge"))
 
 
 @router.message(_matches(HELP))
 async def help_text(msg: Message, services) -> Reply:
-    return Reply(services.templates.render("help", examples=_examples(services)))
+    return Reply(services.templates.render_constant("help", examples=_examples(services)))
 
 
 @router.event("click", filters=(lambda msg, services, ctx: msg.event_key.upper() == "MENU_HELP",))
 async def help_menu(msg: Message, services) -> Reply:
-    return Reply(services.templates.render("help", examples=_examples(services)))
+    return Reply(services.templates.render_constant("help", examples=_examples(services)))

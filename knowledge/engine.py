@@ -26,7 +26,7 @@ import sqlite_utils
 
 from knowledge.matcher import EntityIndex
 from knowledge.model import Community, Item, Model, Programme
-from knowledge.text import bigrams, compact
+from knowledge.text import bigrams, compact, compact_cached, text_bigrams
 from knowledge.understand import Query, understand
 
 TIME_WORDS = ("年", "年代", "什么时候", "哪年", "建", "成立", "挂牌")
@@ -252,7 +252,7 @@ class Engine:
             return Answer("phone", {"community": c, "contacts": c.contacts}, "contact", 1.0, True, ents)
         if "contact" in q.aspects:
             # a role named in the question (腰鼓队队长) ranks its holder first
-            overlap = {id(p): len(bigrams(compact(p.role)) & bigrams(q.text)) for p in c.contacts}
+            overlap = {id(p): len(text_bigrams(p.role) & bigrams(q.text)) for p in c.contacts}
             if not progs or max(overlap.values(), default=0) >= 2:
                 role = next((w for w in ("副书记", "书记", "主任", "队长") if w in q.text), "")
                 people = sorted(c.contacts, key=lambda p: (-overlap[id(p)], role not in p.role))
@@ -309,7 +309,7 @@ class Engine:
 
     def _rank_programmes(self, q: Query, programmes: list[Programme]) -> list[Programme]:
         grams = q.residual_bigrams
-        scored = [(len(grams & bigrams(compact(p.title + p.kind + p.description))), -i, p) for i, p in enumerate(programmes)]
+        scored = [(len(grams & text_bigrams(p.title + p.kind + p.description)), -i, p) for i, p in enumerate(programmes)]
         return [p for *_, p in sorted(scored, key=lambda t: (-t[0], -t[1]))]
 
     def _rank_items(self, q: Query, c: Community) -> list[dict]:
@@ -321,8 +321,8 @@ class Engine:
             candidates.append(("fact", c.description, [], Item("fact", c.description, [], c.source)))
         candidates += [("programme", p.title + (p.kind or "") + p.description, p.aliases, p) for p in c.programmes]
         for n, (kind, text, keywords, obj) in enumerate(candidates):
-            score = float(len(grams & bigrams(compact(text))))
-            score += 2.0 * sum(1 for k in keywords if compact(k) in q.text)
+            score = float(len(grams & text_bigrams(text)))
+            score += 2.0 * sum(1 for k in keywords if compact_cached(k) in q.text)
             if not score:
                 continue
             if kind == "figure" and "figure" in q.aspects:

@@ -49,6 +49,18 @@ def bigrams(text: str) -> set[str]:
     return {t[i:i + 2] for i in range(len(t) - 1)}
 
 
+@lru_cache(maxsize=65536)
+def text_bigrams(text: str) -> frozenset[str]:
+    """bigrams(compact(text)), memoised: the same knowledge texts are scored for every question."""
+    return frozenset(bigrams(compact(text)))
+
+
+@lru_cache(maxsize=65536)
+def compact_cached(text: str) -> str:
+    """compact() of a knowledge text (keywords, roles), memoised for the same reason."""
+    return compact(text)
+
+
 @lru_cache(maxsize=16384)
 def char_pinyin(ch: str) -> frozenset[str]:
     """Every toneless reading of one character (polyphones: 都 is du and dou)."""
