@@ -47,7 +47,7 @@ class Edge:
 
 
 def refuse(edge: Edge, status: int, reason: str, kind: str = "-") -> web.Response:
-    edge.metrics.count(kind, f"refused_{status}")
+    edge.metrics.request(kind, f"refused_{status}")
     log.warning(json.dumps({"outcome": f"refused_{status}", "reason": reason}, ensure_ascii=False))
     return web.Response(status=status, text=reason if status != 403 else "forbidden")
 
@@ -188,8 +188,7 @@ async def receive(request: web.Request) -> web.Response:
     if encrypted and xml != SUCCESS:
         xml = edge.crypto.encrypt(xml, q.get("nonce", ""))
     elapsed = time.perf_counter() - started
-    edge.metrics.count(msg.kind if msg.kind != "event" else "event_" + msg.event, outcome)
-    edge.metrics.latency.observe(elapsed)
+    edge.metrics.request(msg.kind if msg.kind != "event" else "event_" + msg.event, outcome, elapsed)
     edge.access_log.write({"kind": msg.kind, "event": msg.event or None, "openid": openid_hash(msg.openid),
                            "handler": handler, "latency_ms": round(elapsed * 1000, 2), "outcome": outcome})
     return web.Response(text=xml, content_type="application/xml" if xml != SUCCESS else "text/plain")

@@ -6,8 +6,9 @@ which is exact because answering is deterministic).
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
+
+import orjson
 
 from handlers.replies import Templates
 
@@ -58,7 +59,7 @@ class ReplyCache:
     def __init__(self, entries: int = 10000) -> None:
         self.entries = entries
         self._owner: tuple = (None, None)
-        self._items: dict[tuple[str, str, str], Rendered] = {}
+        self._items: dict[tuple[str, str, bytes], Rendered] = {}
 
     def __len__(self) -> int:
         return len(self._items)
@@ -66,7 +67,7 @@ class ReplyCache:
     def answer(self, kb, templates: Templates, question: str, home: str, pending: dict) -> Rendered:
         if self._owner[0] is not kb or self._owner[1] is not templates:
             self._owner, self._items = (kb, templates), {}
-        key = (question, home, json.dumps(pending, ensure_ascii=False, sort_keys=True) if pending else "")
+        key = (question, home, orjson.dumps(pending, option=orjson.OPT_SORT_KEYS) if pending else b"")
         found = self._items.get(key)
         if found is None:
             found = answer_and_render(kb, templates, question, home, pending)

@@ -19,7 +19,7 @@ class Templates:
                                autoescape=False, auto_reload=False)
         # auto_reload=False: no stat() per reply; edited templates are picked up on SIGHUP (reload)
         self.env.filters["services"] = services_phrase
-        self._constant: dict[tuple[str, str], str] = {}
+        self._constant: dict[tuple, str] = {}
 
     def render(self, name: str, **ctx) -> str:
         """Render; lines left empty by template tags are dropped, so templates stay readable."""
@@ -28,9 +28,9 @@ class Templates:
 
     def render_constant(self, name: str, **ctx) -> str:
         """`render` for replies that do not depend on the resident (greeting, help, thanks): each
-        distinct context is rendered once per template set (a reload brings a new set). Keyed by
-        the context's repr, so only for small contexts; bounded to 256 of them."""
-        key = (name, repr(ctx))
+        distinct context is rendered once per template set (a reload brings a new set). The
+        context's values must be hashable (strings, tuples); at most 256 contexts are kept."""
+        key = (name, *ctx.items())
         text = self._constant.get(key)
         if text is None:
             text = self.render(name, **ctx)

@@ -19,8 +19,8 @@ def _matches(pattern: re.Pattern):
     return lambda msg, services, ctx: bool(pattern.match(msg.text.strip()))
 
 
-def _examples(services) -> list[str]:
-    return services.knowledge.example_questions() if services.knowledge else []
+def _examples(services) -> tuple[str, ...]:
+    return services.knowledge.example_questions() if services.knowledge else ()
 
 
 @router.message(_matches(GREETING))

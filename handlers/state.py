@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
-import json
 import time
 from dataclasses import dataclass, field
 
@@ -97,7 +96,9 @@ class StateStore:
 
     def _later(self, queued: int) -> None:
         """Flush now when the batch is full or no event loop runs (terminal commands); else within
-        `flush_seconds`."""
+        `flush_seconds` (one timer per batch, on the loop that is running)."""
+        if queued < self.batch and self._timer_loop is not None and self._timer_loop.is_running():
+            return  # a flush is already due
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -138,11 +139,11 @@ _UPSERT_CONVERSATION = _INSERT + ("on conflict(openid) do update set pending = e
 
 
 def _dump(value, empty: str) -> str:
-    return json.dumps(value, ensure_ascii=False) if value else empty
+    return orjson.dumps(value).decode() if value else empty
 
 
 def _load(text: str | None, kind: type):
-    return json.loads(text) if text and len(text) > 2 else kind()
+    return orjson.loads(text) if text and len(text) > 2 else kind()
 
 
 @functools.lru_cache(maxsize=65536)

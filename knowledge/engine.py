@@ -49,6 +49,8 @@ class Answer:
     pending: dict | None = None          # open question to remember; {} clears it
     pages: list | None = None            # items for a paged list (data["items"])
 
+EXAMPLE_QUESTIONS = ("附近有哪些养老服务", "哪个社区有四点钟学校", "宁波首批品质社区有哪些")
+
 
 class Engine:
     def __init__(self, model: Model, threshold: float = 72.0, margin: float = 6.0) -> None:
@@ -82,8 +84,8 @@ class Engine:
     def community_by_scene(self, key: str) -> Community | None:
         return self.by_scene.get(key.strip())
 
-    def example_questions(self) -> list[str]:
-        return ["附近有哪些养老服务", "哪个社区有四点钟学校", "宁波首批品质社区有哪些"]
+    def example_questions(self) -> tuple[str, ...]:
+        return EXAMPLE_QUESTIONS
 
     def menu_question(self, key: str) -> str | None:
         """A CLICK menu key mapped to a category question (keys live in categories.yaml)."""

@@ -1,8 +1,8 @@
 """The real program: `run_bot.py serve` as a process, spoken to as WeChat would, then stopped."""
 from __future__ import annotations
 
-import os
 import json
+import os
 import signal
 import socket
 import subprocess

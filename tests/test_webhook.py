@@ -202,7 +202,24 @@ async def test_healthz_and_metrics(bot):
     await bot.post(text("你好"))
     metrics = await (await bot.client.get("/metrics")).text()
     assert 'linli_requests_total{kind="text",outcome="replied"} 1.0' in metrics
-    assert "linli_reply_seconds_bucket" in metrics
+    assert 'linli_reply_seconds_bucket{le="+Inf"} 1.0' in metrics and "linli_reply_seconds_count 1.0" in metrics
+    await bot.client.post("/wechat", data=b"<xml/>")  # unsigned: refused, counted, no latency
+    metrics = await (await bot.client.get("/metrics")).text()
+    assert 'linli_requests_total{kind="-",outcome="refused_403"} 1.0' in metrics
+    assert "linli_reply_seconds_count 1.0" in metrics
+
+
+def test_latency_buckets_count_each_answer_once_in_its_le_bucket():
+    from bot.metrics import Metrics
+    m = Metrics()
+    for seconds in (0.0005, 0.001, 0.003, 20):
+        m.request("text", "replied", seconds)
+    text = m.render().decode()
+    assert 'linli_reply_seconds_bucket{le="0.001"} 2.0' in text
+    assert 'linli_reply_seconds_bucket{le="0.005"} 3.0' in text
+    assert 'linli_reply_seconds_bucket{le="10.0"} 3.0' in text
+    assert 'linli_reply_seconds_bucket{le="+Inf"} 4.0' in text
+    assert 'linli_requests_total{kind="text",outcome="replied"} 4.0' in text
 
 
 async def test_start_eagerly_runs_sync_answers_inline_and_continues_slow_ones():
