@@ -29,11 +29,26 @@ class Deduplicator(Protocol):
         (result, was_duplicate)."""
 
 
+_RUNNING = object()
+
+
+class _Entry:
+    """One message: when it arrived, its result once known, retries waiting for it meanwhile."""
+    __slots__ = ("born", "result", "waiters")
+
+    def __init__(self, born: float) -> None:
+        self.born, self.result, self.waiters = born, _RUNNING, None
+
+
 class MemoryDeduplicator:
+    """In-process de-duplication. A retry waiting for a message in flight gets a Future of its
+    own (cancelling one retry cancels nothing else); a message answered without waiting, as most
+    are, costs no Future at all."""
+
     def __init__(self, ttl_seconds: float = 60, max_entries: int = 50000,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl, self.max_entries, self.clock = ttl_seconds, max_entries, clock
-        self._entries: OrderedDict[str, tuple[float, asyncio.Future]] = OrderedDict()
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -41,8 +56,8 @@ class MemoryDeduplicator:
     def _evict(self, now: float) -> None:
         entries = self._entries
         while entries:
-            key, (born, fut) = next(iter(entries.items()))
-            if len(entries) > self.max_entries or (now - born > self.ttl and fut.done()):
+            oldest = next(iter(entries.values()))
+            if len(entries) > self.max_entries or (now - oldest.born > self.ttl and oldest.result is not _RUNNING):
                 entries.popitem(last=False)
             else:
                 break
@@ -50,18 +65,29 @@ class MemoryDeduplicator:
     async def once(self, key, work):
         now = self.clock()
         self._evict(now)
-        found = self._entries.get(key)
-        if found is not None and (now - found[0] <= self.ttl or not found[1].done()):
-            return await asyncio.shield(found[1]), True
-        fut: asyncio.Future = asyncio.get_running_loop().create_future()
-        self._entries[key] = (now, fut)
+        entry = self._entries.get(key)
+        if entry is not None:
+            if entry.result is _RUNNING:
+                waiter = asyncio.get_running_loop().create_future()
+                if entry.waiters is None:
+                    entry.waiters = []
+                entry.waiters.append(waiter)
+                return await waiter, True
+            if now - entry.born <= self.ttl:
+                return entry.result, True
+        entry = self._entries[key] = _Entry(now)
         try:
             result = await work()
         except BaseException as exc:
             # a failed attempt is forgotten so WeChat's retry can try again
-            self._entries.pop(key, None)
-            fut.set_exception(exc)
-            fut.exception()  # mark retrieved: waiters re-raise it, nobody else must
+            if self._entries.get(key) is entry:
+                del self._entries[key]
+            for waiter in entry.waiters or ():
+                if not waiter.done():
+                    waiter.set_exception(exc)
             raise
-        fut.set_result(result)
+        entry.result = result
+        for waiter in entry.waiters or ():
+            if not waiter.done():
+                waiter.set_result(result)
         return result, False

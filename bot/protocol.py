@@ -1,8 +1,10 @@
 """WeChat official-account wire format: signatures, safe XML parsing, reply rendering, AES.
 
-Parsing uses the C-accelerated ElementTree, but only after a byte-level refusal of any
-DOCTYPE or ENTITY declaration, so entity expansion (billion laughs) and external entities
-(XXE) can never happen. Crypto is wechatpy's (PrpCrypto); signatures are compared in
+Parsing uses lxml (libxml2) with entity resolution, DTD loading and network access switched
+off, and only after a byte-level refusal of any DOCTYPE or ENTITY declaration, so entity
+expansion (billion laughs) and external entities (XXE) can never happen. (lxml rather than the
+standard library's C ElementTree: its parser object is built once and reused, where
+ElementTree builds a new expat parser per message, which cost a quarter of the parse.) Crypto is wechatpy's (PrpCrypto); signatures are compared in
 constant time here because wechatpy compares them with `!=`.
 """
 from __future__ import annotations
@@ -11,7 +13,7 @@ import hashlib
 import hmac
 import re
 import time
-import xml.etree.ElementTree as ET
+from lxml import etree
 
 from wechatpy.crypto import PrpCrypto
 from wechatpy.exceptions import InvalidAppIdException
@@ -19,6 +21,10 @@ from wechatpy.exceptions import InvalidAppIdException
 from handlers.router import Message, Reply
 
 _FORBIDDEN = re.compile(rb"<!\s*(DOCTYPE|ENTITY)|<\?xml-stylesheet", re.IGNORECASE)
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                          remove_comments=True, remove_pis=True)
 
 
 class BadRequest(ValueError):
@@ -38,11 +44,11 @@ def parse_xml(body: bytes) -> dict[str, str]:
     if _FORBIDDEN.search(body):
         raise BadRequest("xml declares a DOCTYPE or ENTITY")
     try:
-        root = ET.fromstring(body)
-    except ET.ParseError as exc:
+        root = etree.fromstring(body, _PARSER)
+    except etree.XMLSyntaxError as exc:
         raise BadRequest(f"malformed xml: {exc}") from None
     if root.tag != "xml":
-        raise BadRequest(f"root element is <{root.tag[:20]}>, expected <xml>")
+        raise BadRequest(f"root element is <{str(root.tag)[:20]}>, expected <xml>")
     return {child.tag: (child.text or "").strip() if child.tag not in ("Content", "Recognition")
             else (child.text or "") for child in root}
 

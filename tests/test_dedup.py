@@ -1,6 +1,9 @@
-"""The retry de-duplicator stays bounded in entries and in time."""
+"""The retry de-duplicator: one run per message, retries share its result; bounded in entries and time."""
 from __future__ import annotations
 
+import asyncio
+
+import pytest
 
 from bot.dedup import MemoryDeduplicator, message_key
 
@@ -44,6 +47,49 @@ async def test_failure_is_forgotten_so_the_retry_runs():
     except RuntimeError:
         pass
     assert await d.once("k", flaky) == ("ok", False)
+
+
+async def test_retries_in_flight_share_the_one_result_and_a_cancelled_retry_cancels_nothing():
+    d = MemoryDeduplicator()
+    release, runs = asyncio.Event(), []
+
+    async def slow():
+        runs.append(1)
+        await release.wait()
+        return "answer"
+    first = asyncio.ensure_future(d.once("k", slow))
+    await asyncio.sleep(0)
+    retry, dropped = asyncio.ensure_future(d.once("k", slow)), asyncio.ensure_future(d.once("k", slow))
+    await asyncio.sleep(0)
+    dropped.cancel()
+    release.set()
+    assert await first == ("answer", False)
+    assert await retry == ("answer", True)
+    with pytest.raises(asyncio.CancelledError):
+        await dropped
+    assert runs == [1]
+    assert await d.once("k", slow) == ("answer", True)  # after completion: the stored result
+
+
+async def test_retries_in_flight_see_the_failure_and_the_next_one_runs_again():
+    d = MemoryDeduplicator()
+    release = asyncio.Event()
+
+    async def failing():
+        await release.wait()
+        raise RuntimeError("boom")
+    first = asyncio.ensure_future(d.once("k", failing))
+    await asyncio.sleep(0)
+    retry = asyncio.ensure_future(d.once("k", failing))
+    await asyncio.sleep(0)
+    release.set()
+    for fut in (first, retry):
+        with pytest.raises(RuntimeError):
+            await fut
+
+    async def fine():
+        return "ok"
+    assert await d.once("k", fine) == ("ok", False)
 
 
 def test_key_includes_user_and_time():

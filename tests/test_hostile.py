@@ -62,6 +62,17 @@ async def test_malformed_xml_is_400(bot):
         assert resp.status == 400, body
 
 
+async def test_deeply_nested_xml_is_400(bot):
+    body = b"<xml>" + b"<a>" * 5000 + b"</a>" * 5000 + b"</xml>"
+    assert (await bot.post(body)).status == 400
+
+
+async def test_comments_and_processing_instructions_are_not_fields(bot):
+    body = text("你好").replace("<MsgType>", "<!-- a comment --><?pi data?><MsgType>")
+    reply = await bot.ask(body)
+    assert "小助手" in reply
+
+
 async def test_refusals_never_log_secrets(bot, caplog):
     caplog.set_level(logging.DEBUG)
     q = bot.query()

@@ -236,9 +236,9 @@ async def test_start_eagerly_runs_sync_answers_inline_and_continues_slow_ones():
     async def broken():
         await asyncio.sleep(0.01)
         raise ValueError("boom")
-    done = start_eagerly(fast())
-    assert done.done() and done.result() == "now"
-    pending = start_eagerly(slow())
-    assert not pending.done() and await pending == "later"
+    assert start_eagerly(fast()) == ("now", None)
+    result, pending = start_eagerly(slow())
+    assert result is None and not pending.done() and await pending == "later"
+    _, failing = start_eagerly(broken())
     with pytest.raises(ValueError):
-        await start_eagerly(broken())
+        await failing
