@@ -92,7 +92,6 @@ def cdata(text: str) -> str:
     return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
-_TEXT = "<xml><ToUserName>{to}</ToUserName><FromUserName>{frm}</FromUserName><CreateTime>{ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content>{content}</Content></xml>"
 _NEWS = ("<xml><ToUserName>{to}</ToUserName><FromUserName>{frm}</FromUserName><CreateTime>{ts}</CreateTime>"
          "<MsgType><![CDATA[news]]></MsgType><ArticleCount>1</ArticleCount><Articles><item>"
          "<Title>{title}</Title><Description>{desc}</Description><PicUrl>{pic}</PicUrl><Url>{url}</Url>"
@@ -100,15 +99,32 @@ _NEWS = ("<xml><ToUserName>{to}</ToUserName><FromUserName>{frm}</FromUserName><C
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+_SAFE: dict[str, str] = {}
+
+
+def safe_cdata(text: str) -> str:
+    """CDATA of a text with the control characters XML cannot carry dropped; memoised (bounded),
+    since most replies are repeats (cached answers, greetings) and scanning a 2 KB answer cost
+    more than building the rest of the reply."""
+    safe = _SAFE.get(text)
+    if safe is None:
+        safe = cdata(_CONTROL.sub("", text))
+        if len(_SAFE) >= 2048:
+            _SAFE.clear()
+        _SAFE[text] = safe
+    return safe
+
+
 def render_reply(reply: Reply, msg: Message, now: int | None = None) -> str:
-    """Passive reply XML for `msg`; control characters XML cannot carry are dropped."""
+    """Passive reply XML for `msg`."""
     ts = int(now or time.time())
     to, frm = cdata(msg.openid), cdata(msg.account)
     if reply.article is not None:
         a = reply.article
-        return _NEWS.format(to=to, frm=frm, ts=ts, title=cdata(_CONTROL.sub("", a.title)),
-                            desc=cdata(_CONTROL.sub("", a.description)), pic=cdata(a.picurl), url=cdata(a.url))
-    return _TEXT.format(to=to, frm=frm, ts=ts, content=cdata(_CONTROL.sub("", reply.text)))
+        return _NEWS.format(to=to, frm=frm, ts=ts, title=safe_cdata(a.title), desc=safe_cdata(a.description),
+                            pic=cdata(a.picurl), url=cdata(a.url))
+    return (f"<xml><ToUserName>{to}</ToUserName><FromUserName>{frm}</FromUserName><CreateTime>{ts}</CreateTime>"
+            f"<MsgType><![CDATA[text]]></MsgType><Content>{safe_cdata(reply.text)}</Content></xml>")
 
 
 class Crypto:

@@ -115,17 +115,21 @@ class Dispatcher(Router):
     async def dispatch(self, msg: Message, services: Any) -> Reply:
         ctx: dict = {}
         for reg in self._candidates(msg.kind if msg.kind != "event" else "event:" + msg.event):
-            data: dict = {}
+            data: dict | None = None
             for flt in reg.filters:
                 res = flt(msg, services, ctx)
-                if res.__class__ is not bool and inspect.isawaitable(res):
+                if res is True:     # the usual answers first: plain bools need no further look
+                    continue
+                if res is False:
+                    break
+                if inspect.isawaitable(res):
                     res = await res
                 if not res:
                     break
                 if isinstance(res, dict):
-                    data.update(res)
+                    data = {**data, **res} if data else res
             else:
-                reply = await reg.handler(msg, services, **data)
+                reply = await (reg.handler(msg, services, **data) if data else reg.handler(msg, services))
                 if reply.handler:
                     return reply
                 return Reply(reply.text, reply.article, reg.name)

@@ -57,8 +57,7 @@ class StateStore:
     def get(self, openid: str) -> ResidentState:
         row = self._dirty.get(openid)
         if row is None:
-            found = self.db.conn.execute("select community_id, subscribed, pending, more, last_seen from residents "
-                                         "where openid = ?", [openid]).fetchone()
+            found = self.db.conn.execute(_SELECT, (openid,)).fetchone()
             if found is None:
                 state = ResidentState(openid)
                 state._loaded = None  # type: ignore[attr-defined]
@@ -131,6 +130,7 @@ class StateStore:
                                   "order by id desc limit ?", [limit]))
 
 
+_SELECT = "select community_id, subscribed, pending, more, last_seen from residents where openid = ?"
 _INSERT = "insert into residents (openid, community_id, subscribed, pending, more, last_seen) values (?, ?, ?, ?, ?, ?) "
 _UPSERT_ALL = _INSERT + ("on conflict(openid) do update set community_id = excluded.community_id, subscribed = "
                          "excluded.subscribed, pending = excluded.pending, more = excluded.more, last_seen = excluded.last_seen")
