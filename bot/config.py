@@ -45,6 +45,8 @@ class WeChatConfig:
 @dataclass(frozen=True)
 class StorageConfig:
     database: str = "linli.db"
+    state_flush_seconds: float = 0.25
+    state_cache_entries: int = 100000
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,10 @@ def _validate(cfg: Config) -> None:
         raise ConfigError("server.max_body_bytes: must be at least 1024")
     if not 0.1 <= s.reply_deadline_seconds <= 4.9:
         raise ConfigError("server.reply_deadline_seconds: must be between 0.1 and 4.9 (WeChat waits 5 s)")
+    if not 0 < cfg.storage.state_flush_seconds <= 5:
+        raise ConfigError("storage.state_flush_seconds: must be more than 0 and at most 5")
+    if cfg.storage.state_cache_entries < 0:
+        raise ConfigError("storage.state_cache_entries: must be 0 (off) or more")
     if cfg.matching.reply_cache_entries < 0:
         raise ConfigError("matching.reply_cache_entries: must be 0 (off) or more")
     if s.timestamp_window_seconds <= 0:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from typing import Callable
 
 import aiohttp
 
@@ -49,8 +50,12 @@ class RateLimit:
 
 
 class Deliverer:
-    def __init__(self, outbox: Outbox, client, cfg: DeliveryConfig, concurrency: int = 8) -> None:
+    def __init__(self, outbox: Outbox, client, cfg: DeliveryConfig, concurrency: int = 8,
+                 on_unsubscribed: Callable[[str], None] | None = None) -> None:
+        """`on_unsubscribed(openid)` hears of residents WeChat reports as gone (43004), so a
+        copy of their state kept in memory is dropped."""
         self.outbox, self.client, self.cfg = outbox, client, cfg
+        self.on_unsubscribed = on_unsubscribed
         self.limit = RateLimit(cfg.rate_per_second)
         self.concurrency = concurrency
         self.paused_until = 0.0
@@ -134,6 +139,8 @@ class Deliverer:
         elif code == UNSUBSCRIBED:
             with self.outbox.db.conn:
                 self.outbox.db.conn.execute("update residents set subscribed = 0 where openid = ?", [row.openid])
+            if self.on_unsubscribed is not None:
+                self.on_unsubscribed(row.openid)
             self.outbox.fail(row, "43004: the resident has unsubscribed")
         elif code in TRANSIENT_CODES:
             self._transient(row, f"{code}: {exc.errmsg}")

@@ -56,7 +56,8 @@ def build_services(cfg: Config, db: sqlite_utils.Database, knowledge=None) -> Se
     """`knowledge` may be given (an Engine is immutable, so tests share one)."""
     from bot.outbox import Outbox
     from handlers.staff import StaffStore
-    return Services(templates=Templates(cfg.path(cfg.knowledge.templates_dir)), state=StateStore(db),
+    state = StateStore(db, flush_seconds=cfg.storage.state_flush_seconds, cache_entries=cfg.storage.state_cache_entries)
+    return Services(templates=Templates(cfg.path(cfg.knowledge.templates_dir)), state=state,
                     knowledge=knowledge if knowledge is not None else load_knowledge(cfg, db),
                     staff=StaffStore(db), outbox=Outbox(db),
                     reply_cache=ReplyCache(cfg.matching.reply_cache_entries))
@@ -73,7 +74,7 @@ def build_edge(cfg: Config, db: sqlite_utils.Database | None = None, knowledge=N
 
 def build_deliverer(cfg: Config, edge: Edge):
     from bot.delivery import Deliverer
-    return Deliverer(edge.services.outbox, edge.client, cfg.delivery)
+    return Deliverer(edge.services.outbox, edge.client, cfg.delivery, on_unsubscribed=edge.services.state.forget)
 
 
 def reload_knowledge(cfg: Config, db: sqlite_utils.Database, services: Services) -> bool:

@@ -35,16 +35,16 @@ class Rendered:
     bind: str | None
     pending: dict | None
     intent: str
-    entities: dict
-    confidence: float
-    answered: bool
+    entities: str       # JSON, as logged
+    confidence: float   # rounded as logged
+    answered: int
 
 
 def answer_and_render(kb, templates: Templates, question: str, home: str, pending: dict) -> Rendered:
     answer = kb.answer(question, home=home, pending=pending)
     text, next_offset = render_answer(templates, answer, kb.model.sources)
-    return Rendered(text, next_offset, answer.bind, answer.pending, answer.intent, answer.entities,
-                    answer.confidence, answer.answered)
+    return Rendered(text, next_offset, answer.bind, answer.pending, answer.intent, orjson.dumps(answer.entities).decode(),
+                    round(answer.confidence, 3), int(answer.answered))
 
 
 class ReplyCache:

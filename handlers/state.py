@@ -33,15 +33,22 @@ class StateStore:
     rest of a long answer, when they were last seen) and the question log are written in batches
     every `flush_seconds` (or at `batch` rows, and at shutdown); until then `get` reads them from
     memory. So a crash loses at most that fraction of a second of conversation, never a
-    resident's community; with several worker processes another worker may see such a change
-    that much later, well below how fast people type. Batched rows only touch their own
-    columns, so they never overwrite a change made elsewhere (e.g. an unsubscribe noticed by
-    the delivery worker)."""
+    resident's community. Batched rows only touch their own columns, so they never overwrite a
+    change made elsewhere (e.g. an unsubscribe noticed by the delivery worker).
 
-    def __init__(self, db: sqlite_utils.Database, flush_seconds: float = 0.25, batch: int = 500) -> None:
-        self.db, self.flush_seconds, self.batch = db, flush_seconds, batch
+    Residents seen lately are also kept in memory (`cache_entries`, oldest dropped first), so a
+    conversation reads the database once, not per message: reading a row cost a fifth of
+    answering. That is right while one process serves the database (`make run`, `serve`). When
+    several processes serve one database, set `cache_entries` to 0: every message then reads
+    the row, and another process sees a conversational change at most `flush_seconds` later,
+    well below how fast people type."""
+
+    def __init__(self, db: sqlite_utils.Database, flush_seconds: float = 0.25, batch: int = 500,
+                 cache_entries: int = 100000) -> None:
+        self.db, self.flush_seconds, self.batch, self.cache_entries = db, flush_seconds, batch, cache_entries
         self._questions: list[tuple] = []
         self._dirty: dict[str, tuple] = {}     # openid -> row, conversational columns not yet written
+        self._known: dict[str, tuple | None] = {}  # openid -> row as written (None: no row), when cached
         self._timer: asyncio.TimerHandle | None = None
         self._timer_loop: asyncio.AbstractEventLoop | None = None
         if not db["residents"].exists():
@@ -50,19 +57,23 @@ class StateStore:
         if not db["questions"].exists():
             db["questions"].create({"id": int, "at": float, "user": str, "text": str, "intent": str,
                                     "entities": str, "confidence": float, "answered": int}, pk="id")
-            db["questions"].create_index(["answered"])
+        # operators look for the unanswered ones: a partial index holds only those, so logging
+        # an answered question (most of them) writes no index entry
+        db.execute("drop index if exists idx_questions_answered")
+        db.execute("create index if not exists questions_unanswered on questions (id) where answered = 0")
 
     # The hot path uses plain statements on the connection: sqlite-utils' upsert introspects the
     # table on every call, which costs more than the whole answer.
     def get(self, openid: str) -> ResidentState:
-        row = self._dirty.get(openid)
-        if row is None:
+        row = self._dirty.get(openid) or self._known.get(openid, _UNKNOWN)
+        if row is _UNKNOWN:
             found = self.db.conn.execute(_SELECT, (openid,)).fetchone()
-            if found is None:
-                state = ResidentState(openid)
-                state._loaded = None  # type: ignore[attr-defined]
-                return state
-            row = (openid, *found)
+            row = (openid, *found) if found is not None else None
+            self._remember(openid, row)
+        if row is None:
+            state = ResidentState(openid)
+            state._loaded = None  # type: ignore[attr-defined]
+            return state
         state = ResidentState(openid, row[1] or "", row[2] or 0, _load(row[3], dict), _load(row[4], list), row[5] or 0.0)
         state._loaded = row  # type: ignore[attr-defined]  # as stored: compared before writing
         return state
@@ -82,15 +93,37 @@ class StateStore:
             self._dirty.pop(state.openid, None)
             with self.db.conn:
                 self.db.conn.execute(_UPSERT_ALL, row)
+            self._remember(state.openid, row)
             return
         self._dirty[state.openid] = row
         self._later(len(self._dirty))
 
-    def log_question(self, openid: str, text: str, intent: str, entities: dict, confidence: float,
+    def _remember(self, openid: str, row: tuple | None) -> None:
+        if not self.cache_entries:
+            return
+        known = self._known
+        known.pop(openid, None)
+        if len(known) >= self.cache_entries:
+            del known[next(iter(known))]
+        known[openid] = row
+
+    def forget(self, openid: str | None = None) -> None:
+        """Drop what is kept in memory of a resident (all residents: None), after a change made
+        to the table directly; the next message reads the row again."""
+        self.flush()
+        if openid is None:
+            self._known.clear()
+        else:
+            self._known.pop(openid, None)
+
+    def log_question(self, openid: str, text: str, intent: str, entities: dict | str, confidence: float,
                      answered: bool) -> None:
-        """Queue a question for the operators' log (written with the next batch)."""
-        self._questions.append((time.time(), openid_hash(openid), text[:500], intent,
-                                orjson.dumps(entities).decode(), round(confidence, 3), int(answered)))
+        """Queue a question for the operators' log (written with the next batch); `entities` may
+        come already JSON-encoded (cached answers carry it so)."""
+        if not isinstance(entities, str):
+            entities = orjson.dumps(entities).decode()
+        self._questions.append((time.time(), openid_hash(openid), text[:500], intent, entities,
+                                confidence, answered))
         self._later(len(self._questions))
 
     def _later(self, queued: int) -> None:
@@ -114,7 +147,10 @@ class StateStore:
         if not self._questions and not self._dirty:
             return
         rows, self._questions = self._questions, []
-        states, self._dirty = list(self._dirty.values()), {}
+        dirty, self._dirty = self._dirty, {}
+        states = list(dirty.values())
+        for openid, row in dirty.items():
+            self._remember(openid, row)
         with self.db.conn:
             if rows:
                 self.db.conn.executemany(
@@ -130,6 +166,7 @@ class StateStore:
                                   "order by id desc limit ?", [limit]))
 
 
+_UNKNOWN = object()
 _SELECT = "select community_id, subscribed, pending, more, last_seen from residents where openid = ?"
 _INSERT = "insert into residents (openid, community_id, subscribed, pending, more, last_seen) values (?, ?, ?, ?, ?, ?) "
 _UPSERT_ALL = _INSERT + ("on conflict(openid) do update set community_id = excluded.community_id, subscribed = "

@@ -10,7 +10,7 @@ import pytest
 
 from bot.config import load_config
 from bot.delivery import Deliverer
-from bot.wiring import build_edge
+from bot.wiring import build_deliverer, build_edge
 from handlers import build_dispatcher
 from handlers.router import Message
 
@@ -167,9 +167,10 @@ async def test_invalid_token_refreshes_once(setup, fake_wechat):
 async def test_43004_marks_the_resident_unsubscribed(setup, fake_wechat):
     cfg, edge = setup()
     residents(edge, "yubo", 1)
+    assert edge.services.state.get("oRyubo00000").subscribed == 1  # now also kept in memory
     fake_wechat.script("/cgi-bin/message/custom/send", 43004)
     aid = edge.services.outbox.create("cli", "community", ["yubo"], "义诊")
-    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    await drain(build_deliverer(cfg, edge))
     assert edge.services.state.get("oRyubo00000").subscribed == 0
     st = edge.services.outbox.status(aid)
     assert st["channels"]["custom"] == {"failed": 1} and "43004: the resident has unsubscribed" in st["errors"]
