@@ -45,8 +45,8 @@ def wait_ready(port: int, path: str = "/healthz") -> None:
     raise RuntimeError("server did not start")
 
 
-def start(kind: str, port: int, tmp: str) -> subprocess.Popen:
-    env = {**os.environ, "BOT_SERVER_PORT": str(port), "BOT_WECHAT_TOKEN": TOKEN, "BOT_WECHAT_APP_ID": "",
+def start(kind: str, port: int, tmp: str, extra_env: dict[str, str]) -> subprocess.Popen:
+    env = {**os.environ, **extra_env, "BOT_SERVER_PORT": str(port), "BOT_WECHAT_TOKEN": TOKEN, "BOT_WECHAT_APP_ID": "",
            "BOT_WECHAT_ENCODING_AES_KEY": "", "BOT_STORAGE_DATABASE": os.path.join(tmp, f"{port}.db"),
            "BOT_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "INFO")}
     cmd = [PY, "run_bot.py", "serve"] if kind == "linli" else [PY, "benchmarks/bare_app.py", str(port)]
@@ -81,15 +81,19 @@ def main() -> int:
         print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
         return 2
     real = [q.strip() for q in open(ROOT / "benchmarks" / "questions.txt", encoding="utf-8") if q.strip()]
-    scenarios = {"greeting (text, no knowledge lookup)": ["你好"], "realistic questions": real}
+    # name -> (questions, settings for Linli)
+    no_caches = {"BOT_MATCHING_REPLY_CACHE_ENTRIES": "0", "BOT_STORAGE_STATE_CACHE_ENTRIES": "0"}
+    scenarios = {"greeting (text, no knowledge lookup)": (["你好"], {}),
+                 "realistic questions (`questions.txt`)": (real, {}),
+                 "realistic questions, reply and resident caches off": (real, no_caches)}
     tmp = tempfile.mkdtemp(prefix="linli-load-")
     results: dict[tuple[str, str], list[tuple[float, float]]] = {}
     try:
-        for name, questions in scenarios.items():
+        for name, (questions, settings) in scenarios.items():
             for _ in range(args.rounds):
                 for kind in ("bare", "linli"):
                     port = free_port()
-                    proc = start(kind, port, tmp)
+                    proc = start(kind, port, tmp, settings if kind == "linli" else {})
                     try:
                         wrk(port, 2, questions)  # warm-up
                         results.setdefault((name, kind), []).append(wrk(port, args.seconds, questions))
@@ -98,13 +102,15 @@ def main() -> int:
                         proc.wait(10)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("| scenario | bare aiohttp req/s | Linli req/s | ratio | bare p99 ms | Linli p99 ms |")
-    print("|---|---|---|---|---|---|")
+    print("| scenario | bare aiohttp req/s | Linli req/s | ratio of medians | ratio per round (min-max) "
+          "| bare p99 ms | Linli p99 ms |")
+    print("|---|---|---|---|---|---|---|")
     for name in scenarios:
         bare, linli = results[(name, "bare")], results[(name, "linli")]
         b, ours = statistics.median(r for r, _ in bare), statistics.median(r for r, _ in linli)
-        print(f"| {name} | {b:.0f} | {ours:.0f} | {ours / b:.2f} | {statistics.median(p for _, p in bare):.2f} | "
-              f"{statistics.median(p for _, p in linli):.2f} |")
+        per_round = [lr / br for (br, _), (lr, _) in zip(bare, linli)]
+        print(f"| {name} | {b:.0f} | {ours:.0f} | {ours / b:.2f} | {min(per_round):.2f}-{max(per_round):.2f} | "
+              f"{statistics.median(p for _, p in bare):.2f} | {statistics.median(p for _, p in linli):.2f} |")
     print(f"\n{args.rounds} alternating rounds of {args.seconds} s per server, medians; wrk -t1 -c16 on core 1, server on core 0.")
     return 0
 
