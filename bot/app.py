@@ -158,7 +158,8 @@ async def receive(request: web.Request) -> web.Response:
     reason = _query_ok(edge, q)
     if reason:
         return refuse(edge, 403, reason)
-    if request.content_length and request.content_length > edge.config.server.max_body_bytes:
+    length = request.content_length
+    if length and length > edge.config.server.max_body_bytes:
         return refuse(edge, 413, "body too large")
     try:
         body = await request.read()

@@ -27,6 +27,9 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
                           remove_comments=True, remove_pis=True)
 
 
+_VERBATIM = frozenset(("Content", "Recognition"))  # what the resident wrote is kept as written
+
+
 class BadRequest(ValueError):
     """The body cannot be accepted; str() is the reason that gets logged."""
 
@@ -49,8 +52,11 @@ def parse_xml(body: bytes) -> dict[str, str]:
         raise BadRequest(f"malformed xml: {exc}") from None
     if root.tag != "xml":
         raise BadRequest(f"root element is <{str(root.tag)[:20]}>, expected <xml>")
-    return {child.tag: (child.text or "").strip() if child.tag not in ("Content", "Recognition")
-            else (child.text or "") for child in root}
+    fields = {}
+    for child in root:
+        tag, text = child.tag, child.text or ""
+        fields[tag] = text if tag in _VERBATIM else text.strip()
+    return fields
 
 
 def _float(value: str) -> float | None:
