@@ -39,7 +39,10 @@ def sign(*parts: str) -> str:
 
 
 def signature_ok(expected_parts: tuple[str, ...], given: str) -> bool:
-    return hmac.compare_digest(sign(*expected_parts).encode(), (given or "").encode())
+    given = given or ""
+    if not given.isascii():   # compare_digest takes ASCII strings only; a hex digest is ASCII
+        return False
+    return hmac.compare_digest(sign(*expected_parts), given)
 
 
 def parse_xml(body: bytes) -> dict[str, str]:

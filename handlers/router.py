@@ -103,20 +103,22 @@ class Dispatcher(Router):
 
     def __init__(self) -> None:
         super().__init__("root")
-        self._by_kind: dict[str, list[_Registration]] = {}
+        self._by_kind: dict[str, list[tuple[tuple[Filter, ...], Handler, str]]] = {}
 
-    def _candidates(self, kind: str) -> list[_Registration]:
-        """Registrations that can take this kind, in order (computed once per kind)."""
+    def _candidates(self, kind: str) -> list[tuple[tuple[Filter, ...], Handler, str]]:
+        """(filters, handler, name) of the registrations that can take this kind, in order
+        (computed once per kind)."""
         regs = self._by_kind.get(kind)
         if regs is None:
-            regs = self._by_kind[kind] = [r for r in self.registrations() if not r.kinds or kind in r.kinds]
+            regs = self._by_kind[kind] = [(r.filters, r.handler, r.name) for r in self.registrations()
+                                          if not r.kinds or kind in r.kinds]
         return regs
 
     async def dispatch(self, msg: Message, services: Any) -> Reply:
         ctx: dict = {}
-        for reg in self._candidates(msg.kind if msg.kind != "event" else "event:" + msg.event):
+        for filters, handler, name in self._candidates(msg.kind if msg.kind != "event" else "event:" + msg.event):
             data: dict | None = None
-            for flt in reg.filters:
+            for flt in filters:
                 res = flt(msg, services, ctx)
                 if res is True:     # the usual answers first: plain bools need no further look
                     continue
@@ -129,8 +131,8 @@ class Dispatcher(Router):
                 if isinstance(res, dict):
                     data = {**data, **res} if data else res
             else:
-                reply = await (reg.handler(msg, services, **data) if data else reg.handler(msg, services))
+                reply = await (handler(msg, services, **data) if data else handler(msg, services))
                 if reply.handler:
                     return reply
-                return Reply(reply.text, reply.article, reg.name)
+                return Reply(reply.text, reply.article, name)
         return Reply(handler="none")

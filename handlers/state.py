@@ -15,7 +15,7 @@ import orjson
 import sqlite_utils
 
 
-@dataclass
+@dataclass(slots=True)
 class ResidentState:
     openid: str
     community_id: str = ""
@@ -23,6 +23,7 @@ class ResidentState:
     pending: dict = field(default_factory=dict)     # {"question": str, "choices": [ids], "kind": str}
     more: list = field(default_factory=list)        # remaining pages of the last long answer
     last_seen: float = 0.0
+    stored: tuple | None = field(default=None, repr=False, compare=False)  # the row as stored, to skip unchanged writes
 
 
 class StateStore:
@@ -71,12 +72,9 @@ class StateStore:
             row = (openid, *found) if found is not None else None
             self._remember(openid, row)
         if row is None:
-            state = ResidentState(openid)
-            state._loaded = None  # type: ignore[attr-defined]
-            return state
-        state = ResidentState(openid, row[1] or "", row[2] or 0, _load(row[3], dict), _load(row[4], list), row[5] or 0.0)
-        state._loaded = row  # type: ignore[attr-defined]  # as stored: compared before writing
-        return state
+            return ResidentState(openid)
+        return ResidentState(openid, row[1] or "", row[2] or 0, _load(row[3], dict), _load(row[4], list), row[5] or 0.0,
+                             row)
 
     def save(self, state: ResidentState) -> None:
         """Write when something changed; `last_seen` alone is refreshed at most once a minute."""
@@ -85,10 +83,10 @@ class StateStore:
             state.last_seen = now
         row = (state.openid, state.community_id, state.subscribed, _dump(state.pending, "{}"),
                _dump(state.more, "[]"), state.last_seen)
-        loaded = getattr(state, "_loaded", None)
+        loaded = state.stored
         if row == loaded:
             return
-        state._loaded = row  # type: ignore[attr-defined]
+        state.stored = row
         if (row[1], row[2]) != ((loaded[1] or "", loaded[2] or 0) if loaded else ("", 0)):
             self._dirty.pop(state.openid, None)
             with self.db.conn:

@@ -31,6 +31,12 @@ async def test_wrong_signature_is_403(bot):
     assert (await bot.post(text("你好"), query=q)).status == 403
 
 
+async def test_non_ascii_signature_is_403_not_an_error(bot):
+    q = bot.query()
+    q["signature"] = "签名" * 20
+    assert (await bot.post(text("你好"), query=q)).status == 403
+
+
 async def test_stale_timestamp_is_refused(bot):
     q = bot.query(timestamp=str(int(time.time()) - 3600))
     assert (await bot.post(text("你好"), query=q)).status == 403
