@@ -78,8 +78,13 @@ async def confirm(msg: Message, services) -> Reply:
     return Reply(services.templates.render("announce_queued", id=aid, label=draft["label"], audience=audience))
 
 
-@router.message(lambda msg, services, ctx: services.outbox is not None and bool(RECENT.search(msg.text))
-                and not COMPOSE.match(msg.text))
+def _asks_recent(msg: Message, services, ctx) -> bool:
+    text = msg.text
+    return (services.outbox is not None and ("活动" in text or "通知" in text or "公告" in text)  # cheap test first
+            and bool(RECENT.search(text)) and not COMPOSE.match(text))
+
+
+@router.message(_asks_recent)
 async def recent(msg: Message, services) -> Reply:
     state = services.state.get(msg.openid)
     community = services.knowledge.community(state.community_id) if state.community_id else None

@@ -15,8 +15,23 @@ BYE = re.compile(r"^(再见|拜拜|拜|bye|晚安|下次聊|先这样)[了啦吧
 ACK = re.compile(r"^(好的|好|好吧|嗯|嗯嗯|哦|噢|ok|okay|行|知道了|明白了|收到|了解)[了啦吧呀啊哈!！~。.]*$", re.I)
 
 
+# intent -> pattern, tried in this order
+INTENTS = {"greeting": GREETING, "thanks": THANKS, "bye": BYE, "acknowledge": ACK, "help": HELP}
+
+
+def _smalltalk(msg: Message, ctx: dict) -> str:
+    """Which small-talk intent the text is ("" for none), worked out once per message and
+    shared through the dispatch context, so the five handlers do not each try every pattern."""
+    intent = ctx.get("smalltalk")
+    if intent is None:
+        text = msg.text.strip()
+        intent = ctx["smalltalk"] = next((name for name, p in INTENTS.items() if p.match(text)), "")
+    return intent
+
+
 def _matches(pattern: re.Pattern):
-    return lambda msg, services, ctx: bool(pattern.match(msg.text.strip()))
+    name = next(n for n, p in INTENTS.items() if p is pattern)
+    return lambda msg, services, ctx: _smalltalk(msg, ctx) == name
 
 
 def _examples(services) -> tuple[str, ...]:
