@@ -1,8 +1,9 @@
 """Webhook load benchmark: Linli against a bare aiohttp app, side by side in one run.
 
 Each server runs alone on core 0 (taskset), wrk on core 1. Rounds alternate the servers so
-that machine noise hits both alike; the report gives requests/s and p99 latency per round and
-the ratio of medians. Usage: .venv/bin/python benchmarks/run_load.py [--seconds 10] [--rounds 3]
+that machine noise hits both alike: the speed of this shared machine drifts by a fifth within
+minutes, so each round's ratio compares two runs seconds apart, and the report gives the median
+of those ratios with their range, the medians of requests/s, CPU time per request and p99. Usage: .venv/bin/python benchmarks/run_load.py [--seconds 10] [--rounds 3]
 Needs wrk (Debian package `wrk`) and taskset (util-linux).
 """
 from __future__ import annotations
@@ -56,7 +57,13 @@ def start(kind: str, port: int, tmp: str, extra_env: dict[str, str]) -> subproce
     return proc
 
 
-def wrk(port: int, seconds: int, questions: list[str]) -> tuple[float, float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (/proc/PID/stat, clock ticks)."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(port: int, seconds: int, questions: list[str]) -> tuple[float, float, int]:
     ts, nonce = str(int(time.time())), str(random.randrange(10**8, 10**9))
     sig = hashlib.sha1("".join(sorted([TOKEN, ts, nonce])).encode()).hexdigest()
     env = {**os.environ, "LOAD_PATH": f"/wechat?signature={sig}&timestamp={ts}&nonce={nonce}", "LOAD_TS": ts,
@@ -69,7 +76,7 @@ def wrk(port: int, seconds: int, questions: list[str]) -> tuple[float, float]:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
-    return rps, float(p99.group(1)) * scale
+    return rps, float(p99.group(1)) * scale, int(re.search(r"(\d+) requests in", out).group(1))
 
 
 def main() -> int:
@@ -87,7 +94,7 @@ def main() -> int:
                  "realistic questions (`questions.txt`)": (real, {}),
                  "realistic questions, reply and resident caches off": (real, no_caches)}
     tmp = tempfile.mkdtemp(prefix="linli-load-")
-    results: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    results: dict[tuple[str, str], list[tuple[float, float, float]]] = {}  # (req/s, p99 ms, CPU µs per request)
     try:
         for name, (questions, settings) in scenarios.items():
             for _ in range(args.rounds):
@@ -96,22 +103,30 @@ def main() -> int:
                     proc = start(kind, port, tmp, settings if kind == "linli" else {})
                     try:
                         wrk(port, 2, questions)  # warm-up
-                        results.setdefault((name, kind), []).append(wrk(port, args.seconds, questions))
+                        cpu = cpu_seconds(proc.pid)
+                        rps, p99, n = wrk(port, args.seconds, questions)
+                        per_request = (cpu_seconds(proc.pid) - cpu) / n * 1e6
+                        results.setdefault((name, kind), []).append((rps, p99, per_request))
                     finally:
                         proc.terminate()
                         proc.wait(10)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("| scenario | bare aiohttp req/s | Linli req/s | ratio of medians | ratio per round (min-max) "
-          "| bare p99 ms | Linli p99 ms |")
-    print("|---|---|---|---|---|---|---|")
+    print("| scenario | bare aiohttp req/s | Linli req/s | ratio (median of rounds) | ratio per round (min-max) "
+          "| CPU per request bare / Linli µs | CPU ratio | bare p99 ms | Linli p99 ms |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name in scenarios:
         bare, linli = results[(name, "bare")], results[(name, "linli")]
-        b, ours = statistics.median(r for r, _ in bare), statistics.median(r for r, _ in linli)
-        per_round = [lr / br for (br, _), (lr, _) in zip(bare, linli)]
-        print(f"| {name} | {b:.0f} | {ours:.0f} | {ours / b:.2f} | {min(per_round):.2f}-{max(per_round):.2f} | "
-              f"{statistics.median(p for _, p in bare):.2f} | {statistics.median(p for _, p in linli):.2f} |")
-    print(f"\n{args.rounds} alternating rounds of {args.seconds} s per server, medians; wrk -t1 -c16 on core 1, server on core 0.")
+        b, ours = statistics.median(r[0] for r in bare), statistics.median(r[0] for r in linli)
+        per_round = [lr[0] / br[0] for br, lr in zip(bare, linli)]
+        cb, cl = statistics.median(r[2] for r in bare), statistics.median(r[2] for r in linli)
+        print(f"| {name} | {b:.0f} | {ours:.0f} | {statistics.median(per_round):.2f} | "
+              f"{min(per_round):.2f}-{max(per_round):.2f} | "
+              f"{cb:.0f} / {cl:.0f} | {cb / cl:.2f} | {statistics.median(r[1] for r in bare):.2f} | "
+              f"{statistics.median(r[1] for r in linli):.2f} |")
+    print(f"\n{args.rounds} alternating rounds of {args.seconds} s per server, medians; wrk -t1 -c16 on core 1, "
+          "server on core 0. CPU per request: the server's user + system time during the run over the "
+          "requests it answered (steal time of a shared host is not in it).")
     return 0
 
 
