@@ -34,8 +34,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_ready(port: int, path: str = "/healthz") -> None:
-    for _ in range(300):
+def wait_ready(port: int, path: str = "/healthz", tries: int = 300) -> None:
+    for _ in range(tries):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1)
             return
