@@ -1,7 +1,7 @@
 """Reply templates: Jinja2 files in one folder that operators edit, rendered within WeChat's limits.
 
 A passive text reply may hold at most 2048 bytes. `render` returns what fits; when a list is
-cut, the rest is kept as a "more" page the resident gets by replying 更多 (see handlers/more.py).
+cut, the rest is kept as a "more" page the resident gets by replying 更多 (see `continue_text` in handlers/ask.py).
 """
 from __future__ import annotations
 
