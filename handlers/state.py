@@ -121,7 +121,7 @@ class StateStore:
         if not isinstance(entities, str):
             entities = orjson.dumps(entities).decode()
         self._questions.append((time.time(), openid_hash(openid), text[:500], intent, entities,
-                                confidence, answered))
+                                round(confidence, 3), int(answered)))
         self._later(len(self._questions))
 
     def _later(self, queued: int) -> None:
