@@ -158,11 +158,8 @@ async def receive(request: web.Request) -> web.Response:
     reason = _query_ok(edge, q)
     if reason:
         return refuse(edge, 403, reason)
-    length = request.content_length
-    if length and length > edge.config.server.max_body_bytes:
-        return refuse(edge, 413, "body too large")
     try:
-        body = await request.read()
+        body = await request.read()  # aiohttp stops reading past client_max_size (max_body_bytes)
     except web.HTTPRequestEntityTooLarge:
         return refuse(edge, 413, "body too large")
     encrypted = q.get("encrypt_type", "raw").lower() == "aes"
