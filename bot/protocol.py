@@ -2,10 +2,13 @@
 
 Parsing uses lxml (libxml2) with entity resolution, DTD loading and network access switched
 off, and only after a byte-level refusal of any DOCTYPE or ENTITY declaration, so entity
-expansion (billion laughs) and external entities (XXE) can never happen. (lxml rather than the
-standard library's C ElementTree: its parser object is built once and reused, where
-ElementTree builds a new expat parser per message, which cost a quarter of the parse.) Crypto is wechatpy's (PrpCrypto); signatures are compared in
-constant time here because wechatpy compares them with `!=`.
+expansion (billion laughs) and external entities (XXE) can never happen. lxml rather than the
+standard library's C ElementTree because its parser is built once and reused (ElementTree builds
+an expat parser per message): about 68k instead of 80k instructions per message under callgrind,
+though in wall-clock time the two were within noise; it also limits nesting depth.
+
+Crypto is wechatpy's (PrpCrypto); signatures are compared in constant time here because
+wechatpy compares them with `!=`.
 """
 from __future__ import annotations
 

@@ -29,8 +29,7 @@ def _smalltalk(msg: Message, ctx: dict) -> str:
     return intent
 
 
-def _matches(pattern: re.Pattern):
-    name = next(n for n, p in INTENTS.items() if p is pattern)
+def _is(name: str):
     return lambda msg, services, ctx: _smalltalk(msg, ctx) == name
 
 
@@ -38,27 +37,27 @@ def _examples(services) -> tuple[str, ...]:
     return services.knowledge.example_questions() if services.knowledge else ()
 
 
-@router.message(_matches(GREETING))
+@router.message(_is("greeting"))
 async def greeting(msg: Message, services) -> Reply:
     return Reply(services.templates.render_constant("greeting", examples=_examples(services)))
 
 
-@router.message(_matches(THANKS))
+@router.message(_is("thanks"))
 async def thanks(msg: Message, services) -> Reply:
     return Reply(services.templates.render_constant("thanks"))
 
 
-@router.message(_matches(BYE))
+@router.message(_is("bye"))
 async def bye(msg: Message, services) -> Reply:
     return Reply(services.templates.render_constant("bye"))
 
 
-@router.message(_matches(ACK))
+@router.message(_is("acknowledge"))
 async def acknowledge(msg: Message, services) -> Reply:
     return Reply(services.templates.render_constant("acknowledge"))
 
 
-@router.message(_matches(HELP))
+@router.message(_is("help"))
 async def help_text(msg: Message, services) -> Reply:
     return Reply(services.templates.render_constant("help", examples=_examples(services)))
 
