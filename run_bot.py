@@ -14,17 +14,17 @@ def cmd_serve(args, cfg) -> int:
 
     from aiohttp import web
 
-    from bot.app import make_app
-    from bot.wiring import build_edge, describe, reload_knowledge, setup_logging
+    from bot.channels.wechat.webhook import make_app
+    from bot.wiring import build_webhook, describe, reload_knowledge, setup_logging
     setup_logging(cfg.log.level)
-    edge = build_edge(cfg)
-    app = make_app(edge)
+    webhook = build_webhook(cfg)
+    app = make_app(webhook)
 
     async def reload_on_sighup(app) -> None:
         """`kill -HUP PID` reloads the knowledge files; a bad file is refused and the old kept."""
         import asyncio
         asyncio.get_running_loop().add_signal_handler(
-            signal.SIGHUP, lambda: reload_knowledge(cfg, edge.db, edge.services))
+            signal.SIGHUP, lambda: reload_knowledge(cfg, webhook.db, webhook.deps))
     app.on_startup.append(reload_on_sighup)
 
     async def delivery_worker(app):
@@ -34,7 +34,7 @@ def cmd_serve(args, cfg) -> int:
 
         from bot.wiring import build_deliverer
         stop = asyncio.Event()
-        task = asyncio.create_task(build_deliverer(cfg, edge).run(stop))
+        task = asyncio.create_task(build_deliverer(cfg, webhook).run(stop))
         yield
         stop.set()
         await task
@@ -53,16 +53,16 @@ def _database(cfg):
     return open_database(cfg)
 
 
-def _edge(cfg):
-    from bot.wiring import build_edge, setup_logging
+def _webhook(cfg):
+    from bot.wiring import build_webhook, setup_logging
     setup_logging("WARNING")
-    return build_edge(cfg)
+    return build_webhook(cfg)
 
 
-def _services(cfg):
-    from bot.wiring import build_services, setup_logging
+def _dependencies(cfg):
+    from bot.wiring import build_dependencies, setup_logging
     setup_logging("WARNING")
-    return build_services(cfg, _database(cfg))
+    return build_dependencies(cfg, _database(cfg))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,12 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     s = sub.add_parser("serve", help="serve the WeChat webhook, /healthz and /metrics")
     s.set_defaults(func=cmd_serve)
-    from bot import commands as bot_commands
-    from handlers import console
+    from bot.announcements import commands as bot_commands
+    from bot.channels import console
     from knowledge import commands
     commands.register(sub, _database)
-    console.register(sub, _services)
-    bot_commands.register(sub, _edge)
+    console.register(sub, _dependencies)
+    bot_commands.register(sub, _webhook)
     return p
 
 

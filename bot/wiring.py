@@ -1,4 +1,4 @@
-"""Builds the running pieces from a Config: database, services, outbound client, webhook edge."""
+"""Builds the running pieces from a Config: database, deps, outbound client, webhook webhook."""
 from __future__ import annotations
 
 import json
@@ -7,14 +7,14 @@ import sys
 
 import sqlite_utils
 
-from bot.app import Edge
-from bot.client import TokenStore, WeChatClient
+from bot.channels.wechat.webhook import WeChatWebhook
+from bot.channels.wechat.client import TokenStore, WeChatClient
 from bot.config import Config
 from handlers import build_dispatcher
-from handlers.answers import ReplyCache
-from handlers.replies import Templates
-from handlers.services import Services
-from handlers.state import StateStore
+from bot.conversation.answers import ReplyCache
+from bot.conversation.templates import Templates
+from bot.conversation.dependencies import Dependencies
+from bot.storage.residents import StateStore
 
 
 def setup_logging(level: str) -> None:
@@ -52,32 +52,32 @@ def load_knowledge(cfg: Config, db: sqlite_utils.Database):
     return Engine.from_database(db, threshold=cfg.matching.threshold, margin=cfg.matching.margin)
 
 
-def build_services(cfg: Config, db: sqlite_utils.Database, knowledge=None) -> Services:
+def build_dependencies(cfg: Config, db: sqlite_utils.Database, knowledge=None) -> Dependencies:
     """`knowledge` may be given (an Engine is immutable, so tests share one)."""
-    from bot.outbox import Outbox
-    from handlers.staff import StaffStore
+    from bot.announcements.outbox import Outbox
+    from bot.announcements.staff import StaffStore
     state = StateStore(db, flush_seconds=cfg.storage.state_flush_seconds, cache_entries=cfg.storage.state_cache_entries)
-    return Services(templates=Templates(cfg.path(cfg.knowledge.templates_dir)), state=state,
+    return Dependencies(templates=Templates(cfg.path(cfg.knowledge.templates_dir)), state=state,
                     knowledge=knowledge if knowledge is not None else load_knowledge(cfg, db),
                     staff=StaffStore(db), outbox=Outbox(db),
                     reply_cache=ReplyCache(cfg.matching.reply_cache_entries))
 
 
-def build_edge(cfg: Config, db: sqlite_utils.Database | None = None, knowledge=None) -> Edge:
+def build_webhook(cfg: Config, db: sqlite_utils.Database | None = None, knowledge=None) -> WeChatWebhook:
     db = db or open_database(cfg)
     w = cfg.wechat
     client = WeChatClient(w.api_base_url, w.app_id, w.app_secret, TokenStore(db), timeout=w.api_timeout_seconds)
-    edge = Edge(config=cfg, dispatcher=build_dispatcher(), services=build_services(cfg, db, knowledge), client=client)
-    edge.db = db
-    return edge
+    webhook = WeChatWebhook(config=cfg, dispatcher=build_dispatcher(), deps=build_dependencies(cfg, db, knowledge), client=client)
+    webhook.db = db
+    return webhook
 
 
-def build_deliverer(cfg: Config, edge: Edge):
-    from bot.delivery import Deliverer
-    return Deliverer(edge.services.outbox, edge.client, cfg.delivery, on_unsubscribed=edge.services.state.forget)
+def build_deliverer(cfg: Config, webhook: WeChatWebhook):
+    from bot.announcements.delivery import Deliverer
+    return Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery, on_unsubscribed=webhook.deps.state.forget)
 
 
-def reload_knowledge(cfg: Config, db: sqlite_utils.Database, services: Services) -> bool:
+def reload_knowledge(cfg: Config, db: sqlite_utils.Database, deps: Dependencies) -> bool:
     """Rebuild from the knowledge files and swap the engine (and re-read the reply templates) in;
     on a bad knowledge file keep serving the old.
 
@@ -92,8 +92,8 @@ def reload_knowledge(cfg: Config, db: sqlite_utils.Database, services: Services)
         for problem in exc.problems[:20]:
             log.error("knowledge refused, still serving the previous knowledge: %s", problem)
         return False
-    services.knowledge = Engine.from_database(db, threshold=cfg.matching.threshold, margin=cfg.matching.margin)
-    services.templates = Templates(cfg.path(cfg.knowledge.templates_dir))
+    deps.knowledge = Engine.from_database(db, threshold=cfg.matching.threshold, margin=cfg.matching.margin)
+    deps.templates = Templates(cfg.path(cfg.knowledge.templates_dir))
     log.info("knowledge and templates reloaded")
     return True
 

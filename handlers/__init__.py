@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from handlers import announce, ask, events, fallback, location, media, smalltalk
-from handlers.router import Dispatcher
+from bot.conversation.router import Dispatcher
 
 
 def build_dispatcher() -> Dispatcher:

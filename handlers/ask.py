@@ -6,17 +6,17 @@ its intent, entities, confidence and whether it was answered, for operators.
 """
 from __future__ import annotations
 
-from handlers.answers import render_answer
-from handlers.router import Message, Reply, Router
+from bot.conversation.answers import render_answer
+from bot.conversation.router import Message, Reply, Router
 
 router = Router("ask")
 
 
-def answer_text(services, openid: str, text: str) -> str:
+def answer_text(deps, openid: str, text: str) -> str:
     """The whole question path without WeChat: used by the handler, `ask` and `chat`."""
-    kb, store = services.knowledge, services.state
+    kb, store = deps.knowledge, deps.state
     state = store.get(openid)
-    answer = services.reply_cache.answer(kb, services.templates, text, state.community_id, state.pending)
+    answer = deps.reply_cache.answer(kb, deps.templates, text, state.community_id, state.pending)
     if answer.bind:
         state.community_id = answer.bind
     state.pending = dict(answer.pending) if answer.pending else {}
@@ -27,39 +27,39 @@ def answer_text(services, openid: str, text: str) -> str:
     return answer.text
 
 
-def continue_text(services, openid: str) -> str:
+def continue_text(deps, openid: str) -> str:
     """The next page of the last long answer ("更多")."""
-    kb, store = services.knowledge, services.state
+    kb, store = deps.knowledge, deps.state
     state = store.get(openid)
     if not state.more:
-        return services.templates.render("no_more")
+        return deps.templates.render("no_more")
     page = state.more[0]
     answer = kb.answer(page["question"], home=page["home"])
-    reply, next_offset = render_answer(services.templates, answer, kb.model.sources, offset=page["offset"])
+    reply, next_offset = render_answer(deps.templates, answer, kb.model.sources, offset=page["offset"])
     state.more = [{**page, "offset": next_offset}] if next_offset else []
     store.save(state)
     return reply
 
 
-def _is_more(msg: Message, services, ctx) -> bool:
+def _is_more(msg: Message, deps, ctx) -> bool:
     return msg.text.strip().strip("。.!！") in ("更多", "查看更多", "还有吗", "还有呢", "下一页", "继续")
 
 
-def _has_text(msg: Message, services, ctx) -> bool:
-    return bool(services.knowledge) and bool(msg.text.strip())
+def _has_text(msg: Message, deps, ctx) -> bool:
+    return bool(deps.knowledge) and bool(msg.text.strip())
 
 
 @router.message(_is_more, _has_text)
-async def more(msg: Message, services) -> Reply:
-    return Reply(continue_text(services, msg.openid))
+async def more(msg: Message, deps) -> Reply:
+    return Reply(continue_text(deps, msg.openid))
 
 
 @router.message(_has_text)
-async def ask(msg: Message, services) -> Reply:
-    return Reply(answer_text(services, msg.openid, msg.text))
+async def ask(msg: Message, deps) -> Reply:
+    return Reply(answer_text(deps, msg.openid, msg.text))
 
 
-@router.event("click", filters=(lambda msg, services, ctx: bool(services.knowledge and services.knowledge.menu_question(msg.event_key)),))
-async def menu(msg: Message, services) -> Reply:
+@router.event("click", filters=(lambda msg, deps, ctx: bool(deps.knowledge and deps.knowledge.menu_question(msg.event_key)),))
+async def menu(msg: Message, deps) -> Reply:
     """Menu buttons ask a category question (keys are set per category in categories.yaml)."""
-    return Reply(answer_text(services, msg.openid, services.knowledge.menu_question(msg.event_key)))
+    return Reply(answer_text(deps, msg.openid, deps.knowledge.menu_question(msg.event_key)))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from handlers.router import Message, Reply, Router
+from bot.conversation.router import Message, Reply, Router
 
 router = Router("smalltalk")
 
@@ -30,38 +30,38 @@ def _smalltalk(msg: Message, ctx: dict) -> str:
 
 
 def _is(name: str):
-    return lambda msg, services, ctx: _smalltalk(msg, ctx) == name
+    return lambda msg, deps, ctx: _smalltalk(msg, ctx) == name
 
 
-def _examples(services) -> tuple[str, ...]:
-    return services.knowledge.example_questions() if services.knowledge else ()
+def _examples(deps) -> tuple[str, ...]:
+    return deps.knowledge.example_questions() if deps.knowledge else ()
 
 
 @router.message(_is("greeting"))
-async def greeting(msg: Message, services) -> Reply:
-    return Reply(services.templates.render_constant("greeting", examples=_examples(services)))
+async def greeting(msg: Message, deps) -> Reply:
+    return Reply(deps.templates.render_constant("greeting", examples=_examples(deps)))
 
 
 @router.message(_is("thanks"))
-async def thanks(msg: Message, services) -> Reply:
-    return Reply(services.templates.render_constant("thanks"))
+async def thanks(msg: Message, deps) -> Reply:
+    return Reply(deps.templates.render_constant("thanks"))
 
 
 @router.message(_is("bye"))
-async def bye(msg: Message, services) -> Reply:
-    return Reply(services.templates.render_constant("bye"))
+async def bye(msg: Message, deps) -> Reply:
+    return Reply(deps.templates.render_constant("bye"))
 
 
 @router.message(_is("acknowledge"))
-async def acknowledge(msg: Message, services) -> Reply:
-    return Reply(services.templates.render_constant("acknowledge"))
+async def acknowledge(msg: Message, deps) -> Reply:
+    return Reply(deps.templates.render_constant("acknowledge"))
 
 
 @router.message(_is("help"))
-async def help_text(msg: Message, services) -> Reply:
-    return Reply(services.templates.render_constant("help", examples=_examples(services)))
+async def help_text(msg: Message, deps) -> Reply:
+    return Reply(deps.templates.render_constant("help", examples=_examples(deps)))
 
 
-@router.event("click", filters=(lambda msg, services, ctx: msg.event_key.upper() == "MENU_HELP",))
-async def help_menu(msg: Message, services) -> Reply:
-    return Reply(services.templates.render_constant("help", examples=_examples(services)))
+@router.event("click", filters=(lambda msg, deps, ctx: msg.event_key.upper() == "MENU_HELP",))
+async def help_menu(msg: Message, deps) -> Reply:
+    return Reply(deps.templates.render_constant("help", examples=_examples(deps)))

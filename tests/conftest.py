@@ -13,9 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bot.app import make_app  # noqa: E402
+from bot.channels.wechat.webhook import make_app  # noqa: E402
 from bot.config import load_config  # noqa: E402
-from bot.wiring import build_edge  # noqa: E402
+from bot.wiring import build_webhook  # noqa: E402
 from fake_wechat import FakeWeChat  # noqa: E402
 from wechat_peer import Peer  # noqa: E402
 
@@ -57,12 +57,12 @@ def engine():
 
 @pytest.fixture
 async def make_bot(aiohttp_client, make_config, engine):
-    """Start a bot app on the real knowledge; returns (Peer, Edge)."""
+    """Start a bot app on the real knowledge; returns (Peer, WeChatWebhook)."""
     async def make(**overrides):
         cfg = make_config(**overrides)
-        edge = build_edge(cfg, knowledge=engine)
-        client = await aiohttp_client(make_app(edge))
-        return Peer(client, TOKEN, aes_key=AES_KEY, app_id=APP_ID), edge
+        webhook = build_webhook(cfg, knowledge=engine)
+        client = await aiohttp_client(make_app(webhook))
+        return Peer(client, TOKEN, aes_key=AES_KEY, app_id=APP_ID), webhook
     return make
 
 

@@ -9,10 +9,10 @@ from collections import Counter
 import pytest
 
 from bot.config import load_config
-from bot.delivery import Deliverer
-from bot.wiring import build_deliverer, build_edge
+from bot.announcements.delivery import Deliverer
+from bot.wiring import build_deliverer, build_webhook
 from handlers import build_dispatcher
-from handlers.router import Message
+from bot.conversation.router import Message
 
 HOUR = 3600
 
@@ -28,25 +28,25 @@ async def setup(tmp_path, fake_wechat, engine):
                "BOT_DELIVERY_LIMIT_PAUSE_SECONDS": "0.3"}
         env.update({f"BOT_DELIVERY_{k.upper()}": str(v) for k, v in delivery.items()})
         cfg = load_config(environ=env)
-        edge = build_edge(cfg, knowledge=engine)
-        edges.append(edge)
-        return cfg, edge
+        webhook = build_webhook(cfg, knowledge=engine)
+        edges.append(webhook)
+        return cfg, webhook
     yield make
-    for edge in edges:
-        await edge.client.close()
+    for webhook in edges:
+        await webhook.client.close()
 
 
-def residents(edge, community: str, n: int, active: bool = True, prefix: str = "oR") -> list[str]:
+def residents(webhook, community: str, n: int, active: bool = True, prefix: str = "oR") -> list[str]:
     seen = time.time() - (HOUR if active else 72 * HOUR)
     ids = [f"{prefix}{community}{i:05d}" for i in range(n)]
-    with edge.db.conn:
-        edge.db.conn.executemany("insert or replace into residents (openid, community_id, subscribed, pending, more, last_seen) "
+    with webhook.db.conn:
+        webhook.db.conn.executemany("insert or replace into residents (openid, community_id, subscribed, pending, more, last_seen) "
                                  "values (?, ?, 1, '{}', '[]', ?)", [(o, community, seen) for o in ids])
     return ids
 
 
-async def say(edge, openid: str, text: str) -> str:
-    reply = await build_dispatcher().dispatch(Message(kind="text", openid=openid, text=text), edge.services)
+async def say(webhook, openid: str, text: str) -> str:
+    reply = await build_dispatcher().dispatch(Message(kind="text", openid=openid, text=text), webhook.deps)
     return reply.text
 
 
@@ -61,149 +61,149 @@ async def drain(deliverer: Deliverer, rounds: int = 200) -> None:
 
 # ------------------------------------------------------------------ composing
 async def test_unregistered_people_cannot_announce(setup):
-    _, edge = setup()
-    assert "只有登记过的社区工作人员" in await say(edge, "oNobody", "发布公告 虞波社区 周六义诊")
+    _, webhook = setup()
+    assert "只有登记过的社区工作人员" in await say(webhook, "oNobody", "发布公告 虞波社区 周六义诊")
 
 
 async def test_staff_may_not_address_another_community(setup):
-    _, edge = setup()
-    edge.services.staff.add("oStaff", "张三", ["yubo"])
-    reply = await say(edge, "oStaff", "发布公告 丹顶鹤社区 周六义诊")
+    _, webhook = setup()
+    webhook.deps.staff.add("oStaff", "张三", ["yubo"])
+    reply = await say(webhook, "oStaff", "发布公告 丹顶鹤社区 周六义诊")
     assert "只能向自己负责的社区" in reply and "丹顶鹤社区" in reply
-    assert "只能向自己负责的社区" in await say(edge, "oStaff", "发布公告 鄞州区 周六义诊")
+    assert "只能向自己负责的社区" in await say(webhook, "oStaff", "发布公告 鄞州区 周六义诊")
 
 
 async def test_preview_then_confirm_then_delivery(setup, fake_wechat):
-    cfg, edge = setup()
-    residents(edge, "yubo", 3)
-    residents(edge, "dandinghe", 2)
-    edge.services.staff.add("oStaff", "张三", ["yubo"])
-    preview = await say(edge, "oStaff", "发布公告 虞波社区 本周六上午9点在社区服务中心义诊")
+    cfg, webhook = setup()
+    residents(webhook, "yubo", 3)
+    residents(webhook, "dandinghe", 2)
+    webhook.deps.staff.add("oStaff", "张三", ["yubo"])
+    preview = await say(webhook, "oStaff", "发布公告 虞波社区 本周六上午9点在社区服务中心义诊")
     assert "尚未发送" in preview and "3 位" in preview and "确认" in preview
-    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    await drain(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery))
     assert fake_wechat.delivered == []                      # nothing before confirmation
-    assert "#1" in await say(edge, "oStaff", "确认")
-    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    assert "#1" in await say(webhook, "oStaff", "确认")
+    await drain(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery))
     assert sorted(t for _, t in fake_wechat.delivered) == ["本周六上午9点在社区服务中心义诊"] * 3
     assert {o for o, _ in fake_wechat.delivered} == {f"oRyubo{i:05d}" for i in range(3)}
 
 
 async def test_cancel_sends_nothing(setup, fake_wechat):
-    cfg, edge = setup()
-    residents(edge, "yubo", 2)
-    edge.services.staff.add("oStaff", "张三", ["yubo"])
-    await say(edge, "oStaff", "发布公告 虞波社区 文化节")
-    assert "不会发送" in await say(edge, "oStaff", "取消")
-    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
-    assert fake_wechat.delivered == [] and edge.db["announcements"].count == 0
+    cfg, webhook = setup()
+    residents(webhook, "yubo", 2)
+    webhook.deps.staff.add("oStaff", "张三", ["yubo"])
+    await say(webhook, "oStaff", "发布公告 虞波社区 文化节")
+    assert "不会发送" in await say(webhook, "oStaff", "取消")
+    await drain(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery))
+    assert fake_wechat.delivered == [] and webhook.db["announcements"].count == 0
 
 
 async def test_admin_may_address_a_district(setup, fake_wechat):
-    cfg, edge = setup()
-    residents(edge, "dandinghe", 2)
-    residents(edge, "haichuang", 1)
-    residents(edge, "yubo", 1)
-    edge.services.staff.add("oAdmin", "李四", [], role="admin")
-    assert "3 位" in await say(edge, "oAdmin", "发布公告 鄞州区 停水通知：周日8点到12点")
-    await say(edge, "oAdmin", "确认")
-    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    cfg, webhook = setup()
+    residents(webhook, "dandinghe", 2)
+    residents(webhook, "haichuang", 1)
+    residents(webhook, "yubo", 1)
+    webhook.deps.staff.add("oAdmin", "李四", [], role="admin")
+    assert "3 位" in await say(webhook, "oAdmin", "发布公告 鄞州区 停水通知：周日8点到12点")
+    await say(webhook, "oAdmin", "确认")
+    await drain(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery))
     assert len(fake_wechat.delivered) == 3
 
 
 async def test_residents_see_recent_announcements(setup):
-    cfg, edge = setup()
-    residents(edge, "yubo", 1)
-    edge.services.outbox.create("cli", "community", ["yubo"], "周六文化节，欢迎参加")
-    edge.services.outbox.queue_due()
-    assert "周六文化节" in await say(edge, "oRyubo00000", "最近有什么活动")
-    assert "没有发布" in await say(edge, "oOther", "我住在丹顶鹤社区") or True
-    assert "没有发布新的" in await say(edge, "oOther", "最近有什么通知")
+    cfg, webhook = setup()
+    residents(webhook, "yubo", 1)
+    webhook.deps.outbox.create("cli", "community", ["yubo"], "周六文化节，欢迎参加")
+    webhook.deps.outbox.queue_due()
+    assert "周六文化节" in await say(webhook, "oRyubo00000", "最近有什么活动")
+    assert "没有发布" in await say(webhook, "oOther", "我住在丹顶鹤社区") or True
+    assert "没有发布新的" in await say(webhook, "oOther", "最近有什么通知")
 
 
 # ------------------------------------------------------------------ channels and WeChat's errors
 async def test_inactive_residents_get_a_template_message(setup, fake_wechat):
-    cfg, edge = setup()
-    residents(edge, "yubo", 1, active=False)
-    aid = edge.services.outbox.create("cli", "community", ["yubo"], "义诊")
-    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    cfg, webhook = setup()
+    residents(webhook, "yubo", 1, active=False)
+    aid = webhook.deps.outbox.create("cli", "community", ["yubo"], "义诊")
+    await drain(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery))
     call = fake_wechat.calls_to("/cgi-bin/message/template/send")[0]
     assert call.body["template_id"] == "TPL1" and call.body["client_msg_id"].startswith("linli-")
-    assert edge.services.outbox.status(aid)["channels"] == {"template": {"sent": 1}}
+    assert webhook.deps.outbox.status(aid)["channels"] == {"template": {"sent": 1}}
 
 
 async def test_45015_falls_back_to_template(setup, fake_wechat):
-    cfg, edge = setup()
-    residents(edge, "yubo", 1)
+    cfg, webhook = setup()
+    residents(webhook, "yubo", 1)
     fake_wechat.script("/cgi-bin/message/custom/send", 45015)
-    aid = edge.services.outbox.create("cli", "community", ["yubo"], "义诊")
-    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    aid = webhook.deps.outbox.create("cli", "community", ["yubo"], "义诊")
+    await drain(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery))
     assert fake_wechat.delivered == [("oRyubo00000", "义诊")]
-    assert edge.services.outbox.status(aid)["channels"] == {"template": {"sent": 1}}
+    assert webhook.deps.outbox.status(aid)["channels"] == {"template": {"sent": 1}}
 
 
 async def test_limits_back_off_and_resume(setup, fake_wechat):
-    cfg, edge = setup()
-    residents(edge, "yubo", 2)
+    cfg, webhook = setup()
+    residents(webhook, "yubo", 2)
     fake_wechat.script("/cgi-bin/message/custom/send", 45047)
-    aid = edge.services.outbox.create("cli", "community", ["yubo"], "义诊")
-    deliverer = Deliverer(edge.services.outbox, edge.client, cfg.delivery, concurrency=1)
+    aid = webhook.deps.outbox.create("cli", "community", ["yubo"], "义诊")
+    deliverer = Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery, concurrency=1)
     await deliverer.run_once()
     assert deliverer.paused_until > time.time()
-    assert edge.services.outbox.status(aid)["channels"]["custom"].get("pending", 0) >= 1
+    assert webhook.deps.outbox.status(aid)["channels"]["custom"].get("pending", 0) >= 1
     await drain(deliverer)
     assert sorted(o for o, _ in fake_wechat.delivered) == ["oRyubo00000", "oRyubo00001"]
 
 
 async def test_invalid_token_refreshes_once(setup, fake_wechat):
-    cfg, edge = setup()
-    residents(edge, "yubo", 1)
-    await edge.client.access_token()
+    cfg, webhook = setup()
+    residents(webhook, "yubo", 1)
+    await webhook.client.access_token()
     fake_wechat.revoke_tokens()
-    edge.services.outbox.create("cli", "community", ["yubo"], "义诊")
-    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    webhook.deps.outbox.create("cli", "community", ["yubo"], "义诊")
+    await drain(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery))
     assert len(fake_wechat.delivered) == 1 and len(fake_wechat.calls_to("/cgi-bin/stable_token")) == 2
 
 
 async def test_43004_marks_the_resident_unsubscribed(setup, fake_wechat):
-    cfg, edge = setup()
-    residents(edge, "yubo", 1)
-    assert edge.services.state.get("oRyubo00000").subscribed == 1  # now also kept in memory
+    cfg, webhook = setup()
+    residents(webhook, "yubo", 1)
+    assert webhook.deps.state.get("oRyubo00000").subscribed == 1  # now also kept in memory
     fake_wechat.script("/cgi-bin/message/custom/send", 43004)
-    aid = edge.services.outbox.create("cli", "community", ["yubo"], "义诊")
-    await drain(build_deliverer(cfg, edge))
-    assert edge.services.state.get("oRyubo00000").subscribed == 0
-    st = edge.services.outbox.status(aid)
+    aid = webhook.deps.outbox.create("cli", "community", ["yubo"], "义诊")
+    await drain(build_deliverer(cfg, webhook))
+    assert webhook.deps.state.get("oRyubo00000").subscribed == 0
+    st = webhook.deps.outbox.status(aid)
     assert st["channels"]["custom"] == {"failed": 1} and "43004: the resident has unsubscribed" in st["errors"]
 
 
 async def test_server_errors_retry_with_backoff(setup, fake_wechat):
-    cfg, edge = setup()
-    residents(edge, "yubo", 1)
+    cfg, webhook = setup()
+    residents(webhook, "yubo", 1)
     fake_wechat.script("/cgi-bin/message/custom/send", ("http", 502), ("http", 503))
-    aid = edge.services.outbox.create("cli", "community", ["yubo"], "义诊")
-    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    aid = webhook.deps.outbox.create("cli", "community", ["yubo"], "义诊")
+    await drain(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery))
     assert len(fake_wechat.calls_to("/cgi-bin/message/custom/send")) == 3
     assert fake_wechat.delivered == [("oRyubo00000", "义诊")]
-    assert edge.services.outbox.status(aid)["channels"]["custom"] == {"sent": 1}
+    assert webhook.deps.outbox.status(aid)["channels"]["custom"] == {"sent": 1}
 
 
 async def test_permanent_failure_is_kept_with_its_reason(setup, fake_wechat):
-    cfg, edge = setup(max_attempts=2)
-    residents(edge, "yubo", 1)
+    cfg, webhook = setup(max_attempts=2)
+    residents(webhook, "yubo", 1)
     fake_wechat.script("/cgi-bin/message/custom/send", ("http", 500), ("http", 500), ("http", 500))
-    aid = edge.services.outbox.create("cli", "community", ["yubo"], "义诊")
-    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
-    st = edge.services.outbox.status(aid)
+    aid = webhook.deps.outbox.create("cli", "community", ["yubo"], "义诊")
+    await drain(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery))
+    st = webhook.deps.outbox.status(aid)
     assert st["channels"]["custom"] == {"failed": 1} and any("gave up after 2 attempts" in e for e in st["errors"])
 
 
 # ------------------------------------------------------------------ exactly once
 async def test_crash_between_claim_and_confirm_neither_loses_nor_doubles(setup, fake_wechat):
-    cfg, edge = setup()
-    active = residents(edge, "yubo", 5)
-    inactive = residents(edge, "yubo", 5, active=False, prefix="oT")
-    aid = edge.services.outbox.create("cli", "community", ["yubo"], "义诊")
-    deliverer = Deliverer(edge.services.outbox, edge.client, cfg.delivery, concurrency=1)
+    cfg, webhook = setup()
+    active = residents(webhook, "yubo", 5)
+    inactive = residents(webhook, "yubo", 5, active=False, prefix="oT")
+    aid = webhook.deps.outbox.create("cli", "community", ["yubo"], "义诊")
+    deliverer = Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery, concurrency=1)
     worker = asyncio.create_task(deliverer.run())
     crashed = {"custom": False, "template": False}
 
@@ -217,7 +217,7 @@ async def test_crash_between_claim_and_confirm_neither_loses_nor_doubles(setup, 
         with pytest.raises(asyncio.CancelledError):
             await worker
         await asyncio.sleep(0.1)  # WeChat finishes the call the dead worker made
-        worker = asyncio.create_task(Deliverer(edge.services.outbox, edge.client, cfg.delivery, concurrency=1).run())
+        worker = asyncio.create_task(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery, concurrency=1).run())
         for _ in range(100):
             if all(crashed.values()) or worker.done():
                 break
@@ -225,10 +225,10 @@ async def test_crash_between_claim_and_confirm_neither_loses_nor_doubles(setup, 
     fake_wechat.on_call = None
     await asyncio.sleep(0.3)
     worker.cancel()
-    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    await drain(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery))
     got = Counter(o for o, _ in fake_wechat.delivered)
     assert all(n == 1 for n in got.values()), got                       # nobody got it twice
-    st = edge.services.outbox.status(aid)
+    st = webhook.deps.outbox.status(aid)
     uncertain = st["channels"].get("custom", {}).get("uncertain", 0)
     assert uncertain == 1                                                # the customer-service row is held
     # WeChat did finish the call the dead worker made: everyone has the message exactly once;
@@ -239,39 +239,39 @@ async def test_crash_between_claim_and_confirm_neither_loses_nor_doubles(setup, 
 
 
 async def test_restart_with_pending_rows_delivers_the_rest_once(setup, fake_wechat):
-    cfg, edge = setup()
-    residents(edge, "yubo", 50)
-    edge.services.outbox.create("cli", "community", ["yubo"], "义诊")
-    first = Deliverer(edge.services.outbox, edge.client, cfg.delivery)
+    cfg, webhook = setup()
+    residents(webhook, "yubo", 50)
+    webhook.deps.outbox.create("cli", "community", ["yubo"], "义诊")
+    first = Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery)
     await first.run_once(batch=20)
     assert len(fake_wechat.delivered) == 20
-    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))   # a new process
+    await drain(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery))   # a new process
     got = Counter(o for o, _ in fake_wechat.delivered)
     assert len(got) == 50 and set(got.values()) == {1}
 
 
 async def test_ten_thousand_recipients_each_exactly_once(setup, fake_wechat):
-    cfg, edge = setup()
-    ids = residents(edge, "yubo", 6000) + residents(edge, "yubo", 4000, active=False, prefix="oT")
-    aid = edge.services.outbox.create("cli", "community", ["yubo"], "文化节")
-    deliverer = Deliverer(edge.services.outbox, edge.client, cfg.delivery, concurrency=32)
+    cfg, webhook = setup()
+    ids = residents(webhook, "yubo", 6000) + residents(webhook, "yubo", 4000, active=False, prefix="oT")
+    aid = webhook.deps.outbox.create("cli", "community", ["yubo"], "文化节")
+    deliverer = Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery, concurrency=32)
     await drain(deliverer, rounds=500)
     got = Counter(o for o, _ in fake_wechat.delivered)
     assert len(got) == 10000 and set(got.values()) == {1} and set(got) == set(ids)
-    st = edge.services.outbox.status(aid)
+    st = webhook.deps.outbox.status(aid)
     assert st["status"] == "done" and st["channels"] == {"custom": {"sent": 6000}, "template": {"sent": 4000}}
 
 
 async def test_scheduled_announcement_waits_for_its_time(setup, fake_wechat):
-    cfg, edge = setup()
-    residents(edge, "yubo", 2)
-    aid = edge.services.outbox.create("cli", "community", ["yubo"], "明早停水", send_at=time.time() + 0.5)
-    deliverer = Deliverer(edge.services.outbox, edge.client, cfg.delivery)
+    cfg, webhook = setup()
+    residents(webhook, "yubo", 2)
+    aid = webhook.deps.outbox.create("cli", "community", ["yubo"], "明早停水", send_at=time.time() + 0.5)
+    deliverer = Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery)
     await deliverer.run_once()
-    assert fake_wechat.delivered == [] and edge.services.outbox.status(aid)["status"] == "scheduled"
+    assert fake_wechat.delivered == [] and webhook.deps.outbox.status(aid)["status"] == "scheduled"
     await asyncio.sleep(0.6)
     await drain(deliverer)
-    assert len(fake_wechat.delivered) == 2 and edge.services.outbox.status(aid)["status"] == "done"
+    assert len(fake_wechat.delivered) == 2 and webhook.deps.outbox.status(aid)["status"] == "done"
 
 
 def test_cli_announce_and_status(tmp_path):
@@ -291,27 +291,27 @@ def test_cli_announce_and_status(tmp_path):
 
 
 async def test_mass_send_by_tag_where_configured(setup, fake_wechat):
-    cfg, edge = setup(mass_tags="yubo=101")
-    inactive = residents(edge, "yubo", 30, active=False)
-    active = residents(edge, "yubo", 2, prefix="oA")
-    other = residents(edge, "dandinghe", 2, active=False)
+    cfg, webhook = setup(mass_tags="yubo=101")
+    inactive = residents(webhook, "yubo", 30, active=False)
+    active = residents(webhook, "yubo", 2, prefix="oA")
+    other = residents(webhook, "dandinghe", 2, active=False)
     fake_wechat.tags[101] = inactive
-    aid = edge.services.outbox.create("cli", "all", [], "文化节")
-    await drain(Deliverer(edge.services.outbox, edge.client, cfg.delivery))
+    aid = webhook.deps.outbox.create("cli", "all", [], "文化节")
+    await drain(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery))
     mass = fake_wechat.calls_to("/cgi-bin/message/mass/sendall")
     assert len(mass) == 1 and mass[0].body["filter"] == {"is_to_all": False, "tag_id": 101}
     got = Counter(o for o, _ in fake_wechat.delivered)
     assert set(got) == set(inactive) | set(active) | set(other) and set(got.values()) == {1}
-    st = edge.services.outbox.status(aid)["channels"]
+    st = webhook.deps.outbox.status(aid)["channels"]
     assert st == {"mass": {"sent": 30}, "custom": {"sent": 2}, "template": {"sent": 2}}
 
 
 async def test_mass_send_after_a_crash_is_not_repeated(setup, fake_wechat):
-    cfg, edge = setup(mass_tags="yubo=101")
-    inactive = residents(edge, "yubo", 5, active=False)
+    cfg, webhook = setup(mass_tags="yubo=101")
+    inactive = residents(webhook, "yubo", 5, active=False)
     fake_wechat.tags[101] = inactive
-    edge.services.outbox.create("cli", "community", ["yubo"], "停水通知")
-    deliverer = Deliverer(edge.services.outbox, edge.client, cfg.delivery)
+    webhook.deps.outbox.create("cli", "community", ["yubo"], "停水通知")
+    deliverer = Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery)
     worker = asyncio.create_task(deliverer.run())
 
     async def crash(call):
@@ -322,10 +322,10 @@ async def test_mass_send_after_a_crash_is_not_repeated(setup, fake_wechat):
     with pytest.raises(asyncio.CancelledError):
         await worker
     await asyncio.sleep(0.1)
-    assert edge.db.conn.execute("select count(*) from outbox where state = 'claimed'").fetchone()[0] == 5
-    restarted = Deliverer(edge.services.outbox, edge.client, cfg.delivery)
+    assert webhook.db.conn.execute("select count(*) from outbox where state = 'claimed'").fetchone()[0] == 5
+    restarted = Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery)
     restarted.outbox.reconcile()
     await drain(restarted)
     assert len(fake_wechat.calls_to("/cgi-bin/message/mass/sendall")) == 2          # re-sent under the same clientmsgid
     assert Counter(o for o, _ in fake_wechat.delivered) == Counter(inactive)         # WeChat refused the repeat
-    assert edge.db.conn.execute("select count(*) from outbox where state = 'sent'").fetchone()[0] == 5
+    assert webhook.db.conn.execute("select count(*) from outbox where state = 'sent'").fetchone()[0] == 5

@@ -1,6 +1,6 @@
 """Residents ask, the bot answers: each intent, the clarifying path, state, templates and limits.
 
-Handlers are called directly with a plain Message and real services (real knowledge, a
+Handlers are called directly with a plain Message and real deps (real knowledge, a
 temporary database), as the README describes the product."""
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 import sqlite_utils
 
 from bot.config import load_config
-from bot.wiring import build_services
+from bot.wiring import build_dependencies
 from handlers import build_dispatcher
-from handlers.router import Message
+from bot.conversation.router import Message
 from knowledge.text import compact, normalise
 
 _NAMES_FILE = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "names.txt"
@@ -22,18 +22,18 @@ NAMES = ([n.strip() for n in _NAMES_FILE.read_text(encoding="utf-8").splitlines(
 
 
 @pytest.fixture
-def services(tmp_path, engine):
+def deps(tmp_path, engine):
     cfg = load_config(environ={"BOT_STORAGE_DATABASE": str(tmp_path / "s.db")})
-    return build_services(cfg, sqlite_utils.Database(tmp_path / "s.db"), knowledge=engine)
+    return build_dependencies(cfg, sqlite_utils.Database(tmp_path / "s.db"), knowledge=engine)
 
 
 @pytest.fixture
-def say(services):
+def say(deps):
     dp = build_dispatcher()
 
     async def send(text: str = "", user: str = "oResident", **kw) -> str:
         kind = kw.pop("kind", "text")
-        reply = await dp.dispatch(Message(kind=kind, openid=user, text=text, **kw), services)
+        reply = await dp.dispatch(Message(kind=kind, openid=user, text=text, **kw), deps)
         assert len(reply.text.encode("utf-8")) <= 2048
         return reply.text
     return send
@@ -170,11 +170,11 @@ async def test_off_topic_gets_a_fallback_that_names_nothing(say, question):
 
 
 # ------------------------------------------------------------------ dialogue and state
-async def test_nearby_asks_for_the_community_remembers_it_and_answers(say, services):
+async def test_nearby_asks_for_the_community_remembers_it_and_answers(say, deps):
     assert "哪个社区" in await say("附近有什么调解服务", user="oA")
     reply = await say("泰和社区", user="oA")
     assert "陈效邦" in reply
-    assert services.state.get("oA").community_id == "taihe"
+    assert deps.state.get("oA").community_id == "taihe"
     assert "没有泰和社区的健身与体育服务" in await say("附近有健身队吗", user="oA")  # remembered, answered for 泰和
 
 
@@ -203,10 +203,10 @@ async def test_namesake_settled_by_street(say):
 
 async def test_state_survives_a_restart(tmp_path, engine):
     cfg = load_config(environ={"BOT_STORAGE_DATABASE": str(tmp_path / "r.db")})
-    first = build_services(cfg, sqlite_utils.Database(tmp_path / "r.db"), knowledge=engine)
+    first = build_dependencies(cfg, sqlite_utils.Database(tmp_path / "r.db"), knowledge=engine)
     dp = build_dispatcher()
     await dp.dispatch(Message(kind="text", openid="oE", text="我住在深圳湾社区"), first)
-    second = build_services(cfg, sqlite_utils.Database(tmp_path / "r.db"), knowledge=engine)
+    second = build_dependencies(cfg, sqlite_utils.Database(tmp_path / "r.db"), knowledge=engine)
     reply = await dp.dispatch(Message(kind="text", openid="oE", text="附近有读书会吗"), second)
     assert "一缕书香" in reply.text
 
@@ -243,10 +243,10 @@ async def test_subscribe_welcome_has_three_examples(say):
     assert reply.count("·") >= 3
 
 
-async def test_scan_binds_the_community_of_the_qr_code(say, services, engine):
+async def test_scan_binds_the_community_of_the_qr_code(say, deps, engine):
     scene = engine.model.communities["taihe"].scene
     await say(kind="event", event="scan", event_key=str(scene), user="oH")
-    assert services.state.get("oH").community_id == "taihe"
+    assert deps.state.get("oH").community_id == "taihe"
 
 
 async def test_menu_click_asks_a_category_question(say):
@@ -254,12 +254,12 @@ async def test_menu_click_asks_a_category_question(say):
     assert "法律" in await say(kind="event", event="click", event_key="MENU_LEGAL", user="oI")
 
 
-async def test_questions_are_logged_for_operators(say, services):
+async def test_questions_are_logged_for_operators(say, deps):
     await say("丹顶鹤社区书记是谁", user="oJ")
     await say("帮我写一首诗", user="oJ")
-    unanswered = [q["text"] for q in services.state.questions(10)]
+    unanswered = [q["text"] for q in deps.state.questions(10)]
     assert unanswered == ["帮我写一首诗"]
-    everything = services.state.questions(10, only_unanswered=False)
+    everything = deps.state.questions(10, only_unanswered=False)
     assert everything[1]["intent"] == "contact"
 
 

@@ -6,7 +6,7 @@ import asyncio
 import pytest
 import sqlite_utils
 
-from bot.client import TokenStore, WeChatAPIError, WeChatClient
+from bot.channels.wechat.client import TokenStore, WeChatAPIError, WeChatClient
 
 
 @pytest.fixture

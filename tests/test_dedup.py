@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from bot.dedup import MemoryDeduplicator, message_key
+from bot.channels.wechat.dedup import MemoryDeduplicator, message_key
 
 
 async def test_bounded_in_entries():

@@ -350,28 +350,28 @@ def test_cli_validate_reports_file_line_field(folder):
 
 def test_running_bot_keeps_serving_the_previous_knowledge_on_a_bad_reload(folder, tmp_path):
     from bot.config import load_config
-    from bot.wiring import build_services, open_database, reload_knowledge
+    from bot.wiring import build_dependencies, open_database, reload_knowledge
     from handlers.ask import answer_text
     cfg = load_config(environ={"BOT_STORAGE_DATABASE": str(tmp_path / "k.db"), "BOT_KNOWLEDGE_DATA_DIR": str(folder)})
     db = open_database(cfg)
-    services = build_services(cfg, db)
-    before = services.knowledge
+    deps = build_dependencies(cfg, db)
+    before = deps.knowledge
     edit(folder, "contacts.yaml", lambda r: r[0].update(phone="not a phone"))
-    assert reload_knowledge(cfg, db, services) is False
-    assert services.knowledge is before
-    assert "吴民丽" in answer_text(services, "o1", "后大街社区书记是谁")
+    assert reload_knowledge(cfg, db, deps) is False
+    assert deps.knowledge is before
+    assert "吴民丽" in answer_text(deps, "o1", "后大街社区书记是谁")
     edit(folder, "contacts.yaml", lambda r: r[0].update(phone="0574-86270000", name="吴民丽"))
-    assert reload_knowledge(cfg, db, services) is True
-    assert "0574-86270000" in answer_text(services, "o1", "后大街社区书记是谁")
+    assert reload_knowledge(cfg, db, deps) is True
+    assert "0574-86270000" in answer_text(deps, "o1", "后大街社区书记是谁")
 
 
 def test_start_up_rebuilds_when_the_files_changed(folder, tmp_path):
     from bot.config import load_config
-    from bot.wiring import build_services, open_database
+    from bot.wiring import build_dependencies, open_database
     from handlers.ask import answer_text
     cfg = load_config(environ={"BOT_STORAGE_DATABASE": str(tmp_path / "k.db"), "BOT_KNOWLEDGE_DATA_DIR": str(folder)})
-    build_services(cfg, open_database(cfg))
+    build_dependencies(cfg, open_database(cfg))
     edit(folder, "contacts.yaml", lambda r: r[0].update(name="新书记"))
-    assert "新书记" in answer_text(build_services(cfg, open_database(cfg)), "o1", "后大街社区书记是谁")
+    assert "新书记" in answer_text(build_dependencies(cfg, open_database(cfg)), "o1", "后大街社区书记是谁")
     edit(folder, "contacts.yaml", lambda r: r[0].update(community="ghost"))   # refused: previous build serves
-    assert "新书记" in answer_text(build_services(cfg, open_database(cfg)), "o1", "后大街社区书记是谁")
+    assert "新书记" in answer_text(build_dependencies(cfg, open_database(cfg)), "o1", "后大街社区书记是谁")

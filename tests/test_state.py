@@ -7,9 +7,9 @@ import asyncio
 import pytest
 import sqlite_utils
 
-from handlers.answers import ReplyCache
-from handlers.replies import Templates
-from handlers.state import StateStore
+from bot.conversation.answers import ReplyCache
+from bot.conversation.templates import Templates
+from bot.storage.residents import StateStore
 
 
 @pytest.fixture

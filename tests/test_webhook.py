@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from handlers.router import Dispatcher, Reply, Router
+from bot.conversation.router import Dispatcher, Reply, Router
 from wechat_peer import event, message_xml, reply_text, text
 
 
@@ -99,10 +99,10 @@ KINDS = [
 @pytest.mark.parametrize("xml,handler", KINDS, ids=[h + str(i) for i, (_, h) in enumerate(KINDS)])
 async def test_every_kind_reaches_its_handler(make_bot, caplog, xml, handler):
     caplog.set_level(logging.INFO, logger="linli.messages")
-    peer, edge = await make_bot()
+    peer, webhook = await make_bot()
     resp = await peer.post(xml)
     assert resp.status == 200
-    edge.access_log.flush()
+    webhook.access_log.flush()
     lines = [json.loads(line) for r in caplog.records if r.name == "linli.messages" for line in r.getMessage().splitlines()]
     assert lines[-1]["handler"] == handler
     assert set(lines[-1]) == {"kind", "event", "openid", "handler", "latency_ms", "outcome"}
@@ -117,15 +117,15 @@ async def test_unknown_kind_gets_success(bot):
 
 
 async def test_reply_with_cdata_terminator_stays_well_formed(make_bot):
-    peer, edge = await make_bot()
+    peer, webhook = await make_bot()
     router = Router("t")
 
     @router.message()
-    async def tricky(msg, services):
+    async def tricky(msg, deps):
         return Reply("a]]>b<c>&d\x01e")
     dp = Dispatcher()
     dp.include_routers(router)
-    edge.dispatcher = dp
+    webhook.dispatcher = dp
     assert await peer.ask(text("x")) == "a]]>b<c>&de"
 
 
@@ -135,32 +135,32 @@ class Slow:
     def __init__(self, seconds: float) -> None:
         self.seconds, self.calls = seconds, 0
 
-    def install(self, edge) -> None:
+    def install(self, webhook) -> None:
         router = Router("slow")
 
         @router.message()
-        async def slow(msg, services):
+        async def slow(msg, deps):
             self.calls += 1
             await asyncio.sleep(self.seconds)
             return Reply(f"answer {self.calls}")
         dp = Dispatcher()
         dp.include_routers(router)
-        edge.dispatcher = dp
+        webhook.dispatcher = dp
 
 
 async def test_retry_while_in_flight_is_processed_once(make_bot):
-    peer, edge = await make_bot()
+    peer, webhook = await make_bot()
     slow = Slow(0.3)
-    slow.install(edge)
+    slow.install(webhook)
     xml = text("同一条消息", msg_id=42, create_time=int(time.time()))
     first, second = await asyncio.gather(peer.ask(xml), peer.ask(xml))
     assert slow.calls == 1 and first == second == "answer 1"
 
 
 async def test_retry_after_completion_gets_the_same_reply(make_bot):
-    peer, edge = await make_bot()
+    peer, webhook = await make_bot()
     slow = Slow(0)
-    slow.install(edge)
+    slow.install(webhook)
     xml = text("同一条消息", msg_id=43, create_time=int(time.time()))
     assert await peer.ask(xml) == "answer 1"
     assert await peer.ask(xml) == "answer 1"
@@ -170,9 +170,9 @@ async def test_retry_after_completion_gets_the_same_reply(make_bot):
 
 
 async def test_same_msgid_from_another_user_is_not_a_retry(make_bot):
-    peer, edge = await make_bot()
+    peer, webhook = await make_bot()
     slow = Slow(0)
-    slow.install(edge)
+    slow.install(webhook)
     ts = int(time.time())
     await peer.ask(text("a", msg_id=44, create_time=ts, openid="oUserA"))
     await peer.ask(text("a", msg_id=44, create_time=ts, openid="oUserB"))
@@ -180,9 +180,9 @@ async def test_same_msgid_from_another_user_is_not_a_retry(make_bot):
 
 
 async def test_deadline_replies_success_and_sends_later(make_bot, fake_wechat):
-    peer, edge = await make_bot(BOT_SERVER_REPLY_DEADLINE_SECONDS=0.2)
+    peer, webhook = await make_bot(BOT_SERVER_REPLY_DEADLINE_SECONDS=0.2)
     slow = Slow(0.6)
-    slow.install(edge)
+    slow.install(webhook)
     started = time.monotonic()
     resp = await peer.post(text("慢问题", openid="oSlowUser"))
     assert await resp.text() == "success" and time.monotonic() - started < 0.5
@@ -210,7 +210,7 @@ async def test_healthz_and_metrics(bot):
 
 
 def test_latency_buckets_count_each_answer_once_in_its_le_bucket():
-    from bot.metrics import Metrics
+    from bot.channels.wechat.metrics import Metrics
     m = Metrics()
     for seconds in (0.0005, 0.001, 0.003, 20):
         m.request("text", "replied", seconds)
@@ -223,7 +223,7 @@ def test_latency_buckets_count_each_answer_once_in_its_le_bucket():
 
 
 async def test_start_eagerly_runs_sync_answers_inline_and_continues_slow_ones():
-    from bot.app import start_eagerly
+    from bot.channels.wechat.webhook import start_eagerly
 
     async def fast():
         return "now"

@@ -6,24 +6,24 @@ import sys
 import time
 
 from handlers import build_dispatcher
-from handlers.router import Message
-from handlers.services import Services
+from bot.conversation.router import Message
+from bot.conversation.dependencies import Dependencies
 
 
-def reply_to(services: Services, user: str, text: str) -> str:
+def reply_to(deps: Dependencies, user: str, text: str) -> str:
     """Dispatch a text message exactly as the webhook would (router, handlers, templates)."""
     msg = Message(kind="text", openid=user, text=text, create_time=int(time.time()))
-    reply = asyncio.run(build_dispatcher().dispatch(msg, services))
+    reply = asyncio.run(build_dispatcher().dispatch(msg, deps))
     return reply.text or (f"{reply.article.title}\n{reply.article.description}" if reply.article else "")
 
 
-def ask(services: Services, question: str, user: str) -> int:
-    print(reply_to(services, user, question))
-    services.state.flush()
+def ask(deps: Dependencies, question: str, user: str) -> int:
+    print(reply_to(deps, user, question))
+    deps.state.flush()
     return 0
 
 
-def chat(services: Services, user: str, stdin=sys.stdin) -> int:
+def chat(deps: Dependencies, user: str, stdin=sys.stdin) -> int:
     from rich.console import Console
     console = Console(highlight=False)
     console.print("[bold]邻里[/bold] 社区小助手（输入问题，回车发送；空行或 Ctrl-D 退出）")
@@ -31,17 +31,17 @@ def chat(services: Services, user: str, stdin=sys.stdin) -> int:
         text = line.strip()
         if not text:
             break
-        console.print(f"[cyan]{reply_to(services, user, text)}[/cyan]")
-    services.state.flush()
+        console.print(f"[cyan]{reply_to(deps, user, text)}[/cyan]")
+    deps.state.flush()
     return 0
 
 
-def show_questions(services: Services, everything: bool, limit: int) -> int:
+def show_questions(deps: Dependencies, everything: bool, limit: int) -> int:
     from datetime import datetime
 
     from rich.console import Console
     from rich.table import Table
-    rows = services.state.questions(limit, only_unanswered=not everything)
+    rows = deps.state.questions(limit, only_unanswered=not everything)
     t = Table(title="Unanswered questions" if not everything else "Questions")
     for col in ("time", "question", "intent", "confidence", "answered"):
         t.add_column(col)
@@ -52,15 +52,15 @@ def show_questions(services: Services, everything: bool, limit: int) -> int:
     return 0
 
 
-def register(sub, needs_services) -> None:
+def register(sub, needs_dependencies) -> None:
     a = sub.add_parser("ask", help="answer one question as the bot would")
     a.add_argument("question")
     a.add_argument("--user", default="console", help="resident id whose state is used (default: console)")
-    a.set_defaults(func=lambda args, cfg: ask(needs_services(cfg), args.question, args.user))
+    a.set_defaults(func=lambda args, cfg: ask(needs_dependencies(cfg), args.question, args.user))
     c = sub.add_parser("chat", help="interactive console with the same pipeline and state")
     c.add_argument("--user", default="console")
-    c.set_defaults(func=lambda args, cfg: chat(needs_services(cfg), args.user))
+    c.set_defaults(func=lambda args, cfg: chat(needs_dependencies(cfg), args.user))
     q = sub.add_parser("questions", help="what residents asked, newest first (default: only unanswered)")
     q.add_argument("--all", action="store_true", help="answered ones too")
     q.add_argument("--limit", type=int, default=50)
-    q.set_defaults(func=lambda args, cfg: show_questions(needs_services(cfg), args.all, args.limit))
+    q.set_defaults(func=lambda args, cfg: show_questions(needs_dependencies(cfg), args.all, args.limit))

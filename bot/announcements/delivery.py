@@ -21,9 +21,9 @@ from typing import Callable
 
 import aiohttp
 
-from bot.client import WeChatAPIError
+from bot.channels.wechat.client import WeChatAPIError
 from bot.config import DeliveryConfig, mass_tags
-from bot.outbox import Outbox, Row
+from bot.announcements.outbox import Outbox, Row
 
 log = logging.getLogger("linli.delivery")
 OUTSIDE_WINDOW, LIMITS, UNSUBSCRIBED, MASS_REPEATED = 45015, {45047, 45009}, 43004, 45065

@@ -8,16 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from handlers.answers import ReplyCache
-from handlers.replies import Templates
-from handlers.state import StateStore
+from bot.conversation.answers import ReplyCache
+from bot.conversation.templates import Templates
+from bot.storage.residents import StateStore
 
 
 @dataclass
-class Services:
+class Dependencies:
     templates: Templates
     state: StateStore
     knowledge: Any = None        # knowledge.engine.Engine
-    staff: Any = None            # handlers.staff.StaffStore
-    outbox: Any = None           # announcements and their delivery rows (bot.outbox.Outbox)
+    staff: Any = None            # bot.announcements.staff.StaffStore
+    outbox: Any = None           # announcements and their delivery rows (bot.announcements.outbox.Outbox)
     reply_cache: ReplyCache = field(default_factory=ReplyCache)

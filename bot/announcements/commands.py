@@ -23,8 +23,8 @@ def _community_ids(db, names: list[str]) -> list[str]:
     return ids
 
 
-def staff_cmd(args, edge) -> int:
-    store, db = edge.services.staff, edge.db
+def staff_cmd(args, webhook) -> int:
+    store, db = webhook.deps.staff, webhook.db
     if args.staff_command == "add":
         s = store.add(args.openid, args.name, _community_ids(db, args.community or []), args.role)
         console.print(f"added {s.name} ({s.role}) for {', '.join(s.communities) or 'all (admin)'}")
@@ -65,8 +65,8 @@ def _print_status(st: dict) -> None:
         console.print(f"  {n} × {reason}")
 
 
-def announce_cmd(args, edge, cfg) -> int:
-    outbox = edge.services.outbox
+def announce_cmd(args, webhook, cfg) -> int:
+    outbox = webhook.deps.outbox
     action = args.action or "create"
     if action == "create":
         if not args.text or not (args.community or args.district or args.all):
@@ -77,10 +77,10 @@ def announce_cmd(args, edge, cfg) -> int:
             targets = []
         elif args.district:
             places = set(args.district)
-            targets = [c.id for c in edge.services.knowledge.model.communities.values()
+            targets = [c.id for c in webhook.deps.knowledge.model.communities.values()
                        if places & {c.county, c.street, c.city}]
         else:
-            targets = _community_ids(edge.db, args.community)
+            targets = _community_ids(webhook.db, args.community)
         aid = outbox.create("cli", scope, targets, args.text, _when(args.at))
         st = outbox.status(aid)
         console.print(f"announcement #{aid} for {st['audience']} residents, "
@@ -111,20 +111,20 @@ def announce_cmd(args, edge, cfg) -> int:
         return 0
     if action == "deliver":
         from bot.wiring import build_deliverer
-        deliverer = build_deliverer(cfg, edge)
+        deliverer = build_deliverer(cfg, webhook)
 
         async def drain() -> None:
             deliverer.outbox.reconcile()
             while await deliverer.run_once():
                 pass
-            await edge.client.close()
+            await webhook.client.close()
         asyncio.run(drain())
         console.print("delivered everything that is due")
         return 0
     return 2
 
 
-def register(sub, needs_edge) -> None:
+def register(sub, needs_webhook) -> None:
     s = sub.add_parser("staff", help="manage who may send announcements")
     ss = s.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
     a = ss.add_parser("add", help="register a staff member (openid from the bot's logs or the admin console)")
@@ -135,7 +135,7 @@ def register(sub, needs_edge) -> None:
     r = ss.add_parser("remove", help="remove a staff member")
     r.add_argument("openid")
     ss.add_parser("list", help="list staff members")
-    s.set_defaults(func=lambda args, cfg: staff_cmd(args, needs_edge(cfg)))
+    s.set_defaults(func=lambda args, cfg: staff_cmd(args, needs_webhook(cfg)))
 
     n = sub.add_parser("announce", help="send an announcement, or see how its delivery goes",
                        description="announce --community C --text T [--at TIME] | announce status ID [--watch] | "
@@ -148,4 +148,4 @@ def register(sub, needs_edge) -> None:
     n.add_argument("--text")
     n.add_argument("--at", help="send time 'YYYY-MM-DD HH:MM' (local time); default now")
     n.add_argument("--watch", action="store_true", help="with status: show a progress bar until done")
-    n.set_defaults(func=lambda args, cfg: announce_cmd(args, needs_edge(cfg), cfg))
+    n.set_defaults(func=lambda args, cfg: announce_cmd(args, needs_webhook(cfg), cfg))

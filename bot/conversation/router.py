@@ -1,7 +1,7 @@
 """Message routing in the style of aiogram 3: routers hold handlers, handlers declare filters.
 
-A handler is `async def handler(msg: Message, services, **data) -> Reply`. Filters are
-callables `(msg, services, ctx) -> bool | dict`; a dict is merged into the handler's keyword
+A handler is `async def handler(msg: Message, deps, **data) -> Reply`. Filters are
+callables `(msg, deps, ctx) -> bool | dict`; a dict is merged into the handler's keyword
 arguments (so an intent filter can hand the handler what it understood). The webhook only
 calls `Dispatcher.dispatch`; it knows nothing of any handler's logic.
 """
@@ -114,12 +114,12 @@ class Dispatcher(Router):
                                           if not r.kinds or kind in r.kinds]
         return regs
 
-    async def dispatch(self, msg: Message, services: Any) -> Reply:
+    async def dispatch(self, msg: Message, deps: Any) -> Reply:
         ctx: dict = {}
         for filters, handler, name in self._candidates(msg.kind if msg.kind != "event" else "event:" + msg.event):
             data: dict | None = None
             for flt in filters:
-                res = flt(msg, services, ctx)
+                res = flt(msg, deps, ctx)
                 if res is True:     # the usual answers first: plain bools need no further look
                     continue
                 if res is False:
@@ -131,7 +131,7 @@ class Dispatcher(Router):
                 if isinstance(res, dict):
                     data = {**data, **res} if data else res
             else:
-                reply = await (handler(msg, services, **data) if data else handler(msg, services))
+                reply = await (handler(msg, deps, **data) if data else handler(msg, deps))
                 if reply.handler:
                     return reply
                 return Reply(reply.text, reply.article, name)

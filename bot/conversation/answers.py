@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import orjson
 
-from handlers.replies import Templates
+from bot.conversation.templates import Templates
 
 
 def render_answer(templates: Templates, answer, sources: dict, offset: int = 0) -> tuple[str, int | None]:
