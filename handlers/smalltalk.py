@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from bot.conversation.router import Message, Reply, Router
+from bot.conversation.message import Message, Reply
+from bot.conversation.router import Router
 
 router = Router("smalltalk")
 
@@ -37,31 +38,31 @@ def _examples(deps) -> tuple[str, ...]:
     return deps.knowledge.example_questions() if deps.knowledge else ()
 
 
-@router.message(_is("greeting"))
-async def greeting(msg: Message, deps) -> Reply:
+@router.message(_is("greeting"), score=0.9)
+async def greeting(msg: Message, deps, state) -> Reply:
     return Reply(deps.templates.render_constant("greeting", examples=_examples(deps)))
 
 
-@router.message(_is("thanks"))
-async def thanks(msg: Message, deps) -> Reply:
+@router.message(_is("thanks"), score=0.9)
+async def thanks(msg: Message, deps, state) -> Reply:
     return Reply(deps.templates.render_constant("thanks"))
 
 
-@router.message(_is("bye"))
-async def bye(msg: Message, deps) -> Reply:
+@router.message(_is("bye"), score=0.9)
+async def bye(msg: Message, deps, state) -> Reply:
     return Reply(deps.templates.render_constant("bye"))
 
 
-@router.message(_is("acknowledge"))
-async def acknowledge(msg: Message, deps) -> Reply:
+@router.message(_is("acknowledge"), score=0.9)
+async def acknowledge(msg: Message, deps, state) -> Reply:
     return Reply(deps.templates.render_constant("acknowledge"))
 
 
-@router.message(_is("help"))
-async def help_text(msg: Message, deps) -> Reply:
+@router.message(_is("help"), score=0.9)
+async def help_text(msg: Message, deps, state) -> Reply:
     return Reply(deps.templates.render_constant("help", examples=_examples(deps)))
 
 
 @router.event("click", filters=(lambda msg, deps, ctx: msg.event_key.upper() == "MENU_HELP",))
-async def help_menu(msg: Message, deps) -> Reply:
+async def help_menu(msg: Message, deps, state) -> Reply:
     return Reply(deps.templates.render_constant("help", examples=_examples(deps)))
