@@ -14,8 +14,8 @@ def _is_more(msg: Message, deps, ctx) -> bool:
 
 
 def _score(msg: Message, deps, ctx) -> float:
-    """A continuation while pages wait; with none, 还有呢 may be a question of its own."""
-    return 1.0 if pager.FLOW in ctx["state"].context.flows else 0.45
+    """A continuation while pages wait; with none, still above a question (it says there is no more)."""
+    return 1.0 if pager.FLOW in ctx["state"].context.flows else 0.55
 
 
 @router.message(_is_more, score=_score)

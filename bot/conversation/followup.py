@@ -24,7 +24,7 @@ CORRECTION = re.compile(r"^(不对|不是的|不是这个|不是这样|错了|�
                         r"[啊了呀吧哦，,。.!！\s]*")
 NOT_BUT = re.compile(r"^不是(.{1,12}?)[，,]?而?是(.+)$")
 MEANT = re.compile(r"^(我是说|我说的是|我问的是|我想问的是|我想问|我要问的是|我要问|我指的是|应该是|是问|是)")
-MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(已经|刚|刚刚|现在)?(搬到|搬去|搬家到|搬进|搬来|搬进了|住的是|现在住在|现在住)(了)?")
+MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(已经|刚|刚刚|现在)?(搬到|搬去|搬家到|搬进|搬来|搬进了|住的是|现在住在|现在住|住在)(了)?")
 PERSON_PRONOUN = re.compile(r"他们?的?|她们?的?")
 PLACE_PRONOUN = re.compile(r"那里|那儿|那边|这个社区|该社区|那个社区|这个地方|那个地方")
 THING_PRONOUN = re.compile(r"它们?的?|这个项目|该项目|那个项目")
@@ -44,13 +44,16 @@ class Resolution:
 
 def resolve(text: str, topic: Topic, kb) -> Resolution:
     t = text.strip()
-    moved = MOVED.match(t)
-    if moved and t[moved.end():]:
-        return Resolution("我住在" + t[moved.end():], "rebind")
+    home = _moved_to(t)
+    if home:
+        return Resolution("我住在" + home, "rebind")
     rest = _correction(t)
     if rest is not None:
         if not rest:
             return Resolution(t)
+        home = _moved_to(rest)
+        if home:
+            return Resolution("我住在" + home, "rebind")
         if topic.bound and kb.understand(rest).of("community"):
             return Resolution("我住在" + rest, "rebind")
         return _against_topic(rest, topic, kb, "correction") or Resolution(rest, "correction")
@@ -69,6 +72,12 @@ def focus(text: str, kb) -> str:
     if all(asking) or not any(asking):
         return text
     return "，".join(p for p, a in zip(parts, asking) if a or kb.understand(p).mentions)
+
+
+def _moved_to(t: str) -> str:
+    """Where 我搬到X了 / 我现在住在X / 我住的是X says the resident lives now ("" if it says no such thing)."""
+    moved = MOVED.match(t)
+    return t[moved.end():] if moved else ""
 
 
 def _correction(t: str) -> str | None:
