@@ -75,7 +75,8 @@ async def confirm(msg: Message, deps, state) -> Reply:
     staff = deps.staff.get(msg.openid)
     if staff is None or not staff.may_address(draft["scope"], draft["targets"]):
         return Reply(deps.templates.render("announce_refused", reason="not_staff"), intent="announce", outcome="control")
-    aid = deps.outbox.create(msg.openid, draft["scope"], draft["targets"], draft["text"])
+    aid = deps.residents.save_with(state, lambda: deps.outbox.create(msg.openid, draft["scope"], draft["targets"],
+                                                                     draft["text"]))
     audience = len(deps.outbox.audience(draft["scope"], draft["targets"]))
     return Reply(deps.templates.render("announce_queued", id=aid, label=draft["label"], audience=audience),
                  intent="announce", outcome="control")

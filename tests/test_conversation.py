@@ -199,3 +199,19 @@ async def test_every_message_is_logged_with_channel_intent_runner_up_and_outcome
     unanswered = [r["text"] for r in webhook.deps.questions.recent(50)]
     assert "帮我写一首诗" in unanswered and "最近有什么通知" in unanswered
     assert not {"确认", "2", "阳光社区在哪", "你好"} & set(unanswered)
+
+
+async def test_a_crash_right_after_confirming_neither_loses_nor_doubles_the_announcement(chat, make_bot):
+    webhook = chat.webhook
+    residents_of(webhook, "yubo", 2)
+    webhook.deps.staff.add("oStaffF", "孙", ["yubo"])
+    await chat("发布公告 虞波社区 周六义诊", user="oStaffF")
+    webhook.deps.flush()                                     # the draft is stored
+    await chat("确认", user="oStaffF")                        # ... and the process dies here: nothing flushed
+    from bot.storage.batch import WriteBehind
+    from bot.storage.residents import SQLiteResidents
+    restarted = SQLiteResidents(webhook.db, WriteBehind(webhook.db))    # a new process reads the database
+    assert restarted.get("oStaffF").context.flow("announce") is None
+    webhook.deps.residents = restarted
+    await chat("确认", user="oStaffF")                        # WeChat's retry, or the staff member again
+    assert webhook.db["announcements"].count == 1

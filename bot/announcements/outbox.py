@@ -72,7 +72,7 @@ class Outbox:
 
     def create(self, author: str, scope: str, targets: list[str], text: str, send_at: float | None = None) -> int:
         now = time.time()
-        with self.db.conn:
+        with self.db.atomic():      # nests: the staff member's flow may commit with it
             cur = self.db.conn.execute(
                 "insert into announcements (author, scope, targets, text, created_at, send_at, status, audience) "
                 "values (?, ?, ?, ?, ?, ?, 'scheduled', ?)",

@@ -9,7 +9,7 @@ import functools
 import hashlib
 import time
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Callable, Protocol, TypeVar
 
 import sqlite_utils
 from sqlite_utils import Migrations
@@ -18,6 +18,7 @@ from bot.conversation.context import ConversationContext
 from bot.storage.batch import WriteBehind
 
 MIGRATIONS = Migrations("residents")
+T = TypeVar("T")
 
 
 @MIGRATIONS()
@@ -48,6 +49,7 @@ class ResidentState:
 class ResidentStates(Protocol):
     def get(self, openid: str) -> ResidentState: ...
     def save(self, state: ResidentState) -> None: ...
+    def save_with(self, state: ResidentState, effect: Callable[[], T]) -> T: ...
     def forget(self, openid: str | None = None) -> None: ...
     def flush(self) -> None: ...
 
@@ -95,13 +97,27 @@ class SQLiteResidents:
             return
         state.stored = row
         if (row[1], row[2]) != ((loaded[1] or "", loaded[2] or 0) if loaded else ("", 0)):
-            self._dirty.pop(state.openid, None)
             with self.db.conn:
-                self.db.conn.execute(_UPSERT_ALL, row)
-            self._remember(state.openid, row)
+                self._write_now(state)
             return
         self._dirty[state.openid] = row
         self.writes.queued(len(self._dirty))
+
+    def save_with(self, state: ResidentState, effect: Callable[[], T]) -> T:
+        """Run `effect()` and write `state` in one transaction: a flow's step change and its effect
+        (an announcement created on 确认) commit together, so a crash leaves both or neither and a
+        retried message finds the flow already moved on. `effect` must write through `db.atomic()`."""
+        with self.db.atomic():
+            result = effect()
+            self._write_now(state)
+        return result
+
+    def _write_now(self, state: ResidentState) -> None:
+        row = (state.openid, state.community_id, state.subscribed, state.context.dumps(), state.last_seen)
+        self._dirty.pop(state.openid, None)
+        self.db.conn.execute(_UPSERT_ALL, row)
+        state.stored = row
+        self._remember(state.openid, row)
 
     def _remember(self, openid: str, row: tuple | None) -> None:
         if not self.cache_entries:
