@@ -41,9 +41,9 @@ def answer(deps, state, text: str) -> Reply:
         ctx.close(FLOW)
     if found.answered and found.intent not in ("clarify", "fallback"):
         asked = open_question.get("question", question) if open_question else question
-        ctx.topic = topic_of(asked, found.entity_ids, found.people, found.intent == "bind", kb)
+        ctx.topic = topic_of(asked, found.entities, found.people, found.intent == "bind", kb)
     text_out = found.text
-    extra = recent.for_activity_question(deps, question, found.entity_ids)
+    extra = recent.for_activity_question(deps, question, found.entities) if "活动" in question else ""
     if extra:
         text_out += "\n\n" + extra
     outcome = "clarify" if found.intent == "clarify" else "answered" if found.answered else "unanswered"

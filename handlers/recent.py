@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+import orjson
+
 from bot.conversation.message import Message, Reply
 from bot.conversation.router import Router
 
@@ -65,11 +67,11 @@ async def recent(msg: Message, deps, state) -> Reply:
                  intent="recent", settles=settles)
 
 
-def for_activity_question(deps, question: str, entities: dict) -> str:
+def for_activity_question(deps, question: str, entities_json: str) -> str:
     """Recent announcements of the one community an activity question was about ("" if none)."""
     if deps.outbox is None or "活动" not in question:
         return ""
-    ids = entities.get("community") or []
+    ids = orjson.loads(entities_json).get("community") or []
     if len(ids) != 1:
         return ""
     items = deps.outbox.recent(ids[0])

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import orjson
 
+from bot.conversation.memo import Memo
 from bot.conversation.templates import Templates
 
 
@@ -33,10 +34,6 @@ class Rendered:
     answered: bool
     people: tuple[str, ...] = ()    # people the answer names (for a later 他)
 
-    @property
-    def entity_ids(self) -> dict:
-        return orjson.loads(self.entities)
-
 
 def answer_and_render(kb, templates: Templates, question: str, community_id: str, open_question: dict) -> Rendered:
     answer = kb.answer(question, home=community_id, pending=open_question)
@@ -52,27 +49,20 @@ class ReplyCache:
 
     Answering is a pure function of the question, the resident's community, the question the bot
     asked last (if any) and the knowledge; rendering is a pure function of the answer and the
-    templates. So a question asked before in the same situation is answered from here. The cache
-    serves one engine and one template set and empties itself when either is replaced (reload).
-    Bounded: the oldest entry goes first."""
+    templates. So a question asked before in the same situation is answered from here; the memo
+    empties itself when the knowledge or the templates are replaced (reload)."""
 
     def __init__(self, entries: int = 10000) -> None:
-        self.entries = entries
-        self._owner: tuple = (None, None)
-        self._items: dict[tuple[str, str, bytes], Rendered] = {}
+        self._memo: Memo[Rendered] = Memo(entries)
+
+    @property
+    def entries(self) -> int:
+        return self._memo.entries
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._memo)
 
     def answer(self, kb, templates: Templates, question: str, community_id: str, open_question: dict) -> Rendered:
-        if self._owner[0] is not kb or self._owner[1] is not templates:
-            self._owner, self._items = (kb, templates), {}
         key = (question, community_id, orjson.dumps(open_question, option=orjson.OPT_SORT_KEYS) if open_question else b"")
-        found = self._items.get(key)
-        if found is None:
-            found = answer_and_render(kb, templates, question, community_id, open_question)
-            if self.entries:
-                if len(self._items) >= self.entries:
-                    del self._items[next(iter(self._items))]
-                self._items[key] = found
-        return found
+        return self._memo.get((kb, templates), key,
+                              lambda: answer_and_render(kb, templates, question, community_id, open_question))

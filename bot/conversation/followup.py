@@ -17,7 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import orjson
+
 from bot.conversation.context import Topic
+from bot.conversation.memo import Memo
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
 CORRECTION = re.compile(r"^(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|打错了|写错了|搞错了|更正一下|更正|纠正一下|纠正)"
@@ -31,6 +34,8 @@ THING_PRONOUN = re.compile(r"它们?的?|这个项目|该项目|那个项目")
 LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|请问)[，,]?")
 TAIL = re.compile(r"(的呢|呢|怎么样|咋样|如何)?[？?。.!！~]*$")
 SHORT = 14
+_RESOLVED: Memo[Resolution] = Memo(10000)
+_TOPICS: Memo[Topic] = Memo(10000)
 CLAUSE = re.compile(r"[，,。；;！!？?\n]+")
 ASKS = re.compile(r"什么|哪|谁|吗|多少|几|怎么|如何|是否|有没有|能不能|呢|[?？]")
 
@@ -43,6 +48,12 @@ class Resolution:
 
 
 def resolve(text: str, topic: Topic, kb) -> Resolution:
+    """`text` read against the last topic (memoised: a pure function of both and the knowledge)."""
+    key = (text, topic.question, tuple(map(tuple, topic.mentions)), topic.bound)
+    return _RESOLVED.get((kb,), key, lambda: _resolve(text, topic, kb))
+
+
+def _resolve(text: str, topic: Topic, kb) -> Resolution:
     t = text.strip()
     home = _moved_to(t)
     if home:
@@ -136,9 +147,14 @@ def _subject_name(topic: Topic, kinds: tuple[str, ...], kb) -> str:
     return m[1]
 
 
-def topic_of(question: str, entities: dict, people: tuple[str, ...], bound: bool, kb) -> Topic:
+def topic_of(question: str, entities_json: str, people: tuple[str, ...], bound: bool, kb) -> Topic:
     """The Topic an answered question leaves: its entities (ambiguous mentions take the one the
-    answer was about) and the people the answer named (for 他)."""
+    answer was about) and the people the answer named (for 他). Topics are shared, never changed."""
+    return _TOPICS.get((kb,), (question, entities_json, people, bound),
+                       lambda: _topic_of(question, orjson.loads(entities_json), people, bound, kb))
+
+
+def _topic_of(question: str, entities: dict, people: tuple[str, ...], bound: bool, kb) -> Topic:
     q = kb.understand(question)
     mentions = []
     for m in q.mentions:
