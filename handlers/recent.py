@@ -23,10 +23,13 @@ OTHER_SUBJECTS = ("programme", "category", "list", "person")
 
 
 def _community(deps, text: str):
-    """(community id or "", the message says the resident lives there, the text names a subject of another kind)."""
+    """(the one community named or "", the message says the resident lives there, the message names
+    something else the question flow should handle: a namesake community or a subject of another kind)."""
     q = deps.knowledge.understand(text)
-    named = [m for m in q.of("community") if len(m.ids) == 1]
-    return (named[0].ids[0] if named else ""), q.binds, any(m.kind in OTHER_SUBJECTS for m in q.mentions)
+    named = q.of("community")
+    unique = named[0].ids[0] if named and len(named[0].ids) == 1 else ""
+    # a namesake (阳光社区) is the question flow's to settle: it asks which one
+    return unique, q.binds, bool(named and not unique) or any(m.kind in OTHER_SUBJECTS for m in q.mentions)
 
 
 def _candidate(msg: Message, deps, ctx) -> bool:

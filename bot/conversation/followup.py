@@ -28,8 +28,8 @@ CORRECTION = re.compile(r"^(不对|不是的|不是这个|不是这样|错了|�
 NOT_BUT = re.compile(r"^不是(.{1,12}?)[，,]?而?是(.+)$")
 MEANT = re.compile(r"^(我是说|我说的是|我问的是|我想问的是|我想问|我要问的是|我要问|我指的是|应该是|是问|是)")
 MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(已经|刚|刚刚|现在)?(搬到|搬去|搬家到|搬进|搬来|搬进了|住的是|现在住在|现在住|住在)(了)?")
-PERSON_PRONOUN = re.compile(r"他们?的?|她们?的?")
-PLACE_PRONOUN = re.compile(r"那里|那儿|那边|这个社区|该社区|那个社区|这个地方|那个地方")
+PERSON_PRONOUN = re.compile(r"这位书记|这位主任|这位|那位|这个人|此人|他的?|她的?")
+PLACE_PRONOUN = re.compile(r"(他们|她们|他|她|它)(的|所在的?)?社区|那里|那儿|那边|这个社区|该社区|那个社区|这个地方|那个地方")
 THING_PRONOUN = re.compile(r"它们?的?|这个项目|该项目|那个项目")
 LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|请问)[，,]?")
 TAIL = re.compile(r"(的呢|呢|怎么样|咋样|如何)?[？?。.!！~]*$")
@@ -66,7 +66,8 @@ def _resolve(text: str, topic: Topic, kb) -> Resolution:
         if home:
             return Resolution("我住在" + home, "rebind")
         if topic.bound and kb.understand(rest).of("community"):
-            return Resolution("我住在" + rest, "rebind")
+            said = kb.understand(rest)
+            return Resolution(rest if said.binds else "我住在" + rest, "rebind")
         return _against_topic(rest, topic, kb, "correction") or Resolution(rest, "correction")
     if not topic.question:
         return Resolution(t)
@@ -114,15 +115,16 @@ def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
         if left.strip("的") or old is None or old[2] < 0:
             return None        # a question of its own about what it names
         return Resolution(topic.question[:old[2]] + q.text[m.start:m.end] + topic.question[old[3]:], kind)
-    for pronoun, kinds in ((PERSON_PRONOUN, ("person",)), (THING_PRONOUN, ("programme", "community")),
-                           (PLACE_PRONOUN, ("community",))):
+    for pronoun, kinds in ((PLACE_PRONOUN, ("community",)), (PERSON_PRONOUN, ("person",)),
+                           (THING_PRONOUN, ("programme", "community"))):
         found = pronoun.search(q.text)
         if found:
             name = _subject_name(topic, kinds, kb)
             if name:
                 return Resolution(q.text[:found.start()] + name + q.text[found.end():], kind)
     body = TAIL.sub("", LEAD.sub("", q.text))
-    asks_something = bool(q.aspects - {"which"}) or bool(q.of("category"))
+    # an aspect, a category, or the 呢 of an elliptical question (那工作目标呢)
+    asks_something = bool(q.aspects - {"which"}) or bool(q.of("category")) or t.rstrip("？?。.!！~").endswith("呢")
     if body and len(body) <= SHORT and asks_something and "社区" not in body and "which" not in q.aspects:
         name = _subject_name(topic, ("community", "programme", "person"), kb)
         if name:
