@@ -26,6 +26,8 @@ import sqlite_utils
 
 from knowledge.matcher import EntityIndex
 from knowledge.model import Community, Item, Model, Programme
+from knowledge.people import person_answer, unknown_person
+from knowledge.several import compare
 from knowledge.text import bigrams, compact, compact_cached, text_bigrams
 from knowledge.understand import Query, understand
 
@@ -34,6 +36,7 @@ OVERVIEW_PROGRAMMES = 8
 FOLLOW_ASPECTS = {"phone", "contact", "location", "honour", "figure", "time", "rank"}  # "电话呢", not "是什么"
 STRONG_ITEM = 4.0   # a fact scoring this much (shared words + keywords) outranks a category's programme list
 UNDERSTAND_CACHE = 4096
+NOT_OWN = re.compile(r"客服|12345|市长热线")  # the bot's or the city's line, not the resident's community
 GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|事情|情况|介绍")  # "附近有什么服务": an overview
 
 
@@ -130,7 +133,8 @@ class Engine:
     def answer(self, question: str, home: str = "", pending: dict | None = None) -> Answer:
         q = self.understand(question)
         pending = pending or {}
-        entities = {k: q.ids(k) for k in ("community", "programme", "category", "list", "place") if q.ids(k)}
+        entities = {k: q.ids(k) for k in ("community", "programme", "category", "list", "place", "person")
+                    if q.ids(k)}
         result = self._decide(q, home, pending)
         result.entities = result.entities or entities
         return result
@@ -178,7 +182,11 @@ class Engine:
             follow = self._follow_up(q, pending, comms, target)
             if follow is not None:
                 return follow
-        asks_own = not comms and not q.of("programme") and bool(q.aspects & {"phone", "contact"})
+        wider = self._wider(q, target)
+        if wider is not None:
+            return wider
+        asks_own = not comms and not q.of("programme") and bool(q.aspects & {"phone", "contact"}) and \
+            not NOT_OWN.search(q.text)
         if target is None and (q.nearby or asks_own):  # "社区书记是谁": the resident's own community
             if home and home in self.model.communities:
                 target = home
@@ -193,6 +201,14 @@ class Engine:
                                   "span": [comms[0].start, comms[0].end]}
             return result
         return self._without_community(q)
+
+    def _wider(self, q: Query, target: str | None) -> Answer | None:
+        """People, several communities side by side, and passages (knowledge/people.py, several.py,
+        passages.py) before the resident is asked where they live."""
+        found = person_answer(self, q) or compare(self, q)
+        if found is None and not target and not q.of("community"):
+            found = unknown_person(q)
+        return found
 
     def _follow_up(self, q: Query, context: dict, comms, target: str | None) -> Answer | None:
         """An elliptical follow-up to the last community question, or None when it is not one."""

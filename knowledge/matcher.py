@@ -116,6 +116,9 @@ class EntityIndex:
         for kl in model.lists.values():
             for w in (kl.name, *kl.aliases):
                 s.add(w, "list", kl.id)
+        for person in model.people.values():
+            for w in (person.name, *person.aliases):
+                s.add(w, "person", person.id)
         # community names by first character, for typos in the middle of a name (海仓社区)
         self.community_by_first: dict[str, list[str]] = defaultdict(list)
         for surface, entries in s.forms.items():
@@ -138,7 +141,8 @@ class EntityIndex:
         jieba.setLogLevel(60)
         self.tokenizer = jieba.Tokenizer()
         for surface, entries in s.forms.items():
-            if any(kind in ("community", "programme", "place", "list") for kind, _, _ in entries) and 3 <= len(surface) <= 12:
+            if any(kind in ("community", "programme", "place", "list", "person") for kind, _, _ in entries) and \
+                    3 <= len(surface) <= 12:
                 self.tokenizer.add_word(surface, freq=50000)  # two-character names stay out: they would bend 中山路
 
     def _bounds(self, text: str) -> set[int]:
@@ -290,6 +294,8 @@ class EntityIndex:
             if m is None:
                 return
             covered = [o for o in mentions if m.start < o.end and o.start < m.end]
+            if any(o.kind == "person" for o in covered):
+                return  # 沈东红在社区: a known name is not the start of a misspelt community
             if all((o.end - o.start) < (m.end - m.start) and o.kind != m.kind for o in covered):
                 for o in covered:
                     mentions.remove(o)

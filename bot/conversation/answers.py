@@ -20,6 +20,9 @@ def render_answer(templates: Templates, answer, sources: dict, offset: int = 0) 
     follow = data.pop("follow", None)
     if follow is not None:
         data["follow_text"] = render_answer(templates, follow, sources)[0]
+    parts = data.pop("parts", None)
+    if parts is not None:  # several communities answered side by side (knowledge/several.py)
+        data["part_texts"] = [render_answer(templates, p, sources)[0] for p in parts]
     if answer.pages is None:
         return templates.render(answer.template, offset=0, **data), None
     items = answer.pages[offset:]
