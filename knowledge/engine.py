@@ -26,7 +26,9 @@ import sqlite_utils
 
 from knowledge.matcher import EntityIndex
 from knowledge.model import Community, Item, Model, Programme
+from knowledge.passages import PassageIndex
 from knowledge.people import person_answer, unknown_person
+from knowledge.search import deeper, wider
 from knowledge.several import compare
 from knowledge.text import bigrams, compact, compact_cached, text_bigrams
 from knowledge.understand import Query, understand
@@ -75,6 +77,7 @@ class Engine:
         for p in model.programmes.values():
             for g in bigrams(compact(" ".join([p.title, p.kind, p.description, *p.aliases]))):
                 self.programme_grams.setdefault(g, set()).add(p.id)
+        self.passages = PassageIndex(model, self.index.tokenizer)
 
     @classmethod
     def from_database(cls, db: sqlite_utils.Database, threshold: float = 72.0, margin: float = 6.0) -> "Engine":
@@ -182,14 +185,16 @@ class Engine:
             follow = self._follow_up(q, pending, comms, target)
             if follow is not None:
                 return follow
-        wider = self._wider(q, target)
-        if wider is not None:
-            return wider
+        beyond = self._wider(q, target)
+        if beyond is not None:
+            return beyond
         asks_own = not comms and not q.of("programme") and bool(q.aspects & {"phone", "contact"}) and \
             not NOT_OWN.search(q.text)
         if target is None and (q.nearby or asks_own):  # "社区书记是谁": the resident's own community
             if home and home in self.model.communities:
                 target = home
+            elif not q.nearby and (found := wider(self, q)) is not None:
+                return found  # "倡议的社区书记有几位": the articles say, whoever asks
             else:  # the resident asked about their own surroundings: ask where that is
                 return Answer("need_community", {}, "clarify", 0.6, False,
                               pending={"kind": "need_community", "question": q.text})
@@ -263,6 +268,12 @@ class Engine:
 
     # ------------------------------------------------------------ with a community
     def _about_community(self, q: Query, c: Community, nearby: bool = False) -> Answer:
+        """The structured answer, unless it is only an overview or a "not known" and one of the
+        community's own passages covers the question (knowledge/passages.py)."""
+        result = self._structured(q, c, nearby)
+        return deeper(self, q, c, result) or result
+
+    def _structured(self, q: Query, c: Community, nearby: bool = False) -> Answer:
         ents = {"community": [c.id]}
         cats = q.ids("category")
         progs = [self.model.programmes[p] for p in q.ids("programme") if self.model.programmes[p].community_id == c.id]
@@ -425,4 +436,4 @@ class Engine:
                        if any(p in (c.province, c.city, c.county, c.street) for p in places)]
             if members:
                 return Answer("place_communities", {"places": places}, "place", 0.9, True, pages=members)
-        return Answer("fallback", {}, "fallback", 0.0, False)
+        return wider(self, q) or Answer("fallback", {}, "fallback", 0.0, False)

@@ -32,7 +32,7 @@ STOP = re.compile(r"社区|有什么|有哪些|什么|哪些|是谁|叫什么|�
                   r"这边|那边|附近|是|有|在|啥|么|怎么样|个|名|家|一|不|吧|呀|想|知道|请|告诉|可以|能")
 # place-like words: 2-6 characters ending in a place suffix, minus common words that merely end so
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2,8}?)(特别行政区|自治区|开发区|街道|省|市|区|县|镇|旗)")
-_NOT_PLACE = re.compile(r"(社|小|城|园|片|辖|景|山|街|市|郊|校|营|专)区$|(城|超|集|菜|夜|上|门|都)市$|(城|乡)镇$|哪|什么|几|个|这|那|本|该")
+_NOT_PLACE = re.compile(r"(社|小|城|园|片|辖|景|山|街|市|郊|校|营|专)区$|(城|超|集|菜|夜|上|门|都)市$|(城|乡)镇$|哪|什么|几|个|这|那|本|该|全(市|区|县|省)")
 
 
 @dataclass
