@@ -27,6 +27,7 @@ import sqlite_utils
 from knowledge.matcher import EntityIndex
 from knowledge.model import Community, Item, Model, Programme
 from knowledge.passages import PassageIndex
+from knowledge.listing import list_answer, place_filter
 from knowledge.people import person_answer, unknown_person
 from knowledge.search import deeper, wider
 from knowledge.several import compare
@@ -395,6 +396,9 @@ class Engine:
         lists = q.ids("list")
         cats = q.ids("category")
         places = q.ids("place")
+        listed = list_answer(self, q)
+        if listed is not None:
+            return listed
         if len(lists) > 1 and not progs:
             return Answer("lists", {"lists": [self.model.lists[x] for x in lists]}, "list", 0.8, True, {"list": lists})
         if lists and not (progs and "which" in q.aspects):
@@ -432,8 +436,8 @@ class Engine:
                               pages=[r for _, r in rows])
             return Answer("category_none", {"categories": names, "places": places}, "category", 0.7, False)
         if places and ("list" in q.aspects or "which" in q.aspects or "社区" in q.text):
-            members = [c for c in self.model.communities.values()
-                       if any(p in (c.province, c.city, c.county, c.street) for p in places)]
+            inside = place_filter(self, places)
+            members = [c for c in self.model.communities.values() if inside(c)]
             if members:
                 return Answer("place_communities", {"places": places}, "place", 0.9, True, pages=members)
         return wider(self, q) or Answer("fallback", {}, "fallback", 0.0, False)
