@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import jieba
 from rapidfuzz import fuzz
 
+from knowledge.english import name_table
 from knowledge.model import Model
 from knowledge.text import bigrams, compact, pinyin, sounds_alike
 
@@ -135,6 +136,7 @@ class EntityIndex:
                     for a in py[0]:
                         for b in py[1]:
                             self.sound_index[(a, b)].append((surface, kind))
+        self.pinyin_names = name_table(model)   # Houdajie, Zhang Weifang (knowledge/english.py)
         self.places = {k for k, v in s.forms.items() if any(kind == "place" for kind, _, _ in v)}
         # segmentation with the names as a user dictionary; category words are deliberately left
         # out so they cannot pull the segmentation towards themselves (务工 in 服务工作室)

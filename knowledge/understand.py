@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from knowledge.english import translate
 from knowledge.matcher import EntityIndex, Mention
 from knowledge.text import bigrams, compact
 
@@ -88,7 +89,7 @@ def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> l
 
 
 def understand(question: str, index: EntityIndex) -> Query:
-    text = compact(question)
+    text = compact(translate(question, index.pinyin_names))
     mentions = index.recognise(text)
     aspects = {name for name, rx in _ASPECT_RE.items() if rx.search(text)}
     first = next((m for m in mentions if m.kind == "community"), None)
