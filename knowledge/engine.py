@@ -28,8 +28,9 @@ from knowledge.matcher import EntityIndex
 from knowledge.model import Community, Item, Model, Programme
 from knowledge.passages import PassageIndex
 from knowledge.listing import list_answer, place_filter
-from knowledge.people import person_answer, unknown_person
-from knowledge.search import deeper, wider
+from knowledge.people import author_answer, person_answer, unknown_person
+from knowledge.search import deeper, sharper, wider
+from knowledge.slots import check_slot
 from knowledge.several import compare
 from knowledge.text import bigrams, compact, compact_cached, text_bigrams
 from knowledge.understand import Query, understand
@@ -139,7 +140,7 @@ class Engine:
         pending = pending or {}
         entities = {k: q.ids(k) for k in ("community", "programme", "category", "list", "place", "person")
                     if q.ids(k)}
-        result = self._decide(q, home, pending)
+        result = check_slot(self, q, self._decide(q, home, pending))
         result.entities = result.entities or entities
         return result
 
@@ -211,7 +212,7 @@ class Engine:
     def _wider(self, q: Query, target: str | None) -> Answer | None:
         """People, several communities side by side, and passages (knowledge/people.py, several.py,
         passages.py) before the resident is asked where they live."""
-        found = person_answer(self, q) or compare(self, q)
+        found = author_answer(self, q) or person_answer(self, q) or compare(self, q)
         if found is None and not target and not q.of("community"):
             found = unknown_person(q)
         return found
@@ -396,7 +397,7 @@ class Engine:
         lists = q.ids("list")
         cats = q.ids("category")
         places = q.ids("place")
-        listed = list_answer(self, q)
+        listed = list_answer(self, q) or sharper(self, q)
         if listed is not None:
             return listed
         if len(lists) > 1 and not progs:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from knowledge.model import Model
 from knowledge.text import bigrams, compact
 
-COVERAGE = 0.45        # accepted share of the question's token weight (README: calibration)
+COVERAGE = 0.62       # accepted share of the question's token weight (README: calibration)
 MIN_WEIGHT = 3.0       # and at least this much matched weight (one distinctive token)
 CANDIDATES = 20
 UNSEEN = 0.5           # weight of a question word the knowledge never uses, relative to the rarest known
@@ -46,6 +46,8 @@ def passages_of(model: Model) -> list[Passage]:
         for item in c.items:
             if item.kind in ("fact", "figure"):
                 out.append(Passage(item.text, c.id, item.source, item.kind))
+            elif item.kind == "honour":
+                out.append(Passage(f"荣誉：{item.text}", c.id, item.source, item.kind))
         for p in c.programmes:
             text = p.title + (f"（{p.kind}）" if p.kind and p.kind not in p.title else "")
             out.append(Passage(text + ("：" + p.description if p.description else ""), c.id, p.source, "programme", p.id))
@@ -94,8 +96,10 @@ class PassageIndex:
             if not query:
                 toks |= {g for g in bigrams(part) if len(g) == 2 and not _NOISE.search(g)}
                 continue
+            # the dictionary words inside longer words (小女孩 -> 女孩), never 天天 out of 今天天气
+            toks |= {w for w in self.tokenizer.cut_for_search(part) if len(w) >= 2 and not _NOISE.search(w)} - _JUNK_WORDS
             for i, w in enumerate(words):
-                if len(w) >= 3:
+                if len(w) >= 3 and not self.tokenizer.FREQ.get(w):  # a word jieba guessed (a name): its parts too
                     toks |= bigrams(w)
                 elif len(w) == 1 and i + 1 < len(words) and len(words[i + 1]) == 1:
                     toks.add(w + words[i + 1])
@@ -113,6 +117,7 @@ class PassageIndex:
         # words the knowledge never uses count against every passage: 今天天气 is not about 天天
         total = sum(self.idf[t] for t in query) + UNSEEN * self.rare * len(asked - query)
         match = " OR ".join(f'"{t}"' for t in query)
+        letters = set(text.replace(" ", ""))
         if community is None:
             rows = self.db.execute("select rowid from p where p match ? order by bm25(p) limit ?", (match, CANDIDATES * 3))
         else:
@@ -123,10 +128,14 @@ class PassageIndex:
             p = self.passages[rowid - 1]
             if kinds is not None and p.kind not in kinds:
                 continue
-            weight = sum(self.idf[t] for t in query & self.tokens[rowid - 1])
-            scored.append((weight / total, weight, -rank, p))
-        scored.sort(key=lambda s: (-s[0], -s[1], -s[2]))
-        return [(cov, p) for cov, weight, _, p in scored if weight >= MIN_WEIGHT][:CANDIDATES]
+            shared = query & self.tokens[rowid - 1]
+            weight = sum(self.idf[t] for t in shared)
+            chars = len(letters & set(compact(p.text)))  # ties: the passage sharing more of the question's characters
+            if len(shared) < 2 and chars < len(letters):
+                continue  # one word in common and the rest of the question elsewhere: 快递柜 is not 快递站
+            scored.append((round(weight / total, 6), chars, weight, -rank, p))
+        scored.sort(key=lambda s: (-s[0], -s[1], -s[2], -s[3]))
+        return [(cov, p) for cov, _, weight, _, p in scored if weight >= MIN_WEIGHT][:CANDIDATES]
 
     def best(self, text: str, community: str | None = None, threshold: float = COVERAGE) -> tuple[float, Passage] | None:
         hits = self.search(text, community)

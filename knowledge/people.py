@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 # "<2-4 characters>是谁/是干什么的/是做什么的/是哪个社区的/什么职务": a question about a named person
 WHO = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(是谁|是干什么的|是做什么的|是干啥的|是哪个社区的|是哪里的|在哪个社区|"
                  r"担任什么|是什么职务|什么职务|什么人|是什么人)")
+AUTHOR = re.compile(r"谁写的|作者|撰稿|哪位记者|哪个记者|记者是谁|记者叫|谁报道|谁采写|谁拍的|摄影师|谁摄影|照片是谁")
+WRITERS = re.compile(r"记者|撰稿|作者|摄影")
 NOT_A_NAME = re.compile(r"书记|主任|社区|队长|负责人|联系人|领导|我们|你们|他们|这个|那个|主持|记者")
 
 
@@ -35,6 +37,21 @@ def person_answer(engine: "Engine", q: Query) -> "Answer | None":
              "contacts": [c for c in engine.model.communities[p.community_id].contacts if c.name == p.name]
              if p.community_id in engine.model.communities else []} for p in people]
     return Answer("person", {"rows": rows}, "person", 1.0, True, {"person": ids})
+
+
+def author_answer(engine: "Engine", q: Query) -> "Answer | None":
+    """`介绍赛罕社区的那篇稿子是谁写的`: the writers of the source behind what is named."""
+    from knowledge.engine import Answer
+    if not AUTHOR.search(q.text):
+        return None
+    m = engine.model
+    sources = {m.communities[i].source for i in q.ids("community")} | {m.programmes[i].source for i in q.ids("programme")} \
+        | {m.lists[i].source for i in q.ids("list")}
+    people = [p for p in m.people.values() if WRITERS.search(p.role) and (not sources or p.source in sources)]
+    if not people:
+        return None
+    rows = [{"person": p, "community": None, "contacts": []} for p in people]
+    return Answer("person", {"rows": rows}, "person", 0.9, True, {"person": [p.id for p in people]})
 
 
 def unknown_person(q: Query) -> "Answer | None":

@@ -27,6 +27,8 @@ ASPECTS = {
     "rank": r"第几|排名|排第|名次|排在",
 }
 _ASPECT_RE = {k: re.compile(v) for k, v in ASPECTS.items()}
+_CLAUSES = re.compile(r"[，,。；;！!？?]")
+_ASKS = re.compile(r"什么|哪|吗|几|多少|怎么|如何|有没有")
 NEARBY = re.compile(r"附近|周边|周围|这边|这里|我们这|我们社区|你们社区|咱们|咱社区|我这|家门口|那边|身边|本社区|我们小区|我家附近|离我|我的社区|我家社区")
 BIND = re.compile(r"(我住在|我住|俺住在|俺住|住在|我家在|俺家在|家住|我是|俺是|我们是|我来自|我在)$")
 STOP = re.compile(r"社区|有什么|有哪些|什么|哪些|是谁|叫什么|多少|是什么|吗|呢|的|了|哪个|一下|有没有|请问|俺|我们|我|"
@@ -92,6 +94,10 @@ def understand(question: str, index: EntityIndex) -> Query:
     text = compact(translate(question, index.pinyin_names))
     mentions = index.recognise(text)
     aspects = {name for name, rx in _ASPECT_RE.items() if rx.search(text)}
+    clauses = [compact(c) for c in _CLAUSES.split(question) if compact(c)]
+    if len(clauses) > 1 and "phone" in aspects and not _ASPECT_RE["phone"].search(clauses[-1]) and \
+            len(clauses[-1]) >= 4 and _ASKS.search(clauses[-1]):
+        aspects.discard("phone")  # "打了电话没人接，想问下力邦社区有什么给孩子的项目": the question is the last clause
     first = next((m for m in mentions if m.kind == "community"), None)
     binds = bool(first and BIND.search(text[:first.start]))
     return Query(text, mentions, aspects, bool(NEARBY.search(text)), binds, _unknown_places(text, index, mentions))
