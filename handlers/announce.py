@@ -3,7 +3,8 @@
   staff:    "发布公告 虞波社区 本周六上午9点在社区服务中心义诊" -> preview with the audience count
             "确认" -> queued for delivery (the worker sends it); "取消" -> dropped. Nothing is sent
             before confirmation. Admins may also write a district (鄞州区) or 全体 as the target.
-  resident: "最近有什么活动" / "有什么通知" -> the recent announcements for their community.
+  resident: "最近有什么活动" / "有什么通知" -> the recent announcements for their community, or for the
+            community the message names ("海棠社区最近有公告吗"); "福城社区有什么活动" is a knowledge question.
 """
 from __future__ import annotations
 
@@ -78,16 +79,29 @@ async def confirm(msg: Message, deps) -> Reply:
     return Reply(deps.templates.render("announce_queued", id=aid, label=draft["label"], audience=audience))
 
 
+NEWS = re.compile(r"最近|近期|这几天|本周|最新|通知|公告")
+
+
+def _named(deps, text: str) -> str | None:
+    """The one community a message names, if any."""
+    ids = deps.knowledge.understand(text).ids("community") if deps.knowledge else []
+    return ids[0] if len(ids) == 1 else None
+
+
 def _asks_recent(msg: Message, deps, ctx) -> bool:
     text = msg.text
-    return (deps.outbox is not None and ("活动" in text or "通知" in text or "公告" in text)  # cheap test first
-            and bool(RECENT.search(text)) and not COMPOSE.match(text))
+    if not (deps.outbox is not None and ("活动" in text or "通知" in text or "公告" in text)  # cheap test first
+            and RECENT.search(text) and not COMPOSE.match(text)):
+        return False
+    # "福城社区有什么活动" asks about the community's programmes; "深圳湾社区最近有什么通知" about news
+    return bool(NEWS.search(text)) or _named(deps, text) is None
 
 
 @router.message(_asks_recent)
 async def recent(msg: Message, deps) -> Reply:
     state = deps.state.get(msg.openid)
-    community = deps.knowledge.community(state.community_id) if state.community_id else None
+    named = _named(deps, msg.text)
+    community = deps.knowledge.community(named or state.community_id) if (named or state.community_id) else None
     if community is None:
         return Reply(deps.templates.render("need_community"))
     items = deps.outbox.recent(community.id)

@@ -40,6 +40,7 @@ OVERVIEW_PROGRAMMES = 8
 FOLLOW_ASPECTS = {"phone", "contact", "location", "honour", "figure", "time", "rank"}  # "电话呢", not "是什么"
 STRONG_ITEM = 4.0   # a fact scoring this much (shared words + keywords) outranks a category's programme list
 UNDERSTAND_CACHE = 4096
+LISTING = re.compile(r"(有什么|有哪些|有啥|都有|哪些|什么样的)(特色)?(项目|活动|服务|品牌)")
 NOT_OWN = re.compile(r"客服|12345|市长热线")  # the bot's or the city's line, not the resident's community
 GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|事情|情况|介绍")  # "附近有什么服务": an overview
 
@@ -192,6 +193,8 @@ class Engine:
             return beyond
         asks_own = not comms and not q.of("programme") and bool(q.aspects & {"phone", "contact"}) and \
             not NOT_OWN.search(q.text)
+        if target is None and home in self.model.communities and self._needs_home(q):
+            target = home  # "我是上班族，下班后想参加点活动": a need, answered where the resident lives
         if target is None and (q.nearby or asks_own):  # "社区书记是谁": the resident's own community
             if home and home in self.model.communities:
                 target = home
@@ -216,6 +219,11 @@ class Engine:
         if found is None and not target and not q.of("community"):
             found = unknown_person(q)
         return found
+
+    def _needs_home(self, q: Query) -> bool:
+        """A service need with no place, list, programme or "which community" in it."""
+        return bool(q.ids("category")) and not (q.ids("place") or q.ids("list") or q.ids("programme") or q.ids("person")
+                                                or q.aspects & {"which", "list"} or q.unknown_places)
 
     def _follow_up(self, q: Query, context: dict, comms, target: str | None) -> Answer | None:
         """An elliptical follow-up to the last community question, or None when it is not one."""
@@ -324,6 +332,11 @@ class Engine:
             others = self._nearest_with(c, cats)
             return Answer("none_here", {"community": c, "categories": names, "others": others, "nearby": nearby},
                           "category", 0.8, bool(others), ents)
+        if c.programmes and not q.aspects & {"figure", "time", "honour"} and LISTING.search(q.text) and \
+                not GENERIC.sub("", q.residual.replace(" ", "")):
+            # "后大街社区有什么项目": the programmes themselves, page by page
+            return Answer("community_programmes", {"community": c, "total": len(c.programmes)}, "community", 1.0, True,
+                          ents, pages=c.programmes)
         ranked = self._rank_items(q, c)
         if ranked:
             return Answer("community_items", {"community": c, "entries": ranked}, "community", 0.9, True, ents)
