@@ -319,7 +319,11 @@ class Engine:
             found = self._rank_programmes(q, [p for p in c.programmes if set(p.categories) & set(cats)])
             names = [self.model.categories[x].name for x in cats]
             ranked = self._rank_items(q, c)
-            if any(e["kind"] != "programme" and e["score"] >= STRONG_ITEM for e in ranked):
+            beyond = q.residual
+            for m in q.of("category"):
+                beyond = beyond.replace(m.surface, " ")
+            if GENERIC.sub("", beyond.replace(" ", "")) and \
+                    any(e["kind"] != "programme" and e["score"] >= STRONG_ITEM for e in ranked):
                 # "赛罕社区的治理体系有几级": a stated fact answers better than the category's programmes
                 return Answer("community_items", {"community": c, "entries": ranked}, "community", 0.9, True, ents)
             if found:
@@ -333,7 +337,7 @@ class Engine:
             return Answer("none_here", {"community": c, "categories": names, "others": others, "nearby": nearby},
                           "category", 0.8, bool(others), ents)
         if c.programmes and not q.aspects & {"figure", "time", "honour"} and LISTING.search(q.text) and \
-                not GENERIC.sub("", q.residual.replace(" ", "")):
+                not re.sub(r"都|还|一共|全部|所有|总共", "", GENERIC.sub("", q.residual.replace(" ", ""))):
             # "后大街社区有什么项目": the programmes themselves, page by page
             return Answer("community_programmes", {"community": c, "total": len(c.programmes)}, "community", 1.0, True,
                           ents, pages=c.programmes)

@@ -238,7 +238,11 @@ class EntityIndex:
         name's ends) unless it sounds exactly like the name; windows may be up to two
         characters shorter or longer than the name (时间银行 for 时间积分银行)."""
         scored: dict[tuple[str, str], tuple[float, int, int, str]] = {}
+        bounds: set[int] | None = None
         for surface, start in self._homophones(text, kind):
+            bounds = self._bounds(text) if bounds is None else bounds
+            if start not in bounds and kind == "programme":
+                continue  # 生育文化 does not hold 渔文化: a sound-alike name must begin where a word begins
             scored[(surface, kind)] = max(scored.get((surface, kind), (0.0, 0, 0, "")),
                                           (PINYIN_SCORE, start, start + len(surface), "pinyin"))
         counts: dict[str, int] = defaultdict(int)
