@@ -71,5 +71,5 @@ def sharper(engine: "Engine", q: Query) -> "Answer | None":
         rest = rest.replace(m.surface, " ")
     if len(rest.replace(" ", "")) < 3:
         return None  # "附近有哪些养老服务": the category is the whole question
-    hit = engine.passages.best(text, threshold=SHARP)
+    hit = engine.passages.best(rest, threshold=SHARP)  # what the question says beyond the category
     return _answer(engine, hit, hit[0]) if hit else None
