@@ -6,7 +6,8 @@ its intent, entities, confidence and whether it was answered, for operators.
 """
 from __future__ import annotations
 
-from bot.conversation.answers import render_answer
+from bot.conversation.answers import QUESTION_CHARS, for_matching, render_answer
+from bot.conversation.templates import clip
 from bot.conversation.router import Message, Reply, Router
 
 router = Router("ask")
@@ -15,6 +16,7 @@ router = Router("ask")
 def answer_text(deps, openid: str, text: str) -> str:
     """The whole question path without WeChat: used by the handler, `ask` and `chat`."""
     kb, store = deps.knowledge, deps.state
+    text, cut = for_matching(text)
     state = store.get(openid)
     answer = deps.reply_cache.answer(kb, deps.templates, text, state.community_id, state.pending)
     if answer.bind:
@@ -24,6 +26,8 @@ def answer_text(deps, openid: str, text: str) -> str:
                   if answer.next_offset else [])
     store.save(state)
     store.log_question(openid, text, answer.intent, answer.entities, answer.confidence, answer.answered)
+    if cut:
+        return clip(deps.templates.render("question_cut", chars=QUESTION_CHARS) + "\n" + answer.text)
     return answer.text
 
 

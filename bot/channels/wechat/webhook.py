@@ -19,6 +19,7 @@ from bot.config import Config
 from bot.channels.wechat.dedup import MemoryDeduplicator, message_key
 from bot.channels.wechat.metrics import Metrics
 from bot.channels.wechat.protocol import BadRequest, Crypto, parse_xml, render_reply, signature_ok, to_message
+from bot.conversation.answers import for_matching
 from bot.conversation.router import Dispatcher, Message, Reply
 from bot.storage.residents import openid_hash
 
@@ -122,6 +123,19 @@ def start_eagerly(coro) -> tuple[Any, asyncio.Task | None]:
     return None, asyncio.ensure_future(_drive(coro, yielded))
 
 
+OFF_LOOP_CHARS = 64  # texts longer than this are understood in a thread before dispatch
+
+
+async def _dispatch(webhook: WeChatWebhook, msg: Message) -> Reply:
+    """Dispatch; a long text is first understood in a worker thread (the engine caches it, so
+    the handler finds it done): the event loop keeps answering others meanwhile, and the
+    deadline applies to it like to any answer that waits."""
+    kb = webhook.deps.knowledge
+    if len(msg.text) > OFF_LOOP_CHARS and kb is not None:
+        await asyncio.get_running_loop().run_in_executor(None, kb.understand, for_matching(msg.text)[0])
+    return await webhook.dispatcher.dispatch(msg, webhook.deps)
+
+
 def _failed(msg: Message) -> tuple[str, str, str]:
     log.exception("handler failed for %s", msg.kind)
     return SUCCESS, "error", "handler_error"
@@ -131,7 +145,7 @@ async def _process(webhook: WeChatWebhook, msg: Message) -> tuple[str, str, str]
     """(reply xml or 'success', handler name, outcome) with the deadline applied."""
     started = time.monotonic()
     try:
-        reply, task = start_eagerly(webhook.dispatcher.dispatch(msg, webhook.deps))
+        reply, task = start_eagerly(_dispatch(webhook, msg))
     except Exception:
         return _failed(msg)
     if task is not None:
