@@ -73,7 +73,7 @@ async def confirm(msg: Message, deps) -> Reply:
     staff = deps.staff.get(msg.openid)
     if staff is None or not staff.may_address(draft["scope"], draft["targets"]):
         return Reply(deps.templates.render("announce_refused", reason="not_staff"))
-    aid = deps.outbox.create(msg.openid, draft["scope"], draft["targets"], draft["text"])
+    aid = deps.outbox.create(msg.openid, draft["scope"], draft["targets"], draft["text"], clear_draft_of=msg.openid)
     audience = len(deps.outbox.audience(draft["scope"], draft["targets"]))
     return Reply(deps.templates.render("announce_queued", id=aid, label=draft["label"], audience=audience))
 
