@@ -80,6 +80,7 @@ class DeliveryConfig:
     backoff_cap_seconds: float = 300.0
     limit_pause_seconds: float = 600.0
     poll_seconds: float = 1.0
+    lease_seconds: float = 60.0
 
 
 def mass_tags(d: "DeliveryConfig") -> dict[str, int]:
@@ -172,6 +173,8 @@ def _validate(cfg: Config) -> None:
         community, _, tag = pair.partition("=")
         if not community.strip() or not tag.strip().isdigit():
             raise ConfigError(f"delivery.mass_tags: expected 'community_id=tag_id,...', got {pair!r}")
+    if d.lease_seconds < 0.1:
+        raise ConfigError("delivery.lease_seconds: must be at least 0.1")
     if d.rate_per_second <= 0 or d.max_attempts < 1 or d.backoff_seconds <= 0 or d.poll_seconds <= 0:
         raise ConfigError("delivery.rate_per_second: rate, max_attempts, backoff_seconds and poll_seconds must be positive")
     if cfg.log.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):

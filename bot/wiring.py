@@ -8,7 +8,7 @@ import sys
 import sqlite_utils
 
 from bot.channels.wechat.webhook import WeChatWebhook
-from bot.channels.wechat.client import TokenStore, WeChatClient
+from bot.channels.wechat.client import TokenStore, WeChatClient, install_redaction
 from bot.config import Config
 from handlers import build_dispatcher
 from bot.conversation.answers import ReplyCache
@@ -22,6 +22,7 @@ def setup_logging(level: str) -> None:
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     logging.getLogger("jieba").setLevel(logging.WARNING)
+    install_redaction()
 
 
 def open_database(cfg: Config) -> sqlite_utils.Database:
