@@ -53,6 +53,13 @@ def load_knowledge(cfg: Config, db: sqlite_utils.Database):
     return Engine.from_database(db, threshold=cfg.matching.threshold, margin=cfg.matching.margin)
 
 
+def prepare_knowledge(cfg: Config) -> None:
+    """Build the knowledge into the database if it is missing or stale (before forking workers)."""
+    db = open_database(cfg)
+    load_knowledge(cfg, db)
+    db.conn.close()
+
+
 def build_dependencies(cfg: Config, db: sqlite_utils.Database, knowledge=None) -> Dependencies:
     """`knowledge` may be given (an Engine is immutable, so tests share one)."""
     from bot.announcements.outbox import Outbox
