@@ -3,8 +3,9 @@
 Why not wechatpy's client: it is synchronous (requests), its token URL is hard-coded to
 /cgi-bin/token (which rotates the token, so several processes invalidate each other) and it
 retries 40001 without bound. Here the token comes from /cgi-bin/stable_token, which hands
-back the same valid token to every caller; it is cached with its expiry in the database so
-all workers share it, refreshed once under a lock, and an API answer of 40001/42001 causes
+back the same valid token to every caller; it is cached with its expiry in the database (or in
+Redis, with a lock across processes, when storage.redis_url is set) so all workers share it,
+refreshed once under a lock, and an API answer of 40001/42001 causes
 exactly one refresh and one retry.
 """
 from __future__ import annotations
@@ -74,22 +75,28 @@ def install_redaction() -> None:
 
 
 class TokenStore:
-    """access_token cache in the shared database (one row per app id)."""
+    """access_token cache in the shared database (one row per app id). The interface is async
+    (get, put, lock) so that `bot.storage.redis_token.RedisTokenStore` can stand in for it."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.table = db["access_tokens"]
+        self._lock = asyncio.Lock()
         if not self.table.exists():
             self.table.create({"app_id": str, "token": str, "expires_at": float}, pk="app_id")
 
-    def get(self, app_id: str) -> tuple[str, float] | None:
+    async def get(self, app_id: str) -> tuple[str, float] | None:
         try:
             row = self.table.get(app_id)
         except sqlite_utils.db.NotFoundError:
             return None
         return row["token"], row["expires_at"]
 
-    def put(self, app_id: str, token: str, expires_at: float) -> None:
+    async def put(self, app_id: str, token: str, expires_at: float) -> None:
         self.table.upsert({"app_id": app_id, "token": token, "expires_at": expires_at}, pk="app_id")
+
+    def lock(self, app_id: str) -> asyncio.Lock:
+        """Held while this process fetches a token (stable_token lets other processes fetch too)."""
+        return self._lock
 
 
 class WeChatClient:
@@ -99,7 +106,6 @@ class WeChatClient:
         self.app_id, self.app_secret, self.store = app_id, app_secret, store
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self._session = session
-        self._lock = asyncio.Lock()
         self._refused: tuple[float, CredentialError] | None = None
 
     async def session(self) -> aiohttp.ClientSession:
@@ -138,11 +144,11 @@ class WeChatClient:
 
     async def access_token(self, stale: str | None = None) -> str:
         """A valid token; `stale` is one the API just refused, so it is not handed out again."""
-        cached = self.store.get(self.app_id)
+        cached = await self.store.get(self.app_id)
         if cached and cached[0] != stale and cached[1] - REFRESH_MARGIN > time.time():
             return cached[0]
-        async with self._lock:
-            cached = self.store.get(self.app_id)  # another task may have refreshed meanwhile
+        async with self.store.lock(self.app_id):
+            cached = await self.store.get(self.app_id)  # another task or worker may have refreshed meanwhile
             if cached and cached[0] != stale and cached[1] - REFRESH_MARGIN > time.time():
                 return cached[0]
             refused = self._refused
@@ -162,7 +168,7 @@ class WeChatClient:
                     raise error
                 raise WeChatAPIError(code, str(data.get("errmsg", "no access_token")))
             expires_at = time.time() + int(data.get("expires_in", 7200))
-            self.store.put(self.app_id, data["access_token"], expires_at)
+            await self.store.put(self.app_id, data["access_token"], expires_at)
             log.info("access_token refreshed, expires in %ss", data.get("expires_in"))
             return data["access_token"]
 

@@ -161,10 +161,15 @@ def run_workers(n: int, start: Callable[[int], None]) -> int:
         if pid == 0:
             for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
                 signal.signal(sig, signal.SIG_DFL)
+            code = 0
             try:
                 start(index)
+            except BaseException:  # noqa: BLE001 - a worker's death is reported, then it is started again
+                log.exception("worker %d failed", index)
+                code = 1
             finally:
-                os._exit(0)
+                logging.shutdown()
+                os._exit(code)
         children[pid] = index
 
     def forward(sig, frame) -> None:
@@ -191,6 +196,7 @@ def run_workers(n: int, start: Callable[[int], None]) -> int:
         if index is not None and not stopping:
             log.error("worker %d (pid %d) ended (status %d); starting it again", index, pid, status)
             time.sleep(0.5)
-            spawn(index)
+            if not stopping:      # a stop signal may have come during the pause
+                spawn(index)
     sys.stdout.flush()
     return 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -229,7 +230,8 @@ async def receive(request: web.Request) -> web.Response:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
+    """X-Worker names the serving process (several share the port with `serve --workers N`)."""
+    return web.json_response({"status": "ok"}, headers={"X-Worker": str(os.getpid())})
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -245,6 +247,8 @@ async def _drain(app: web.Application) -> None:
         await asyncio.wait(webhook.background, timeout=5)
     if webhook.client is not None:
         await webhook.client.close()
+    if getattr(webhook, "redis", None) is not None:
+        await webhook.redis.aclose()
 
 
 def make_app(webhook: WeChatWebhook) -> web.Application:
