@@ -8,7 +8,7 @@ import sys
 import sqlite_utils
 
 from bot.channels.wechat.webhook import WeChatWebhook
-from bot.channels.wechat.client import TokenStore, WeChatClient
+from bot.channels.wechat.client import TokenStore, WeChatClient, install_redaction
 from bot.config import Config
 from handlers import build_dispatcher
 from bot.conversation.answers import ReplyCache
@@ -24,6 +24,7 @@ def setup_logging(level: str) -> None:
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     logging.getLogger("jieba").setLevel(logging.WARNING)
+    install_redaction()
 
 
 def open_database(cfg: Config) -> sqlite_utils.Database:
@@ -54,6 +55,13 @@ def load_knowledge(cfg: Config, db: sqlite_utils.Database):
     return Engine.from_database(db, threshold=cfg.matching.threshold, margin=cfg.matching.margin)
 
 
+def prepare_knowledge(cfg: Config) -> None:
+    """Build the knowledge into the database if it is missing or stale (before forking workers)."""
+    db = open_database(cfg)
+    load_knowledge(cfg, db)
+    db.conn.close()
+
+
 def build_dependencies(cfg: Config, db: sqlite_utils.Database, knowledge=None) -> Dependencies:
     """`knowledge` may be given (an Engine is immutable, so tests share one)."""
     from bot.announcements.outbox import Outbox
@@ -70,15 +78,31 @@ def build_dependencies(cfg: Config, db: sqlite_utils.Database, knowledge=None) -
 def build_webhook(cfg: Config, db: sqlite_utils.Database | None = None, knowledge=None) -> WeChatWebhook:
     db = db or open_database(cfg)
     w = cfg.wechat
-    client = WeChatClient(w.api_base_url, w.app_id, w.app_secret, TokenStore(db), timeout=w.api_timeout_seconds)
-    webhook = WeChatWebhook(config=cfg, dispatcher=build_dispatcher(), deps=build_dependencies(cfg, db, knowledge), client=client)
-    webhook.db = db
+    redis = shared = None
+    if cfg.storage.redis_url:   # what several worker processes must share
+        from redis.asyncio import Redis
+
+        from bot.storage.redis_dedup import RedisDeduplicator, RedisReplay
+        from bot.storage.redis_token import RedisTokenStore
+        redis = Redis.from_url(cfg.storage.redis_url)
+        shared = {"dedup": RedisDeduplicator(redis, cfg.dedup.ttl_seconds, cfg.server.reply_deadline_seconds + 1),
+                  "replay": RedisReplay(redis)}
+    tokens = RedisTokenStore(redis) if redis is not None else TokenStore(db)
+    client = WeChatClient(w.api_base_url, w.app_id, w.app_secret, tokens, timeout=w.api_timeout_seconds)
+    webhook = WeChatWebhook(config=cfg, dispatcher=build_dispatcher(), deps=build_dependencies(cfg, db, knowledge),
+                            client=client, **(shared or {}))
+    webhook.db, webhook.redis = db, redis
     return webhook
 
 
 def build_deliverer(cfg: Config, webhook: WeChatWebhook):
     from bot.announcements.delivery import Deliverer
-    return Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery, on_unsubscribed=webhook.deps.residents.forget)
+    limit = None
+    if getattr(webhook, "redis", None) is not None:
+        from bot.storage.redis_token import RedisRateLimit
+        limit = RedisRateLimit(webhook.redis, cfg.delivery.rate_per_second, cfg.wechat.app_id)
+    return Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery, on_unsubscribed=webhook.deps.residents.forget,
+                     limit=limit)
 
 
 def reload_knowledge(cfg: Config, db: sqlite_utils.Database, deps: Dependencies) -> bool:

@@ -11,6 +11,7 @@ and the open question is dropped; the open question expires after `TTL` seconds 
 The last answered question becomes the context's topic, for the next follow-up."""
 from __future__ import annotations
 
+from bot.conversation.answers import QUESTION_CHARS, for_matching
 from bot.conversation.followup import focus, resolve, topic_of
 from bot.conversation.message import Message, Reply
 from bot.conversation.router import Router
@@ -24,6 +25,7 @@ TTL = 900.0
 def answer(deps, state, text: str) -> Reply:
     """The whole question path without a channel: used by the handler and the menu."""
     kb, ctx = deps.knowledge, state.context
+    text, cut = for_matching(text)
     open_flow = ctx.flow(FLOW)
     open_question = {"kind": open_flow.step, **open_flow.data} if open_flow else {}
     resolution = resolve(text, ctx.topic, kb) if not open_flow else None
@@ -43,6 +45,8 @@ def answer(deps, state, text: str) -> Reply:
         asked = open_question.get("question", question) if open_question else question
         ctx.topic = topic_of(asked, found.entities, found.people, found.intent == "bind", kb)
     text_out = found.text
+    if cut:
+        text_out = deps.templates.render("question_cut", chars=QUESTION_CHARS) + "\n" + text_out
     extra = recent.for_activity_question(deps, question, found.entities) if "活动" in question else ""
     if extra:
         text_out += "\n\n" + extra

@@ -19,6 +19,7 @@ Decision order (first that applies wins):
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +66,7 @@ class Engine:
         self.index = EntityIndex(model, threshold, margin)
         self.by_scene = {str(c.scene): c for c in model.communities.values() if c.scene is not None}
         self._understood: dict[str, Query] = {}
+        self._cache_lock = threading.Lock()
         # category -> communities offering it, each with its programmes in that category (knowledge order)
         self.by_category: dict[str, list[tuple[Community, list[Programme]]]] = {}
         for c in model.communities.values():
@@ -130,9 +132,10 @@ class Engine:
         q = self._understood.get(question)
         if q is None:
             q = understand(question, self.index)
-            if len(self._understood) >= UNDERSTAND_CACHE:
-                self._understood.pop(next(iter(self._understood)))
-            self._understood[question] = q
+            with self._cache_lock:  # long questions are understood in a worker thread (webhook)
+                if len(self._understood) >= UNDERSTAND_CACHE:
+                    self._understood.pop(next(iter(self._understood)), None)
+                self._understood[question] = q
         return q
 
     def answer(self, question: str, home: str = "", pending: dict | None = None) -> Answer:

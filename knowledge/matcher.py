@@ -144,16 +144,23 @@ class EntityIndex:
         # out so they cannot pull the segmentation towards themselves (务工 in 服务工作室)
         jieba.setLogLevel(60)
         self.tokenizer = jieba.Tokenizer()
+        self._last_bounds: tuple[str, set[int]] | None = None
         for surface, entries in s.forms.items():
             if any(kind in ("community", "programme", "place", "list", "person") for kind, _, _ in entries) and \
                     3 <= len(surface) <= 12:
                 self.tokenizer.add_word(surface, freq=50000)  # two-character names stay out: they would bend 中山路
 
     def _bounds(self, text: str) -> set[int]:
+        """Word boundaries of `text`, segmented once per text (not once per candidate: that made
+        matching quadratic in the length of a message)."""
+        last = self._last_bounds
+        if last is not None and last[0] == text:
+            return last[1]
         bounds, pos = {0}, 0
         for token in self.tokenizer.cut(text, HMM=False):
             pos += len(token)
             bounds.add(pos)
+        self._last_bounds = (text, bounds)  # one tuple assignment: safe when shared across threads
         return bounds
 
     def straddles(self, text: str, start: int, end: int) -> bool:

@@ -63,6 +63,8 @@ def _print_status(st: dict) -> None:
     console.print(t)
     for reason, n in st["errors"].items():
         console.print(f"  {n} × {reason}")
+    if st.get("worker", "").startswith("stopped"):
+        console.print(f"delivery worker {st['worker']}")
 
 
 def announce_cmd(args, webhook, cfg) -> int:
@@ -106,6 +108,9 @@ def announce_cmd(args, webhook, cfg) -> int:
                 bar.update(task, completed=st["audience"], description=st["status"])
         _print_status(st)
         return 0
+    if action == "retry":
+        console.print(f"{outbox.retry_failed(args.id)} failed rows queued again (the worker sends them)")
+        return 0
     if action == "resend-uncertain":
         console.print(f"{outbox.resend_uncertain(args.id)} uncertain rows queued again by operator decision")
         return 0
@@ -139,8 +144,8 @@ def register(sub, needs_webhook) -> None:
 
     n = sub.add_parser("announce", help="send an announcement, or see how its delivery goes",
                        description="announce --community C --text T [--at TIME] | announce status ID [--watch] | "
-                                   "announce deliver | announce resend-uncertain ID")
-    n.add_argument("action", nargs="?", choices=("status", "deliver", "resend-uncertain"))
+                                   "announce deliver | announce retry ID | announce resend-uncertain ID")
+    n.add_argument("action", nargs="?", choices=("status", "deliver", "retry", "resend-uncertain"))
     n.add_argument("id", nargs="?", type=int)
     n.add_argument("--community", action="append", help="community id or name (repeat for several)")
     n.add_argument("--district", action="append", help="district or county, e.g. 鄞州区 (admins)")

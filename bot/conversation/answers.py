@@ -25,6 +25,15 @@ def render_answer(templates: Templates, answer, sources: dict) -> str:
     return templates.render(answer.template, items=answer.pages, more=False, offset=0, **data)
 
 
+QUESTION_CHARS = 300  # a longer message is matched on its first this many characters
+
+
+def for_matching(text: str) -> tuple[str, bool]:
+    """(the text matching reads, whether it was cut): bounds the work one message can cost
+    whatever its length (a message of several thousand characters is not a question)."""
+    return (text[:QUESTION_CHARS], True) if len(text) > QUESTION_CHARS else (text, False)
+
+
 @dataclass(frozen=True)
 class Rendered:
     """An answer as the ask flow needs it: the text and what to remember and log."""

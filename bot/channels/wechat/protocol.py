@@ -27,7 +27,7 @@ _FORBIDDEN = re.compile(rb"<!\s*(DOCTYPE|ENTITY)|<\?xml-stylesheet", re.IGNORECA
 
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                          remove_comments=True, remove_pis=True)
+                          remove_comments=True, remove_pis=True, encoding="utf-8")
 
 
 _VERBATIM = frozenset(("Content", "Recognition"))  # what the resident wrote is kept as written
@@ -49,7 +49,17 @@ def signature_ok(expected_parts: tuple[str, ...], given: str) -> bool:
 
 
 def parse_xml(body: bytes) -> dict[str, str]:
-    """Top-level fields of a WeChat XML message; refuses DTDs and anything malformed."""
+    """Top-level fields of a WeChat XML message; refuses DTDs and anything malformed.
+
+    Only UTF-8 is accepted (WeChat sends nothing else): a UTF-16 or UTF-32 body could hide a
+    DOCTYPE from the byte-level check, so any body that is not NUL-free UTF-8 is refused first,
+    and the parser reads UTF-8 whatever the XML declaration claims."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("body is not UTF-8") from None
+    if b"\x00" in body:
+        raise BadRequest("body is not UTF-8 (NUL bytes: UTF-16 or UTF-32?)")
     if _FORBIDDEN.search(body):
         raise BadRequest("xml declares a DOCTYPE or ENTITY")
     try:
