@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from bot.announcements.audience import community_of, recipients
+
 TEMPLATE_DEDUP_SECONDS = 600
 
 
@@ -61,14 +63,9 @@ class Outbox:
 
     # ------------------------------------------------------------ announcements
     def audience(self, scope: str, targets: list[str]) -> list[str]:
-        """Subscribed residents the announcement reaches: everyone, or those of the target
-        communities (a district is given as the ids of its communities)."""
-        if scope == "all":
-            sql, params = "select openid from residents where subscribed = 1", []
-        else:
-            sql = f"select openid from residents where subscribed = 1 and community_id in ({','.join('?' * len(targets))})"
-            params = targets
-        return [r[0] for r in self.db.conn.execute(sql, params)]
+        """Followers the announcement reaches: everyone, those of the target communities (a
+        district is given as the ids of its communities), or of WeChat tags (see audience.py)."""
+        return recipients(self.db, scope, targets)
 
     def create(self, author: str, scope: str, targets: list[str], text: str, send_at: float | None = None) -> int:
         now = time.time()
@@ -124,8 +121,7 @@ class Outbox:
         return won
 
     def community_of(self, openid: str) -> str:
-        row = self.db.conn.execute("select community_id from residents where openid = ?", [openid]).fetchone()
-        return (row[0] or "") if row else ""
+        return community_of(self.db, openid)
 
     def confirm(self, row: Row, msgid: str) -> None:
         self._x("update outbox set state = 'sent', msgid = ?, error = null where id = ? and state = 'claimed'",
