@@ -56,11 +56,14 @@ def build_dependencies(cfg: Config, db: sqlite_utils.Database, knowledge=None) -
     """`knowledge` may be given (an Engine is immutable, so tests share one)."""
     from bot.announcements.outbox import Outbox
     from bot.announcements.staff import StaffStore
+    from bot.announcements.service import Announcements
     state = StateStore(db, flush_seconds=cfg.storage.state_flush_seconds, cache_entries=cfg.storage.state_cache_entries)
-    return Dependencies(templates=Templates(cfg.path(cfg.knowledge.templates_dir)), state=state,
-                    knowledge=knowledge if knowledge is not None else load_knowledge(cfg, db),
-                    staff=StaffStore(db), outbox=Outbox(db),
-                    reply_cache=ReplyCache(cfg.matching.reply_cache_entries))
+    deps = Dependencies(templates=Templates(cfg.path(cfg.knowledge.templates_dir)), state=state,
+                        knowledge=knowledge if knowledge is not None else load_knowledge(cfg, db),
+                        staff=StaffStore(db), outbox=Outbox(db),
+                        reply_cache=ReplyCache(cfg.matching.reply_cache_entries))
+    deps.announcements = Announcements(db, deps.outbox, deps.staff, cfg.delivery, lambda: deps.knowledge)
+    return deps
 
 
 def build_webhook(cfg: Config, db: sqlite_utils.Database | None = None, knowledge=None) -> WeChatWebhook:
@@ -68,13 +71,23 @@ def build_webhook(cfg: Config, db: sqlite_utils.Database | None = None, knowledg
     w = cfg.wechat
     client = WeChatClient(w.api_base_url, w.app_id, w.app_secret, TokenStore(db), timeout=w.api_timeout_seconds)
     webhook = WeChatWebhook(config=cfg, dispatcher=build_dispatcher(), deps=build_dependencies(cfg, db, knowledge), client=client)
+    from bot.announcements.wechat_api import AccountAPI
+    webhook.deps.announcements.api = AccountAPI(client)
     webhook.db = db
     return webhook
 
 
 def build_deliverer(cfg: Config, webhook: WeChatWebhook):
     from bot.announcements.delivery import Deliverer
-    return Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery, on_unsubscribed=webhook.deps.state.forget)
+    from bot.announcements.reports import attach_reports
+    deps = webhook.deps
+
+    def unsubscribed(openid: str) -> None:
+        deps.state.forget(openid)
+        deps.announcements.followers.on_event(openid, subscribed=False)
+    deliverer = Deliverer(deps.outbox, webhook.client, cfg.delivery, on_unsubscribed=unsubscribed)
+    attach_reports(deliverer, deps)
+    return deliverer
 
 
 def reload_knowledge(cfg: Config, db: sqlite_utils.Database, deps: Dependencies) -> bool:

@@ -25,6 +25,8 @@ def bind_scene(msg: Message, deps, subscribed: int | None = None):
 @router.event("subscribe")
 async def subscribe(msg: Message, deps) -> Reply:
     community = bind_scene(msg, deps, subscribed=1)
+    if deps.announcements is not None:   # the follower list stays current between syncs
+        deps.announcements.followers.on_event(msg.openid, True, _scene(msg.event_key))
     examples = deps.knowledge.example_questions() if deps.knowledge else []
     return Reply(deps.templates.render("welcome", community=community, examples=examples))
 
@@ -34,6 +36,8 @@ async def unsubscribe(msg: Message, deps) -> Reply:
     state = deps.state.get(msg.openid)
     state.subscribed = 0
     deps.state.save(state)
+    if deps.announcements is not None:
+        deps.announcements.followers.on_event(msg.openid, False)
     return NO_REPLY
 
 

@@ -1,10 +1,13 @@
 """The delivery worker: takes due outbox rows and sends them, one claim and one confirmation each.
 
-Channel: residents active within `active_window_hours` get a customer-service message; others
-one mass send to their community's tag where `delivery.mass_tags` names one, else a template
-message when `delivery.template_id` is set, else the row fails with that reason.
+Channel (decided in channels.py, the same rule the preview shows): residents active within
+`active_window_hours` get a customer-service message (split in numbered parts over 2048 bytes);
+others a subscription message when they accepted one, else one mass send to their community's
+tag where `delivery.mass_tags` names one, else a template message when `delivery.template_id`
+is set, else the row fails with that reason.
 WeChat's errors are handled by their meaning:
   45015 outside the 48 h window -> the template channel (when configured)
+  43101 subscription refused    -> the template channel (when configured)
   45047, 45009 limits           -> back to pending; the whole worker pauses `limit_pause_seconds`
   40001, 42001 invalid token    -> the client refreshes once and retries once; still failing is transient
   43004 unsubscribed            -> the resident is marked unsubscribed; the row fails for good
@@ -23,10 +26,13 @@ import aiohttp
 
 from bot.channels.wechat.client import WeChatAPIError
 from bot.config import DeliveryConfig, mass_tags
+from bot.announcements.channels import Channels
+from bot.announcements.content import cut, split_custom, subscribe_value
 from bot.announcements.outbox import Outbox, Row
+from bot.announcements.wechat_api import AccountAPI
 
 log = logging.getLogger("linli.delivery")
-OUTSIDE_WINDOW, LIMITS, UNSUBSCRIBED, MASS_REPEATED = 45015, {45047, 45009}, 43004, 45065
+OUTSIDE_WINDOW, LIMITS, UNSUBSCRIBED, MASS_REPEATED, SUBSCRIBE_REFUSED = 45015, {45047, 45009}, 43004, 45065, 43101
 TRANSIENT_CODES = {-1, 40001, 42001}
 
 
@@ -60,15 +66,13 @@ class Deliverer:
         self.concurrency = concurrency
         self.paused_until = 0.0
         self.tags = mass_tags(cfg)
+        self.channels = Channels(outbox.db, cfg)
+        self.api = AccountAPI(client)
+        self.on_finished = None     # async callable run after announcements finish (reports to senders)
 
     def channel_for(self, openid: str) -> str:
-        row = self.outbox.db.conn.execute("select last_seen from residents where openid = ?", [openid]).fetchone()
-        active = row is not None and (time.time() - (row[0] or 0)) < self.cfg.active_window_hours * 3600
-        if active:
-            return "custom"
-        if self.outbox.community_of(openid) in self.tags:
-            return "mass"
-        return "template" if self.cfg.template_id else ""
+        """The rule is in channels.py, shared with the preview."""
+        return self.channels.choose(openid)
 
     def _backoff(self, attempts: int) -> float:
         return time.time() + min(self.cfg.backoff_cap_seconds, self.cfg.backoff_seconds * 2 ** max(0, attempts - 1))
@@ -84,9 +88,16 @@ class Deliverer:
             return
         try:
             if channel == "custom":
-                result = await self.client.send_text(row.openid, row.text)
+                for part in split_custom(row.text):     # 2048 bytes a message: numbered parts
+                    result = await self.client.send_text(row.openid, part)
+            elif channel == "subscribe":
+                result = await self.api.send_subscribe(
+                    row.openid, self.cfg.subscribe_template_id,
+                    {self.cfg.subscribe_field: {"value": subscribe_value(row.text)}}, self.cfg.template_url)
+                self.channels.used(row.openid)
             else:
-                result = await self.client.send_template(row.openid, self.cfg.template_id, row.text,
+                result = await self.client.send_template(row.openid, self.cfg.template_id,
+                                                         cut(row.text, self.cfg.template_field_chars),
                                                          f"linli-{row.id}", self.cfg.template_url)
         except WeChatAPIError as exc:
             self._on_error(row, exc)
@@ -132,6 +143,12 @@ class Deliverer:
                 self.outbox.retry(row, 0, "45015: outside the 48 h window", channel="template")
             else:
                 self.outbox.fail(row, "45015: outside the 48 h window and no template message configured")
+        elif code == SUBSCRIBE_REFUSED and row.channel == "subscribe":
+            self.channels.used(row.openid, refused=True)
+            if self.cfg.template_id:
+                self.outbox.retry(row, 0, "43101: subscription refused or used up", channel="template")
+            else:
+                self.outbox.fail(row, "43101: subscription refused or used up")
         elif code in LIMITS:
             self.paused_until = time.time() + self.cfg.limit_pause_seconds
             self.outbox.retry(row, self.paused_until, f"{code}: limit reached, resuming later")
@@ -170,6 +187,8 @@ class Deliverer:
         await asyncio.gather(*(guarded(r) for r in singles),
                              *(self.send_mass(aid, tag, group) for (aid, tag), group in groups.items()))
         self.outbox.finish_done()
+        if self.on_finished is not None:
+            await self.on_finished()
         return len(rows)
 
     async def run(self, stop: asyncio.Event | None = None) -> None:

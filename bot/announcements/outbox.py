@@ -92,17 +92,16 @@ class Outbox:
             queued.append(aid)
         return queued
 
-    def recent(self, community_id: str, limit: int = 5) -> list[dict]:
+    def recent(self, community_id: str, limit: int = 5, offset: int = 0) -> list[dict]:
+        """Announcements sent to the community, newest first; `offset` pages further back."""
         rows = self.db.conn.execute(
             "select id, text, send_at, scope, targets from announcements where status in ('delivering', 'done') "
-            "order by send_at desc limit 200").fetchall()
+            "order by send_at desc limit 500").fetchall()
         out = []
         for aid, text, send_at, scope, targets in rows:
             if scope == "all" or community_id in json.loads(targets):
                 out.append({"id": aid, "text": text, "at": send_at})
-            if len(out) >= limit:
-                break
-        return out
+        return out[offset:offset + limit]
 
     # ------------------------------------------------------------ rows
     def due(self, limit: int, now: float | None = None) -> list[Row]:
@@ -166,3 +165,30 @@ class Outbox:
                                            "state in ('failed', 'uncertain') group by error", [announcement_id]).fetchall())
         return {"id": a[0], "text": a[1], "status": a[2], "audience": a[3], "send_at": a[4], "scope": a[5],
                 "targets": json.loads(a[6]), "channels": counts, "errors": errors}
+
+    # ------------------------------------------------------------ management (cancel, withdraw, lists)
+    def cancel(self, announcement_id: int) -> bool:
+        """A scheduled announcement is dropped before its time; False once delivery began."""
+        return self._x("update announcements set status = 'cancelled' where id = ? and status = 'scheduled'",
+                       [announcement_id]) == 1
+
+    def withdraw(self, announcement_id: int) -> list[str]:
+        """Stop what is not sent yet and mark the announcement withdrawn; returns the msg ids of
+        its mass sends (WeChat withdraws those through mass/delete)."""
+        with self.db.conn:
+            self.db.conn.execute("update outbox set state = 'failed', error = 'withdrawn by the sender' "
+                                 "where announcement_id = ? and state = 'pending'", [announcement_id])
+            self.db.conn.execute("update announcements set status = 'withdrawn' where id = ? and status in "
+                                 "('scheduled', 'delivering', 'done')", [announcement_id])
+        return [r[0] for r in self.db.conn.execute(
+            "select distinct msgid from outbox where announcement_id = ? and channel = 'mass' and state = 'sent' "
+            "and msgid not in ('', 'repeat')", [announcement_id])]
+
+    def by_author(self, author: str, limit: int = 10) -> list[dict]:
+        return [{"id": r[0], "text": r[1], "status": r[2], "audience": r[3], "send_at": r[4]}
+                for r in self.db.conn.execute("select id, text, status, audience, send_at from announcements "
+                                              "where author = ? order by id desc limit ?", [author, limit])]
+
+    def author_of(self, announcement_id: int) -> str | None:
+        row = self.db.conn.execute("select author from announcements where id = ?", [announcement_id]).fetchone()
+        return row[0] if row else None
