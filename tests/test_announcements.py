@@ -282,6 +282,11 @@ def test_cli_announce_and_status(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "BOT_STORAGE_DATABASE": str(tmp_path / "c.db")}
     run = lambda *a: subprocess.run([sys.executable, "run_bot.py", *a], cwd=root, env=env, capture_output=True,  # noqa: E731
                                     text=True, timeout=120)
+    assert run("staff", "list").returncode == 0           # creates the database
+    import sqlite3
+    with sqlite3.connect(tmp_path / "c.db") as conn:
+        conn.execute("insert into residents (openid, community_id, subscribed, last_seen) values ('oR1', 'yubo', 1, ?)",
+                     [time.time()])
     out = run("announce", "--community", "虞波社区", "--text", "周六义诊", "--at", "2030-01-01 09:00")
     assert out.returncode == 0 and "announcement #1" in out.stdout and "scheduled" in out.stdout
     status = run("announce", "status", "1")

@@ -124,7 +124,7 @@ class Announcements:
             p.error = "past"
         elif not p.audience:
             p.error = "empty_audience"
-        elif not p.plan.reachable:
+        elif not p.plan.reachable and p.send_at is None:   # a scheduled one may become reachable
             p.error = "nobody_reachable"
         return p
 
