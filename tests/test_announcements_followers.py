@@ -161,3 +161,16 @@ def test_cli_followers_sync_shows_progress_and_summary(tmp_path):
     finally:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(5)
+
+
+async def test_admins_address_a_wechat_tag_by_name(webhook, fake_wechat):
+    fake_wechat.tag_names = {7: "志愿者"}
+    fake_wechat.add_followers(4, tags={"oF000001": [7], "oF000003": [7]})
+    api = AccountAPI(webhook.client)
+    webhook.deps.announcements.followers.save_tags(await api.tags())
+    await webhook.deps.announcements.followers.sync(api, 1000)
+    webhook.deps.staff.add("oAdmin", "李", [], "admin")
+    webhook.deps.staff.add("oStaff", "周", ["yubo"])
+    preview = await say(webhook, "oAdmin", "发布公告 标签:志愿者 周六集合")
+    assert "标签“志愿者”，共 2 位" in preview and "周六集合" in preview
+    assert "只能向自己负责的社区" in await say(webhook, "oStaff", "发布公告 标签:志愿者 周六集合")

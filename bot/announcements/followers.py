@@ -1,6 +1,6 @@
 """The account's followers, imported from WeChat and kept current from events.
 
-Owner of the `followers` table (one row per follower: subscribed, when, the subscribe scene and
+Owner of the `wechat_tags` table (the account's tags, read at sync) and the `followers` table (one row per follower: subscribed, when, the subscribe scene and
 QR scene, WeChat tags, the community they are bound to by tag or QR scene) and `follower_sync`
 (the import's cursor). Without this, only residents who subscribed after the bot went live
 would be reached.
@@ -29,6 +29,8 @@ def ensure_tables(db: sqlite_utils.Database) -> None:
                                 "qr_scene": str, "tags": str, "community_id": str, "updated_at": float},
                                pk="openid", defaults={"subscribed": 1, "tags": "[]", "community_id": ""})
         db["followers"].create_index(["community_id"])
+    if not db["wechat_tags"].exists():
+        db["wechat_tags"].create({"id": int, "name": str, "count": int}, pk="id")
     if not db["follower_sync"].exists():
         db["follower_sync"].create({"id": int, "page_from": str, "done_in_page": int, "imported": int,
                                     "total": int, "started_at": float, "finished_at": float}, pk="id")
@@ -78,6 +80,16 @@ class Followers:
                 self.db.conn.execute("update follower_sync set page_from = ?, done_in_page = ?, imported = "
                                      "imported + ? where id = 1", (cursor[0], cursor[1], len(rows)))
         return len(rows)
+
+    def save_tags(self, tags: list[dict]) -> None:
+        """The account's tags (tags/get), so staff can address `标签:名称`."""
+        with self.db.conn:
+            self.db.conn.execute("delete from wechat_tags")
+            self.db.conn.executemany("insert into wechat_tags (id, name, count) values (?, ?, ?)",
+                                     [(int(t["id"]), str(t["name"]), int(t.get("count", 0))) for t in tags])
+
+    def tag_names(self) -> dict[str, int]:
+        return {name: tid for tid, name in self.db.conn.execute("select id, name from wechat_tags")}
 
     def on_event(self, openid: str, subscribed: bool, qr_scene: str = "") -> None:
         """A subscribe or unsubscribe event: the row follows it at once."""

@@ -18,7 +18,7 @@ async def _sync(webhook, cfg) -> int:
     api = AccountAPI(webhook.client)
     try:
         try:
-            service.tag_names.update({t["name"]: t["id"] for t in await api.tags()})
+            service.followers.save_tags(await api.tags())
         except WeChatAPIError as exc:
             err.print(f"tags not read ({exc}); continuing without tag names")
         with Progress(TextColumn("followers"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),

@@ -68,7 +68,6 @@ class Announcements:
         self.invites = Invites(db, staff)
         self.followers = Followers(db, mass_tag_communities(cfg), self._scene_community)
         self.api = None                          # wechat_api.AccountAPI, set by wiring with the client
-        self.tag_names: dict[str, int] = {}      # WeChat tag name -> id, filled by `followers sync`
         if not db["announcement_reports"].exists():
             db["announcement_reports"].create({"announcement_id": int, "author": str, "reported_at": float},
                                               pk="announcement_id")
@@ -78,7 +77,7 @@ class Announcements:
         return c.id if c is not None else ""
 
     def resolver(self) -> Resolver:
-        return Resolver(self._knowledge(), self.tag_names)
+        return Resolver(self._knowledge(), self.followers.tag_names())
 
     # ------------------------------------------------------------ compose
     def preview_command(self, staff, text: str, now: datetime | None = None) -> Preview:
@@ -162,6 +161,8 @@ class Announcements:
             return {"error": why}
         if self.outbox.cancel(aid):
             return {"error": "", "cancelled": True, "withdrawn": 0, "refused": {}}
+        if self.api is None:
+            return {"error": "no_api"}
         msg_ids = self.outbox.withdraw(aid)
         done, refused = 0, {}
         for msg_id in msg_ids:
