@@ -5,13 +5,16 @@
   "撤回公告 12"       -> the rest is stopped and mass sends withdrawn (mass/delete)
   "绑定工作人员 CODE" -> registered as staff with this openid (one-time invite code)
   "我的ID"            -> their own openid (staff and admins only)
+Residents accepting a subscription-message template (subscribe_msg_popup_event) are recorded,
+so the subscription channel can reach them.
 """
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 
-from bot.conversation.router import Message, Reply, Router
+from bot.conversation.router import NO_REPLY, Message, Reply, Router
 
 router = Router("announce_manage")
 MINE = re.compile(r"^\s*(我的公告|我发的公告|公告列表)\s*[。.!！]?\s*$")
@@ -72,3 +75,22 @@ async def my_id(msg: Message, deps) -> Reply:
     if deps.staff.get(msg.openid) is None:
         return Reply(deps.templates.render("announce_refused", reason="not_staff"))
     return Reply(deps.templates.render("my_id", openid=msg.openid))
+
+
+@router.event("subscribe_msg_popup_event", "subscribe_msg_change_event",
+              filters=(lambda msg, deps, ctx: deps.announcements is not None,))
+async def subscriptions(msg: Message, deps) -> Reply:
+    """Each accepted template is one message the account may send; a rejection spends them all."""
+    raw = msg.fields.get("SubscribeMsgPopupEvent") or msg.fields.get("SubscribeMsgChangeEvent") or "[]"
+    try:
+        items = json.loads(raw)
+    except ValueError:
+        return NO_REPLY
+    channels = deps.announcements.channels
+    for item in items if isinstance(items, list) else []:
+        template, status = item.get("TemplateId", ""), item.get("SubscribeStatusString", "")
+        if template and status == "accept":
+            channels.accept(msg.openid, template)
+        elif template and status == "reject":
+            channels.refused(msg.openid, template)
+    return NO_REPLY

@@ -4,6 +4,7 @@ delivered exactly once although the worker is killed mid-call on every channel."
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from announce_helpers import drain, make_bot, residents
 from bot.announcements.delivery import Deliverer
 from bot.announcements.wechat_api import AccountAPI
+from bot.wiring import build_deliverer
 from bot.channels.wechat.client import WeChatAPIError
 
 
@@ -129,3 +131,26 @@ async def test_ten_thousand_over_four_channels_exactly_once_through_crashes(setu
     assert sent["subscribe"] + st["channels"]["subscribe"].get("uncertain", 0) == 2000
     mass = fake_wechat.calls_to("/cgi-bin/message/mass/sendall")
     assert {c.body["clientmsgid"] for c in mass} == {f"linli-a{aid}-t101"} and len(fake_wechat.mass_sent) == 1
+
+
+async def test_accepting_a_subscription_in_wechat_is_recorded(make_bot, fake_wechat):
+    peer, webhook = await make_bot(BOT_DELIVERY_SUBSCRIBE_TEMPLATE_ID="SUB1", BOT_DELIVERY_TEMPLATE_ID="")
+    xml = ("<xml><ToUserName><![CDATA[gh_linli]]></ToUserName><FromUserName><![CDATA[oSub]]></FromUserName>"
+           f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+           "<Event><![CDATA[subscribe_msg_popup_event]]></Event><SubscribeMsgPopupEvent>"
+           "<List><TemplateId><![CDATA[SUB1]]></TemplateId><SubscribeStatusString><![CDATA[accept]]>"
+           "</SubscribeStatusString><PopupScene>2</PopupScene></List>"
+           "<List><TemplateId><![CDATA[OTHER]]></TemplateId><SubscribeStatusString><![CDATA[reject]]>"
+           "</SubscribeStatusString><PopupScene>2</PopupScene></List>"
+           "</SubscribeMsgPopupEvent></xml>")
+    assert await peer.ask(xml) == ""
+    with webhook.db.conn:
+        webhook.db.conn.execute("insert into residents (openid, community_id, subscribed, last_seen) "
+                                "values ('oSub', 'yubo', 1, ?)", [time.time() - 72 * 3600])
+    assert webhook.deps.announcements.channels.choose("oSub") == "subscribe"
+    fake_wechat.subscribe_accepts["oSub"] = ["SUB1"]
+    webhook.deps.outbox.create("cli", "community", ["yubo"], "停水")
+    await drain(build_deliverer(webhook.config, webhook))
+    assert fake_wechat.delivered == [("oSub", "停水")]
+    assert webhook.deps.announcements.channels.choose("oSub") == ""          # the one acceptance is spent
+    await webhook.client.close()

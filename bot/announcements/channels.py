@@ -53,6 +53,11 @@ class Channels:
                                  "remaining + excluded.remaining, updated_at = excluded.updated_at",
                                  (openid, template_id, times, time.time()))
 
+    def refused(self, openid: str, template_id: str) -> None:
+        with self.db.conn:
+            self.db.conn.execute("update subscriptions set remaining = 0, updated_at = ? where openid = ? and "
+                                 "template_id = ?", (time.time(), openid, template_id))
+
     def used(self, openid: str, refused: bool = False) -> None:
         """One acceptance spent (or all of them, when WeChat says 43101)."""
         sql = "remaining = 0" if refused else "remaining = max(0, remaining - 1)"
