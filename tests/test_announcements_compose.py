@@ -256,3 +256,11 @@ async def test_compose_ask_a_question_then_confirm(setup, fake_wechat):
     assert "#1" in await say(webhook, sid, "确认")
     await drain(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery))
     assert len(fake_wechat.delivered) == 2
+
+
+async def test_text_starting_with_a_joining_word_keeps_it(setup):
+    _, webhook = setup()
+    residents(webhook, "yubo", 1)
+    preview = await say(webhook, staff(webhook, "yubo"), "发布公告 虞波社区 和大家说一下，周日停水")
+    assert "和大家说一下，周日停水" in preview
+    assert "公告内容是空的" in await say(webhook, "oStaff", "发布公告 虞波社区 明天9点")

@@ -54,15 +54,15 @@ def parse(text: str, resolver: Resolver, now: datetime | None = None) -> Command
         hit, length = found
         cmd.targets.hits.append(hit)
         pos += length
-        sep = re.match(_SEP, rest[pos:])
-        pos += sep.end()
-        if not sep.group(0):          # no separator: the text starts right after the target
-            break
+        sep = re.match(_SEP, rest[pos:]).end()
+        if not sep or resolver.prefix(rest[pos + sep:]) is None:
+            break                     # the text starts here (a 和 opening it stays in it)
+        pos += sep
     if not cmd.targets.hits:
         cmd.word = re.split(f"[{re.escape(SEPARATORS)}：:]", rest.strip(), maxsplit=1)[0][:12]
         cmd.error = "no_target"
         return cmd
-    body = rest[pos:].strip()
+    body = rest[pos:].lstrip(" \t\u3000，,、；;：:/").strip()
     when = WHEN.match(body)
     if when:
         at = when_to_datetime(when, now)
