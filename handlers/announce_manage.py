@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import datetime
 
 from bot.conversation.router import NO_REPLY, Message, Reply, Router
@@ -35,7 +36,8 @@ async def mine(msg: Message, deps) -> Reply:
     items = deps.announcements.mine(msg.openid)
     for a in items:
         a["date"] = datetime.fromtimestamp(a["send_at"]).strftime("%m月%d日 %H:%M")
-        a["status_name"] = STATUS.get(a["status"], a["status"])
+        due = a["status"] == "scheduled" and a["send_at"] <= time.time()
+        a["status_name"] = "排队待发" if due else STATUS.get(a["status"], a["status"])
         a["summary"] = a["text"][:30] + ("…" if len(a["text"]) > 30 else "")
     return Reply(deps.templates.render("announce_mine", items=items))
 

@@ -264,3 +264,16 @@ async def test_text_starting_with_a_joining_word_keeps_it(setup):
     preview = await say(webhook, staff(webhook, "yubo"), "发布公告 虞波社区 和大家说一下，周日停水")
     assert "和大家说一下，周日停水" in preview
     assert "公告内容是空的" in await say(webhook, "oStaff", "发布公告 虞波社区 明天9点")
+
+
+async def test_through_the_webhook(make_bot):
+    from wechat_peer import text
+    peer, webhook = await make_bot()
+    residents(webhook, "yubo", 2)
+    webhook.deps.staff.add("oStaff", "周", ["yubo"])
+    preview = await peer.ask(text("发布公告 虞波社区，周六义诊", openid="oStaff"))
+    assert "尚未发送" in preview and "共 2 位" in preview
+    assert "#1" in await peer.ask(text("确认", openid="oStaff"))
+    assert "oStaff" in await peer.ask(text("我的ID", openid="oStaff"))
+    assert "排队待发" in await peer.ask(text("我的公告", openid="oStaff"))
+    await webhook.client.close()
