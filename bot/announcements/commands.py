@@ -124,9 +124,9 @@ def announce_cmd(args, webhook, cfg) -> int:
         t = Table(title="Announcements")
         for col in ("id", "author", "status", "audience", "send at", "text"):
             t.add_column(col)
-        for r in webhook.db.conn.execute("select id, author, status, audience, send_at, text from announcements "
-                                         "order by id desc limit 20"):
-            t.add_row(str(r[0]), r[1], r[2], str(r[3]), f"{datetime.fromtimestamp(r[4]):%Y-%m-%d %H:%M}", r[5][:30])
+        for a in webhook.deps.announcements.mine(None, 20):
+            t.add_row(str(a["id"]), a["author"], a["status"], str(a["audience"]),
+                      f"{datetime.fromtimestamp(a['send_at']):%Y-%m-%d %H:%M}", a["text"][:30])
         console.print(t)
         return 0
     if action == "cancel":

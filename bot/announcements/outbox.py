@@ -184,10 +184,12 @@ class Outbox:
             "select distinct msgid from outbox where announcement_id = ? and channel = 'mass' and state = 'sent' "
             "and msgid not in ('', 'repeat')", [announcement_id])]
 
-    def by_author(self, author: str, limit: int = 10) -> list[dict]:
-        return [{"id": r[0], "text": r[1], "status": r[2], "audience": r[3], "send_at": r[4]}
-                for r in self.db.conn.execute("select id, text, status, audience, send_at from announcements "
-                                              "where author = ? order by id desc limit ?", [author, limit])]
+    def by_author(self, author: str | None, limit: int = 10) -> list[dict]:
+        """Newest first: one author's announcements, or everyone's (None)."""
+        where, params = ("where author = ?", [author]) if author is not None else ("", [])
+        return [{"id": r[0], "text": r[1], "status": r[2], "audience": r[3], "send_at": r[4], "author": r[5]}
+                for r in self.db.conn.execute("select id, text, status, audience, send_at, author from announcements "
+                                              f"{where} order by id desc limit ?", [*params, limit])]
 
     def author_of(self, announcement_id: int) -> str | None:
         row = self.db.conn.execute("select author from announcements where id = ?", [announcement_id]).fetchone()

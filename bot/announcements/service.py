@@ -138,7 +138,8 @@ class Announcements:
         return aid, p
 
     # ------------------------------------------------------------ manage
-    def mine(self, author: str, limit: int = 10) -> list[dict]:
+    def mine(self, author: str | None, limit: int = 10) -> list[dict]:
+        """An author's announcements, newest first (None: everyone's, for operators)."""
         return self.outbox.by_author(author, limit)
 
     def _owned(self, author: str, aid: int) -> str:
