@@ -154,3 +154,10 @@ async def test_accepting_a_subscription_in_wechat_is_recorded(make_bot, fake_wec
     assert fake_wechat.delivered == [("oSub", "停水")]
     assert webhook.deps.announcements.channels.choose("oSub") == ""          # the one acceptance is spent
     await webhook.client.close()
+
+
+async def test_mass_delete_of_an_unknown_send_is_refused(setup, fake_wechat):
+    _, webhook = setup()
+    with pytest.raises(WeChatAPIError) as exc:
+        await AccountAPI(webhook.client).mass_delete(123456)
+    assert exc.value.errcode == 40007 and fake_wechat.withdrawn == []
