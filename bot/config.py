@@ -85,6 +85,10 @@ class DeliveryConfig:
     limit_pause_seconds: float = 600.0
     poll_seconds: float = 1.0
     lease_seconds: float = 60.0
+    subscribe_template_id: str = ""
+    subscribe_field: str = "thing1"
+    template_field_chars: int = 200
+    followers_rate_per_second: float = 10.0
 
 
 def mass_tags(d: "DeliveryConfig") -> dict[str, int]:
@@ -187,6 +191,8 @@ def _validate(cfg: Config) -> None:
         raise ConfigError("delivery.lease_seconds: must be at least 0.1")
     if d.rate_per_second <= 0 or d.max_attempts < 1 or d.backoff_seconds <= 0 or d.poll_seconds <= 0:
         raise ConfigError("delivery.rate_per_second: rate, max_attempts, backoff_seconds and poll_seconds must be positive")
+    if d.template_field_chars < 20 or d.followers_rate_per_second <= 0:
+        raise ConfigError("delivery.template_field_chars: must be at least 20 (and followers_rate_per_second positive)")
     if cfg.log.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"log.level: must be DEBUG, INFO, WARNING or ERROR, got {cfg.log.level!r}")
 

@@ -66,13 +66,16 @@ def build_dependencies(cfg: Config, db: sqlite_utils.Database, knowledge=None) -
     """`knowledge` may be given (an Engine is immutable, so tests share one)."""
     from bot.announcements.outbox import Outbox
     from bot.announcements.staff import StaffStore
+    from bot.announcements.service import Announcements
     writes = WriteBehind(db, seconds=cfg.storage.state_flush_seconds)
     residents = SQLiteResidents(db, writes, cache_entries=cfg.storage.state_cache_entries)
-    return Dependencies(templates=Templates(cfg.path(cfg.knowledge.templates_dir)), residents=residents,
+    deps = Dependencies(templates=Templates(cfg.path(cfg.knowledge.templates_dir)), residents=residents,
                         questions=QuestionLog(db, writes),
-                    knowledge=knowledge if knowledge is not None else load_knowledge(cfg, db),
-                    staff=StaffStore(db), outbox=Outbox(db),
-                    reply_cache=ReplyCache(cfg.matching.reply_cache_entries))
+                        knowledge=knowledge if knowledge is not None else load_knowledge(cfg, db),
+                        staff=StaffStore(db), outbox=Outbox(db),
+                        reply_cache=ReplyCache(cfg.matching.reply_cache_entries))
+    deps.announcements = Announcements(db, deps.outbox, deps.staff, cfg.delivery, lambda: deps.knowledge)
+    return deps
 
 
 def build_webhook(cfg: Config, db: sqlite_utils.Database | None = None, knowledge=None) -> WeChatWebhook:
@@ -91,18 +94,27 @@ def build_webhook(cfg: Config, db: sqlite_utils.Database | None = None, knowledg
     client = WeChatClient(w.api_base_url, w.app_id, w.app_secret, tokens, timeout=w.api_timeout_seconds)
     webhook = WeChatWebhook(config=cfg, dispatcher=build_dispatcher(), deps=build_dependencies(cfg, db, knowledge),
                             client=client, **(shared or {}))
+    from bot.announcements.wechat_api import AccountAPI
+    webhook.deps.announcements.api = AccountAPI(client)
     webhook.db, webhook.redis = db, redis
     return webhook
 
 
 def build_deliverer(cfg: Config, webhook: WeChatWebhook):
     from bot.announcements.delivery import Deliverer
+    from bot.announcements.reports import attach_reports
+    deps = webhook.deps
     limit = None
     if getattr(webhook, "redis", None) is not None:
         from bot.storage.redis_token import RedisRateLimit
         limit = RedisRateLimit(webhook.redis, cfg.delivery.rate_per_second, cfg.wechat.app_id)
-    return Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery, on_unsubscribed=webhook.deps.residents.forget,
-                     limit=limit)
+
+    def unsubscribed(openid: str) -> None:
+        deps.residents.forget(openid)
+        deps.announcements.followers.on_event(openid, subscribed=False)
+    deliverer = Deliverer(deps.outbox, webhook.client, cfg.delivery, on_unsubscribed=unsubscribed, limit=limit)
+    attach_reports(deliverer, deps)
+    return deliverer
 
 
 def reload_knowledge(cfg: Config, db: sqlite_utils.Database, deps: Dependencies) -> bool:

@@ -23,6 +23,7 @@ class Dependencies:
     knowledge: Any = None        # knowledge.engine.Engine
     staff: Any = None            # bot.announcements.staff.StaffStore
     outbox: Any = None           # announcements and their delivery rows (bot.announcements.outbox.Outbox)
+    announcements: Any = None    # announcement use cases (bot.announcements.service.Announcements)
     reply_cache: ReplyCache = field(default_factory=ReplyCache)
 
     def flush(self) -> None:
