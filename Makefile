@@ -12,6 +12,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
+	@# the console's browser tests drive Debian's chromium (Playwright never downloads a browser)
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 run: setup
 	$(BIN)/python run_bot.py serve

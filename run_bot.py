@@ -19,6 +19,8 @@ def cmd_serve(args, cfg) -> int:
     setup_logging(cfg.log.level)
     webhook = build_webhook(cfg)
     app = make_app(webhook)
+    from bot.wiring import mount_console
+    mount_console(app, webhook)
 
     async def reload_on_sighup(app) -> None:
         """`kill -HUP PID` reloads the knowledge files; a bad file is refused and the old kept."""
@@ -72,11 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="serve the WeChat webhook, /healthz and /metrics")
     s.set_defaults(func=cmd_serve)
     from bot.announcements import commands as bot_commands
+    from bot.admin import cli as admin_cli
     from bot.channels import console
     from knowledge import commands
     commands.register(sub, _database)
     console.register(sub, _dependencies)
     bot_commands.register(sub, _webhook)
+    admin_cli.register(sub, _database)
     return p
 
 

@@ -55,12 +55,13 @@ def load_knowledge(cfg: Config, db: sqlite_utils.Database):
 def build_dependencies(cfg: Config, db: sqlite_utils.Database, knowledge=None) -> Dependencies:
     """`knowledge` may be given (an Engine is immutable, so tests share one)."""
     from bot.announcements.outbox import Outbox
+    from bot.admin.keywords import KeywordReplies
     from bot.announcements.staff import StaffStore
     state = StateStore(db, flush_seconds=cfg.storage.state_flush_seconds, cache_entries=cfg.storage.state_cache_entries)
     return Dependencies(templates=Templates(cfg.path(cfg.knowledge.templates_dir)), state=state,
                     knowledge=knowledge if knowledge is not None else load_knowledge(cfg, db),
                     staff=StaffStore(db), outbox=Outbox(db),
-                    reply_cache=ReplyCache(cfg.matching.reply_cache_entries))
+                    reply_cache=ReplyCache(cfg.matching.reply_cache_entries), keywords=KeywordReplies(db))
 
 
 def build_webhook(cfg: Config, db: sqlite_utils.Database | None = None, knowledge=None) -> WeChatWebhook:
@@ -103,3 +104,9 @@ def describe(cfg: Config) -> str:
     return json.dumps({"listen": f"{cfg.server.host}:{cfg.server.port}{cfg.server.path}",
                        "database": cfg.storage.database, "mode": "aes" if cfg.wechat.encoding_aes_key else "plain",
                        "api": cfg.wechat.api_base_url}, ensure_ascii=False)
+
+
+def mount_console(app, webhook: WeChatWebhook):
+    """The operators' web console under admin.path, as a sub-application of the webhook's app."""
+    from bot.admin.app import mount
+    return mount(app, webhook)

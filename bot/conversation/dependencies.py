@@ -21,3 +21,4 @@ class Dependencies:
     staff: Any = None            # bot.announcements.staff.StaffStore
     outbox: Any = None           # announcements and their delivery rows (bot.announcements.outbox.Outbox)
     reply_cache: ReplyCache = field(default_factory=ReplyCache)
+    keywords: Any = None         # operators' keyword replies (bot.admin.keywords.KeywordReplies)
