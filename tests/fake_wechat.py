@@ -31,6 +31,7 @@ class FakeWeChat:
     delivered: list = field(default_factory=list)     # (touser, text) of every message a resident got
     on_call: object = None                            # async hook(call) run before answering (crash injection)
     tags: dict = field(default_factory=dict)           # tag id -> openids, for mass sends
+    menu: dict | None = None                          # the custom menu last created (menu/create, menu/get)
     _dedup: set = field(default_factory=set)
     _scripts: dict = field(default_factory=lambda: defaultdict(deque))
     _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -83,6 +84,14 @@ class FakeWeChat:
             for openid in self.tags.get(body["filter"]["tag_id"], []):
                 self.delivered.append((openid, body["text"]["content"]))
             return web.json_response({"errcode": 0, "errmsg": "send job submission success", "msg_id": next(self._counter)})
+        elif request.path == "/cgi-bin/menu/create":
+            if not body.get("button") or len(body["button"]) > 3:
+                return web.json_response({"errcode": 40017, "errmsg": "invalid button size"})
+            self.menu = body
+        elif request.path == "/cgi-bin/menu/get":
+            if self.menu is None:
+                return web.json_response({"errcode": 46003, "errmsg": "menu no exist"})
+            return web.json_response({"menu": self.menu})
         elif request.path == "/cgi-bin/message/custom/send":
             self.delivered.append((body["touser"], body["text"]["content"]))
         return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": next(self._counter)})

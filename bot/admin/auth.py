@@ -12,12 +12,13 @@ import secrets
 import time
 
 from aiohttp import web
-from aiohttp_session import get_session, new_session, setup as setup_session
+from aiohttp_session import get_session, setup as setup_session
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from bot.admin.users import User
 
 PUBLIC = {"login"}
+MAX_FORM_BYTES = 4 * 1024 * 1024
 USER = web.RequestKey("user", object)
 
 
@@ -41,7 +42,8 @@ async def csrf_token(request: web.Request) -> str:
 async def guard(request: web.Request, handler):
     """Signed-in users only (except the sign-in page); a POST without the session's token is refused."""
     from bot.admin.app import CONSOLE
-    session = await get_session(request)
+    session = await get_session(request)  # loaded on the request the session middleware saves from
+    request = request.clone(client_max_size=MAX_FORM_BYTES)  # CSV imports and articles exceed the webhook's limit
     if request.method == "POST":
         form = await request.post()
         sent = form.get("_csrf") or request.headers.get("X-CSRF-Token", "")
@@ -90,7 +92,8 @@ async def login_page(request: web.Request) -> web.Response:
         a = console.cfg.admin
         user, reason = console.users.check(name, password, a.max_failures, a.lockout_minutes * 60)
         if user is not None:
-            session = await new_session(request)  # a fresh session (and CSRF token) after sign-in
+            session = await get_session(request)
+            session.clear()  # a fresh session (and CSRF token) after sign-in; the cookie is encrypted and signed
             session["user"], session["expires"] = user.name, time.time() + a.session_minutes * 60
             session["csrf"] = secrets.token_urlsafe(32)
             console.audit.record(user.name, "sign-in", f"user:{user.name}")

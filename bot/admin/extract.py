@@ -31,6 +31,7 @@ GENERIC = ("品质", "文明", "示范", "和谐", "优质", "典范", "幸福",
            "推动", "建设", "打造", "共建", "创建", "百佳", "甬上", "晚报", "宁波晚报", "报社")
 HONOUR = re.compile(rf"社区是((?:[{HAN}“”]{{2,16}}(?:单位|社区|居委会|先进社区|示范社区|模范社区|先进集体)[、，,和及]?){{1,5}})")
 FIGURE = re.compile(rf"([{HAN}]{{0,8}}?)(\d+(?:\.\d+)?(?:%|余?(?:名|人|户|个|家|栋|平方公里|万)))([{HAN}]{{0,10}})")
+MADE = re.compile(r"(?:打造|成立|组建|建立|推出|开设|开办|改成了?|改造成|建成|设立|启动|开展|实施|组织了?)[了的]?$")
 SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
 
 
@@ -135,11 +136,11 @@ def extract(text: str, known: dict[str, str] | None = None) -> Extraction:
             for m in QUOTE.finditer(sentence):
                 quoted = m.group(1).strip()
                 after = FOLLOW.match(sentence[m.end():m.end() + 6])
-                own = FOLLOW.search(quoted[-5:]) if not after else None
-                if not community or quoted.endswith("社区") or not (after or any(quoted.endswith(k) for k in KINDS)):
+                made = MADE.search(sentence[max(0, m.start() - 5):m.start()])
+                if not community or quoted.endswith("社区") or not (after or made or any(quoted.endswith(k) for k in KINDS)):
                     continue
                 key = ("p", community, quoted)
-                if key in seen or own is not None and False:
+                if key in seen:
                     continue
                 seen.add(key)
                 rec = {"name": quoted, "community": community}

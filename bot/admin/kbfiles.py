@@ -8,9 +8,11 @@ history and undo.
 """
 from __future__ import annotations
 
+import asyncio
 import copy
 import io
 import json
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,6 +99,8 @@ class KnowledgeFiles:
         self.yaml.width = 4096
         self.yaml.preserve_quotes = True
         self.yaml.indent(mapping=2, sequence=2, offset=0)
+        self._cache: dict[str, tuple] = {}    # file -> (stat signature, ruamel document, plain records)
+        self._lock = threading.Lock()
         self.history = db["kb_history"]
         if not self.history.exists():
             self.history.create({"id": int, "at": float, "who": str, "kind": str, "key": str, "before": str,
@@ -104,12 +108,24 @@ class KnowledgeFiles:
             self.history.create_index(["kind", "key"])
 
     # reading
+    def _parsed(self, kind: Kind) -> tuple[CommentedSeq, list[dict]]:
+        """The file's round-trip document and its records, parsed again only when the file changed
+        (ruamel's round trip is slow; pages read far more often than they write)."""
+        path = self.folder / kind.file
+        st = path.stat()
+        sig = (st.st_mtime_ns, st.st_size)
+        cached = self._cache.get(kind.file)
+        if cached is None or cached[0] != sig:
+            doc = self.yaml.load(path.read_text(encoding="utf-8"))
+            doc = doc if doc is not None else CommentedSeq()
+            cached = self._cache[kind.file] = (sig, doc, [plain(r) for r in doc])
+        return cached[1], cached[2]
+
     def _load(self, kind: Kind) -> CommentedSeq:
-        doc = self.yaml.load((self.folder / kind.file).read_text(encoding="utf-8"))
-        return doc if doc is not None else CommentedSeq()
+        return self._parsed(kind)[0]
 
     def records(self, kind: str) -> list[dict]:
-        return [plain(r) for r in self._load(KINDS[kind])]
+        return copy.deepcopy(self._parsed(KINDS[kind])[1])
 
     def get(self, kind: str, key: str) -> dict | None:
         k = KINDS[kind]
@@ -124,7 +140,7 @@ class KnowledgeFiles:
     def _validate(self, kind: Kind, changed: list[dict | None], edited_key: str | None) -> None:
         data = {}
         for name in ORDER:
-            docs = changed if name == kind.file else [plain(r) for r in self._load(KINDS[name.removesuffix(".yaml")])]
+            docs = changed if name == kind.file else self._parsed(KINDS[name.removesuffix(".yaml")])[1]
             recs = []
             for i, r in enumerate(d for d in docs if d is not None):
                 r = copy.deepcopy(r)
@@ -149,15 +165,52 @@ class KnowledgeFiles:
         tmp = path.with_suffix(".yaml.tmp")
         tmp.write_text(buf.getvalue(), encoding="utf-8")
         tmp.replace(path)
+        self._cache.pop(kind.file, None)
 
     def _reload(self) -> None:
-        from bot.wiring import reload_knowledge
-        if not reload_knowledge(self.cfg, self.db, self.deps):
-            raise ChangeRefused({}, ["the knowledge files were refused on reload; see the log"])
+        """Rebuild and swap the engine; off the event loop's thread a connection of its own is used."""
+        from bot.wiring import open_database, reload_knowledge
+        own = threading.current_thread() is not threading.main_thread() and self.cfg.storage.database != ":memory:"
+        db = open_database(self.cfg) if own else self.db
+        try:
+            if not reload_knowledge(self.cfg, db, self.deps):
+                raise ChangeRefused({}, ["the knowledge files were refused on reload; see the log"])
+        finally:
+            if own:
+                db.conn.close()
+
+    def _off_loop(self) -> bool:
+        return self.cfg.storage.database != ":memory:"
+
+    async def apply_async(self, who: str, kind_name: str, key: str | None, record: dict | None) -> dict:
+        """`apply` with the files written and the engine rebuilt in a worker thread, so the webhook
+        keeps answering meanwhile; history is written here, on the loop's own connection."""
+        if not self._off_loop():
+            return self.apply(who, kind_name, key, record)
+        entry = await asyncio.to_thread(self._locked, self._apply, who, kind_name, key, record)
+        self.history.insert(entry)
+        return entry
+
+    async def replace_all_async(self, who: str, kind_name: str, records: list[dict]) -> int:
+        if not self._off_loop():
+            return self.replace_all(who, kind_name, records)
+        entries = await asyncio.to_thread(self._locked, self._replace_all, who, kind_name, records)
+        if entries:
+            self.history.insert_all(entries)
+        return len(entries)
+
+    def _locked(self, fn, *args):
+        with self._lock:
+            return fn(*args)
 
     def apply(self, who: str, kind_name: str, key: str | None, record: dict | None) -> dict:
         """Put `record` in place of the record `key` (None: add it; record None: delete). Validated
         first; on success the file is written, the engine swapped and the change kept in history."""
+        entry = self._locked(self._apply, who, kind_name, key, record)
+        self.history.insert(entry)
+        return entry
+
+    def _apply(self, who: str, kind_name: str, key: str | None, record: dict | None) -> dict:
         kind = KINDS[kind_name]
         doc = self._load(kind)
         index = next((i for i, r in enumerate(doc) if key is not None and kind.key(plain(r)) == key), None)
@@ -181,15 +234,19 @@ class KnowledgeFiles:
                 doc[index] = new
         self._write(kind, doc)
         self._reload()
-        entry = {"at": time.time(), "who": who, "kind": kind_name,
+        return {"at": time.time(), "who": who, "kind": kind_name,
                  "key": kind.key(record) if record is not None else key,
                  "before": json.dumps(before, ensure_ascii=False) if before is not None else None,
                  "after": json.dumps(record, ensure_ascii=False) if record is not None else None, "undone": 0}
-        self.history.insert(entry)
-        return entry
 
     def replace_all(self, who: str, kind_name: str, records: list[dict]) -> int:
         """Upsert many records at once (CSV import): all validated together, one write and reload."""
+        entries = self._locked(self._replace_all, who, kind_name, records)
+        if entries:
+            self.history.insert_all(entries)
+        return len(entries)
+
+    def _replace_all(self, who: str, kind_name: str, records: list[dict]) -> list[dict]:
         kind = KINDS[kind_name]
         doc = self._load(kind)
         current = [plain(r) for r in doc]
@@ -205,7 +262,7 @@ class KnowledgeFiles:
                 changes.append((current[i], rec))
                 current[i] = rec
         if not changes:
-            return 0
+            return []
         self._validate(kind, current, None)
         flow = bool(len(doc) and doc[0].fa.flow_style())
         new = CommentedSeq()
@@ -214,11 +271,9 @@ class KnowledgeFiles:
         doc[:] = new
         self._write(kind, doc)
         self._reload()
-        for before, after in changes:
-            self.history.insert({"at": time.time(), "who": who, "kind": kind_name, "key": kind.key(after),
-                                 "before": json.dumps(before, ensure_ascii=False) if before else None,
-                                 "after": json.dumps(after, ensure_ascii=False), "undone": 0})
-        return len(changes)
+        return [{"at": time.time(), "who": who, "kind": kind_name, "key": kind.key(after),
+                 "before": json.dumps(before, ensure_ascii=False) if before else None,
+                 "after": json.dumps(after, ensure_ascii=False), "undone": 0} for before, after in changes]
 
     # history
     def changes(self, kind: str | None = None, key: str | None = None, limit: int = 50) -> list[dict]:
@@ -231,7 +286,7 @@ class KnowledgeFiles:
             args.append(key)
         return list(self.history.rows_where(" and ".join(where) or None, args, order_by="id desc", limit=limit))
 
-    def undo(self, who: str, change_id: int) -> dict:
+    async def undo(self, who: str, change_id: int) -> dict:
         """Put the record back as it was before change `change_id` (itself a new change)."""
         h = self.history.get(change_id)
         kind = KINDS[h["kind"]]
@@ -240,6 +295,6 @@ class KnowledgeFiles:
         current_key = kind.key(after) if after is not None else None
         if after is not None and self.get(h["kind"], current_key) is None:
             raise ChangeRefused({}, ["the record was changed or deleted since; nothing to undo"])
-        entry = self.apply(who, h["kind"], current_key, before)
+        entry = await self.apply_async(who, h["kind"], current_key, before)
         self.history.update(change_id, {"undone": 1})
         return entry

@@ -9,7 +9,7 @@ import pytest
 from bot.channels.wechat.webhook import make_app
 from bot.wiring import build_webhook, mount_console
 
-from console_helpers import PASSWORD, ROOT, ConsoleClient  # noqa: E402
+from admin.console_helpers import PASSWORD, ROOT, ConsoleClient  # noqa: E402
 
 
 @pytest.fixture
@@ -20,9 +20,9 @@ def kb_folder(tmp_path):
 
 
 @pytest.fixture
-def console_webhook(make_config, kb_folder):
+def console_webhook(make_config, kb_folder, engine):
     cfg = make_config(BOT_KNOWLEDGE_DATA_DIR=str(kb_folder), BOT_ADMIN_SECRET="test-secret", BOT_ADMIN_MAX_FAILURES=3)
-    webhook = build_webhook(cfg)
+    webhook = build_webhook(cfg, knowledge=engine)  # the shared engine until the first edit rebuilds from the copy
     from bot.admin.users import Users
     users = Users(webhook.db)
     users.add("ops", "operator", PASSWORD)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from console_helpers import PASSWORD, ROOT
+from admin.console_helpers import PASSWORD, ROOT
 
 
 async def test_pages_need_sign_in(console_app):

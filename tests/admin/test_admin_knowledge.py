@@ -143,3 +143,15 @@ async def test_history_page_lists_changes(ops):
     await c.post(f"/knowledge/programmes/edit?key={PROG}", {**FORM, "serves": "全体居民"})
     page = await (await c.get("/knowledge/history")).text()
     assert PROG in page and "撤销" in page
+
+
+async def test_csv_round_trip_of_nested_and_keyless_records(ops, kb_folder):
+    import aiohttp
+    c, _, _ = ops
+    for kind in ("communities", "contacts", "categories", "lists", "sources"):
+        exported = await (await c.get(f"/knowledge/{kind}.csv")).text()
+        form = aiohttp.FormData()
+        form.add_field("_csrf", await c.csrf())
+        form.add_field("file", exported.encode(), filename=f"{kind}.csv", content_type="text/csv")
+        resp = await c.client.post(f"/admin/knowledge/{kind}/import", data=form)
+        assert resp.status == 200 and "0 条记录有变化" in await resp.text(), kind

@@ -57,7 +57,7 @@ async def page(request: web.Request) -> web.Response:
     items = [outbox.status(i) for i in ids]
     items = [a for a in items if user.operator or (a["targets"] and all(user.may_edit(t) for t in a["targets"]))]
     return await render(request, "announcements.html", communities=communities, items=items, preview=preview,
-                        form=form)
+                        form=form, chosen=form.getall("community", []) if form else [])
 
 
 async def detail(request: web.Request) -> web.Response:

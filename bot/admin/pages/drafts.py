@@ -55,16 +55,16 @@ async def _batch_page(request: web.Request, bid: int, errors: dict | None = None
                         labels=LABELS, errors=errors or {})
 
 
-def _ensure_source(console, who: str, b: dict) -> None:
+async def _ensure_source(console, who: str, b: dict) -> None:
     if console.kb.get("sources", b["source_id"]) is None:
         rec = {"id": b["source_id"], "title": b["title"], "publisher": b["publisher"], "date": b["date"] or None}
-        console.kb.apply(who, "sources", None, {k: v for k, v in rec.items() if v is not None or k == "date"})
+        await console.kb.apply_async(who, "sources", None, {k: v for k, v in rec.items() if v is not None or k == "date"})
 
 
-def _accept(console, who: str, kind: str, record: dict, b: dict) -> None:
-    _ensure_source(console, who, b)
+async def _accept(console, who: str, kind: str, record: dict, b: dict) -> None:
+    await _ensure_source(console, who, b)
     if kind in KINDS:
-        console.kb.apply(who, kind, None, record)
+        await console.kb.apply_async(who, kind, None, record)
         return
     community = console.kb.get("communities", record.get("community", ""))
     if community is None:
@@ -74,7 +74,7 @@ def _accept(console, who: str, kind: str, record: dict, b: dict) -> None:
         item["source"] = b["source_id"]
     after = {**community, kind: [*(community.get(kind) or []), item]}
     try:
-        console.kb.apply(who, "communities", community["id"], after)
+        await console.kb.apply_async(who, "communities", community["id"], after)
     except ChangeRefused as exc:
         raise ChangeRefused({k.split(".")[-1]: v for k, v in exc.fields.items()}, exc.other) from None
 
@@ -97,7 +97,7 @@ async def decide(request: web.Request) -> web.Response:
     record, problems = from_form(fields_of(d["kind"]), form)
     if not problems:
         try:
-            _accept(console, user.name, d["kind"], record, b)
+            await _accept(console, user.name, d["kind"], record, b)
         except ChangeRefused as exc:
             problems = exc.fields or {"-": "; ".join(exc.other)}
             if exc.fields and exc.other:

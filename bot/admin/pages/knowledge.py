@@ -2,6 +2,8 @@
 undo, CSV export and import."""
 from __future__ import annotations
 
+import json
+
 from aiohttp import web
 
 from bot.admin.app import CONSOLE, render
@@ -49,11 +51,12 @@ async def listing(request: web.Request) -> web.Response:
 
 
 async def _form(request, kind, key, values, errors=None, other=(), status=200):
+    """The edit form, with its field errors and the record's history."""
     console = request.app[CONSOLE]
     history = console.kb.changes(kind.name, key, 20) if key else []
     return await render(request, "kb_edit.html", status=status, kind=kind, title=TITLES.get(kind.name, kind.name),
                         key=key, values=values, errors=errors or {}, other=list(other), history=history,
-                        widget=widget)
+                        widget=widget, saved=request.query.get("saved") and status == 200)
 
 
 async def edit(request: web.Request) -> web.Response:
@@ -73,7 +76,7 @@ async def edit(request: web.Request) -> web.Response:
         return await _form(request, kind, key, dict(form), problems, status=400)
     _may(request, kind, record)
     try:
-        entry = console.kb.apply(user_of(request).name, kind.name, key, record)
+        entry = await console.kb.apply_async(user_of(request).name, kind.name, key, record)
     except ChangeRefused as exc:
         return await _form(request, kind, key, dict(form), exc.fields, exc.other, status=400)
     console.audit.record(user_of(request).name, "edit" if key else "create", f"{kind.name}:{entry['key']}", current, record)
@@ -89,7 +92,7 @@ async def delete(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(text="no such record")
     _may(request, kind, current)
     try:
-        console.kb.apply(user_of(request).name, kind.name, key, None)
+        await console.kb.apply_async(user_of(request).name, kind.name, key, None)
     except ChangeRefused as exc:
         return await _form(request, kind, key, to_form(kind.fields, current), exc.fields, exc.other, status=400)
     console.audit.record(user_of(request).name, "delete", f"{kind.name}:{key}", current, None)
@@ -103,12 +106,11 @@ async def history(request: web.Request) -> web.Response:
 async def undo(request: web.Request) -> web.Response:
     console = request.app[CONSOLE]
     change = console.kb.history.get(int(request.match_info["id"]))
-    import json
     kind = KINDS[change["kind"]]
     for side in ("before", "after"):
         _may(request, kind, json.loads(change[side]) if change[side] else None)
     try:
-        entry = console.kb.undo(user_of(request).name, change["id"])
+        entry = await console.kb.undo(user_of(request).name, change["id"])
     except ChangeRefused as exc:
         raise web.HTTPConflict(text=str(exc)) from None
     console.audit.record(user_of(request).name, "undo", f"{kind.name}:{entry['key']}", change["after"], change["before"])
@@ -132,7 +134,7 @@ async def csv_import(request: web.Request) -> web.Response:
     text = upload.file.read().decode("utf-8") if hasattr(upload, "file") else str(upload or "")
     try:
         records = parse(kind.fields, text)
-        changed = console.kb.replace_all(user.name, kind.name, records)
+        changed = await console.kb.replace_all_async(user.name, kind.name, records)
     except ChangeRefused as exc:
         return await render(request, "message.html", status=400, title="导入被拒绝", lines=[str(exc)])
     except (ValueError, UnicodeDecodeError) as exc:

@@ -37,7 +37,7 @@ async def add_alias(request: web.Request) -> web.Response:
     field = TARGETS[kind]
     after = {**record, field: [*(record.get(field) or []), word]} if word not in (record.get(field) or []) else record
     try:
-        console.kb.apply(user.name, kind, target, after)
+        await console.kb.apply_async(user.name, kind, target, after)
     except ChangeRefused as exc:
         raise web.HTTPFound(url.with_query(error=str(exc))) from None
     console.audit.record(user.name, f"add {field[:-1]}", f"{kind}:{target}", record, after)
