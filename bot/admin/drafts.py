@@ -25,9 +25,9 @@ class Drafts:
                                "evidence": str, "decided_by": str}, pk="id")
             self.items.create_index(["batch"])
 
-    def propose(self, who: str, title: str, publisher: str, date: str, text: str, kb) -> int:
-        """Extract proposals from `text`; ids are generated against the knowledge as it is (`kb`:
-        KnowledgeFiles)."""
+    def propose(self, who: str, title: str, publisher: str, date: str, text: str, kb, found=None) -> int:
+        """Store the proposals extracted from `text` (`found`: the extraction, when already done
+        off the event loop); ids are generated against the knowledge as it is (`kb`: KnowledgeFiles)."""
         communities = kb.records("communities")
         known = {}
         for c in communities:
@@ -39,16 +39,18 @@ class Drafts:
                                    "created": time.time(), "source_id": ""}).last_pk
         source_id = slug(f"article{bid}", set(sources))
         self.batches.update(bid, {"source_id": source_id})
-        found = extract(text, known)
+        found = found if found is not None else extract(text)
         ids = dict(known)
         for p in found.proposals:
-            if p.kind == "communities" and p.data["name"] not in known:
+            if p.kind == "communities" and p.data["name"].removesuffix("社区") in known:
+                ids[p.data["name"]] = known[p.data["name"].removesuffix("社区")]
+            elif p.kind == "communities" and p.data["name"] not in known:
                 ids[p.data["name"]] = slug(p.data["name"].removesuffix("社区"), taken)
         rows = []
         for p in found.proposals:
             data = dict(p.data)
             if p.kind == "communities":
-                if data["name"] in known:
+                if data["name"] in known or data["name"].removesuffix("社区") in known:
                     continue  # already in the knowledge: nothing to propose about the community itself
                 data = {"id": ids[data["name"]], **data, "source": source_id}
             elif p.kind == "programmes":

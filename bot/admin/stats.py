@@ -33,9 +33,10 @@ def question_stats(db, days: int = 30) -> dict:
         for c in ents.get("category", []) if isinstance(ents, dict) else []:
             categories[c] += 1
     days_list = sorted(per_day)
+    every_day = [datetime.fromtimestamp(since + (i + 1) * 86400).strftime("%m-%d") for i in range(days)]
     total, answered = len(rows), sum(1 for r in rows if r[2])
     return {"total": total, "answer_rate": round(100 * answered / total, 1) if total else 0.0,
-            "per_day": [(d, per_day[d]) for d in days_list],
+            "per_day": [(d, per_day[d]) for d in every_day] if total else [],
             "rate_per_day": [(d, round(100 * answered_day[d] / per_day[d], 1)) for d in days_list],
             "intents": intents.most_common(10), "communities": communities.most_common(10),
             "categories": categories.most_common(10)}

@@ -119,3 +119,14 @@ def test_add_user_command(tmp_path):
     proc = subprocess.run([sys.executable, "run_bot.py", "admin", "add-user", "bob", "--role", "staff",
                            "--password-env", "ADMIN_PW"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "community" in proc.stderr
+
+
+def test_console_settings_are_checked():
+    import pytest
+
+    from bot.config import ConfigError, load_config
+    with pytest.raises(ConfigError, match=r"^admin\.path"):
+        load_config(environ={"BOT_WECHAT_TOKEN": "t", "BOT_ADMIN_PATH": "/wechat"})
+    with pytest.raises(ConfigError, match=r"^admin\.session_minutes"):
+        load_config(environ={"BOT_WECHAT_TOKEN": "t", "BOT_ADMIN_MAX_FAILURES": "0"})
+    assert load_config(environ={"BOT_WECHAT_TOKEN": "t", "BOT_ADMIN_SECRET": "s"}).admin.secret == "s"

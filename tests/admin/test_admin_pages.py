@@ -146,3 +146,13 @@ async def test_announcements_compose_preview_send_and_report(console_app):
     detail = await (await c.client.get(resp.headers["Location"])).text()
     assert "周六停水" in detail and "进度" in detail
     assert "周六停水" in await (await c.get("/announcements")).text()
+
+
+async def test_forms_prefilled_from_a_question_and_refused_when_incomplete(ops):
+    c, _, _ = ops
+    page = await (await c.get("/keywords/edit", params={"pattern": "电梯坏了找谁修", "match": "exact"})).text()
+    assert 'value="电梯坏了找谁修"' in page and '<option value="exact" selected>' in page
+    resp = await c.post("/drafts", {"title": "", "publisher": "测试报", "text": "青禾社区"})
+    assert resp.status == 400 and "required" in await resp.text()
+    assert (await c.get("/drafts/999")).status == 404
+    assert (await c.post("/drafts/item/999", {"action": "reject"})).status == 404

@@ -1,10 +1,13 @@
 """Draft from an article: paste it, review each proposal, accept (possibly edited) or reject."""
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from bot.admin.app import CONSOLE, render
 from bot.admin.auth import need_operator
+from bot.admin.extract import extract
 from bot.admin.forms import from_form, to_form
 from bot.admin.kbfiles import KINDS, ChangeRefused
 from knowledge.schema import SUB_FIELDS, Field
@@ -31,7 +34,9 @@ async def paste(request: web.Request) -> web.Response:
         title, publisher = str(form.get("title", "")).strip(), str(form.get("publisher", "")).strip()
         errors = {k: "required" for k, v in (("text", text), ("title", title), ("publisher", publisher)) if not v}
         if not errors:
-            bid = console.drafts.propose(user.name, title, publisher, str(form.get("date", "")).strip(), text, console.kb)
+            found = await asyncio.to_thread(extract, text)  # jieba and regexes: off the event loop
+            bid = console.drafts.propose(user.name, title, publisher, str(form.get("date", "")).strip(), text,
+                                         console.kb, found)
             console.audit.record(user.name, "draft from article", f"drafts:{bid}", None, {"title": title})
             raise web.HTTPFound(request.app.router["draft_batch"].url_for(batch=str(bid)))
         return await render(request, "drafts.html", status=400, errors=errors, values=dict(form),
