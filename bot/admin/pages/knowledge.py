@@ -54,9 +54,13 @@ async def _form(request, kind, key, values, errors=None, other=(), status=200):
     """The edit form, with its field errors and the record's history."""
     console = request.app[CONSOLE]
     history = console.kb.changes(kind.name, key, 20) if key else []
+    kb = console.kb
+    choices = {"community": [(r["id"], r["name"]) for r in kb.records("communities")],
+               "source": [(r["id"], r["title"]) for r in kb.records("sources")],
+               "categories": [(r["id"], r["name"]) for r in kb.records("categories")]}
     return await render(request, "kb_edit.html", status=status, kind=kind, title=TITLES.get(kind.name, kind.name),
                         key=key, values=values, errors=errors or {}, other=list(other), history=history,
-                        widget=widget, saved=request.query.get("saved") and status == 200)
+                        widget=widget, choices=choices, saved=request.query.get("saved") and status == 200)
 
 
 async def edit(request: web.Request) -> web.Response:
