@@ -156,3 +156,13 @@ async def test_forms_prefilled_from_a_question_and_refused_when_incomplete(ops):
     assert resp.status == 400 and "required" in await resp.text()
     assert (await c.get("/drafts/999")).status == 404
     assert (await c.post("/drafts/item/999", {"action": "reject"})).status == 404
+
+
+async def test_a_new_entry_starts_from_the_question(ops):
+    c, peer, webhook = ops
+    await peer.ask(text("电梯坏了找谁修"))
+    webhook.deps.state.flush()
+    page = await (await c.get("/questions")).text()
+    assert "/admin/knowledge/programmes/edit?name=%E7%94%B5%E6%A2%AF" in page
+    form = await (await c.get("/knowledge/programmes/edit", params={"name": "补丁行动"})).text()
+    assert 'id="f-name" name="name" value="补丁行动"' in form

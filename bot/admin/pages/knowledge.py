@@ -73,7 +73,9 @@ async def edit(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(text="no such record")
     _may(request, kind, current)
     if request.method == "GET":
-        return await _form(request, kind, key, to_form(kind.fields, current))
+        values = to_form(kind.fields, current) if current else {  # a new record may start from the query
+            f.name: request.query.get(f.name, "") for f in kind.fields}
+        return await _form(request, kind, key, values)
     form = await request.post()
     record, problems = from_form(kind.fields, form)
     if problems:
