@@ -101,6 +101,16 @@ def mass_tags(d: "DeliveryConfig") -> dict[str, int]:
 
 
 @dataclass(frozen=True)
+class AdminConfig:
+    path: str = "/admin"
+    secret: str = ""
+    session_minutes: int = 720
+    max_failures: int = 5
+    lockout_minutes: int = 15
+    cookie_secure: int = 0
+
+
+@dataclass(frozen=True)
 class LogConfig:
     level: str = "INFO"
 
@@ -115,6 +125,7 @@ class Config:
     dedup: DedupConfig = field(default_factory=DedupConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     log: LogConfig = field(default_factory=LogConfig)
+    admin: AdminConfig = field(default_factory=AdminConfig)
 
     def path(self, value: str) -> Path:
         """Resolve a configured path relative to the project root."""
@@ -193,6 +204,11 @@ def _validate(cfg: Config) -> None:
         raise ConfigError("delivery.rate_per_second: rate, max_attempts, backoff_seconds and poll_seconds must be positive")
     if d.template_field_chars < 20 or d.followers_rate_per_second <= 0:
         raise ConfigError("delivery.template_field_chars: must be at least 20 (and followers_rate_per_second positive)")
+    a = cfg.admin
+    if not a.path.startswith("/") or a.path.rstrip("/") in ("", s.path.rstrip("/")):
+        raise ConfigError(f"admin.path: must start with '/' and differ from server.path, got {a.path!r}")
+    if a.session_minutes <= 0 or a.max_failures < 1 or a.lockout_minutes <= 0:
+        raise ConfigError("admin.session_minutes: session_minutes, max_failures and lockout_minutes must be positive")
     if cfg.log.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"log.level: must be DEBUG, INFO, WARNING or ERROR, got {cfg.log.level!r}")
 

@@ -65,6 +65,7 @@ def prepare_knowledge(cfg: Config) -> None:
 def build_dependencies(cfg: Config, db: sqlite_utils.Database, knowledge=None) -> Dependencies:
     """`knowledge` may be given (an Engine is immutable, so tests share one)."""
     from bot.announcements.outbox import Outbox
+    from bot.admin.keywords import KeywordReplies
     from bot.announcements.staff import StaffStore
     from bot.announcements.service import Announcements
     writes = WriteBehind(db, seconds=cfg.storage.state_flush_seconds)
@@ -73,7 +74,7 @@ def build_dependencies(cfg: Config, db: sqlite_utils.Database, knowledge=None) -
                         questions=QuestionLog(db, writes),
                         knowledge=knowledge if knowledge is not None else load_knowledge(cfg, db),
                         staff=StaffStore(db), outbox=Outbox(db),
-                        reply_cache=ReplyCache(cfg.matching.reply_cache_entries))
+                        reply_cache=ReplyCache(cfg.matching.reply_cache_entries), keywords=KeywordReplies(db))
     deps.announcements = Announcements(db, deps.outbox, deps.staff, cfg.delivery, lambda: deps.knowledge)
     return deps
 
@@ -143,3 +144,9 @@ def describe(cfg: Config) -> str:
     return json.dumps({"listen": f"{cfg.server.host}:{cfg.server.port}{cfg.server.path}",
                        "database": cfg.storage.database, "mode": "aes" if cfg.wechat.encoding_aes_key else "plain",
                        "api": cfg.wechat.api_base_url}, ensure_ascii=False)
+
+
+def mount_console(app, webhook: WeChatWebhook):
+    """The operators' web console under admin.path, as a sub-application of the webhook's app."""
+    from bot.admin.app import mount
+    return mount(app, webhook)

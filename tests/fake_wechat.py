@@ -49,6 +49,7 @@ class FakeWeChat:
     withdrawn: list = field(default_factory=list)       # msg_ids withdrawn
     media: dict = field(default_factory=dict)           # media_id -> bytes
     page_size: int = 10000
+    menu: dict | None = None                          # the custom menu last created (menu/create, menu/get)
     _dedup: set = field(default_factory=set)
     _scripts: dict = field(default_factory=lambda: defaultdict(deque))
     _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -186,6 +187,14 @@ class FakeWeChat:
             msg_id = next(self._counter)
             self.mass_sent[msg_id] = body
             return web.json_response({"errcode": 0, "errmsg": "send job submission success", "msg_id": msg_id})
+        elif request.path == "/cgi-bin/menu/create":
+            if not body.get("button") or len(body["button"]) > 3:
+                return web.json_response({"errcode": 40017, "errmsg": "invalid button size"})
+            self.menu = body
+        elif request.path == "/cgi-bin/menu/get":
+            if self.menu is None:
+                return web.json_response({"errcode": 46003, "errmsg": "menu no exist"})
+            return web.json_response({"menu": self.menu})
         elif request.path == "/cgi-bin/message/custom/send":
             self.delivered.append((body["touser"], body["text"]["content"]))
         return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": next(self._counter)})
