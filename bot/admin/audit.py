@@ -5,15 +5,24 @@ import json
 import time
 
 import sqlite_utils
+from sqlite_utils import Migrations
+
+
+MIGRATIONS = Migrations("admin_audit")
+
+
+@MIGRATIONS()
+def m001_admin_audit(db: sqlite_utils.Database) -> None:
+    if not db["admin_audit"].exists():
+        db["admin_audit"].create({"id": int, "at": float, "who": str, "action": str, "entity": str,
+                                  "before": str, "after": str}, pk="id")
+        db["admin_audit"].create_index(["entity"])
 
 
 class Audit:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.table = db["admin_audit"]
-        if not self.table.exists():
-            self.table.create({"id": int, "at": float, "who": str, "action": str, "entity": str,
-                               "before": str, "after": str}, pk="id")
-            self.table.create_index(["entity"])
+        MIGRATIONS.apply(db)
 
     def record(self, who: str, action: str, entity: str, before=None, after=None) -> None:
         dump = lambda v: None if v is None else json.dumps(v, ensure_ascii=False, default=str)  # noqa: E731

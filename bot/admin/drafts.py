@@ -8,22 +8,31 @@ import json
 import time
 
 import sqlite_utils
+from sqlite_utils import Migrations
 
 from bot.admin.extract import extract, slug
 
 FACT_KINDS = ("honours", "figures")
 
 
+MIGRATIONS = Migrations("admin_drafts")
+
+
+@MIGRATIONS()
+def m001_admin_drafts(db: sqlite_utils.Database) -> None:
+    if not db["admin_draft_batches"].exists():
+        db["admin_draft_batches"].create({"id": int, "title": str, "publisher": str, "date": str, "source_id": str,
+                                          "text": str, "who": str, "created": float}, pk="id")
+    if not db["admin_drafts"].exists():
+        db["admin_drafts"].create({"id": int, "batch": int, "kind": str, "data": str, "status": str, "note": str,
+                                   "evidence": str, "decided_by": str}, pk="id")
+        db["admin_drafts"].create_index(["batch"])
+
+
 class Drafts:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.batches, self.items = db["admin_draft_batches"], db["admin_drafts"]
-        if not self.batches.exists():
-            self.batches.create({"id": int, "title": str, "publisher": str, "date": str, "source_id": str,
-                                 "text": str, "who": str, "created": float}, pk="id")
-        if not self.items.exists():
-            self.items.create({"id": int, "batch": int, "kind": str, "data": str, "status": str, "note": str,
-                               "evidence": str, "decided_by": str}, pk="id")
-            self.items.create_index(["batch"])
+        MIGRATIONS.apply(db)
 
     def propose(self, who: str, title: str, publisher: str, date: str, text: str, kb, found=None) -> int:
         """Store the proposals extracted from `text` (`found`: the extraction, when already done

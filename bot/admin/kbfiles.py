@@ -17,13 +17,26 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlite_utils
 from ruamel.yaml import YAML
+from sqlite_utils import Migrations
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from knowledge.loader import LINE, KnowledgeError, Problem, validate
 from knowledge.schema import FILES, ORDER, Field
 
 EDITED = 999_999  # line number given to the record being edited, to pick its problems out
+
+
+MIGRATIONS = Migrations("kb_history")
+
+
+@MIGRATIONS()
+def m001_kb_history(db: sqlite_utils.Database) -> None:
+    if not db["kb_history"].exists():
+        db["kb_history"].create({"id": int, "at": float, "who": str, "kind": str, "key": str, "before": str,
+                                 "after": str, "undone": int}, pk="id")
+        db["kb_history"].create_index(["kind", "key"])
 
 
 @dataclass(frozen=True)
@@ -102,10 +115,7 @@ class KnowledgeFiles:
         self._cache: dict[str, tuple] = {}    # file -> (stat signature, ruamel document, plain records)
         self._lock = threading.Lock()
         self.history = db["kb_history"]
-        if not self.history.exists():
-            self.history.create({"id": int, "at": float, "who": str, "kind": str, "key": str, "before": str,
-                                 "after": str, "undone": int}, pk="id")
-            self.history.create_index(["kind", "key"])
+        MIGRATIONS.apply(db)
 
     # reading
     def _parsed(self, kind: Kind) -> tuple[CommentedSeq, list[dict]]:

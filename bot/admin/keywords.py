@@ -9,8 +9,19 @@ import time
 from dataclasses import dataclass
 
 import sqlite_utils
+from sqlite_utils import Migrations
 
 CLICK_PREFIX = "KW_"
+
+
+MIGRATIONS = Migrations("keyword_replies")
+
+
+@MIGRATIONS()
+def m001_keyword_replies(db: sqlite_utils.Database) -> None:
+    if not db["keyword_replies"].exists():
+        db["keyword_replies"].create({"id": int, "match": str, "pattern": str, "kind": str, "text": str, "title": str,
+                                      "description": str, "url": str, "picurl": str, "created": float}, pk="id")
 
 
 @dataclass(frozen=True)
@@ -37,9 +48,7 @@ def _norm(text: str) -> str:
 class KeywordReplies:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.table = db["keyword_replies"]
-        if not self.table.exists():
-            self.table.create({"id": int, "match": str, "pattern": str, "kind": str, "text": str, "title": str,
-                               "description": str, "url": str, "picurl": str, "created": float}, pk="id")
+        MIGRATIONS.apply(db)
         self._load()
 
     def _load(self) -> None:

@@ -7,8 +7,18 @@ import json
 import time
 
 import sqlite_utils
+from sqlite_utils import Migrations
 
 MAX_TOP, MAX_SUB = 3, 5
+
+
+MIGRATIONS = Migrations("admin_menu")
+
+
+@MIGRATIONS()
+def m001_admin_menu(db: sqlite_utils.Database) -> None:
+    if not db["admin_menu"].exists():
+        db["admin_menu"].create({"id": int, "menu": str, "saved": float, "pushed": float}, pk="id")
 
 
 def parse_action(action: str) -> dict:
@@ -48,8 +58,7 @@ def check(menu: dict, known_keys: set[str]) -> list[str]:
 class Menu:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.table = db["admin_menu"]
-        if not self.table.exists():
-            self.table.create({"id": int, "menu": str, "saved": float, "pushed": float}, pk="id")
+        MIGRATIONS.apply(db)
 
     def get(self) -> dict:
         rows = list(self.table.rows_where("id = 1"))

@@ -6,11 +6,22 @@ import time
 from dataclasses import dataclass
 
 import sqlite_utils
+from sqlite_utils import Migrations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 ROLES = ("admin", "operator", "staff")
 _hasher = PasswordHasher()
+
+
+MIGRATIONS = Migrations("admin_users")
+
+
+@MIGRATIONS()
+def m001_admin_users(db: sqlite_utils.Database) -> None:
+    if not db["admin_users"].exists():
+        db["admin_users"].create({"name": str, "role": str, "communities": str, "hash": str, "failures": int,
+                                  "locked_until": float, "created": float}, pk="name")
 
 
 @dataclass
@@ -33,9 +44,7 @@ class User:
 class Users:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.table = db["admin_users"]
-        if not self.table.exists():
-            self.table.create({"name": str, "role": str, "communities": str, "hash": str, "failures": int,
-                               "locked_until": float, "created": float}, pk="name")
+        MIGRATIONS.apply(db)
 
     def add(self, name: str, role: str, password: str, communities: list[str] | None = None) -> User:
         if role not in ROLES:

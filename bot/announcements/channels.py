@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import sqlite_utils
+from sqlite_utils import Migrations
 
 from bot.config import DeliveryConfig, mass_tags
 
@@ -25,6 +26,16 @@ NO_CHANNEL = "不在48小时互动期内，且没有订阅通知、群发标签�
 UNSUBSCRIBED = "已取消关注"
 CHANNEL_NAMES = {"custom": "客服消息（48小时内互动过）", "subscribe": "订阅通知", "mass": "按标签群发",
                  "template": "模板消息"}
+
+
+MIGRATIONS = Migrations("subscriptions")
+
+
+@MIGRATIONS()
+def m001_subscriptions(db: sqlite_utils.Database) -> None:
+    if not db["subscriptions"].exists():
+        db["subscriptions"].create({"openid": str, "template_id": str, "remaining": int, "updated_at": float},
+                                   pk=("openid", "template_id"))
 
 
 @dataclass
@@ -41,9 +52,7 @@ class Plan:
 class Channels:
     def __init__(self, db: sqlite_utils.Database, cfg: DeliveryConfig) -> None:
         self.db, self.cfg, self.tags = db, cfg, mass_tags(cfg)
-        if not db["subscriptions"].exists():
-            db["subscriptions"].create({"openid": str, "template_id": str, "remaining": int, "updated_at": float},
-                                       pk=("openid", "template_id"))
+        MIGRATIONS.apply(db)
 
     # ------------------------------------------------------------ subscriptions
     def accept(self, openid: str, template_id: str, times: int = 1) -> None:

@@ -19,11 +19,16 @@ from dataclasses import dataclass
 from typing import Callable
 
 import sqlite_utils
+from sqlite_utils import Migrations
 
 BATCH = 100
 
 
-def ensure_tables(db: sqlite_utils.Database) -> None:
+MIGRATIONS = Migrations("followers")
+
+
+@MIGRATIONS()
+def m001_followers(db: sqlite_utils.Database) -> None:
     if not db["followers"].exists():
         db["followers"].create({"openid": str, "subscribed": int, "subscribe_time": int, "scene": str,
                                 "qr_scene": str, "tags": str, "community_id": str, "updated_at": float},
@@ -34,6 +39,10 @@ def ensure_tables(db: sqlite_utils.Database) -> None:
     if not db["follower_sync"].exists():
         db["follower_sync"].create({"id": int, "page_from": str, "done_in_page": int, "imported": int,
                                     "total": int, "started_at": float, "finished_at": float}, pk="id")
+
+
+def ensure_tables(db: sqlite_utils.Database) -> None:
+    MIGRATIONS.apply(db)
 
 
 @dataclass

@@ -12,10 +12,21 @@ import time
 from dataclasses import dataclass
 
 import sqlite_utils
+from sqlite_utils import Migrations
 
 from bot.announcements.staff import Staff, StaffStore
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"   # no 0/O, 1/I/L: read aloud and typed on a phone
+
+
+MIGRATIONS = Migrations("staff_invites")
+
+
+@MIGRATIONS()
+def m001_staff_invites(db: sqlite_utils.Database) -> None:
+    if not db["staff_invites"].exists():
+        db["staff_invites"].create({"code": str, "communities": str, "role": str, "name": str, "created_at": float,
+                                    "expires_at": float, "used_by": str, "used_at": float}, pk="code")
 
 
 @dataclass
@@ -30,9 +41,7 @@ class Invite:
 class Invites:
     def __init__(self, db: sqlite_utils.Database, staff: StaffStore) -> None:
         self.db, self.staff = db, staff
-        if not db["staff_invites"].exists():
-            db["staff_invites"].create({"code": str, "communities": str, "role": str, "name": str, "created_at": float,
-                                        "expires_at": float, "used_by": str, "used_at": float}, pk="code")
+        MIGRATIONS.apply(db)
 
     def create(self, communities: list[str], role: str = "staff", name: str = "", hours: float = 72) -> Invite:
         if role not in ("staff", "admin"):

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
+import sqlite_utils
+from sqlite_utils import Migrations
+
 from bot.announcements import audience
 from bot.announcements.channels import NO_CHANNEL, Channels, Plan
 from bot.announcements.command import Command, parse
@@ -27,6 +30,16 @@ from bot.channels.wechat.client import WeChatAPIError
 from bot.config import DeliveryConfig, mass_tags
 
 FINISHED = ("done", "withdrawn")
+
+
+MIGRATIONS = Migrations("announcement_reports")
+
+
+@MIGRATIONS()
+def m001_announcement_reports(db: sqlite_utils.Database) -> None:
+    if not db["announcement_reports"].exists():
+        db["announcement_reports"].create({"announcement_id": int, "author": str, "reported_at": float},
+                                          pk="announcement_id")
 
 
 @dataclass
@@ -68,9 +81,7 @@ class Announcements:
         self.invites = Invites(db, staff)
         self.followers = Followers(db, mass_tag_communities(cfg), self._scene_community)
         self.api = None                          # wechat_api.AccountAPI, set by wiring with the client
-        if not db["announcement_reports"].exists():
-            db["announcement_reports"].create({"announcement_id": int, "author": str, "reported_at": float},
-                                              pk="announcement_id")
+        MIGRATIONS.apply(db)
 
     def _scene_community(self, scene: str) -> str:
         c = self._knowledge().community_by_scene(scene)
