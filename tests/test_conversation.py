@@ -219,3 +219,11 @@ async def test_a_crash_right_after_confirming_neither_loses_nor_doubles_the_anno
     webhook.deps.residents = restarted
     await chat("确认", user="oStaffF")                        # WeChat's retry, or the staff member again
     assert webhook.db["announcements"].count == 1
+
+
+async def test_every_programme_of_a_community_is_reached_through_more(chat):
+    replies = await chat("赛罕社区有哪些项目", "更多", "更多", "更多")
+    programmes = chat.webhook.deps.knowledge.community("saihan").programmes
+    shown = "\n".join(replies)
+    assert len(programmes) > 8 and all(p.name in shown for p in programmes)
+    assert "没有更多" in replies[-1]
