@@ -21,8 +21,6 @@ from __future__ import annotations
 import inspect
 from typing import Any, Awaitable, Callable
 
-import orjson
-
 from bot.conversation import pager
 from bot.conversation.message import NO_REPLY, Article, Message, Reply
 
@@ -31,7 +29,6 @@ __all__ = ["Article", "Dispatcher", "Message", "NO_REPLY", "Reply", "Router"]
 TEXT_KINDS = ("text", "voice")
 LOGGED_KINDS = frozenset(("text", "voice", "image", "video", "shortvideo", "location", "link"))
 Filter = Callable[[Message, Any, dict], "bool | dict"]
-Score = "float | Callable[[Message, Any, dict], float]"
 Handler = Callable[..., Awaitable[Reply]]
 
 
@@ -44,7 +41,7 @@ class Router:
         self._children: list[Router] = []
 
     def register(self, handler: Handler, *filters: Filter, kinds: frozenset[str] = frozenset(),
-                 score: Any = 0.5) -> Handler:
+                 score: float | Callable[[Message, Any, dict], float] = 0.5) -> Handler:
         self._registrations.append((handler, filters, f"{self.name}.{handler.__name__}", kinds, score))
         return handler
 
@@ -128,7 +125,3 @@ class Dispatcher(Router):
             if reply.settles:
                 deps.questions.settle(msg.openid)
         return reply
-
-
-def dumps_entities(entities: dict) -> str:
-    return orjson.dumps(entities).decode()
