@@ -40,6 +40,7 @@ OVERVIEW_PROGRAMMES = 8
 FOLLOW_ASPECTS = {"phone", "contact", "location", "honour", "figure", "time", "rank"}  # "电话呢", not "是什么"
 STRONG_ITEM = 4.0   # a fact scoring this much (shared words + keywords) outranks a category's programme list
 UNDERSTAND_CACHE = 4096
+CUE_WORD = re.compile(r"什么时候|哪年|哪一年|多少|多少人|几个|几年|何时|是谁|在哪|在哪里")  # a keyword that only says how one asks
 LISTING = re.compile(r"(有什么|有哪些|有啥|都有|哪些|什么样的)(特色)?(项目|活动|服务|品牌)")
 NOT_OWN = re.compile(r"客服|12345|市长热线")  # the bot's or the city's line, not the resident's community
 GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|事情|情况|介绍")  # "附近有什么服务": an overview
@@ -370,7 +371,7 @@ class Engine:
         candidates += [("programme", p.title + (p.kind or "") + p.description, p.aliases, p) for p in c.programmes]
         for n, (kind, text, keywords, obj) in enumerate(candidates):
             score = float(len(grams & text_bigrams(text)))
-            score += 2.0 * sum(1 for k in keywords if compact_cached(k) in q.text)
+            score += 2.0 * sum(1 for k in keywords if compact_cached(k) in q.text and not CUE_WORD.fullmatch(compact_cached(k)))
             if not score:
                 continue
             if kind == "figure" and "figure" in q.aspects:
