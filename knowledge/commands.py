@@ -71,8 +71,8 @@ def kb_stats(db) -> int:
     t.add_column("table")
     t.add_column("rows", justify="right")
     for table in ("sources", "communities", "programmes", "categories", "synonyms", "contacts", "lists",
-                  "list_members", "honours", "facts", "figures"):
-        t.add_row(table, str(db[table].count))
+                  "list_members", "honours", "facts", "figures", "people"):
+        t.add_row(table, str(db[table].count if db[table].exists() else 0))
     console.print(t)
     c = Table(title="Programmes per category")
     c.add_column("category")

@@ -29,7 +29,7 @@ _NOISE = re.compile(r"[^0-9a-z\u4e00-\u9fff]")
 _JUNK_WORDS = {"社区", "哪个", "什么", "哪些", "一下", "怎么", "这个", "那个", "是不是", "有没有", "多少", "为什么", "哪里"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Passage:
     text: str
     community_id: str
@@ -69,12 +69,10 @@ class PassageIndex:
         self.passages = passages_of(model)
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
         self.db.execute("create virtual table p using fts5(tokens, community unindexed, tokenize='unicode61')")
-        self.tokens: list[frozenset[str]] = []
         df: dict[str, int] = {}
         rows = []
         for i, p in enumerate(self.passages):
-            toks = frozenset(self.tokenise(compact(p.text)))
-            self.tokens.append(toks)
+            toks = self.tokenise(compact(p.text))
             for t in toks:
                 df[t] = df.get(t, 0) + 1
             rows.append((i + 1, " ".join(toks), p.community_id))
@@ -119,16 +117,17 @@ class PassageIndex:
         match = " OR ".join(f'"{t}"' for t in query)
         letters = set(text.replace(" ", ""))
         if community is None:
-            rows = self.db.execute("select rowid from p where p match ? order by bm25(p) limit ?", (match, CANDIDATES * 3))
+            rows = self.db.execute("select rowid, tokens from p where p match ? order by bm25(p) limit ?",
+                                   (match, CANDIDATES * 3))
         else:
-            rows = self.db.execute("select rowid from p where p match ? and community = ? order by bm25(p) limit ?",
+            rows = self.db.execute("select rowid, tokens from p where p match ? and community = ? order by bm25(p) limit ?",
                                    (match, community, CANDIDATES))
         scored = []
-        for rank, (rowid,) in enumerate(rows.fetchall()):
+        for rank, (rowid, tokens) in enumerate(rows.fetchall()):
             p = self.passages[rowid - 1]
             if kinds is not None and p.kind not in kinds:
                 continue
-            shared = query & self.tokens[rowid - 1]
+            shared = query & set(tokens.split())
             weight = sum(self.idf[t] for t in shared)
             chars = len(letters & set(compact(p.text)))  # ties: the passage sharing more of the question's characters
             if len(shared) < 2 and chars < len(letters):
