@@ -10,11 +10,17 @@ Decision order (first that applies wins):
   3. an explicit community (a namesake is settled by a street/district or programme in the
      same message, else the resident is asked which one, with numbered choices);
      "附近/这边" uses the resident's community, and asks for it when unknown;
-  4. with a community: phone / contacts / location / a named programme / categories /
-     honours / figures / when; otherwise its items ranked by overlap with the question,
-     and an overview when nothing ranks;
-  5. without one: a named programme, a published list, a category across communities
-     (optionally within a district or city), the communities of a place; else fallback.
+  4. a person named (people.py), the writers of a source, several communities side by side
+     (several.py), a name the knowledge lacks; a need answered where the resident lives;
+  5. with a community: phone / contacts / location / a named programme / categories /
+     honours / figures / when / its programme list; otherwise its items ranked by overlap with
+     the question, and an overview when nothing ranks — replaced by one of its passages when
+     that covers the question (search.py);
+  6. without one: a list by place or count (listing.py), a passage that says more than a
+     category, a named programme, a published list, a category across communities (optionally
+     within a district or city), the communities of a place; else the best passage above the
+     threshold (passages.py), else fallback.
+Finally the asked-for detail (fee, hours, 公众号 ...) is checked against the answer (slots.py).
 """
 from __future__ import annotations
 
