@@ -223,8 +223,8 @@ class Engine:
         """People, several communities side by side, and passages (knowledge/people.py, several.py,
         passages.py) before the resident is asked where they live."""
         found = author_answer(self, q) or person_answer(self, q) or compare(self, q)
-        if found is None and not target and not q.of("community"):
-            found = unknown_person(q)
+        if found is None and not target and not q.of("community") and unknown_person(q) is not None:
+            found = wider(self, q) or unknown_person(q)  # 时间积分是哪个社区的: the articles may still say
         return found
 
     def _needs_home(self, q: Query) -> bool:

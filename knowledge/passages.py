@@ -19,6 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from knowledge.model import Model
+from knowledge.understand import ASPECTS
 from knowledge.text import bigrams, compact
 
 COVERAGE = 0.62       # accepted share of the question's token weight (README: calibration)
@@ -26,7 +27,13 @@ MIN_WEIGHT = 3.0       # and at least this much matched weight (one distinctive 
 CANDIDATES = 20
 UNSEEN = 0.5           # weight of a question word the knowledge never uses, relative to the rarest known
 _NOISE = re.compile(r"[^0-9a-z\u4e00-\u9fff]")
+CUES = re.compile("|".join(v for k, v in ASPECTS.items() if k != "location"))
 _JUNK_WORDS = {"社区", "哪个", "什么", "哪些", "一下", "怎么", "这个", "那个", "是不是", "有没有", "多少", "为什么", "哪里"}
+
+
+def _letters(text: str) -> set[str]:
+    """The characters of what a question asks about (its cue words left out)."""
+    return set(CUES.sub("", text.replace(" ", "")))
 
 
 @dataclass(slots=True)
@@ -113,9 +120,10 @@ class PassageIndex:
         if not query:
             return []
         # words the knowledge never uses count against every passage: 今天天气 is not about 天天
-        total = sum(self.idf[t] for t in query) + UNSEEN * self.rare * len(asked - query)
+        unseen = [t for t in asked - query if not CUES.fullmatch(t)]  # 得过, 多少: how one asks, not what
+        total = sum(self.idf[t] for t in query) + UNSEEN * self.rare * len(unseen)
         match = " OR ".join(f'"{t}"' for t in query)
-        letters = set(text.replace(" ", ""))
+        letters = _letters(text)
         if community is None:
             rows = self.db.execute("select rowid, tokens from p where p match ? order by bm25(p) limit ?",
                                    (match, CANDIDATES * 3))
@@ -137,5 +145,16 @@ class PassageIndex:
         return [(cov, p) for cov, _, weight, _, p in scored if weight >= MIN_WEIGHT][:CANDIDATES]
 
     def best(self, text: str, community: str | None = None, threshold: float = COVERAGE) -> tuple[float, Passage] | None:
+        """The best passage over `threshold`; None when another community's passage ties with it
+        (no confident pick between two places)."""
         hits = self.search(text, community)
-        return hits[0] if hits and hits[0][0] >= threshold else None
+        if not hits or hits[0][0] < threshold:
+            return None
+        (cov, p), letters = hits[0], _letters(text)
+        for cov2, p2 in hits[1:]:
+            if cov2 < cov:
+                break
+            if p2.community_id != p.community_id and \
+                    len(letters & set(compact(p2.text))) == len(letters & set(compact(p.text))):
+                return None
+        return hits[0]

@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from knowledge.passages import COVERAGE
-from knowledge.understand import ASPECTS, Query
+from knowledge.understand import Query
 
 if TYPE_CHECKING:
     from knowledge.engine import Answer, Engine
@@ -20,14 +20,14 @@ if TYPE_CHECKING:
 WEAK = {"community", "unknown_detail", "none_here", "nearby_unknown", "contacts", "rank"}
 ROLE_WORDS = re.compile(r"书记|主任|负责人|当家人|是谁|队长|联系人|领导|叫什么名字?")
 GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|事情|情况|介绍|怎么样|一下")
-CUES = re.compile("|".join(v for k, v in ASPECTS.items() if k not in ("location",)))  # 得过, 多少, 什么时候 ...
 SHARP = 0.75         # a passage must cover this much to beat a category list or a guessed programme
 STRICT = 0.6          # a contacts answer gives way only to a passage that covers this much
 
 
 def _content(q: Query) -> str:
-    """What the question is about, in parts (entities, function words and question cues removed)."""
-    return " ".join(CUES.sub(" ", GENERIC.sub(" ", ROLE_WORDS.sub(" ", q.residual))).split())
+    """What the question is about, in parts (entities and function words removed; question cues such
+    as 得过, 多少 stay, as they may be content: 时间积分)."""
+    return " ".join(GENERIC.sub(" ", ROLE_WORDS.sub(" ", q.residual)).split())
 
 
 def _answer(engine: "Engine", hit, confidence: float) -> "Answer":
