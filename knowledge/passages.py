@@ -31,6 +31,10 @@ CUES = re.compile("|".join(v for k, v in ASPECTS.items() if k != "location"))
 _JUNK_WORDS = {"社区", "哪个", "什么", "哪些", "一下", "怎么", "这个", "那个", "是不是", "有没有", "多少", "为什么", "哪里"}
 
 
+def _place_token(community_id: str) -> str:
+    return "zzq" + _NOISE.sub("", community_id)
+
+
 def _letters(text: str) -> set[str]:
     """The characters of what a question asks about (its cue words left out)."""
     return set(CUES.sub("", text.replace(" ", "")))
@@ -73,18 +77,22 @@ class PassageIndex:
         self.tokenizer = tokenizer
         self.synonyms = sorted(((compact(w), "zc" + _NOISE.sub("", cat.id)) for cat in model.categories.values()
                                 for w in cat.synonyms if len(compact(w)) >= 2), key=lambda x: -len(x[0]))
-        self.passages = passages_of(model)
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
-        self.db.execute("create virtual table p using fts5(tokens, community unindexed, tokenize='unicode61')")
+        # the passages live in the table, not as Python objects: at 100k entries that many live
+        # objects would slow every garbage collection, and so every answer
+        self.db.execute("create virtual table p using fts5(tokens, community unindexed, text unindexed, "
+                        "source unindexed, kind unindexed, ref unindexed, tokenize='unicode61')")
         df: dict[str, int] = {}
         rows = []
-        for i, p in enumerate(self.passages):
+        for p in passages_of(model):
             toks = self.tokenise(compact(p.text))
             for t in toks:
                 df[t] = df.get(t, 0) + 1
-            rows.append((i + 1, " ".join(toks), p.community_id))
-        self.db.executemany("insert into p(rowid, tokens, community) values (?, ?, ?)", rows)
-        n = max(1, len(self.passages))
+            rows.append((" ".join(toks) + " " + _place_token(p.community_id), p.community_id, p.text, p.source, p.kind, p.ref))
+        self.db.executemany("insert into p(tokens, community, text, source, kind, ref) values (?, ?, ?, ?, ?, ?)", rows)
+        self.size = len(rows)
+        del rows
+        n = max(1, self.size)
         self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self.rare = math.log(1 + (n - 0.5) / 1.5)
         self.common = {t for t, d in df.items() if d > max(50, n // 5)}  # too frequent to say anything
@@ -124,15 +132,16 @@ class PassageIndex:
         total = sum(self.idf[t] for t in query) + UNSEEN * self.rare * len(unseen)
         match = " OR ".join(f'"{t}"' for t in query)
         letters = _letters(text)
+        cols = "tokens, text, community, source, kind, ref"
         if community is None:
-            rows = self.db.execute("select rowid, tokens from p where p match ? order by bm25(p) limit ?",
-                                   (match, CANDIDATES * 3))
+            rows = self.db.execute(f"select {cols} from p where p match ? order by bm25(p) limit ?", (match, CANDIDATES * 3))
         else:
-            rows = self.db.execute("select rowid, tokens from p where p match ? and community = ? order by bm25(p) limit ?",
-                                   (match, community, CANDIDATES))
+            # the community is a token too, so FTS intersects instead of scanning every match
+            rows = self.db.execute(f"select {cols} from p where p match ? and community = ? order by bm25(p) limit ?",
+                                   (f'({match}) AND "{_place_token(community)}"', community, CANDIDATES))
         scored = []
-        for rank, (rowid, tokens) in enumerate(rows.fetchall()):
-            p = self.passages[rowid - 1]
+        for rank, (tokens, *fields) in enumerate(rows.fetchall()):
+            p = Passage(*fields)
             if kinds is not None and p.kind not in kinds:
                 continue
             shared = query & set(tokens.split())

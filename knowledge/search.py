@@ -30,6 +30,12 @@ def _content(q: Query) -> str:
     return " ".join(GENERIC.sub(" ", ROLE_WORDS.sub(" ", q.residual)).split())
 
 
+def _beyond_categories(q: Query, text: str) -> str:
+    for m in q.of("category"):
+        text = text.replace(m.surface, " ")
+    return " ".join(text.split())
+
+
 def _answer(engine: "Engine", hit, confidence: float) -> "Answer":
     from knowledge.engine import Answer
     coverage, p = hit
@@ -43,8 +49,8 @@ def deeper(engine: "Engine", q: Query, c: "Community", result: "Answer") -> "Ans
     if result.answered and result.template not in WEAK:
         return None
     text = _content(q)
-    if len(text.replace(" ", "")) < 2:
-        return None
+    if len(_beyond_categories(q, text).replace(" ", "")) < 2:
+        return None  # "有什么养老服务" and none here: nothing more to look for
     hit = engine.passages.best(text, community=c.id, threshold=STRICT if result.template == "contacts" else COVERAGE)
     if hit is None or (result.template == "contacts" and len(text.replace(" ", "")) < 4):
         return None
@@ -66,9 +72,7 @@ def sharper(engine: "Engine", q: Query) -> "Answer | None":
     if not (q.ids("category") or weak_programme) or q.ids("list"):
         return None
     text = _content(q)
-    rest = text
-    for m in q.of("category"):
-        rest = rest.replace(m.surface, " ")
+    rest = _beyond_categories(q, text)
     if len(rest.replace(" ", "")) < 3:
         return None  # "附近有哪些养老服务": the category is the whole question
     hit = engine.passages.best(rest, threshold=SHARP)  # what the question says beyond the category
