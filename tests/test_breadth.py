@@ -128,11 +128,17 @@ async def test_place_levels_narrow_each_other(say):
     ("凌霄社区的白领之家几点开门", "白领之家"),
     ("赛罕社区的小剪爱义剪收费吗", "小剪爱"),
     ("丹顶鹤社区公众号的名字是什么", "丹顶鹤"),
+    ("时间盒子项目由谁负责", "时间盒子"),
 ])
 async def test_a_missing_detail_is_said_then_what_is_known(say, question, subject):
     reply = await say(question)
     assert reply.startswith("资料里没有") and subject in reply, reply
     assert "已知的是" in reply
+
+
+async def test_a_missing_email_is_said_without_a_second_not_known(say):
+    reply = await say("海创社区的官网是什么")
+    assert reply.startswith("资料里没有海创社区的邮箱或网址")
 
 
 async def test_a_stated_detail_is_answered(say):
@@ -171,6 +177,7 @@ async def test_needs_find_the_service(say, home, question, must):
     ("volunteer services in Saihan", "银龄帮帮团"),
     ("Xuenong shequ zai nali", "梨洲"),
     ("Who is Xu Wenjun", "都市森林"),
+    ("who wrote the article about Saihan", "刘永强"),
 ])
 async def test_english_and_pinyin(say, question, must):
     assert must in await say(question)
