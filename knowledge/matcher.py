@@ -35,6 +35,7 @@ _ALIAS_AFTER = ("有", "的", "在", "是", "社区", "那", "这", "街道", "�
 _ALIAS_BEFORE = ("住", "在", "是", "到", "去", "家")
 _SERVICE_AFTER = ("服务", "活动", "中心", "项目", "院", "站", "队", "机构", "照料", "工作室")
 _SUFFIXES = ("社区", "村")
+_SEVERAL = re.compile(r"和|与|跟|、|及|还有")
 
 
 @dataclass
@@ -317,8 +318,13 @@ class EntityIndex:
             m = self.fuzzy_names(text, "list")
             if m and m.score >= LIST_FUZZY_MIN:
                 place(m)
-        if "programme" not in kinds:
-            m = self.fuzzy_names(text, "programme")
+        if "programme" not in kinds or (_SEVERAL.search(text) and len(text) >= 8):
+            # "四点钟学校和时间银行分别是哪个社区的": a second name may be misspelt or shortened
+            blanked = text
+            for o in mentions:
+                if o.kind == "programme":
+                    blanked = blanked[:o.start] + "\u3000" * (o.end - o.start) + blanked[o.end:]
+            m = self.fuzzy_names(blanked, "programme")
             if m and m.score >= max(self.threshold, PROGRAMME_FUZZY_MIN if m.how == "fuzzy" else 0):
                 place(m)
         if "category" not in {m.kind for m in mentions}:
