@@ -95,6 +95,8 @@ async def test_several_communities_side_by_side(say):
     assert "大碶" in reply and "新碶" in reply
     reply = await say("力邦社区和凌霄社区的书记分别叫什么")
     assert "蔡荣华" in reply and "陈雪波" in reply
+    reply = await say("地球补丁和时间银行分别是哪个社区的")  # the second name shortened
+    assert "学弄" in reply and "泉水" in reply
     reply = await say("金钟社区和阳光社区都在奉化吗")  # 阳光社区 has namesakes: settled by 奉化 or left out
     assert "金钟" in reply and "奉化" in reply
 
