@@ -284,8 +284,8 @@ class EntityIndex:
         found = []
         for surface, start in self._homophones(text, "category"):
             after = text[start + len(surface):]
-            if start not in self._bounds(text):
-                continue  # 街道的 is not 道德: a homophone must begin where a word begins
+            if start not in self._bounds(text) or self.tokenizer.FREQ.get(text[start:start + len(surface)]):
+                continue  # 街道的 is not 道德, 问题 is not 文体: a homophone begins a word and is no word itself
             if not after or after.startswith(_SERVICE_AFTER):
                 ids = [i for k, i, _ in self.surfaces.forms[surface] if k == "category"]
                 found.append(Mention("category", ids, start, start + len(surface), PINYIN_SCORE, text[start:start + len(surface)], "pinyin"))
