@@ -30,7 +30,8 @@ _ASPECT_RE = {k: re.compile(v) for k, v in ASPECTS.items()}
 _CLAUSES = re.compile(r"[，,。；;！!？?]")
 _ASKS = re.compile(r"什么|哪|吗|几|多少|怎么|如何|有没有")
 NEARBY = re.compile(r"附近|周边|周围|这边|这里|我们这|我们社区|你们社区|咱们|咱社区|我这|家门口|那边|身边|本社区|我们小区|我家附近|离我|我的社区|我家社区")
-BIND = re.compile(r"(我住在|我住|俺住在|俺住|住在|我家在|俺家在|家住|我是|俺是|我们是|我来自|我在)$")
+BIND = re.compile(r"(我住在|我住|俺住在|俺住|住在|我家在|俺家在|家住|我是|俺是|我们是|我来自|我在|我搬到|搬到了|搬到|搬去了|搬去|"
+                  r"(说错了|搞错了|弄错了|不对|错了)是)$")
 STOP = re.compile(r"社区|有什么|有哪些|什么|哪些|是谁|叫什么|多少|是什么|吗|呢|的|了|哪个|一下|有没有|请问|俺|我们|我|"
                   r"这边|那边|附近|是|有|在|啥|么|怎么样|个|名|家|一|不|吧|呀|想|知道|请|告诉|可以|能")
 # place-like words: 2-6 characters ending in a place suffix, minus common words that merely end so

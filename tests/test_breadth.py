@@ -224,3 +224,12 @@ def test_people_file_errors_name_file_line_field(tmp_path):
     with pytest.raises(KnowledgeError) as err:
         build_database(sqlite_utils.Database(memory=True), folder)
     assert "community: unknown community 'nowhere'" in str(err.value)
+
+
+async def test_moving_or_correcting_the_community_rebinds(say):
+    await say("我住在福城社区", user="oMover")
+    await say("我搬到深圳湾社区了", user="oMover")
+    assert "深圳湾" in await say("附近有什么关爱老人的项目", user="oMover")
+    await say("我住在海创社区", user="oWrong")
+    await say("说错了，是海棠社区", user="oWrong")
+    assert "新碶" in await say("我们社区在哪个街道", user="oWrong")
