@@ -33,6 +33,8 @@ _ALIAS_AFTER = ("有", "的", "在", "是", "社区", "那", "这", "街道", "�
                 "位于", "哪", "获", "推", "实行", "依托", "什么", "里", "吗", "服务", "品牌", "特色", "项目", "活动",
                 "电话", "地址", "荣誉", "介绍", "简介", "情况", "呢", "还有")
 _ALIAS_BEFORE = ("住", "在", "是", "到", "去", "家")
+# beside a connective a bare name counts only when another community is named too (海创和福城, not 金山和银山)
+_PAIRED = ("和", "与", "跟", "、", "比")
 _SERVICE_AFTER = ("服务", "活动", "中心", "项目", "院", "站", "队", "机构", "照料", "工作室")
 _SUFFIXES = ("社区", "村")
 _SEVERAL = re.compile(r"和|与|跟|、|及|还有")
@@ -184,13 +186,17 @@ class EntityIndex:
                     if kind == "programme" and "category" in kinds_here and \
                             max(w for k, _, w in entries if k == "programme") < 100:
                         continue  # 日间照料, 义诊: a service word first, not one programme's alias
+                    paired = False
                     if kind == "community" and surface in self.short_aliases and not self._alias_in_context(text, i, i + length):
-                        continue
+                        if not (text[i + length:].startswith(_PAIRED) or text[:i].endswith(_PAIRED)):
+                            continue
+                        paired = True
                     if length <= 3 and kind in ("category", "community") and self.straddles(text, i, i + length):
                         continue
                     ids = [ident for k, ident, _ in entries if k == kind]
                     weight = max(w for k, _, w in entries if k == kind)
-                    found.append(Mention(kind, list(dict.fromkeys(ids)), i, i + length, weight, surface))
+                    found.append(Mention(kind, list(dict.fromkeys(ids)), i, i + length, weight, surface,
+                                         "paired" if paired else "exact"))
         # longest first; a mention inside a longer one is dropped (programme 阳光驿站 hides 阳光)
         found.sort(key=lambda m: (-(m.end - m.start), m.start))
         chosen: list[Mention] = []
@@ -199,6 +205,10 @@ class EntityIndex:
                 continue
             chosen.append(m)
         chosen.sort(key=lambda m: m.start)
+        if sum(1 for m in chosen if m.kind == "community") < 2:
+            chosen = [m for m in chosen if m.how != "paired"]
+        for m in chosen:
+            m.how = "exact" if m.how == "paired" else m.how
         return chosen
 
     def _homophones(self, text: str, kind: str):
