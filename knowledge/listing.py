@@ -81,8 +81,13 @@ def list_answer(engine: "Engine", q: Query) -> "Answer | None":
             members = list({c.id: c for c in _members(engine, kl) if inside(c)}.values())
             rows.append({"list": kl, "members": members})
         if rows:
-            total = len({c.id for r in rows for c in r["members"]})
-            return Answer("list_place", {"rows": rows, "places": places, "total": total, "counting": counting},
+            everyone = {c.id: c for r in rows for c in r["members"]}
+            total = len(everyone)
+            # "鄞州区和江北区各有几个": each place on its own as well
+            each = [{"place": p, "members": [c for c in everyone.values() if p in (c.province, c.city, c.county, c.street)]}
+                    for p in places] if len(places) > 1 else []
+            return Answer("list_place", {"rows": rows, "places": places, "total": total, "counting": counting,
+                                         "each": each},
                           "list", 1.0, True, {"list": lists, "place": places})
     if counting:
         kl = engine.model.lists[lists[0]]
