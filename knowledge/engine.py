@@ -48,7 +48,8 @@ STRONG_ITEM = 4.0   # a fact scoring this much (shared words + keywords) outrank
 UNDERSTAND_CACHE = 4096
 CUE_WORD = re.compile(r"什么时候|哪年|哪一年|多少|多少人|几个|几年|何时|是谁|在哪|在哪里")  # a keyword that only says how one asks
 LISTING = re.compile(r"(有什么|有哪些|有啥|都有|哪些|什么样的)(特色)?(项目|活动|服务|品牌)")
-NOT_OWN = re.compile(r"客服|12345|市长热线")  # the bot's or the city's line, not the resident's community
+# the bot's, the city's or a business's line or head, not the resident's community
+NOT_OWN = re.compile(r"客服|12345|市长|公司|医院|银行|学校|派出所|地铁|公交|超市|商场|酒店|饭店|快递|外卖|工业区|政府|晚报|日报|报社")
 GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|事情|情况|介绍")  # "附近有什么服务": an overview
 
 

@@ -35,6 +35,8 @@ _ALIAS_AFTER = ("有", "的", "在", "是", "社区", "那", "这", "街道", "�
 _ALIAS_BEFORE = ("住", "在", "是", "到", "去", "家")
 # beside a connective a bare name counts only when another community is named too (海创和福城, not 金山和银山)
 _PAIRED = ("和", "与", "跟", "、", "比")
+_NOT_COMMUNITY_AFTER = ("公园", "路", "大道", "大厦", "广场", "医院", "学校", "小学", "中学", "大学", "地铁", "车站", "公司",
+                        "酒店", "商场", "机场", "码头", "景区", "体育馆", "工业区", "派出所", "银行", "超市")
 _SERVICE_AFTER = ("服务", "活动", "中心", "项目", "院", "站", "队", "机构", "照料", "工作室")
 _SUFFIXES = ("社区", "村")
 _SEVERAL = re.compile(r"和|与|跟|、|及|还有")
@@ -187,6 +189,9 @@ class EntityIndex:
                             max(w for k, _, w in entries if k == "programme") < 100:
                         continue  # 日间照料, 义诊: a service word first, not one programme's alias
                     paired = False
+                    if kind == "community" and not surface.endswith(_SUFFIXES) and \
+                            text[i + length:].startswith(_NOT_COMMUNITY_AFTER):
+                        continue  # 深圳湾公园, 中山医院: a place named after the area, not the community
                     if kind == "community" and surface in self.short_aliases and not self._alias_in_context(text, i, i + length):
                         if not (text[i + length:].startswith(_PAIRED) or text[:i].endswith(_PAIRED)):
                             continue

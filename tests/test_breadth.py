@@ -233,3 +233,9 @@ async def test_moving_or_correcting_the_community_rebinds(say):
     await say("我住在海创社区", user="oWrong")
     await say("说错了，是海棠社区", user="oWrong")
     assert "新碶" in await say("我们社区在哪个街道", user="oWrong")
+
+
+@pytest.mark.parametrize("question", ["劳务派遣公司电话多少", "深圳湾公园怎么去", "宁波市长是谁"])
+async def test_other_places_and_businesses_are_not_the_residents_community(say, question):
+    reply = await say(question)
+    assert any(s in reply for s in SORRY) and "住在哪个社区" not in reply and "深圳湾社区" not in reply
