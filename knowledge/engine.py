@@ -458,8 +458,11 @@ class Engine:
                     rows.append((hits.get(ranked[0].id, 0), {"community": c, "programmes": ranked[:3]}))
             rows.sort(key=lambda r: -r[0])
             if rows:
-                return Answer("category_communities", {"categories": names, "places": places}, "category", 1.0, True,
-                              pages=[r for _, r in rows])
+                # a need with no place ("家里老人白天没人照顾"): also offer to look where the resident lives
+                ask_home = not places and not q.aspects & {"which", "list"}
+                return Answer("category_communities", {"categories": names, "places": places, "ask_home": ask_home},
+                              "category", 1.0, True, pages=[r for _, r in rows],
+                              pending={"kind": "need_community", "question": q.text} if ask_home else None)
             return Answer("category_none", {"categories": names, "places": places}, "category", 0.7, False)
         if places and ("list" in q.aspects or "which" in q.aspects or "社区" in q.text):
             inside = place_filter(self, places)

@@ -239,3 +239,10 @@ async def test_moving_or_correcting_the_community_rebinds(say):
 async def test_other_places_and_businesses_are_not_the_residents_community(say, question):
     reply = await say(question)
     assert any(s in reply for s in SORRY) and "住在哪个社区" not in reply and "深圳湾社区" not in reply
+
+
+async def test_a_need_without_a_place_lists_and_offers_to_look_nearer(say):
+    reply = await say("家里老人白天没人照顾，有什么办法", user="oNeed")
+    assert "日间照料" in reply and "住在哪个社区" in reply
+    reply = await say("我住在赛罕社区", user="oNeed")
+    assert "三位一体养老服务站" in reply
