@@ -10,42 +10,68 @@ from bot.config import ConfigError, load_config
 
 
 def cmd_serve(args, cfg) -> int:
+    """One process, or `--workers N` processes sharing the port (N > 1 needs storage.redis_url)."""
+    from bot.channels.wechat.serving import check_token, install_log_guards, run_workers
+    from bot.config import replace
+    from bot.wiring import describe, prepare_knowledge, setup_logging
+    setup_logging(cfg.log.level)
+    install_log_guards()
+    log = logging.getLogger("linli")
+    try:
+        warning = check_token(cfg)
+    except ConfigError as exc:
+        print(f"config error: {exc}", file=sys.stderr)
+        return 2
+    if warning:
+        for _ in range(3):
+            log.warning("!!! %s !!!", warning)
+    workers = args.workers
+    if workers < 1 or (workers > 1 and not cfg.storage.redis_url):
+        print("config error: serve --workers N (N > 1) needs storage.redis_url (BOT_STORAGE_REDIS_URL), so the "
+              "workers share retries, replays and the access token", file=sys.stderr)
+        return 2
+    log.info("serving %s with %d worker(s)", describe(cfg), workers)
+    if workers == 1:
+        _serve_process(cfg, 0, reuse_port=False)
+        return 0
+    prepare_knowledge(cfg)   # built once here, so the workers do not all rebuild it at once
+    shared = replace(cfg, storage={"state_cache_entries": 0})
+    return run_workers(workers, lambda index: _serve_process(shared, index, reuse_port=True))
+
+
+def _serve_process(cfg, index: int, reuse_port: bool) -> None:
+    import asyncio
+    import gc
     import signal
 
-    from aiohttp import web
-
+    from bot.channels.wechat.serving import serve
     from bot.channels.wechat.webhook import make_app
-    from bot.wiring import build_webhook, describe, reload_knowledge, setup_logging
-    setup_logging(cfg.log.level)
+    from bot.wiring import build_deliverer, build_webhook, reload_knowledge
     webhook = build_webhook(cfg)
     app = make_app(webhook)
+    from bot.wiring import mount_console
+    mount_console(app, webhook)
 
     async def reload_on_sighup(app) -> None:
         """`kill -HUP PID` reloads the knowledge files; a bad file is refused and the old kept."""
-        import asyncio
         asyncio.get_running_loop().add_signal_handler(
             signal.SIGHUP, lambda: reload_knowledge(cfg, webhook.db, webhook.deps))
     app.on_startup.append(reload_on_sighup)
 
     async def delivery_worker(app):
-        """Announcements are delivered by a background worker in every serving process; rows are
-        claimed in the database, so several processes never send the same row twice."""
-        import asyncio
-
-        from bot.wiring import build_deliverer
+        """Announcements are delivered by a background worker; rows are claimed under leases in
+        the database, so workers never send the same row twice. Without Redis only the first
+        process delivers (the rate limit is per process then)."""
         stop = asyncio.Event()
         task = asyncio.create_task(build_deliverer(cfg, webhook).run(stop))
         yield
         stop.set()
         await task
-    if cfg.wechat.app_id and cfg.wechat.app_secret:
+    if cfg.wechat.app_id and cfg.wechat.app_secret and (index == 0 or cfg.storage.redis_url):
         app.cleanup_ctx.append(delivery_worker)
-    import gc
     gc.collect()
     gc.freeze()  # start-up objects (knowledge, dictionaries) leave the collector's scans: no GC pauses
-    logging.getLogger("linli").info("serving %s", describe(cfg))
-    web.run_app(app, host=cfg.server.host, port=cfg.server.port, print=None, access_log=None)
-    return 0
+    asyncio.run(serve(app, cfg, reuse_port=reuse_port))
 
 
 def _database(cfg):
@@ -70,13 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", help="config file (default: config.toml beside this program)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     s = sub.add_parser("serve", help="serve the WeChat webhook, /healthz and /metrics")
+    s.add_argument("--workers", type=int, default=1,
+                   help="processes serving the one port (SO_REUSEPORT); more than 1 needs storage.redis_url")
     s.set_defaults(func=cmd_serve)
     from bot.announcements import commands as bot_commands
+    from bot.admin import cli as admin_cli
     from bot.channels import console
     from knowledge import commands
     commands.register(sub, _database)
     console.register(sub, _dependencies)
     bot_commands.register(sub, _webhook)
+    admin_cli.register(sub, _database)
     return p
 
 

@@ -29,6 +29,8 @@ class ServerConfig:
     max_body_bytes: int = 65536
     reply_deadline_seconds: float = 4.5
     timestamp_window_seconds: int = 300
+    header_timeout_seconds: float = 10.0
+    max_connections: int = 1000
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class StorageConfig:
     database: str = "linli.db"
     state_flush_seconds: float = 0.25
     state_cache_entries: int = 100000
+    redis_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class MatchingConfig:
 class DedupConfig:
     ttl_seconds: int = 60
     max_entries: int = 50000
+    replay_entries: int = 300000
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,11 @@ class DeliveryConfig:
     backoff_cap_seconds: float = 300.0
     limit_pause_seconds: float = 600.0
     poll_seconds: float = 1.0
+    lease_seconds: float = 60.0
+    subscribe_template_id: str = ""
+    subscribe_field: str = "thing1"
+    template_field_chars: int = 200
+    followers_rate_per_second: float = 10.0
 
 
 def mass_tags(d: "DeliveryConfig") -> dict[str, int]:
@@ -89,6 +98,16 @@ def mass_tags(d: "DeliveryConfig") -> dict[str, int]:
         community, _, tag = pair.partition("=")
         out[community.strip()] = int(tag)
     return out
+
+
+@dataclass(frozen=True)
+class AdminConfig:
+    path: str = "/admin"
+    secret: str = ""
+    session_minutes: int = 720
+    max_failures: int = 5
+    lockout_minutes: int = 15
+    cookie_secure: int = 0
 
 
 @dataclass(frozen=True)
@@ -106,6 +125,7 @@ class Config:
     dedup: DedupConfig = field(default_factory=DedupConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     log: LogConfig = field(default_factory=LogConfig)
+    admin: AdminConfig = field(default_factory=AdminConfig)
 
     def path(self, value: str) -> Path:
         """Resolve a configured path relative to the project root."""
@@ -144,6 +164,10 @@ def _validate(cfg: Config) -> None:
         raise ConfigError("storage.state_cache_entries: must be 0 (off) or more")
     if cfg.matching.reply_cache_entries < 0:
         raise ConfigError("matching.reply_cache_entries: must be 0 (off) or more")
+    if not 1 <= s.header_timeout_seconds <= 600 or s.max_connections < 16:
+        raise ConfigError("server.header_timeout_seconds: must be 1-600 s, and server.max_connections at least 16")
+    if cfg.storage.redis_url and not cfg.storage.redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"storage.redis_url: must be a redis:// URL, got {cfg.storage.redis_url!r}")
     if s.timestamp_window_seconds <= 0:
         raise ConfigError("server.timestamp_window_seconds: must be positive")
     if not w.token:
@@ -165,6 +189,8 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(f"wechat.api_base_url: must be an http(s) URL, got {w.api_base_url!r}")
     if not 0 <= cfg.matching.margin <= 100 or not 0 < cfg.matching.threshold <= 100:
         raise ConfigError("matching.threshold: must be in (0, 100] and matching.margin in [0, 100]")
+    if cfg.dedup.replay_entries < 1000:
+        raise ConfigError("dedup.replay_entries: must be at least 1000")
     if cfg.dedup.ttl_seconds <= 0 or cfg.dedup.max_entries <= 0:
         raise ConfigError("dedup.ttl_seconds: ttl_seconds and max_entries must be positive")
     d = cfg.delivery
@@ -172,8 +198,17 @@ def _validate(cfg: Config) -> None:
         community, _, tag = pair.partition("=")
         if not community.strip() or not tag.strip().isdigit():
             raise ConfigError(f"delivery.mass_tags: expected 'community_id=tag_id,...', got {pair!r}")
+    if d.lease_seconds < 0.1:
+        raise ConfigError("delivery.lease_seconds: must be at least 0.1")
     if d.rate_per_second <= 0 or d.max_attempts < 1 or d.backoff_seconds <= 0 or d.poll_seconds <= 0:
         raise ConfigError("delivery.rate_per_second: rate, max_attempts, backoff_seconds and poll_seconds must be positive")
+    if d.template_field_chars < 20 or d.followers_rate_per_second <= 0:
+        raise ConfigError("delivery.template_field_chars: must be at least 20 (and followers_rate_per_second positive)")
+    a = cfg.admin
+    if not a.path.startswith("/") or a.path.rstrip("/") in ("", s.path.rstrip("/")):
+        raise ConfigError(f"admin.path: must start with '/' and differ from server.path, got {a.path!r}")
+    if a.session_minutes <= 0 or a.max_failures < 1 or a.lockout_minutes <= 0:
+        raise ConfigError("admin.session_minutes: session_minutes, max_failures and lockout_minutes must be positive")
     if cfg.log.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"log.level: must be DEBUG, INFO, WARNING or ERROR, got {cfg.log.level!r}")
 

@@ -8,13 +8,15 @@ import sys
 import sqlite_utils
 
 from bot.channels.wechat.webhook import WeChatWebhook
-from bot.channels.wechat.client import TokenStore, WeChatClient
+from bot.channels.wechat.client import TokenStore, WeChatClient, install_redaction
 from bot.config import Config
 from handlers import build_dispatcher
 from bot.conversation.answers import ReplyCache
 from bot.conversation.templates import Templates
 from bot.conversation.dependencies import Dependencies
-from bot.storage.residents import StateStore
+from bot.storage.batch import WriteBehind
+from bot.storage.questions import QuestionLog
+from bot.storage.residents import SQLiteResidents
 
 
 def setup_logging(level: str) -> None:
@@ -22,6 +24,7 @@ def setup_logging(level: str) -> None:
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     logging.getLogger("jieba").setLevel(logging.WARNING)
+    install_redaction()
 
 
 def open_database(cfg: Config) -> sqlite_utils.Database:
@@ -52,29 +55,67 @@ def load_knowledge(cfg: Config, db: sqlite_utils.Database):
     return Engine.from_database(db, threshold=cfg.matching.threshold, margin=cfg.matching.margin)
 
 
+def prepare_knowledge(cfg: Config) -> None:
+    """Build the knowledge into the database if it is missing or stale (before forking workers)."""
+    db = open_database(cfg)
+    load_knowledge(cfg, db)
+    db.conn.close()
+
+
 def build_dependencies(cfg: Config, db: sqlite_utils.Database, knowledge=None) -> Dependencies:
     """`knowledge` may be given (an Engine is immutable, so tests share one)."""
     from bot.announcements.outbox import Outbox
+    from bot.admin.keywords import KeywordReplies
     from bot.announcements.staff import StaffStore
-    state = StateStore(db, flush_seconds=cfg.storage.state_flush_seconds, cache_entries=cfg.storage.state_cache_entries)
-    return Dependencies(templates=Templates(cfg.path(cfg.knowledge.templates_dir)), state=state,
-                    knowledge=knowledge if knowledge is not None else load_knowledge(cfg, db),
-                    staff=StaffStore(db), outbox=Outbox(db),
-                    reply_cache=ReplyCache(cfg.matching.reply_cache_entries))
+    from bot.announcements.service import Announcements
+    writes = WriteBehind(db, seconds=cfg.storage.state_flush_seconds)
+    residents = SQLiteResidents(db, writes, cache_entries=cfg.storage.state_cache_entries)
+    deps = Dependencies(templates=Templates(cfg.path(cfg.knowledge.templates_dir)), residents=residents,
+                        questions=QuestionLog(db, writes),
+                        knowledge=knowledge if knowledge is not None else load_knowledge(cfg, db),
+                        staff=StaffStore(db), outbox=Outbox(db),
+                        reply_cache=ReplyCache(cfg.matching.reply_cache_entries), keywords=KeywordReplies(db))
+    deps.announcements = Announcements(db, deps.outbox, deps.staff, cfg.delivery, lambda: deps.knowledge)
+    return deps
 
 
 def build_webhook(cfg: Config, db: sqlite_utils.Database | None = None, knowledge=None) -> WeChatWebhook:
     db = db or open_database(cfg)
     w = cfg.wechat
-    client = WeChatClient(w.api_base_url, w.app_id, w.app_secret, TokenStore(db), timeout=w.api_timeout_seconds)
-    webhook = WeChatWebhook(config=cfg, dispatcher=build_dispatcher(), deps=build_dependencies(cfg, db, knowledge), client=client)
-    webhook.db = db
+    redis = shared = None
+    if cfg.storage.redis_url:   # what several worker processes must share
+        from redis.asyncio import Redis
+
+        from bot.storage.redis_dedup import RedisDeduplicator, RedisReplay
+        from bot.storage.redis_token import RedisTokenStore
+        redis = Redis.from_url(cfg.storage.redis_url)
+        shared = {"dedup": RedisDeduplicator(redis, cfg.dedup.ttl_seconds, cfg.server.reply_deadline_seconds + 1),
+                  "replay": RedisReplay(redis)}
+    tokens = RedisTokenStore(redis) if redis is not None else TokenStore(db)
+    client = WeChatClient(w.api_base_url, w.app_id, w.app_secret, tokens, timeout=w.api_timeout_seconds)
+    webhook = WeChatWebhook(config=cfg, dispatcher=build_dispatcher(), deps=build_dependencies(cfg, db, knowledge),
+                            client=client, **(shared or {}))
+    from bot.announcements.wechat_api import AccountAPI
+    webhook.deps.announcements.api = AccountAPI(client)
+    webhook.db, webhook.redis = db, redis
     return webhook
 
 
 def build_deliverer(cfg: Config, webhook: WeChatWebhook):
     from bot.announcements.delivery import Deliverer
-    return Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery, on_unsubscribed=webhook.deps.state.forget)
+    from bot.announcements.reports import attach_reports
+    deps = webhook.deps
+    limit = None
+    if getattr(webhook, "redis", None) is not None:
+        from bot.storage.redis_token import RedisRateLimit
+        limit = RedisRateLimit(webhook.redis, cfg.delivery.rate_per_second, cfg.wechat.app_id)
+
+    def unsubscribed(openid: str) -> None:
+        deps.residents.forget(openid)
+        deps.announcements.followers.on_event(openid, subscribed=False)
+    deliverer = Deliverer(deps.outbox, webhook.client, cfg.delivery, on_unsubscribed=unsubscribed, limit=limit)
+    attach_reports(deliverer, deps)
+    return deliverer
 
 
 def reload_knowledge(cfg: Config, db: sqlite_utils.Database, deps: Dependencies) -> bool:
@@ -103,3 +144,9 @@ def describe(cfg: Config) -> str:
     return json.dumps({"listen": f"{cfg.server.host}:{cfg.server.port}{cfg.server.path}",
                        "database": cfg.storage.database, "mode": "aes" if cfg.wechat.encoding_aes_key else "plain",
                        "api": cfg.wechat.api_base_url}, ensure_ascii=False)
+
+
+def mount_console(app, webhook: WeChatWebhook):
+    """The operators' web console under admin.path, as a sub-application of the webhook's app."""
+    from bot.admin.app import mount
+    return mount(app, webhook)

@@ -25,6 +25,7 @@ Finally the asked-for detail (fee, hours, 公众号 ...) is checked against the 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +44,6 @@ from knowledge.understand import Query, understand
 
 TIME_WORDS = ("年", "年代", "什么时候", "哪年", "建", "成立", "挂牌")
 OVERVIEW_PROGRAMMES = 8
-FOLLOW_ASPECTS = {"phone", "contact", "location", "honour", "figure", "time", "rank"}  # "电话呢", not "是什么"
 STRONG_ITEM = 4.0   # a fact scoring this much (shared words + keywords) outranks a category's programme list
 UNDERSTAND_CACHE = 4096
 CUE_WORD = re.compile(r"什么时候|哪年|哪一年|多少|多少人|几个|几年|何时|是谁|在哪|在哪里")  # a keyword that only says how one asks
@@ -74,6 +74,7 @@ class Engine:
         self.index = EntityIndex(model, threshold, margin)
         self.by_scene = {str(c.scene): c for c in model.communities.values() if c.scene is not None}
         self._understood: dict[str, Query] = {}
+        self._cache_lock = threading.Lock()
         # category -> communities offering it, each with its programmes in that category (knowledge order)
         self.by_category: dict[str, list[tuple[Community, list[Programme]]]] = {}
         for c in model.communities.values():
@@ -139,9 +140,10 @@ class Engine:
         q = self._understood.get(question)
         if q is None:
             q = understand(question, self.index)
-            if len(self._understood) >= UNDERSTAND_CACHE:
-                self._understood.pop(next(iter(self._understood)))
-            self._understood[question] = q
+            with self._cache_lock:  # long questions are understood in a worker thread (webhook)
+                if len(self._understood) >= UNDERSTAND_CACHE:
+                    self._understood.pop(next(iter(self._understood)), None)
+                self._understood[question] = q
         return q
 
     def answer(self, question: str, home: str = "", pending: dict | None = None) -> Answer:
@@ -192,10 +194,6 @@ class Engine:
             inner = self._about_community(q, self.model.communities[target])
             inner.bind = target
             return inner
-        if pending.get("kind") == "context":
-            follow = self._follow_up(q, pending, comms, target)
-            if follow is not None:
-                return follow
         beyond = self._wider(q, target)
         if beyond is not None:
             return beyond
@@ -212,12 +210,7 @@ class Engine:
                 return Answer("need_community", {}, "clarify", 0.6, False,
                               pending={"kind": "need_community", "question": q.text})
         if target:
-            result = self._about_community(q, self.model.communities[target], nearby=q.nearby and not comms)
-            if comms and result.answered and result.pending is None and q.content_left:
-                # remember what was asked about whom, for "那都市森林社区呢" / "电话呢"
-                result.pending = {"kind": "context", "question": q.text, "community": target,
-                                  "span": [comms[0].start, comms[0].end]}
-            return result
+            return self._about_community(q, self.model.communities[target], nearby=q.nearby and not comms)
         return self._without_community(q)
 
     def _wider(self, q: Query, target: str | None) -> Answer | None:
@@ -232,25 +225,6 @@ class Engine:
         """A service need with no place, list, programme or "which community" in it."""
         return bool(q.ids("category")) and not (q.ids("place") or q.ids("list") or q.ids("programme") or q.ids("person")
                                                 or q.aspects & {"which", "list"} or q.unknown_places)
-
-    def _follow_up(self, q: Query, context: dict, comms, target: str | None) -> Answer | None:
-        """An elliptical follow-up to the last community question, or None when it is not one."""
-        if target and not q.content_left:
-            # "那都市森林社区呢": the same question about another community
-            start, end = context["span"]
-            said = q.text[comms[0].start:comms[0].end]
-            again = self.answer(context["question"][:start] + said + context["question"][end:])
-            return again
-        if not comms and not q.nearby and len(q.text) <= 12 and "社区" not in q.text and \
-                not (q.aspects & {"which", "list"}) and (q.aspects & FOLLOW_ASPECTS or q.of("category")):
-            # "电话呢", "有什么养老服务": about the community just discussed
-            result = self._about_community(q, self.model.communities[context["community"]])
-            if not result.answered:
-                return None  # "比特币现在多少钱" is not about the community: answer it on its own
-            if result.pending is None:
-                result.pending = context
-            return result
-        return None
 
     def _with_pending_done(self, answer: Answer, bind: str | None) -> Answer:
         answer.pending = {} if answer.pending is None else answer.pending

@@ -40,6 +40,8 @@ _NOT_COMMUNITY_AFTER = ("公园", "路", "大道", "大厦", "广场", "医院",
 _SERVICE_AFTER = ("服务", "活动", "中心", "项目", "院", "站", "队", "机构", "照料", "工作室")
 _SUFFIXES = ("社区", "村")
 _SEVERAL = re.compile(r"和|与|跟|、|及|还有")
+# function words a homophone may never stand for (是哪个街道的 is not 道德): the window keeps them
+_FUNCTION_CHARS = frozenset("的地得了吗呢吧啊呀么")
 
 
 @dataclass
@@ -147,16 +149,23 @@ class EntityIndex:
         # out so they cannot pull the segmentation towards themselves (务工 in 服务工作室)
         jieba.setLogLevel(60)
         self.tokenizer = jieba.Tokenizer()
+        self._last_bounds: tuple[str, set[int]] | None = None
         for surface, entries in s.forms.items():
             if any(kind in ("community", "programme", "place", "list", "person") for kind, _, _ in entries) and \
                     3 <= len(surface) <= 12:
                 self.tokenizer.add_word(surface, freq=50000)  # two-character names stay out: they would bend 中山路
 
     def _bounds(self, text: str) -> set[int]:
+        """Word boundaries of `text`, segmented once per text (not once per candidate: that made
+        matching quadratic in the length of a message)."""
+        last = self._last_bounds
+        if last is not None and last[0] == text:
+            return last[1]
         bounds, pos = {0}, 0
         for token in self.tokenizer.cut(text, HMM=False):
             pos += len(token)
             bounds.add(pos)
+        self._last_bounds = (text, bounds)  # one tuple assignment: safe when shared across threads
         return bounds
 
     def straddles(self, text: str, start: int, end: int) -> bool:
@@ -229,7 +238,8 @@ class EntityIndex:
                         seen.add(surface)
                         L = len(surface)
                         window = text[i:i + L]
-                        if len(window) == L and window != surface and sounds_alike(text_py[i:i + L], pinyin(surface)):
+                        if len(window) == L and window != surface and sounds_alike(text_py[i:i + L], pinyin(surface)) \
+                                and not any(ch in _FUNCTION_CHARS and ch not in surface for ch in window):
                             yield surface, i
 
     # ------------------------------------------------------------------ path 2

@@ -40,8 +40,8 @@ def residents(webhook, community: str, n: int, active: bool = True, prefix: str 
     seen = time.time() - (HOUR if active else 72 * HOUR)
     ids = [f"{prefix}{community}{i:05d}" for i in range(n)]
     with webhook.db.conn:
-        webhook.db.conn.executemany("insert or replace into residents (openid, community_id, subscribed, pending, more, last_seen) "
-                                 "values (?, ?, 1, '{}', '[]', ?)", [(o, community, seen) for o in ids])
+        webhook.db.conn.executemany("insert or replace into residents (openid, community_id, subscribed, context, last_seen) "
+                                 "values (?, ?, 1, '', ?)", [(o, community, seen) for o in ids])
     return ids
 
 
@@ -167,30 +167,33 @@ async def test_invalid_token_refreshes_once(setup, fake_wechat):
 async def test_43004_marks_the_resident_unsubscribed(setup, fake_wechat):
     cfg, webhook = setup()
     residents(webhook, "yubo", 1)
-    assert webhook.deps.state.get("oRyubo00000").subscribed == 1  # now also kept in memory
+    assert webhook.deps.residents.get("oRyubo00000").subscribed == 1  # now also kept in memory
     fake_wechat.script("/cgi-bin/message/custom/send", 43004)
     aid = webhook.deps.outbox.create("cli", "community", ["yubo"], "义诊")
     await drain(build_deliverer(cfg, webhook))
-    assert webhook.deps.state.get("oRyubo00000").subscribed == 0
+    assert webhook.deps.residents.get("oRyubo00000").subscribed == 0
     st = webhook.deps.outbox.status(aid)
     assert st["channels"]["custom"] == {"failed": 1} and "43004: the resident has unsubscribed" in st["errors"]
 
 
-async def test_server_errors_retry_with_backoff(setup, fake_wechat):
+async def test_server_errors_retry_with_backoff_where_wechat_drops_repeats(setup, fake_wechat):
+    """A 5xx may come after WeChat sent the message: template messages are re-sent under their
+    client_msg_id (WeChat drops a repeat within 10 minutes); customer-service ones are not."""
     cfg, webhook = setup()
-    residents(webhook, "yubo", 1)
-    fake_wechat.script("/cgi-bin/message/custom/send", ("http", 502), ("http", 503))
+    residents(webhook, "yubo", 1, active=False)
+    fake_wechat.script("/cgi-bin/message/template/send", ("http", 502), ("http", 503))
     aid = webhook.deps.outbox.create("cli", "community", ["yubo"], "义诊")
     await drain(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery))
-    assert len(fake_wechat.calls_to("/cgi-bin/message/custom/send")) == 3
+    calls = fake_wechat.calls_to("/cgi-bin/message/template/send")
+    assert len(calls) == 3 and len({c.body["client_msg_id"] for c in calls}) == 1
     assert fake_wechat.delivered == [("oRyubo00000", "义诊")]
-    assert webhook.deps.outbox.status(aid)["channels"]["custom"] == {"sent": 1}
+    assert webhook.deps.outbox.status(aid)["channels"]["template"] == {"sent": 1}
 
 
 async def test_permanent_failure_is_kept_with_its_reason(setup, fake_wechat):
     cfg, webhook = setup(max_attempts=2)
     residents(webhook, "yubo", 1)
-    fake_wechat.script("/cgi-bin/message/custom/send", ("http", 500), ("http", 500), ("http", 500))
+    fake_wechat.script("/cgi-bin/message/custom/send", ("http", 404), ("http", 404), ("http", 404))
     aid = webhook.deps.outbox.create("cli", "community", ["yubo"], "义诊")
     await drain(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery))
     st = webhook.deps.outbox.status(aid)
@@ -199,7 +202,7 @@ async def test_permanent_failure_is_kept_with_its_reason(setup, fake_wechat):
 
 # ------------------------------------------------------------------ exactly once
 async def test_crash_between_claim_and_confirm_neither_loses_nor_doubles(setup, fake_wechat):
-    cfg, webhook = setup()
+    cfg, webhook = setup(lease_seconds=0.3)   # a dead worker's claims expire after 0.3 s
     active = residents(webhook, "yubo", 5)
     inactive = residents(webhook, "yubo", 5, active=False, prefix="oT")
     aid = webhook.deps.outbox.create("cli", "community", ["yubo"], "义诊")
@@ -223,8 +226,9 @@ async def test_crash_between_claim_and_confirm_neither_loses_nor_doubles(setup, 
                 break
             await asyncio.sleep(0.02)
     fake_wechat.on_call = None
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.4)
     worker.cancel()
+    webhook.deps.outbox.reconcile()     # every lease of the dead workers has expired by now
     await drain(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery))
     got = Counter(o for o, _ in fake_wechat.delivered)
     assert all(n == 1 for n in got.values()), got                       # nobody got it twice
@@ -282,6 +286,11 @@ def test_cli_announce_and_status(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "BOT_STORAGE_DATABASE": str(tmp_path / "c.db")}
     run = lambda *a: subprocess.run([sys.executable, "run_bot.py", *a], cwd=root, env=env, capture_output=True,  # noqa: E731
                                     text=True, timeout=120)
+    assert run("staff", "list").returncode == 0           # creates the database
+    import sqlite3
+    with sqlite3.connect(tmp_path / "c.db") as conn:
+        conn.execute("insert into residents (openid, community_id, subscribed, last_seen) values ('oR1', 'yubo', 1, ?)",
+                     [time.time()])
     out = run("announce", "--community", "虞波社区", "--text", "周六义诊", "--at", "2030-01-01 09:00")
     assert out.returncode == 0 and "announcement #1" in out.stdout and "scheduled" in out.stdout
     status = run("announce", "status", "1")
@@ -295,7 +304,7 @@ async def test_mass_send_by_tag_where_configured(setup, fake_wechat):
     inactive = residents(webhook, "yubo", 30, active=False)
     active = residents(webhook, "yubo", 2, prefix="oA")
     other = residents(webhook, "dandinghe", 2, active=False)
-    fake_wechat.tags[101] = inactive
+    fake_wechat.tags[101] = inactive + active   # the tag holds the community's followers, active or not
     aid = webhook.deps.outbox.create("cli", "all", [], "文化节")
     await drain(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery))
     mass = fake_wechat.calls_to("/cgi-bin/message/mass/sendall")
@@ -303,11 +312,11 @@ async def test_mass_send_by_tag_where_configured(setup, fake_wechat):
     got = Counter(o for o, _ in fake_wechat.delivered)
     assert set(got) == set(inactive) | set(active) | set(other) and set(got.values()) == {1}
     st = webhook.deps.outbox.status(aid)["channels"]
-    assert st == {"mass": {"sent": 30}, "custom": {"sent": 2}, "template": {"sent": 2}}
+    assert st == {"mass": {"sent": 32}, "template": {"sent": 2}}   # one channel per resident
 
 
 async def test_mass_send_after_a_crash_is_not_repeated(setup, fake_wechat):
-    cfg, webhook = setup(mass_tags="yubo=101")
+    cfg, webhook = setup(mass_tags="yubo=101", lease_seconds=0.2)
     inactive = residents(webhook, "yubo", 5, active=False)
     fake_wechat.tags[101] = inactive
     webhook.deps.outbox.create("cli", "community", ["yubo"], "停水通知")
@@ -324,8 +333,45 @@ async def test_mass_send_after_a_crash_is_not_repeated(setup, fake_wechat):
     await asyncio.sleep(0.1)
     assert webhook.db.conn.execute("select count(*) from outbox where state = 'claimed'").fetchone()[0] == 5
     restarted = Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery)
+    assert restarted.outbox.reconcile() == {"resent_with_dedup_key": 0, "uncertain": 0}  # the lease still runs
+    await asyncio.sleep(0.25)
     restarted.outbox.reconcile()
     await drain(restarted)
     assert len(fake_wechat.calls_to("/cgi-bin/message/mass/sendall")) == 2          # re-sent under the same clientmsgid
     assert Counter(o for o, _ in fake_wechat.delivered) == Counter(inactive)         # WeChat refused the repeat
     assert webhook.db.conn.execute("select count(*) from outbox where state = 'sent'").fetchone()[0] == 5
+
+
+def test_cli_accepts_what_wechat_accepts_and_refuses_what_cannot_work(tmp_path):
+    import sqlite3
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    env = {"PATH": "/usr/bin:/bin", "BOT_STORAGE_DATABASE": str(tmp_path / "c.db")}
+    run = lambda *a: subprocess.run([sys.executable, "run_bot.py", *a], cwd=root, env=env, capture_output=True,  # noqa: E731
+                                    text=True, timeout=120)
+    no_community = run("staff", "add", "oX", "--name", "周")
+    assert no_community.returncode == 2 and "--community" in no_community.stderr
+    assert run("staff", "add", "oA", "--name", "李", "--role", "admin").returncode == 0
+    short = run("staff", "add", "oY", "--name", "王", "--community", "虞波")
+    assert short.returncode == 0 and "yubo" in short.stdout
+    namesakes = run("staff", "add", "oZ", "--name", "赵", "--community", "阳光社区")
+    assert namesakes.returncode != 0 and "yangguang-a" in namesakes.stderr and "yangguang-b" in namesakes.stderr
+    invite = run("staff", "invite", "--community", "虞波社区", "--name", "周")
+    assert invite.returncode == 0 and "绑定工作人员" in invite.stdout
+    code = invite.stdout.split("invite code ")[1].split()[0]
+    with sqlite3.connect(tmp_path / "c.db") as conn:
+        assert conn.execute("select communities from staff_invites where code = ?", [code]).fetchone()[0] == '["yubo"]'
+        conn.execute("insert into residents (openid, community_id, subscribed, last_seen) values ('oR1', 'yubo', 1, ?)",
+                     [time.time()])
+    status = run("announce", "status")
+    assert status.returncode == 2 and "usage: run_bot.py announce status ID" in status.stderr
+    past = run("announce", "--community", "虞波", "--text", "停水", "--at", "2020-01-01 09:00")
+    assert past.returncode == 2 and "in the past" in past.stderr
+    empty = run("announce", "--community", "后大街社区", "--text", "停水")
+    assert empty.returncode == 2 and "empty audience" in empty.stderr
+    later = run("announce", "--community", "虞波", "--text", "停水", "--at", "2030-01-01 09:00")
+    assert later.returncode == 0 and "1 by custom" in later.stdout
+    assert run("announce", "cancel", "1").returncode == 0
+    assert "cancelled" in run("announce", "list").stdout

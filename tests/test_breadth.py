@@ -158,7 +158,7 @@ async def test_a_recorded_phone_is_always_given(tmp_path):
     from bot.conversation.answers import render_answer
     from bot.conversation.templates import Templates
     e = Engine.from_database(db)
-    text, _ = render_answer(Templates(DATA.parent.parent / "templates"), e.answer("后大街社区电话多少"), e.model.sources)
+    text = render_answer(Templates(DATA.parent.parent / "templates"), e.answer("后大街社区电话多少"), e.model.sources)
     assert "0574-86270000" in text
 
 

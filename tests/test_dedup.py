@@ -94,4 +94,4 @@ async def test_retries_in_flight_see_the_failure_and_the_next_one_runs_again():
 
 def test_key_includes_user_and_time():
     assert message_key("a", 1, "9") != message_key("b", 1, "9")
-    assert message_key("a", 1, "") == "a|1|event:"
+    assert message_key("a", 1, "", "click", "K1") != message_key("a", 1, "", "click", "K2")

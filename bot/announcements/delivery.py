@@ -1,33 +1,47 @@
 """The delivery worker: takes due outbox rows and sends them, one claim and one confirmation each.
 
-Channel: residents active within `active_window_hours` get a customer-service message; others
-one mass send to their community's tag where `delivery.mass_tags` names one, else a template
-message when `delivery.template_id` is set, else the row fails with that reason.
-WeChat's errors are handled by their meaning:
+Channel (decided once per row before anything is sent, in channels.py, the same rule the
+preview shows): residents of a community that `delivery.mass_tags` tags get the one mass send to
+that tag (it reaches every follower with the tag, active or not); others active within
+`active_window_hours` a customer-service message (split in numbered parts over 2048 bytes);
+others a subscription message when they accepted one, else a template message when
+`delivery.template_id` is set, else the row fails with that reason.
+WeChat's answers are handled by their meaning:
   45015 outside the 48 h window -> the template channel (when configured)
+  43101 subscription refused    -> the template channel (when configured)
   45047, 45009 limits           -> back to pending; the whole worker pauses `limit_pause_seconds`
   40001, 42001 invalid token    -> the client refreshes once and retries once; still failing is transient
+  40125, 40013, 40164 credentials -> the worker stops (one log line, status in `announce status`);
+                                   the row goes back to pending, nothing is failed
   43004 unsubscribed            -> the resident is marked unsubscribed; the row fails for good
-  HTTP 5xx, timeouts            -> retried with exponential backoff (capped), `max_attempts` in all
+  nothing sent (no connection, a proxy's error page) -> retried with exponential backoff (capped),
+                                   `max_attempts` in all
+  maybe sent (timeout, HTTP 5xx)-> the crash rule (outbox docstring): re-sent only where WeChat
+                                   de-duplicates (template within 10 min, mass within 24 h), else `uncertain`
   anything else                 -> failed for good, with WeChat's code and message as the reason
-A token bucket keeps the account under `rate_per_second`.
+A token bucket keeps the account under `rate_per_second` (shared by all workers when Redis is configured).
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 import time
+import uuid
 from typing import Callable
 
-import aiohttp
-
-from bot.channels.wechat.client import WeChatAPIError
+from bot.channels.wechat.client import AmbiguousError, CredentialError, TransientError, WeChatAPIError
 from bot.config import DeliveryConfig, mass_tags
-from bot.announcements.outbox import Outbox, Row
+from bot.announcements.channels import Channels
+from bot.announcements.content import cut, split_custom, subscribe_value
+from bot.announcements.outbox import MASS_DEDUP_SECONDS, TEMPLATE_DEDUP_SECONDS, Outbox, Row
+from bot.announcements.wechat_api import AccountAPI
 
 log = logging.getLogger("linli.delivery")
-OUTSIDE_WINDOW, LIMITS, UNSUBSCRIBED, MASS_REPEATED = 45015, {45047, 45009}, 43004, 45065
+OUTSIDE_WINDOW, LIMITS, UNSUBSCRIBED, MASS_REPEATED, SUBSCRIBE_REFUSED = 45015, {45047, 45009}, 43004, 45065, 43101
 TRANSIENT_CODES = {-1, 40001, 42001}
+DEDUP_WINDOW = {"template": TEMPLATE_DEDUP_SECONDS, "mass": MASS_DEDUP_SECONDS}
 
 
 class RateLimit:
@@ -51,59 +65,78 @@ class RateLimit:
 
 class Deliverer:
     def __init__(self, outbox: Outbox, client, cfg: DeliveryConfig, concurrency: int = 8,
-                 on_unsubscribed: Callable[[str], None] | None = None) -> None:
+                 on_unsubscribed: Callable[[str], None] | None = None, limit=None) -> None:
         """`on_unsubscribed(openid)` hears of residents WeChat reports as gone (43004), so a
-        copy of their state kept in memory is dropped."""
+        copy of their state kept in memory is dropped. `limit`: a shared rate limit (Redis)."""
         self.outbox, self.client, self.cfg = outbox, client, cfg
         self.on_unsubscribed = on_unsubscribed
-        self.limit = RateLimit(cfg.rate_per_second)
+        self.limit = limit or RateLimit(cfg.rate_per_second)
         self.concurrency = concurrency
         self.paused_until = 0.0
         self.tags = mass_tags(cfg)
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.halted = ""   # why the worker stopped (credentials refused); empty while it may send
+        self.channels = Channels(outbox.db, cfg)
+        self.api = AccountAPI(client)
+        self.on_finished = None     # async callable run after announcements finish (reports to senders)
 
     def channel_for(self, openid: str) -> str:
-        row = self.outbox.db.conn.execute("select last_seen from residents where openid = ?", [openid]).fetchone()
-        active = row is not None and (time.time() - (row[0] or 0)) < self.cfg.active_window_hours * 3600
-        if active:
-            return "custom"
-        if self.outbox.community_of(openid) in self.tags:
-            return "mass"
-        return "template" if self.cfg.template_id else ""
+        """The rule is in channels.py, shared with the preview."""
+        return self.channels.choose(openid)
 
     def _backoff(self, attempts: int) -> float:
         return time.time() + min(self.cfg.backoff_cap_seconds, self.cfg.backoff_seconds * 2 ** max(0, attempts - 1))
 
+    def _claim(self, row: Row, channel: str) -> bool:
+        return self.outbox.claim(row, channel, self.owner, self.cfg.lease_seconds)
+
     async def send_one(self, row: Row) -> None:
-        channel = row.channel or self.channel_for(row.openid)
+        channel = self.outbox.assign_channel(row, self.channel_for(row.openid))
         if not channel:
-            if self.outbox.claim(row, "none"):
+            if self._claim(row, "none"):
                 self.outbox.fail(row, "outside the 48 h window and no template message configured")
             return
         await self.limit.acquire()  # before the claim: a crash while waiting leaves nothing claimed
-        if not self.outbox.claim(row, channel):
+        if self.halted or not self._claim(row, channel):
             return
         try:
             if channel == "custom":
-                result = await self.client.send_text(row.openid, row.text)
+                for part in split_custom(row.text):     # 2048 bytes a message: numbered parts
+                    result = await self.client.send_text(row.openid, part)
+            elif channel == "subscribe":
+                result = await self.api.send_subscribe(
+                    row.openid, self.cfg.subscribe_template_id,
+                    {self.cfg.subscribe_field: {"value": subscribe_value(row.text)}}, self.cfg.template_url)
+                self.channels.used(row.openid)
             else:
-                result = await self.client.send_template(row.openid, self.cfg.template_id, row.text,
+                result = await self.client.send_template(row.openid, self.cfg.template_id,
+                                                         cut(row.text, self.cfg.template_field_chars),
                                                          f"linli-{row.id}", self.cfg.template_url)
+        except CredentialError as exc:
+            self._halt(exc, [row])
+            return
         except WeChatAPIError as exc:
             self._on_error(row, exc)
             return
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            self._transient(row, f"{type(exc).__name__}: {exc}")
+        except TransientError as exc:
+            self._transient(row, str(exc))
+            return
+        except (AmbiguousError, asyncio.TimeoutError) as exc:
+            self._ambiguous(row, str(exc) or type(exc).__name__)
             return
         self.outbox.confirm(row, str(result.get("msgid", "")))
 
     async def send_mass(self, aid: int, tag: int, rows: list[Row]) -> None:
         """One mass send for the rows of an announcement whose residents share a tag."""
         await self.limit.acquire()
-        claimed = [r for r in rows if self.outbox.claim(r, "mass")]
+        claimed = [r for r in rows if not self.halted and self._claim(r, "mass")]
         if not claimed:
             return
         try:
             result = await self.client.mass_send_tag(tag, claimed[0].text, f"linli-a{aid}-t{tag}")
+        except CredentialError as exc:
+            self._halt(exc, claimed)
+            return
         except WeChatAPIError as exc:
             if exc.errcode == MASS_REPEATED:  # WeChat already sent this one: a re-send after a crash
                 for r in claimed:
@@ -112,18 +145,40 @@ class Deliverer:
             for r in claimed:
                 self._on_error(r, exc)
             return
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except TransientError as exc:
             for r in claimed:
-                self._transient(r, f"{type(exc).__name__}: {exc}")
+                self._transient(r, str(exc))
+            return
+        except (AmbiguousError, asyncio.TimeoutError) as exc:
+            for r in claimed:
+                self._ambiguous(r, str(exc) or type(exc).__name__)
             return
         for r in claimed:
             self.outbox.confirm(r, str(result.get("msg_id", "")))
+
+    def _halt(self, exc: CredentialError, rows: list[Row]) -> None:
+        for r in rows:
+            self.outbox.release(r, f"not sent: {exc}")
+        if not self.halted:
+            self.halted = f"stopped: WeChat refused the account's credentials ({exc}); fix wechat.app_id, " \
+                          f"wechat.app_secret or the IP allow-list, then restart"
+            self.outbox.set_worker_status(self.halted)
+            log.error("delivery %s", self.halted)
 
     def _transient(self, row: Row, reason: str) -> None:
         if row.attempts >= self.cfg.max_attempts:
             self.outbox.fail(row, f"gave up after {row.attempts} attempts: {reason}")
         else:
             self.outbox.retry(row, self._backoff(row.attempts), reason)
+
+    def _ambiguous(self, row: Row, reason: str) -> None:
+        """WeChat may have delivered it: re-send only while WeChat would drop the repeat."""
+        window = DEDUP_WINDOW.get(row.channel)
+        at = self._backoff(row.attempts)
+        if window and row.attempts < self.cfg.max_attempts and at < self.outbox.first_claimed(row) + window - 60:
+            self.outbox.retry(row, at, f"maybe sent, re-sent under its de-duplication key: {reason}")
+        else:
+            self.outbox.hold(row, f"maybe sent ({reason}); not re-sent, since WeChat cannot drop a repeat")
 
     def _on_error(self, row: Row, exc: WeChatAPIError) -> None:
         code = exc.errcode
@@ -132,6 +187,12 @@ class Deliverer:
                 self.outbox.retry(row, 0, "45015: outside the 48 h window", channel="template")
             else:
                 self.outbox.fail(row, "45015: outside the 48 h window and no template message configured")
+        elif code == SUBSCRIBE_REFUSED and row.channel == "subscribe":
+            self.channels.used(row.openid, refused=True)
+            if self.cfg.template_id:
+                self.outbox.retry(row, 0, "43101: subscription refused or used up", channel="template")
+            else:
+                self.outbox.fail(row, "43101: subscription refused or used up")
         elif code in LIMITS:
             self.paused_until = time.time() + self.cfg.limit_pause_seconds
             self.outbox.retry(row, self.paused_until, f"{code}: limit reached, resuming later")
@@ -147,16 +208,22 @@ class Deliverer:
         else:
             self.outbox.fail(row, f"{code}: {exc.errmsg}")
 
+    async def _renew(self) -> None:
+        """Keep this worker's leases alive while it works."""
+        while True:
+            await asyncio.sleep(self.cfg.lease_seconds / 3)
+            self.outbox.renew(self.owner, self.cfg.lease_seconds)
+
     async def run_once(self, batch: int = 200) -> int:
         """Queue due announcements and send what is due now; returns rows handled."""
         self.outbox.queue_due()
-        if time.time() < self.paused_until:
+        if time.time() < self.paused_until or self.halted:
             return 0
         rows = self.outbox.due(batch)
         sem = asyncio.Semaphore(self.concurrency)
         singles, groups = [], {}
         for row in rows:
-            channel = row.channel or self.channel_for(row.openid)
+            channel = self.outbox.assign_channel(row, self.channel_for(row.openid))
             if channel == "mass":
                 tag = self.tags[self.outbox.community_of(row.openid)]
                 groups.setdefault((row.announcement_id, tag), []).append(row)
@@ -165,21 +232,31 @@ class Deliverer:
 
         async def guarded(row: Row) -> None:
             async with sem:
-                if time.time() >= self.paused_until:
+                if time.time() >= self.paused_until and not self.halted:
                     await self.send_one(row)
-        await asyncio.gather(*(guarded(r) for r in singles),
-                             *(self.send_mass(aid, tag, group) for (aid, tag), group in groups.items()))
+        renewer = asyncio.create_task(self._renew())
+        try:
+            await asyncio.gather(*(guarded(r) for r in singles),
+                                 *(self.send_mass(aid, tag, group) for (aid, tag), group in groups.items()))
+        finally:
+            renewer.cancel()
         self.outbox.finish_done()
+        if self.on_finished is not None:
+            await self.on_finished()
         return len(rows)
 
-    async def run(self, stop: asyncio.Event | None = None) -> None:
-        """Deliver until stopped; rows a crash left claimed are reconciled first."""
+    def settle_expired(self) -> None:
         settled = self.outbox.reconcile()
         if any(settled.values()):
-            log.warning("reconciled rows left claimed by a crash: %s", settled)
+            log.warning("settled rows whose worker died (lease expired): %s", settled)
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Deliver until stopped or halted; rows of dead workers (expired leases) are settled as it goes."""
+        self.outbox.set_worker_status("running")
         stop = stop or asyncio.Event()
-        while not stop.is_set():
+        while not stop.is_set() and not self.halted:
             try:
+                self.settle_expired()
                 handled = await self.run_once()
             except Exception:  # noqa: BLE001 - the worker must outlive one bad batch
                 log.exception("delivery batch failed")

@@ -8,17 +8,23 @@ States of an outbox row:
   uncertain -> a crash came between the call and its confirmation on a channel WeChat cannot
                de-duplicate; it is held, never re-sent on its own (see reconcile)
 
-Exactly once. Rows are unique per (announcement, openid), so queueing twice adds nothing. A row
-is claimed with `UPDATE ... WHERE state = 'pending'` before the call (one worker wins, also
-across processes) and confirmed after. On start, `reconcile` settles rows left claimed:
+Exactly once. Rows are unique per (announcement, openid), so queueing twice adds nothing. Each
+row's channel is decided once, before anything is sent (a resident gets one channel per
+announcement). A row is claimed with `UPDATE ... WHERE state = 'pending'` before the call (one
+worker wins, also across processes) and confirmed after. A claim is a lease: it names its owner
+(host, process, worker) and expires `delivery.lease_seconds` after it was last renewed; a live
+worker renews its leases, so only rows of a worker that died are ever settled. `reconcile`
+settles rows whose lease expired (by the same rule as an ambiguous answer from WeChat):
   * template messages carry client_msg_id = "linli-<row id>", which WeChat uses to drop a
-    repeat for the same openid within 10 minutes: such rows claimed less than 10 minutes ago go
-    back to pending and are sent again safely;
+    repeat for the same openid within 10 minutes: such rows first claimed less than 10 minutes
+    ago go back to pending and are sent again safely;
   * mass sends carry clientmsgid = "linli-a<announcement>-t<tag>", and WeChat refuses a repeat
-    (45065, counted as sent): such rows go back to pending whatever their age;
+    within 24 hours (45065, counted as sent): such rows first claimed less than 24 h ago go
+    back to pending;
   * anything else (customer-service messages have no such key) becomes `uncertain`: not lost,
     since it is counted and shown by `announce status`, and not doubled, since only an operator
     (`announce resend-uncertain ID`) can send it again.
+Failed rows are re-sent only on an operator's word (`announce retry ID`).
 """
 from __future__ import annotations
 
@@ -28,7 +34,11 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-TEMPLATE_DEDUP_SECONDS = 600
+from bot.announcements.audience import community_of, recipients
+from bot.channels.wechat.client import redact
+
+TEMPLATE_DEDUP_SECONDS = 600     # WeChat drops a template message repeating openid + client_msg_id this long
+MASS_DEDUP_SECONDS = 24 * 3600   # WeChat refuses a mass send repeating its clientmsgid this long (45065)
 
 
 @dataclass
@@ -54,6 +64,12 @@ class Outbox:
                                 defaults={"state": "pending", "channel": "", "attempts": 0, "next_at": 0.0})
             db["outbox"].create_index(["announcement_id", "openid"], unique=True)
             db["outbox"].create_index(["state", "next_at"])
+        columns = db["outbox"].columns_dict
+        for name, kind in (("owner", str), ("lease_until", float), ("first_at", float)):
+            if name not in columns:
+                db["outbox"].add_column(name, kind)
+        if not db["delivery_worker"].exists():
+            db["delivery_worker"].create({"id": int, "status": str, "at": float}, pk="id")
 
     def _x(self, sql: str, params=()) -> int:
         with self.db.conn:
@@ -61,18 +77,15 @@ class Outbox:
 
     # ------------------------------------------------------------ announcements
     def audience(self, scope: str, targets: list[str]) -> list[str]:
-        """Subscribed residents the announcement reaches: everyone, or those of the target
-        communities (a district is given as the ids of its communities)."""
-        if scope == "all":
-            sql, params = "select openid from residents where subscribed = 1", []
-        else:
-            sql = f"select openid from residents where subscribed = 1 and community_id in ({','.join('?' * len(targets))})"
-            params = targets
-        return [r[0] for r in self.db.conn.execute(sql, params)]
+        """Followers the announcement reaches: everyone, those of the target communities (a
+        district is given as the ids of its communities), or of WeChat tags (see audience.py)."""
+        return recipients(self.db, scope, targets)
 
     def create(self, author: str, scope: str, targets: list[str], text: str, send_at: float | None = None) -> int:
+        """A new announcement. Written through `db.atomic()`, so it nests in the transaction that
+        closes the staff member's draft (`ResidentStates.save_with`)."""
         now = time.time()
-        with self.db.conn:
+        with self.db.atomic():      # nests: the staff member's flow may commit with it
             cur = self.db.conn.execute(
                 "insert into announcements (author, scope, targets, text, created_at, send_at, status, audience) "
                 "values (?, ?, ?, ?, ?, ?, 'scheduled', ?)",
@@ -95,17 +108,16 @@ class Outbox:
             queued.append(aid)
         return queued
 
-    def recent(self, community_id: str, limit: int = 5) -> list[dict]:
+    def recent(self, community_id: str, limit: int = 5, offset: int = 0) -> list[dict]:
+        """Announcements sent to the community, newest first; `offset` pages further back."""
         rows = self.db.conn.execute(
             "select id, text, send_at, scope, targets from announcements where status in ('delivering', 'done') "
-            "order by send_at desc limit 200").fetchall()
+            "order by send_at desc limit 500").fetchall()
         out = []
         for aid, text, send_at, scope, targets in rows:
             if scope == "all" or community_id in json.loads(targets):
                 out.append({"id": aid, "text": text, "at": send_at})
-            if len(out) >= limit:
-                break
-        return out
+        return out[offset:offset + limit]
 
     # ------------------------------------------------------------ rows
     def due(self, limit: int, now: float | None = None) -> list[Row]:
@@ -115,42 +127,93 @@ class Outbox:
             "join announcements a on a.id = o.announcement_id where o.state = 'pending' and o.next_at <= ? "
             "order by o.id limit ?", (now, limit)).fetchall()]
 
-    def claim(self, row: Row, channel: str) -> bool:
+    def assign_channel(self, row: Row, channel: str) -> str:
+        """Decide the row's channel once, before any send; returns the channel the row has."""
+        if not row.channel:
+            self._x("update outbox set channel = ? where id = ? and channel = ''", (channel, row.id))
+            found = self.db.conn.execute("select channel from outbox where id = ?", [row.id]).fetchone()
+            row.channel = found[0] if found else channel
+        return row.channel
+
+    def claim(self, row: Row, channel: str, owner: str = "", lease_seconds: float = 60.0) -> bool:
         """Take the row before calling WeChat; False when another worker already did."""
-        won = self._x("update outbox set state = 'claimed', channel = ?, claimed_at = ?, attempts = attempts + 1 "
-                      "where id = ? and state = 'pending'", (channel, time.time(), row.id)) == 1
+        now = time.time()
+        won = self._x("update outbox set state = 'claimed', channel = ?, claimed_at = ?, attempts = attempts + 1, "
+                      "owner = ?, lease_until = ?, first_at = coalesce(first_at, ?) where id = ? and state = 'pending'",
+                      (channel, now, owner, now + lease_seconds, now, row.id)) == 1
         if won:
             row.channel, row.attempts = channel, row.attempts + 1
         return won
 
+    def renew(self, owner: str, lease_seconds: float) -> int:
+        """Extend the leases of a live worker's claimed rows."""
+        return self._x("update outbox set lease_until = ? where state = 'claimed' and owner = ?",
+                       (time.time() + lease_seconds, owner))
+
+    def first_claimed(self, row: Row) -> float:
+        found = self.db.conn.execute("select first_at from outbox where id = ?", [row.id]).fetchone()
+        return (found[0] or time.time()) if found else time.time()
+
     def community_of(self, openid: str) -> str:
-        row = self.db.conn.execute("select community_id from residents where openid = ?", [openid]).fetchone()
-        return (row[0] or "") if row else ""
+        return community_of(self.db, openid)
 
     def confirm(self, row: Row, msgid: str) -> None:
-        self._x("update outbox set state = 'sent', msgid = ?, error = null where id = ? and state = 'claimed'",
+        self._x("update outbox set state = 'sent', msgid = ?, error = null, owner = null where id = ? and state = 'claimed'",
                 (msgid, row.id))
 
     def retry(self, row: Row, at: float, error: str, channel: str | None = None) -> None:
-        self._x("update outbox set state = 'pending', next_at = ?, error = ?, channel = coalesce(?, channel) "
-                "where id = ? and state = 'claimed'", (at, error, channel, row.id))
+        self._x("update outbox set state = 'pending', next_at = ?, error = ?, channel = coalesce(?, channel), owner = null "
+                "where id = ? and state = 'claimed'", (at, redact(error), channel, row.id))
+
+    def release(self, row: Row, error: str) -> None:
+        """Back to pending without counting the attempt (nothing was sent: the worker stops)."""
+        self._x("update outbox set state = 'pending', attempts = max(0, attempts - 1), error = ?, owner = null "
+                "where id = ? and state = 'claimed'", (redact(error), row.id))
 
     def fail(self, row: Row, error: str) -> None:
-        self._x("update outbox set state = 'failed', error = ? where id = ? and state in ('claimed', 'pending')",
-                (error, row.id))
+        self._x("update outbox set state = 'failed', error = ?, owner = null where id = ? and state in ('claimed', 'pending')",
+                (redact(error), row.id))
+
+    def hold(self, row: Row, error: str) -> None:
+        """Uncertain: WeChat may have delivered it and cannot de-duplicate a second send."""
+        self._x("update outbox set state = 'uncertain', error = ?, owner = null where id = ? and state = 'claimed'",
+                (redact(error), row.id))
 
     def reconcile(self, now: float | None = None) -> dict[str, int]:
-        """Settle rows a crash left claimed (the rule is in the module docstring)."""
+        """Settle claimed rows whose lease expired (the rule is in the module docstring)."""
         now = now or time.time()
-        again = self._x("update outbox set state = 'pending', next_at = 0 where state = 'claimed' "
-                        "and ((channel = 'template' and claimed_at > ?) or channel = 'mass')", [now - TEMPLATE_DEDUP_SECONDS])
-        held = self._x("update outbox set state = 'uncertain', error = 'crash between call and confirmation' "
-                       "where state = 'claimed'")
+        expired = "state = 'claimed' and coalesce(lease_until, 0) < ?"
+        again = self._x(f"update outbox set state = 'pending', next_at = 0, owner = null where {expired} and "
+                        "((channel = 'template' and coalesce(first_at, claimed_at) > ?) or "
+                        "(channel = 'mass' and coalesce(first_at, claimed_at) > ?))",
+                        [now, now - TEMPLATE_DEDUP_SECONDS, now - MASS_DEDUP_SECONDS])
+        held = self._x(f"update outbox set state = 'uncertain', owner = null, "
+                       f"error = 'worker died between call and confirmation' where {expired}", [now])
         return {"resent_with_dedup_key": again, "uncertain": held}
 
     def resend_uncertain(self, announcement_id: int) -> int:
         return self._x("update outbox set state = 'pending', next_at = 0 where announcement_id = ? and state = 'uncertain'",
                        [announcement_id])
+
+    def retry_failed(self, announcement_id: int) -> int:
+        """Failed rows queued again (an operator fixed the cause); unsubscribed residents stay out."""
+        with self.db.conn:
+            n = self.db.conn.execute(
+                "update outbox set state = 'pending', next_at = 0, attempts = 0, error = null, channel = '' "
+                "where announcement_id = ? and state = 'failed' and coalesce(error, '') not like '43004%'",
+                [announcement_id]).rowcount
+            if n:
+                self.db.conn.execute("update announcements set status = 'delivering' where id = ? and status = 'done'",
+                                     [announcement_id])
+        return n
+
+    def set_worker_status(self, status: str) -> None:
+        """What the delivery worker last said of itself ('running', or why it stopped)."""
+        self.db["delivery_worker"].upsert({"id": 1, "status": redact(status), "at": time.time()}, pk="id")
+
+    def worker_status(self) -> str:
+        row = self.db.conn.execute("select status from delivery_worker where id = 1").fetchone()
+        return row[0] if row else ""
 
     def finish_done(self) -> None:
         self._x("update announcements set status = 'done' where status = 'delivering' and not exists "
@@ -169,4 +232,33 @@ class Outbox:
         errors = dict(self.db.conn.execute("select error, count(*) from outbox where announcement_id = ? and "
                                            "state in ('failed', 'uncertain') group by error", [announcement_id]).fetchall())
         return {"id": a[0], "text": a[1], "status": a[2], "audience": a[3], "send_at": a[4], "scope": a[5],
-                "targets": json.loads(a[6]), "channels": counts, "errors": errors}
+                "targets": json.loads(a[6]), "channels": counts, "errors": errors, "worker": self.worker_status()}
+
+    # ------------------------------------------------------------ management (cancel, withdraw, lists)
+    def cancel(self, announcement_id: int) -> bool:
+        """A scheduled announcement is dropped before its time; False once delivery began."""
+        return self._x("update announcements set status = 'cancelled' where id = ? and status = 'scheduled'",
+                       [announcement_id]) == 1
+
+    def withdraw(self, announcement_id: int) -> list[str]:
+        """Stop what is not sent yet and mark the announcement withdrawn; returns the msg ids of
+        its mass sends (WeChat withdraws those through mass/delete)."""
+        with self.db.conn:
+            self.db.conn.execute("update outbox set state = 'failed', error = 'withdrawn by the sender' "
+                                 "where announcement_id = ? and state = 'pending'", [announcement_id])
+            self.db.conn.execute("update announcements set status = 'withdrawn' where id = ? and status in "
+                                 "('scheduled', 'delivering', 'done')", [announcement_id])
+        return [r[0] for r in self.db.conn.execute(
+            "select distinct msgid from outbox where announcement_id = ? and channel = 'mass' and state = 'sent' "
+            "and msgid not in ('', 'repeat')", [announcement_id])]
+
+    def by_author(self, author: str | None, limit: int = 10) -> list[dict]:
+        """Newest first: one author's announcements, or everyone's (None)."""
+        where, params = ("where author = ?", [author]) if author is not None else ("", [])
+        return [{"id": r[0], "text": r[1], "status": r[2], "audience": r[3], "send_at": r[4], "author": r[5]}
+                for r in self.db.conn.execute("select id, text, status, audience, send_at, author from announcements "
+                                              f"{where} order by id desc limit ?", [*params, limit])]
+
+    def author_of(self, announcement_id: int) -> str | None:
+        row = self.db.conn.execute("select author from announcements where id = ?", [announcement_id]).fetchone()
+        return row[0] if row else None

@@ -5,6 +5,16 @@ import json
 from dataclasses import dataclass
 
 import sqlite_utils
+from sqlite_utils import Migrations
+
+
+MIGRATIONS = Migrations("staff")
+
+
+@MIGRATIONS()
+def m001_staff(db: sqlite_utils.Database) -> None:
+    if not db["staff"].exists():
+        db["staff"].create({"openid": str, "name": str, "communities": str, "role": str}, pk="openid")
 
 
 @dataclass
@@ -24,8 +34,7 @@ class Staff:
 class StaffStore:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
-        if not db["staff"].exists():
-            db["staff"].create({"openid": str, "name": str, "communities": str, "role": str}, pk="openid")
+        MIGRATIONS.apply(db)
 
     def add(self, openid: str, name: str, communities: list[str], role: str = "staff") -> Staff:
         if role not in ("staff", "admin"):

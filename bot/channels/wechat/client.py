@@ -3,8 +3,9 @@
 Why not wechatpy's client: it is synchronous (requests), its token URL is hard-coded to
 /cgi-bin/token (which rotates the token, so several processes invalidate each other) and it
 retries 40001 without bound. Here the token comes from /cgi-bin/stable_token, which hands
-back the same valid token to every caller; it is cached with its expiry in the database so
-all workers share it, refreshed once under a lock, and an API answer of 40001/42001 causes
+back the same valid token to every caller; it is cached with its expiry in the database (or in
+Redis, with a lock across processes, when storage.redis_url is set) so all workers share it,
+refreshed once under a lock, and an API answer of 40001/42001 causes
 exactly one refresh and one retry.
 """
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
 from typing import Any
 
@@ -21,31 +23,80 @@ import sqlite_utils
 log = logging.getLogger("linli.client")
 TOKEN_INVALID = {40001, 42001, 40014}
 REFRESH_MARGIN = 300  # seconds before expiry a cached token counts as stale
+CREDENTIAL_MEMORY = 30  # seconds a refused AppID/AppSecret is not tried again
 
 
 class WeChatAPIError(Exception):
     def __init__(self, errcode: int, errmsg: str = "") -> None:
-        super().__init__(f"{errcode}: {errmsg}")
-        self.errcode, self.errmsg = errcode, errmsg
+        super().__init__(f"{errcode}: {redact(errmsg)}")
+        self.errcode, self.errmsg = errcode, redact(errmsg)
+
+
+class CredentialError(WeChatAPIError):
+    """AppID, AppSecret or the server's IP is refused: nothing can be sent until an operator acts."""
+
+
+class TransientError(Exception):
+    """WeChat did not act on the call (cannot connect, a proxy's odd answer): safe to retry."""
+
+
+class AmbiguousError(Exception):
+    """The call reached WeChat or may have (timeout, 5xx after sending): it may have been acted on."""
+
+
+CREDENTIAL_CODES = {40125, 40013, 40164, 41004, 40002}
+_SECRET = re.compile(r"(access_token|secret|appsecret|token|encoding_aes_key)=[^&\s\"']+", re.IGNORECASE)
+_SECRET_JSON = re.compile(r'("(?:access_token|secret)"\s*:\s*")[^"]*', re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """`text` with access tokens and secrets replaced by ***; every stored or logged error passes here."""
+    return _SECRET_JSON.sub(r"\1***", _SECRET.sub(r"\1=***", str(text)))
+
+
+def install_redaction() -> None:
+    """Every log record, whichever logger and handler, is redacted when it is made (message,
+    arguments and traceback), so no handler can write a token or secret."""
+    make = logging.getLogRecordFactory()
+    if getattr(make, "redacts", False):
+        return
+
+    def redacting(*args, **kwargs) -> logging.LogRecord:
+        record = make(*args, **kwargs)
+        message = record.getMessage()
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        return record
+    redacting.redacts = True
+    logging.setLogRecordFactory(redacting)
 
 
 class TokenStore:
-    """access_token cache in the shared database (one row per app id)."""
+    """access_token cache in the shared database (one row per app id). The interface is async
+    (get, put, lock) so that `bot.storage.redis_token.RedisTokenStore` can stand in for it."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.table = db["access_tokens"]
+        self._lock = asyncio.Lock()
         if not self.table.exists():
             self.table.create({"app_id": str, "token": str, "expires_at": float}, pk="app_id")
 
-    def get(self, app_id: str) -> tuple[str, float] | None:
+    async def get(self, app_id: str) -> tuple[str, float] | None:
         try:
             row = self.table.get(app_id)
         except sqlite_utils.db.NotFoundError:
             return None
         return row["token"], row["expires_at"]
 
-    def put(self, app_id: str, token: str, expires_at: float) -> None:
+    async def put(self, app_id: str, token: str, expires_at: float) -> None:
         self.table.upsert({"app_id": app_id, "token": token, "expires_at": expires_at}, pk="app_id")
+
+    def lock(self, app_id: str) -> asyncio.Lock:
+        """Held while this process fetches a token (stable_token lets other processes fetch too)."""
+        return self._lock
 
 
 class WeChatClient:
@@ -55,7 +106,7 @@ class WeChatClient:
         self.app_id, self.app_secret, self.store = app_id, app_secret, store
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self._session = session
-        self._lock = asyncio.Lock()
+        self._refused: tuple[float, CredentialError] | None = None
 
     async def session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -67,32 +118,57 @@ class WeChatClient:
             await self._session.close()
 
     async def _post(self, path: str, payload: dict, params: dict | None = None) -> dict:
+        """The JSON answer; raises TransientError when WeChat surely did not act on the call and
+        AmbiguousError when it may have (errors never carry the URL, which holds the token)."""
         session = await self.session()
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        async with session.post(self.base_url + path, params=params, data=body,
-                                headers={"Content-Type": "application/json"}) as resp:
-            if resp.status >= 500:
-                raise aiohttp.ClientResponseError(resp.request_info, (), status=resp.status,
-                                                  message=f"WeChat API answered HTTP {resp.status}")
-            data = json.loads(await resp.read() or b"{}")
+        try:
+            async with session.post(self.base_url + path, params=params, data=body,
+                                    headers={"Content-Type": "application/json"}) as resp:
+                status, raw = resp.status, await resp.read()
+        except aiohttp.ClientConnectorError as exc:  # nothing was sent
+            raise TransientError(f"{path}: cannot connect ({type(exc).__name__})") from None
+        except (asyncio.TimeoutError, aiohttp.ClientError) as exc:
+            raise AmbiguousError(f"{path}: {type(exc).__name__} after sending") from None
+        if status >= 500:
+            raise AmbiguousError(f"{path}: HTTP {status}")
+        try:
+            data = json.loads(raw or b"{}")
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            # a proxy's HTML page (404, 403) never reached WeChat; a garbled 200 might have
+            error = AmbiguousError if status == 200 else TransientError
+            raise error(f"{path}: HTTP {status}, not a JSON object")
         return data
 
     async def access_token(self, stale: str | None = None) -> str:
         """A valid token; `stale` is one the API just refused, so it is not handed out again."""
-        cached = self.store.get(self.app_id)
+        cached = await self.store.get(self.app_id)
         if cached and cached[0] != stale and cached[1] - REFRESH_MARGIN > time.time():
             return cached[0]
-        async with self._lock:
-            cached = self.store.get(self.app_id)  # another task may have refreshed meanwhile
+        async with self.store.lock(self.app_id):
+            cached = await self.store.get(self.app_id)  # another task or worker may have refreshed meanwhile
             if cached and cached[0] != stale and cached[1] - REFRESH_MARGIN > time.time():
                 return cached[0]
-            data = await self._post("/cgi-bin/stable_token", {
-                "grant_type": "client_credential", "appid": self.app_id, "secret": self.app_secret,
-                "force_refresh": False})
+            refused = self._refused
+            if refused is not None and time.monotonic() - refused[0] < CREDENTIAL_MEMORY:
+                raise refused[1]   # the tasks that waited on the lock do not ask again
+            try:
+                data = await self._post("/cgi-bin/stable_token", {
+                    "grant_type": "client_credential", "appid": self.app_id, "secret": self.app_secret,
+                    "force_refresh": False})
+            except AmbiguousError as exc:  # fetching a token sends nothing to anyone
+                raise TransientError(str(exc)) from None
             if "access_token" not in data:
-                raise WeChatAPIError(int(data.get("errcode", -1)), str(data.get("errmsg", "no access_token")))
+                code = int(data.get("errcode", -1))
+                if code in CREDENTIAL_CODES:
+                    error = CredentialError(code, str(data.get("errmsg", "")))
+                    self._refused = (time.monotonic(), error)
+                    raise error
+                raise WeChatAPIError(code, str(data.get("errmsg", "no access_token")))
             expires_at = time.time() + int(data.get("expires_in", 7200))
-            self.store.put(self.app_id, data["access_token"], expires_at)
+            await self.store.put(self.app_id, data["access_token"], expires_at)
             log.info("access_token refreshed, expires in %ss", data.get("expires_in"))
             return data["access_token"]
 
@@ -107,7 +183,8 @@ class WeChatClient:
             data = await self._post(path, payload, {"access_token": token})
             code = int(data.get("errcode", 0) or 0)
         if code:
-            raise WeChatAPIError(code, str(data.get("errmsg", "")))
+            kind = CredentialError if code in CREDENTIAL_CODES else WeChatAPIError
+            raise kind(code, str(data.get("errmsg", "")))
         return data
 
     async def send_template(self, openid: str, template_id: str, text: str, client_msg_id: str,

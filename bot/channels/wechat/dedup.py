@@ -2,12 +2,17 @@
 
 WeChat retries a message it got no answer to within 5 s, up to three times, with the same
 MsgId (events: same FromUserName + CreateTime). The key is openid + CreateTime + MsgId, since
-MsgIds have been seen to collide across users. A retry that arrives while the first is still
+MsgIds have been seen to collide across users; an event's key also holds its Event and
+EventKey, since two events of one resident (a scan and a menu click) can share a second. A retry that arrives while the first is still
 being handled awaits the same result; one that arrives later gets the stored result.
 
 `Deduplicator` is the small interface; `MemoryDeduplicator` is bounded in entries and time.
-Scaling out to several worker processes means putting this behind shared storage (e.g. Redis
-SET NX with a TTL plus a result key), which only needs another implementation of `once`.
+With several worker processes this is `bot.storage.redis_dedup.RedisDeduplicator` (SET NX with a
+TTL plus a result key), another implementation of `once`.
+
+`ReplayMemory` remembers each signed query (timestamp, nonce, signature) for the whole window
+in which its timestamp is accepted, so a captured request cannot be replayed once the retry
+memory has forgotten it, nor its signed query reused with another body.
 """
 from __future__ import annotations
 
@@ -19,8 +24,8 @@ from typing import Awaitable, Callable, Protocol, TypeVar
 T = TypeVar("T")
 
 
-def message_key(openid: str, create_time: str | int, msg_id: str, event: str = "") -> str:
-    return f"{openid}|{create_time}|{msg_id or 'event:' + event}"
+def message_key(openid: str, create_time: str | int, msg_id: str, event: str = "", event_key: str = "") -> str:
+    return f"{openid}|{create_time}|{msg_id}" if msg_id else f"{openid}|{create_time}|event:{event}|{event_key}"
 
 
 class Deduplicator(Protocol):
@@ -91,3 +96,27 @@ class MemoryDeduplicator:
             if not waiter.done():
                 waiter.set_result(result)
         return result, False
+
+
+class ReplayMemory(Protocol):
+    async def first(self, query: str, message: str, ttl: float) -> str | None:
+        """Remember that signed `query` carried `message` (for `ttl` seconds); None when the query
+        is new, else the message key it carried the first time."""
+
+
+class MemoryReplay:
+    """In-process replay memory, bounded in entries (the oldest go first) and time."""
+
+    def __init__(self, max_entries: int = 300000, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_entries, self.clock = max_entries, clock
+        self._seen: OrderedDict[str, tuple[float, str]] = OrderedDict()
+
+    async def first(self, query: str, message: str, ttl: float) -> str | None:
+        now, seen = self.clock(), self._seen
+        while seen and (len(seen) >= self.max_entries or next(iter(seen.values()))[0] < now):
+            seen.popitem(last=False)
+        found = seen.get(query)
+        if found is not None:
+            return found[1]
+        seen[query] = (now + ttl, message)
+        return None

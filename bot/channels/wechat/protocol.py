@@ -13,6 +13,7 @@ wechatpy compares them with `!=`.
 from __future__ import annotations
 
 import hashlib
+import json
 import hmac
 import re
 import time
@@ -21,13 +22,13 @@ from lxml import etree
 from wechatpy.crypto import PrpCrypto
 from wechatpy.exceptions import InvalidAppIdException
 
-from bot.conversation.router import Message, Reply
+from bot.conversation.message import Message, Reply
 
 _FORBIDDEN = re.compile(rb"<!\s*(DOCTYPE|ENTITY)|<\?xml-stylesheet", re.IGNORECASE)
 
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                          remove_comments=True, remove_pis=True)
+                          remove_comments=True, remove_pis=True, encoding="utf-8")
 
 
 _VERBATIM = frozenset(("Content", "Recognition"))  # what the resident wrote is kept as written
@@ -49,7 +50,17 @@ def signature_ok(expected_parts: tuple[str, ...], given: str) -> bool:
 
 
 def parse_xml(body: bytes) -> dict[str, str]:
-    """Top-level fields of a WeChat XML message; refuses DTDs and anything malformed."""
+    """Top-level fields of a WeChat XML message; refuses DTDs and anything malformed.
+
+    Only UTF-8 is accepted (WeChat sends nothing else): a UTF-16 or UTF-32 body could hide a
+    DOCTYPE from the byte-level check, so any body that is not NUL-free UTF-8 is refused first,
+    and the parser reads UTF-8 whatever the XML declaration claims."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("body is not UTF-8") from None
+    if b"\x00" in body:
+        raise BadRequest("body is not UTF-8 (NUL bytes: UTF-16 or UTF-32?)")
     if _FORBIDDEN.search(body):
         raise BadRequest("xml declares a DOCTYPE or ENTITY")
     try:
@@ -61,6 +72,10 @@ def parse_xml(body: bytes) -> dict[str, str]:
     fields = {}
     for child in root:
         tag, text = child.tag, child.text or ""
+        if len(child):  # a list of items (SubscribeMsgPopupEvent): JSON of each item's fields
+            fields[tag] = json.dumps([{g.tag: (g.text or "").strip() for g in item} for item in child],
+                                     ensure_ascii=False)
+            continue
         fields[tag] = text if tag in _VERBATIM else text.strip()
     return fields
 

@@ -8,18 +8,23 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from aiohttp.web_protocol import RequestPayloadError
 
 from bot.channels.wechat.accesslog import AccessLog
 from bot.config import Config
-from bot.channels.wechat.dedup import MemoryDeduplicator, message_key
+from bot.channels.wechat.dedup import MemoryDeduplicator, MemoryReplay, message_key
 from bot.channels.wechat.metrics import Metrics
+from bot.channels.wechat.serving import quiet_protocol_errors
 from bot.channels.wechat.protocol import BadRequest, Crypto, parse_xml, render_reply, signature_ok, to_message
-from bot.conversation.router import Dispatcher, Message, Reply
+from bot.conversation.answers import for_matching
+from bot.conversation.message import Message, Reply
+from bot.conversation.router import Dispatcher
 from bot.storage.residents import openid_hash
 
 log = logging.getLogger("linli.webhook")
@@ -35,6 +40,7 @@ class WeChatWebhook:
     deps: Any
     client: Any = None                      # WeChatClient for deadline fallbacks
     dedup: Any = None
+    replay: Any = None                      # ReplayMemory
     metrics: Metrics = field(default_factory=Metrics)
     background: set = field(default_factory=set)
     access_log: AccessLog = field(default_factory=AccessLog)
@@ -42,6 +48,8 @@ class WeChatWebhook:
     def __post_init__(self) -> None:
         if self.dedup is None:
             self.dedup = MemoryDeduplicator(self.config.dedup.ttl_seconds, self.config.dedup.max_entries)
+        if self.replay is None:
+            self.replay = MemoryReplay(self.config.dedup.replay_entries)
         w = self.config.wechat
         self.crypto = Crypto(w.token, w.encoding_aes_key, w.app_id) if w.encoding_aes_key else None
 
@@ -122,6 +130,19 @@ def start_eagerly(coro) -> tuple[Any, asyncio.Task | None]:
     return None, asyncio.ensure_future(_drive(coro, yielded))
 
 
+OFF_LOOP_CHARS = 64  # texts longer than this are understood in a thread before dispatch
+
+
+async def _dispatch(webhook: WeChatWebhook, msg: Message) -> Reply:
+    """Dispatch; a long text is first understood in a worker thread (the engine caches it, so
+    the handler finds it done): the event loop keeps answering others meanwhile, and the
+    deadline applies to it like to any answer that waits."""
+    kb = webhook.deps.knowledge
+    if len(msg.text) > OFF_LOOP_CHARS and kb is not None:
+        await asyncio.get_running_loop().run_in_executor(None, kb.understand, for_matching(msg.text)[0])
+    return await webhook.dispatcher.dispatch(msg, webhook.deps)
+
+
 def _failed(msg: Message) -> tuple[str, str, str]:
     log.exception("handler failed for %s", msg.kind)
     return SUCCESS, "error", "handler_error"
@@ -131,7 +152,7 @@ async def _process(webhook: WeChatWebhook, msg: Message) -> tuple[str, str, str]
     """(reply xml or 'success', handler name, outcome) with the deadline applied."""
     started = time.monotonic()
     try:
-        reply, task = start_eagerly(webhook.dispatcher.dispatch(msg, webhook.deps))
+        reply, task = start_eagerly(_dispatch(webhook, msg))
     except Exception:
         return _failed(msg)
     if task is not None:
@@ -151,6 +172,10 @@ async def _process(webhook: WeChatWebhook, msg: Message) -> tuple[str, str, str]
     return render_reply(reply, msg), reply.handler, "replied"
 
 
+async def _replayed() -> tuple[str, str, str]:
+    return SUCCESS, "replay", "replay_ignored"
+
+
 async def receive(request: web.Request) -> web.Response:
     webhook: WeChatWebhook = request.app[WEBHOOK]
     started = time.perf_counter()
@@ -162,6 +187,12 @@ async def receive(request: web.Request) -> web.Response:
         body = await request.read()  # aiohttp stops reading past client_max_size (max_body_bytes)
     except web.HTTPRequestEntityTooLarge:
         return refuse(webhook, 413, "body too large")
+    except RequestPayloadError as exc:     # e.g. a corrupt gzip body
+        return refuse(webhook, 400, f"unreadable body: {str(exc).strip().splitlines()[-1].strip()}")
+    except (ConnectionError, asyncio.IncompleteReadError):
+        webhook.metrics.request("-", "client_gone")
+        log.info(json.dumps({"outcome": "client_gone", "reason": "connection closed while sending the body"}))
+        return web.Response(status=400, text="incomplete body")
     encrypted = q.get("encrypt_type", "raw").lower() == "aes"
     try:
         if encrypted:
@@ -178,8 +209,15 @@ async def receive(request: web.Request) -> web.Response:
     except BadRequest as exc:
         return refuse(webhook, 400, str(exc))
 
-    key = message_key(msg.openid, msg.create_time, msg.msg_id, msg.event)
-    (xml, handler, outcome), duplicate = await webhook.dedup.once(key, lambda: _process(webhook, msg))
+    key = message_key(msg.openid, msg.create_time, msg.msg_id, msg.event, msg.event_key)
+    window = webhook.config.server.timestamp_window_seconds
+    seen = await webhook.replay.first(f"{q['timestamp']}|{q['nonce']}|{q['signature']}", key, 2 * window + 1)
+    if seen is not None and seen != key:
+        return refuse(webhook, 403, "signed query used before for another message")
+    # a query seen before with this message is WeChat's retry (answered from the retry memory) or a
+    # replay after the retry memory forgot it (acknowledged, never processed again)
+    work = (lambda: _process(webhook, msg)) if seen is None else _replayed
+    (xml, handler, outcome), duplicate = await webhook.dedup.once(key, work)
     if duplicate:
         webhook.metrics.retries.inc()
         outcome = "retry_" + outcome
@@ -193,7 +231,8 @@ async def receive(request: web.Request) -> web.Response:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
+    """X-Worker names the serving process (several share the port with `serve --workers N`)."""
+    return web.json_response({"status": "ok"}, headers={"X-Worker": str(os.getpid())})
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -204,14 +243,17 @@ async def metrics(request: web.Request) -> web.Response:
 async def _drain(app: web.Application) -> None:
     webhook: WeChatWebhook = app[WEBHOOK]
     webhook.access_log.flush()
-    webhook.deps.state.flush()
+    webhook.deps.flush()
     if webhook.background:
         await asyncio.wait(webhook.background, timeout=5)
     if webhook.client is not None:
         await webhook.client.close()
+    if getattr(webhook, "redis", None) is not None:
+        await webhook.redis.aclose()
 
 
 def make_app(webhook: WeChatWebhook) -> web.Application:
+    quiet_protocol_errors()
     app = web.Application(client_max_size=webhook.config.server.max_body_bytes)
     app[WEBHOOK] = webhook
     path = webhook.config.server.path

@@ -1,0 +1,127 @@
+"""Several workers against one account, sharing a real Redis: a retry landing on another worker
+is answered once, one token fetch serves both, every recipient gets one delivery, and
+`run_bot.py serve --workers 2` serves one port from two processes."""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.channels.wechat.webhook import make_app
+from bot.wiring import build_deliverer, build_webhook
+from conftest import AES_KEY, APP_ID, TOKEN
+from redis_server import RedisServer, free_port
+from wechat_peer import Peer, text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    server = RedisServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def workers(redis_server, make_config, engine, aiohttp_client):
+    """Two workers (own webhook, client, Redis connection) on one database and one Redis."""
+    redis_server.flush()
+    cfg = make_config(BOT_STORAGE_REDIS_URL=redis_server.url, BOT_STORAGE_STATE_CACHE_ENTRIES=0,
+                      BOT_DELIVERY_RATE_PER_SECOND=100000, BOT_DELIVERY_TEMPLATE_ID="TPL1")
+    made = []
+    for _ in range(2):
+        webhook = build_webhook(cfg, knowledge=engine)
+        client = await aiohttp_client(make_app(webhook))
+        made.append((Peer(client, TOKEN, aes_key=AES_KEY, app_id=APP_ID), webhook))
+    return cfg, made
+
+
+def questions(webhook) -> int:
+    webhook.deps.flush()
+    return webhook.db.conn.execute("select count(*) from questions").fetchone()[0]
+
+
+async def test_a_retry_landing_on_the_other_worker_is_answered_once(workers, fake_wechat):
+    _, [(a, wa), (b, wb)] = workers
+    fake_wechat.delay = 0
+    xml, q = text("丹顶鹤社区书记是谁", openid="oRetry"), a.query()
+    first, retry = await asyncio.gather(a.ask(xml, query=q), b.ask(xml, query=q))   # both in flight at once
+    later = await b.ask(xml, query=q)                                              # and once more, later
+    assert first and first == retry == later
+    wa.deps.flush()
+    assert questions(wb) == 1
+    assert wa.metrics.retries._value.get() + wb.metrics.retries._value.get() == 2
+
+
+async def test_a_signed_query_replayed_on_the_other_worker_is_refused(workers):
+    _, [(a, _), (b, _)] = workers
+    q = a.query()
+    assert (await a.post(text("你好", openid="oA"), query=q)).status == 200
+    assert (await b.post(text("发布公告 全体 假消息", openid="oB"), query=q)).status == 403
+
+
+async def test_one_token_fetch_for_both_workers(workers, fake_wechat):
+    _, [(_, wa), (_, wb)] = workers
+    await asyncio.gather(*(w.client.send_text(f"o{i}", "hi") for i in range(5) for w in (wa, wb)))
+    assert len(fake_wechat.calls_to("/cgi-bin/stable_token")) == 1
+    assert len(fake_wechat.calls_to("/cgi-bin/message/custom/send")) == 10
+
+
+async def test_two_delivery_workers_deliver_once_per_recipient(workers, fake_wechat):
+    cfg, [(_, wa), (_, wb)] = workers
+    seen = time.time() - 3600
+    with wa.db.conn:
+        wa.db.conn.executemany("insert into residents (openid, community_id, subscribed, context, last_seen) "
+                               "values (?, 'yubo', 1, '', ?)", [(f"oR{i:04d}", seen) for i in range(300)])
+    wa.deps.outbox.create("cli", "community", ["yubo"], "停水通知")
+    da, db = build_deliverer(cfg, wa), build_deliverer(cfg, wb)
+    for _ in range(20):
+        await asyncio.gather(da.run_once(50), db.run_once(50))
+    got = Counter(o for o, _ in fake_wechat.delivered)
+    assert len(got) == 300 and set(got.values()) == {1}
+    assert len(fake_wechat.calls_to("/cgi-bin/stable_token")) == 1
+
+
+def test_serve_with_two_workers_shares_one_port_and_outlives_a_killed_worker(redis_server, tmp_path):
+    port = free_port()
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "BOT_SERVER_PORT": str(port), "BOT_WECHAT_TOKEN": TOKEN,
+           "BOT_STORAGE_DATABASE": str(tmp_path / "w.db"), "BOT_STORAGE_REDIS_URL": redis_server.url}
+    proc = subprocess.Popen([sys.executable, "run_bot.py", "serve", "--workers", "2"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        pids = set()
+        for _ in range(1200):     # two workers load the knowledge each: slow on a busy machine
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as resp:
+                    pids.add(resp.headers.get("X-Worker"))
+                if len(pids) == 2:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.1)
+        assert len(pids) == 2, proc.stdout.read1().decode() if proc.poll() is not None else pids
+        os.kill(int(next(iter(pids))), signal.SIGKILL)        # one worker dies: the other serves on
+        time.sleep(1)     # connections queued on the dead worker's socket are reset; new ones are not
+        for _ in range(20):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as resp:
+                assert resp.status == 200
+    finally:
+        proc.terminate()
+        proc.wait(20)
+    assert proc.returncode == 0
+
+
+def test_several_workers_need_redis(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "BOT_WECHAT_TOKEN": TOKEN, "BOT_STORAGE_DATABASE": str(tmp_path / "w.db")}
+    out = subprocess.run([sys.executable, "run_bot.py", "serve", "--workers", "2"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and "redis_url" in out.stderr
