@@ -10,11 +10,17 @@ Decision order (first that applies wins):
   3. an explicit community (a namesake is settled by a street/district or programme in the
      same message, else the resident is asked which one, with numbered choices);
      "附近/这边" uses the resident's community, and asks for it when unknown;
-  4. with a community: phone / contacts / location / a named programme / categories /
-     honours / figures / when; otherwise its items ranked by overlap with the question,
-     and an overview when nothing ranks;
-  5. without one: a named programme, a published list, a category across communities
-     (optionally within a district or city), the communities of a place; else fallback.
+  4. a person named (people.py), the writers of a source, several communities side by side
+     (several.py), a name the knowledge lacks; a need answered where the resident lives;
+  5. with a community: phone / contacts / location / a named programme / categories /
+     honours / figures / when / its programme list; otherwise its items ranked by overlap with
+     the question, and an overview when nothing ranks — replaced by one of its passages when
+     that covers the question (search.py);
+  6. without one: a list by place or count (listing.py), a passage that says more than a
+     category, a named programme, a published list, a category across communities (optionally
+     within a district or city), the communities of a place; else the best passage above the
+     threshold (passages.py), else fallback.
+Finally the asked-for detail (fee, hours, 公众号 ...) is checked against the answer (slots.py).
 """
 from __future__ import annotations
 
@@ -40,8 +46,10 @@ TIME_WORDS = ("年", "年代", "什么时候", "哪年", "建", "成立", "挂�
 OVERVIEW_PROGRAMMES = 8
 STRONG_ITEM = 4.0   # a fact scoring this much (shared words + keywords) outranks a category's programme list
 UNDERSTAND_CACHE = 4096
+CUE_WORD = re.compile(r"什么时候|哪年|哪一年|多少|多少人|几个|几年|何时|是谁|在哪|在哪里")  # a keyword that only says how one asks
 LISTING = re.compile(r"(有什么|有哪些|有啥|都有|哪些|什么样的)(特色)?(项目|活动|服务|品牌)")
-NOT_OWN = re.compile(r"客服|12345|市长热线")  # the bot's or the city's line, not the resident's community
+# the bot's, the city's or a business's line or head, not the resident's community
+NOT_OWN = re.compile(r"客服|12345|市长|公司|医院|银行|学校|派出所|地铁|公交|超市|商场|酒店|饭店|快递|外卖|工业区|政府|晚报|日报|报社")
 GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|事情|情况|介绍")  # "附近有什么服务": an overview
 
 
@@ -209,8 +217,8 @@ class Engine:
         """People, several communities side by side, and passages (knowledge/people.py, several.py,
         passages.py) before the resident is asked where they live."""
         found = author_answer(self, q) or person_answer(self, q) or compare(self, q)
-        if found is None and not target and not q.of("community"):
-            found = unknown_person(q)
+        if found is None and not target and not q.of("community") and unknown_person(q) is not None:
+            found = wider(self, q) or unknown_person(q)  # 时间积分是哪个社区的: the articles may still say
         return found
 
     def _needs_home(self, q: Query) -> bool:
@@ -344,7 +352,7 @@ class Engine:
         candidates += [("programme", p.title + (p.kind or "") + p.description, p.aliases, p) for p in c.programmes]
         for n, (kind, text, keywords, obj) in enumerate(candidates):
             score = float(len(grams & text_bigrams(text)))
-            score += 2.0 * sum(1 for k in keywords if compact_cached(k) in q.text)
+            score += 2.0 * sum(1 for k in keywords if compact_cached(k) in q.text and not CUE_WORD.fullmatch(compact_cached(k)))
             if not score:
                 continue
             if kind == "figure" and "figure" in q.aspects:
@@ -424,8 +432,11 @@ class Engine:
                     rows.append((hits.get(ranked[0].id, 0), {"community": c, "programmes": ranked[:3]}))
             rows.sort(key=lambda r: -r[0])
             if rows:
-                return Answer("category_communities", {"categories": names, "places": places}, "category", 1.0, True,
-                              pages=[r for _, r in rows])
+                # a need with no place ("家里老人白天没人照顾"): also offer to look where the resident lives
+                ask_home = not places and not q.aspects & {"which", "list"}
+                return Answer("category_communities", {"categories": names, "places": places, "ask_home": ask_home},
+                              "category", 1.0, True, pages=[r for _, r in rows],
+                              pending={"kind": "need_community", "question": q.text} if ask_home else None)
             return Answer("category_none", {"categories": names, "places": places}, "category", 0.7, False)
         if places and ("list" in q.aspects or "which" in q.aspects or "社区" in q.text):
             inside = place_filter(self, places)

@@ -8,6 +8,7 @@ answers the number first: the members in the place, a total the source states ab
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from knowledge.text import bigrams, compact_cached
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from knowledge.engine import Answer, Engine
     from knowledge.model import Community, KList
 
+ON_A_LIST = re.compile(r"榜单|上榜|上了榜|进了榜|入选|评上|获评|榜上")
 LEVELS = ("province", "city", "county", "street")
 
 
@@ -63,6 +65,8 @@ def _figure(q: Query, kl: "KList"):
 def list_answer(engine: "Engine", q: Query) -> "Answer | None":
     from knowledge.engine import Answer
     lists = q.ids("list")
+    if not lists and q.ids("place") and ON_A_LIST.search(q.text) and not q.ids("category"):
+        lists = [kl.id for kl in engine.model.lists.values() if kl.kind == "communities"]  # "奉化有哪些社区上了榜"
     if not lists or (q.ids("programme") and "which" in q.aspects):
         return None
     places = own_places(engine, q, lists)
@@ -77,8 +81,13 @@ def list_answer(engine: "Engine", q: Query) -> "Answer | None":
             members = list({c.id: c for c in _members(engine, kl) if inside(c)}.values())
             rows.append({"list": kl, "members": members})
         if rows:
-            total = len({c.id for r in rows for c in r["members"]})
-            return Answer("list_place", {"rows": rows, "places": places, "total": total, "counting": counting},
+            everyone = {c.id: c for r in rows for c in r["members"]}
+            total = len(everyone)
+            # "鄞州区和江北区各有几个": each place on its own as well
+            each = [{"place": p, "members": [c for c in everyone.values() if p in (c.province, c.city, c.county, c.street)]}
+                    for p in places] if len(places) > 1 else []
+            return Answer("list_place", {"rows": rows, "places": places, "total": total, "counting": counting,
+                                         "each": each},
                           "list", 1.0, True, {"list": lists, "place": places})
     if counting:
         kl = engine.model.lists[lists[0]]

@@ -33,8 +33,13 @@ _ALIAS_AFTER = ("有", "的", "在", "是", "社区", "那", "这", "街道", "�
                 "位于", "哪", "获", "推", "实行", "依托", "什么", "里", "吗", "服务", "品牌", "特色", "项目", "活动",
                 "电话", "地址", "荣誉", "介绍", "简介", "情况", "呢", "还有")
 _ALIAS_BEFORE = ("住", "在", "是", "到", "去", "家")
+# beside a connective a bare name counts only when another community is named too (海创和福城, not 金山和银山)
+_PAIRED = ("和", "与", "跟", "、", "比")
+_NOT_COMMUNITY_AFTER = ("公园", "路", "大道", "大厦", "广场", "医院", "学校", "小学", "中学", "大学", "地铁", "车站", "公司",
+                        "酒店", "商场", "机场", "码头", "景区", "体育馆", "工业区", "派出所", "银行", "超市")
 _SERVICE_AFTER = ("服务", "活动", "中心", "项目", "院", "站", "队", "机构", "照料", "工作室")
 _SUFFIXES = ("社区", "村")
+_SEVERAL = re.compile(r"和|与|跟|、|及|还有")
 # function words a homophone may never stand for (是哪个街道的 is not 道德): the window keeps them
 _FUNCTION_CHARS = frozenset("的地得了吗呢吧啊呀么")
 
@@ -192,13 +197,20 @@ class EntityIndex:
                     if kind == "programme" and "category" in kinds_here and \
                             max(w for k, _, w in entries if k == "programme") < 100:
                         continue  # 日间照料, 义诊: a service word first, not one programme's alias
+                    paired = False
+                    if kind == "community" and not surface.endswith(_SUFFIXES) and \
+                            text[i + length:].startswith(_NOT_COMMUNITY_AFTER):
+                        continue  # 深圳湾公园, 中山医院: a place named after the area, not the community
                     if kind == "community" and surface in self.short_aliases and not self._alias_in_context(text, i, i + length):
-                        continue
+                        if not (text[i + length:].startswith(_PAIRED) or text[:i].endswith(_PAIRED)):
+                            continue
+                        paired = True
                     if length <= 3 and kind in ("category", "community") and self.straddles(text, i, i + length):
                         continue
                     ids = [ident for k, ident, _ in entries if k == kind]
                     weight = max(w for k, _, w in entries if k == kind)
-                    found.append(Mention(kind, list(dict.fromkeys(ids)), i, i + length, weight, surface))
+                    found.append(Mention(kind, list(dict.fromkeys(ids)), i, i + length, weight, surface,
+                                         "paired" if paired else "exact"))
         # longest first; a mention inside a longer one is dropped (programme 阳光驿站 hides 阳光)
         found.sort(key=lambda m: (-(m.end - m.start), m.start))
         chosen: list[Mention] = []
@@ -207,6 +219,10 @@ class EntityIndex:
                 continue
             chosen.append(m)
         chosen.sort(key=lambda m: m.start)
+        if sum(1 for m in chosen if m.kind == "community") < 2:
+            chosen = [m for m in chosen if m.how != "paired"]
+        for m in chosen:
+            m.how = "exact" if m.how == "paired" else m.how
         return chosen
 
     def _homophones(self, text: str, kind: str):
@@ -293,8 +309,8 @@ class EntityIndex:
         found = []
         for surface, start in self._homophones(text, "category"):
             after = text[start + len(surface):]
-            if start not in self._bounds(text):
-                continue  # 街道的 is not 道德: a homophone must begin where a word begins
+            if start not in self._bounds(text) or self.tokenizer.FREQ.get(text[start:start + len(surface)]):
+                continue  # 街道的 is not 道德, 问题 is not 文体: a homophone begins a word and is no word itself
             if not after or after.startswith(_SERVICE_AFTER):
                 ids = [i for k, i, _ in self.surfaces.forms[surface] if k == "category"]
                 found.append(Mention("category", ids, start, start + len(surface), PINYIN_SCORE, text[start:start + len(surface)], "pinyin"))
@@ -327,8 +343,13 @@ class EntityIndex:
             m = self.fuzzy_names(text, "list")
             if m and m.score >= LIST_FUZZY_MIN:
                 place(m)
-        if "programme" not in kinds:
-            m = self.fuzzy_names(text, "programme")
+        if "programme" not in kinds or (_SEVERAL.search(text) and len(text) >= 8):
+            # "四点钟学校和时间银行分别是哪个社区的": a second name may be misspelt or shortened
+            blanked = text
+            for o in mentions:
+                if o.kind == "programme":
+                    blanked = blanked[:o.start] + "\u3000" * (o.end - o.start) + blanked[o.end:]
+            m = self.fuzzy_names(blanked, "programme")
             if m and m.score >= max(self.threshold, PROGRAMME_FUZZY_MIN if m.how == "fuzzy" else 0):
                 place(m)
         if "category" not in {m.kind for m in mentions}:

@@ -19,6 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from knowledge.model import Model
+from knowledge.understand import ASPECTS
 from knowledge.text import bigrams, compact
 
 COVERAGE = 0.62       # accepted share of the question's token weight (README: calibration)
@@ -26,10 +27,20 @@ MIN_WEIGHT = 3.0       # and at least this much matched weight (one distinctive 
 CANDIDATES = 20
 UNSEEN = 0.5           # weight of a question word the knowledge never uses, relative to the rarest known
 _NOISE = re.compile(r"[^0-9a-z\u4e00-\u9fff]")
+CUES = re.compile("|".join(v for k, v in ASPECTS.items() if k != "location"))
 _JUNK_WORDS = {"社区", "哪个", "什么", "哪些", "一下", "怎么", "这个", "那个", "是不是", "有没有", "多少", "为什么", "哪里"}
 
 
-@dataclass
+def _place_token(community_id: str) -> str:
+    return "zzq" + _NOISE.sub("", community_id)
+
+
+def _letters(text: str) -> set[str]:
+    """The characters of what a question asks about (its cue words left out)."""
+    return set(CUES.sub("", text.replace(" ", "")))
+
+
+@dataclass(slots=True)
 class Passage:
     text: str
     community_id: str
@@ -66,20 +77,22 @@ class PassageIndex:
         self.tokenizer = tokenizer
         self.synonyms = sorted(((compact(w), "zc" + _NOISE.sub("", cat.id)) for cat in model.categories.values()
                                 for w in cat.synonyms if len(compact(w)) >= 2), key=lambda x: -len(x[0]))
-        self.passages = passages_of(model)
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
-        self.db.execute("create virtual table p using fts5(tokens, community unindexed, tokenize='unicode61')")
-        self.tokens: list[frozenset[str]] = []
+        # the passages live in the table, not as Python objects: at 100k entries that many live
+        # objects would slow every garbage collection, and so every answer
+        self.db.execute("create virtual table p using fts5(tokens, community unindexed, text unindexed, "
+                        "source unindexed, kind unindexed, ref unindexed, tokenize='unicode61')")
         df: dict[str, int] = {}
         rows = []
-        for i, p in enumerate(self.passages):
-            toks = frozenset(self.tokenise(compact(p.text)))
-            self.tokens.append(toks)
+        for p in passages_of(model):
+            toks = self.tokenise(compact(p.text))
             for t in toks:
                 df[t] = df.get(t, 0) + 1
-            rows.append((i + 1, " ".join(toks), p.community_id))
-        self.db.executemany("insert into p(rowid, tokens, community) values (?, ?, ?)", rows)
-        n = max(1, len(self.passages))
+            rows.append((" ".join(toks) + " " + _place_token(p.community_id), p.community_id, p.text, p.source, p.kind, p.ref))
+        self.db.executemany("insert into p(tokens, community, text, source, kind, ref) values (?, ?, ?, ?, ?, ?)", rows)
+        self.size = len(rows)
+        del rows
+        n = max(1, self.size)
         self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self.rare = math.log(1 + (n - 0.5) / 1.5)
         self.common = {t for t, d in df.items() if d > max(50, n // 5)}  # too frequent to say anything
@@ -115,20 +128,23 @@ class PassageIndex:
         if not query:
             return []
         # words the knowledge never uses count against every passage: 今天天气 is not about 天天
-        total = sum(self.idf[t] for t in query) + UNSEEN * self.rare * len(asked - query)
+        unseen = [t for t in asked - query if not CUES.fullmatch(t)]  # 得过, 多少: how one asks, not what
+        total = sum(self.idf[t] for t in query) + UNSEEN * self.rare * len(unseen)
         match = " OR ".join(f'"{t}"' for t in query)
-        letters = set(text.replace(" ", ""))
+        letters = _letters(text)
+        cols = "tokens, text, community, source, kind, ref"
         if community is None:
-            rows = self.db.execute("select rowid from p where p match ? order by bm25(p) limit ?", (match, CANDIDATES * 3))
+            rows = self.db.execute(f"select {cols} from p where p match ? order by bm25(p) limit ?", (match, CANDIDATES * 3))
         else:
-            rows = self.db.execute("select rowid from p where p match ? and community = ? order by bm25(p) limit ?",
-                                   (match, community, CANDIDATES))
+            # the community is a token too, so FTS intersects instead of scanning every match
+            rows = self.db.execute(f"select {cols} from p where p match ? and community = ? order by bm25(p) limit ?",
+                                   (f'({match}) AND "{_place_token(community)}"', community, CANDIDATES))
         scored = []
-        for rank, (rowid,) in enumerate(rows.fetchall()):
-            p = self.passages[rowid - 1]
+        for rank, (tokens, *fields) in enumerate(rows.fetchall()):
+            p = Passage(*fields)
             if kinds is not None and p.kind not in kinds:
                 continue
-            shared = query & self.tokens[rowid - 1]
+            shared = query & set(tokens.split())
             weight = sum(self.idf[t] for t in shared)
             chars = len(letters & set(compact(p.text)))  # ties: the passage sharing more of the question's characters
             if len(shared) < 2 and chars < len(letters):
@@ -138,5 +154,16 @@ class PassageIndex:
         return [(cov, p) for cov, _, weight, _, p in scored if weight >= MIN_WEIGHT][:CANDIDATES]
 
     def best(self, text: str, community: str | None = None, threshold: float = COVERAGE) -> tuple[float, Passage] | None:
+        """The best passage over `threshold`; None when another community's passage ties with it
+        (no confident pick between two places)."""
         hits = self.search(text, community)
-        return hits[0] if hits and hits[0][0] >= threshold else None
+        if not hits or hits[0][0] < threshold:
+            return None
+        (cov, p), letters = hits[0], _letters(text)
+        for cov2, p2 in hits[1:]:
+            if cov2 < cov:
+                break
+            if p2.community_id != p.community_id and \
+                    len(letters & set(compact(p2.text))) == len(letters & set(compact(p.text))):
+                return None
+        return hits[0]

@@ -20,6 +20,10 @@ WHO = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(是谁|是干什么的|是做什么�
                  r"担任什么|是什么职务|什么职务|什么人|是什么人)")
 AUTHOR = re.compile(r"谁写的|作者|撰稿|哪位记者|哪个记者|记者是谁|记者叫|谁报道|谁采写|谁拍的|摄影师|谁摄影|照片是谁")
 WRITERS = re.compile(r"记者|撰稿|作者|摄影")
+# the common family names: a word that does not start with one (时间积分) is not taken for a person
+SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+               "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+               "俞乐虞柴翁应竺裘鲍童葛施洪傅岑屠邬包")
 NOT_A_NAME = re.compile(r"书记|主任|社区|队长|负责人|联系人|领导|我们|你们|他们|这个|那个|主持|记者")
 
 
@@ -58,6 +62,6 @@ def unknown_person(q: Query) -> "Answer | None":
     """`孙建平是谁`: a name the knowledge lacks is said to be unknown, never asked about."""
     from knowledge.engine import Answer
     m = WHO.match(q.text)
-    if not m or q.mentions or NOT_A_NAME.search(m.group(1)):
+    if not m or q.mentions or NOT_A_NAME.search(m.group(1)) or m.group(1)[0] not in SURNAMES:
         return None
     return Answer("person_unknown", {"who": m.group(1)}, "person", 0.3, False)

@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from knowledge.passages import COVERAGE
-from knowledge.understand import ASPECTS, Query
+from knowledge.understand import Query
 
 if TYPE_CHECKING:
     from knowledge.engine import Answer, Engine
@@ -20,14 +20,20 @@ if TYPE_CHECKING:
 WEAK = {"community", "unknown_detail", "none_here", "nearby_unknown", "contacts", "rank"}
 ROLE_WORDS = re.compile(r"书记|主任|负责人|当家人|是谁|队长|联系人|领导|叫什么名字?")
 GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|事情|情况|介绍|怎么样|一下")
-CUES = re.compile("|".join(v for k, v in ASPECTS.items() if k not in ("location",)))  # 得过, 多少, 什么时候 ...
 SHARP = 0.75         # a passage must cover this much to beat a category list or a guessed programme
 STRICT = 0.6          # a contacts answer gives way only to a passage that covers this much
 
 
 def _content(q: Query) -> str:
-    """What the question is about, in parts (entities, function words and question cues removed)."""
-    return " ".join(CUES.sub(" ", GENERIC.sub(" ", ROLE_WORDS.sub(" ", q.residual))).split())
+    """What the question is about, in parts (entities and function words removed; question cues such
+    as 得过, 多少 stay, as they may be content: 时间积分)."""
+    return " ".join(GENERIC.sub(" ", ROLE_WORDS.sub(" ", q.residual)).split())
+
+
+def _beyond_categories(q: Query, text: str) -> str:
+    for m in q.of("category"):
+        text = text.replace(m.surface, " ")
+    return " ".join(text.split())
 
 
 def _answer(engine: "Engine", hit, confidence: float) -> "Answer":
@@ -43,8 +49,8 @@ def deeper(engine: "Engine", q: Query, c: "Community", result: "Answer") -> "Ans
     if result.answered and result.template not in WEAK:
         return None
     text = _content(q)
-    if len(text.replace(" ", "")) < 2:
-        return None
+    if len(_beyond_categories(q, text).replace(" ", "")) < 2:
+        return None  # "有什么养老服务" and none here: nothing more to look for
     hit = engine.passages.best(text, community=c.id, threshold=STRICT if result.template == "contacts" else COVERAGE)
     if hit is None or (result.template == "contacts" and len(text.replace(" ", "")) < 4):
         return None
@@ -66,9 +72,7 @@ def sharper(engine: "Engine", q: Query) -> "Answer | None":
     if not (q.ids("category") or weak_programme) or q.ids("list"):
         return None
     text = _content(q)
-    rest = text
-    for m in q.of("category"):
-        rest = rest.replace(m.surface, " ")
+    rest = _beyond_categories(q, text)
     if len(rest.replace(" ", "")) < 3:
         return None  # "附近有哪些养老服务": the category is the whole question
     hit = engine.passages.best(rest, threshold=SHARP)  # what the question says beyond the category

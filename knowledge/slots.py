@@ -23,13 +23,14 @@ class Slot:
     label: str
     asked: re.Pattern
     stated: re.Pattern
+    only: tuple[str, ...] = ()    # answers this slot is checked on (all of CHECKED when empty)
 
 
 SLOTS = [
     Slot("收费标准", re.compile(r"学费|费用|收费|多少钱|几块钱|价格|价钱|免费吗|要钱吗|要不要钱|花钱"),
          re.compile(r"\d+(\.\d+)?元|免费|收费|不要钱|\d+块")),
-    Slot("活动时间", re.compile(r"几点|开放时间|办公时间|营业时间|上班时间|周几|星期几|每周|每星期|几号开|什么时间开|开门|放映时间|"
-                            r"哪天放映|一般哪天|什么时候开放|什么时候有活动|几时"),
+    Slot("开放或活动时间", re.compile(r"几点|开放时间|办公时间|营业时间|上班时间|周几|星期几|每周|每星期|几号开|什么时间开|开门|放映时间|"
+                            r"哪天放映|一般哪天|什么时候开放|什么时候有活动|几时|什么时候举办|什么时候开展|什么时候上课|多久一次|举办时间"),
          re.compile(r"\d+[点:：]\d*|周[一二三四五六日天]|星期[一二三四五六日天]|每(周|月|天|晚)|工作日|上午|下午|晚上")),
     Slot("日期", re.compile(r"哪天|哪一天|几月几号|几月几日|日期"),
          re.compile(r"\d+月\d+日|\d+月|\d{4}年|年底|年初|昨天|今天")),
@@ -39,12 +40,17 @@ SLOTS = [
     Slot("报名方式", re.compile(r"怎么报名|如何报名|报名方式|在哪报名|怎么加入|如何加入|怎么参加|如何参加"),
          re.compile(r"报名|加入方式|入会|登记")),
     Slot("电话", re.compile(r"电话|手机|号码|联系方式|热线"), re.compile(r"\d{3,4}-?\d{7,8}|1[3-9]\d{9}")),
+    Slot("邮箱或网址", re.compile(r"邮箱|电子邮件|email|网址|网站|官网|网页"), re.compile(r"@|www|http|\.com|\.cn")),
+    Slot("负责人", re.compile(r"负责人|谁负责|谁管|联系人|队长是谁|领头人|带头人|谁带领"),
+         re.compile(r"队长|负责人|主任|书记|领头|牵头|带领|以其名字命名"), ("programme",)),
+    Slot("具体地址", re.compile(r"地址|门牌|哪条路|具体位置|具体在哪"), re.compile(r"[路街巷]\d*号|大厦|\d+号|\d+楼"),
+         ("programme",)),
 ]
-CHECKED = {"programme", "community_items", "community_services", "passage", "person", "community"}
+CHECKED = {"programme", "community_items", "community_services", "passage", "person", "community", "unknown_detail"}
 
 
-def asked_slot(q: Query) -> Slot | None:
-    return next((s for s in SLOTS if s.asked.search(q.text)), None)
+def asked_slot(q: Query, template: str) -> Slot | None:
+    return next((s for s in SLOTS if s.asked.search(q.text) and (not s.only or template in s.only)), None)
 
 
 def _subject(engine: "Engine", a: "Answer") -> tuple[str, str]:
@@ -76,11 +82,12 @@ def check_slot(engine: "Engine", q: Query, a: "Answer") -> "Answer":
     from knowledge.engine import Answer
     if a.template not in CHECKED:
         return a
-    slot = asked_slot(q)
+    slot = asked_slot(q, a.template)
     if slot is None or (slot.label == "电话" and a.template != "person"):
         return a  # a community's phone has its own answer (phone.j2)
     subject, text = _subject(engine, a)
     if not text or slot.stated.search(text):
         return a
-    return Answer("slot_unknown", {"slot": slot.label, "subject": subject, "follow": a}, a.intent, 0.5, False,
+    known = None if a.template == "unknown_detail" else a  # a "not known" adds nothing after ours
+    return Answer("slot_unknown", {"slot": slot.label, "subject": subject, "follow": known}, a.intent, 0.5, False,
                   a.entities, a.bind, a.pending)

@@ -95,6 +95,8 @@ async def test_several_communities_side_by_side(say):
     assert "大碶" in reply and "新碶" in reply
     reply = await say("力邦社区和凌霄社区的书记分别叫什么")
     assert "蔡荣华" in reply and "陈雪波" in reply
+    reply = await say("地球补丁和时间银行分别是哪个社区的")  # the second name shortened
+    assert "学弄" in reply and "泉水" in reply
     reply = await say("金钟社区和阳光社区都在奉化吗")  # 阳光社区 has namesakes: settled by 奉化 or left out
     assert "金钟" in reply and "奉化" in reply
 
@@ -128,11 +130,17 @@ async def test_place_levels_narrow_each_other(say):
     ("凌霄社区的白领之家几点开门", "白领之家"),
     ("赛罕社区的小剪爱义剪收费吗", "小剪爱"),
     ("丹顶鹤社区公众号的名字是什么", "丹顶鹤"),
+    ("时间盒子项目由谁负责", "时间盒子"),
 ])
 async def test_a_missing_detail_is_said_then_what_is_known(say, question, subject):
     reply = await say(question)
     assert reply.startswith("资料里没有") and subject in reply, reply
     assert "已知的是" in reply
+
+
+async def test_a_missing_email_is_said_without_a_second_not_known(say):
+    reply = await say("海创社区的官网是什么")
+    assert reply.startswith("资料里没有海创社区的邮箱或网址")
 
 
 async def test_a_stated_detail_is_answered(say):
@@ -171,6 +179,7 @@ async def test_needs_find_the_service(say, home, question, must):
     ("volunteer services in Saihan", "银龄帮帮团"),
     ("Xuenong shequ zai nali", "梨洲"),
     ("Who is Xu Wenjun", "都市森林"),
+    ("who wrote the article about Saihan", "刘永强"),
 ])
 async def test_english_and_pinyin(say, question, must):
     assert must in await say(question)
@@ -215,3 +224,25 @@ def test_people_file_errors_name_file_line_field(tmp_path):
     with pytest.raises(KnowledgeError) as err:
         build_database(sqlite_utils.Database(memory=True), folder)
     assert "community: unknown community 'nowhere'" in str(err.value)
+
+
+async def test_moving_or_correcting_the_community_rebinds(say):
+    await say("我住在福城社区", user="oMover")
+    await say("我搬到深圳湾社区了", user="oMover")
+    assert "深圳湾" in await say("附近有什么关爱老人的项目", user="oMover")
+    await say("我住在海创社区", user="oWrong")
+    await say("说错了，是海棠社区", user="oWrong")
+    assert "新碶" in await say("我们社区在哪个街道", user="oWrong")
+
+
+@pytest.mark.parametrize("question", ["劳务派遣公司电话多少", "深圳湾公园怎么去", "宁波市长是谁"])
+async def test_other_places_and_businesses_are_not_the_residents_community(say, question):
+    reply = await say(question)
+    assert any(s in reply for s in SORRY) and "住在哪个社区" not in reply and "深圳湾社区" not in reply
+
+
+async def test_a_need_without_a_place_lists_and_offers_to_look_nearer(say):
+    reply = await say("家里老人白天没人照顾，有什么办法", user="oNeed")
+    assert "日间照料" in reply and "住在哪个社区" in reply
+    reply = await say("我住在赛罕社区", user="oNeed")
+    assert "三位一体养老服务站" in reply

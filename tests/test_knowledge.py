@@ -205,14 +205,14 @@ def test_no_number_from_the_spam_is_in_the_knowledge():
         text = path.read_text(encoding="utf-8")
         for number in spam[:3]:
             assert number not in text, (path.name, number)
-    text = (DATA / "communities.yaml").read_text(encoding="utf-8") + (DATA / "programmes.yaml").read_text(encoding="utf-8")
-    for place in ("劳务派遣", "工业区", "历下", "济南", "盐田"):
+    text = "".join((DATA / name).read_text(encoding="utf-8") for name in ("communities.yaml", "programmes.yaml", "people.yaml", "lists.yaml"))
+    for place in ("劳务派遣", "工业区", "历下", "济南", "盐田", "王其峰", "平湖"):
         assert place not in text
 
 
 def test_every_fact_names_a_known_source(db):
     sources = {r["id"] for r in db["sources"].rows}
-    for table in ("communities", "programmes", "contacts", "honours", "facts", "figures", "lists"):
+    for table in ("communities", "programmes", "contacts", "honours", "facts", "figures", "lists", "people"):
         for row in db[table].rows:
             assert row["source"] in sources, (table, row)
 
