@@ -265,6 +265,11 @@ class Engine:
         result = self._structured(q, c, nearby)
         return deeper(self, q, c, result) or result
 
+    def _on_named_lists(self, q: Query, c: Community) -> list[Programme]:
+        """The community's programmes on the lists of programmes the question names."""
+        return [self.model.programmes[m] for x in q.ids("list") if self.model.lists[x].kind == "programmes"
+                for m in self.model.lists[x].members if self.model.programmes[m].community_id == c.id]
+
     def _structured(self, q: Query, c: Community, nearby: bool = False) -> Answer:
         ents = {"community": [c.id]}
         cats = q.ids("category")
@@ -287,6 +292,11 @@ class Engine:
                                         "not_in": c}, "programme", 0.9, True, ents)
         if progs and not cats:
             return Answer("programme", {"programmes": progs, "communities": self.model.communities}, "programme", 1.0, True, ents)
+        listed = self._on_named_lists(q, c)
+        if listed and not cats and "location" not in q.aspects:
+            # "学弄社区的百佳品牌是哪个": its programmes on the list named, not the honour of being on it
+            return Answer("programme", {"programmes": listed, "communities": self.model.communities}, "list", 1.0, True,
+                          {**ents, "list": q.ids("list")})
         if "location" in q.aspects and not cats:
             return Answer("location", {"community": c}, "location", 1.0, bool(c.place), ents)
         if "rank" in q.aspects:

@@ -246,3 +246,12 @@ async def test_a_need_without_a_place_lists_and_offers_to_look_nearer(say):
     assert "日间照料" in reply and "住在哪个社区" in reply
     reply = await say("我住在赛罕社区", user="oNeed")
     assert "三位一体养老服务站" in reply
+
+
+@pytest.mark.parametrize("question,must", [
+    ("湖西社区有什么百佳品牌", ["邻里益家"]),
+    ("学弄社区上了百佳的是哪些项目", ["地球补丁", "双百守望团"]),
+])
+async def test_a_communitys_programmes_on_a_named_list(say, question, must):
+    reply = await say(question)
+    assert all(m in reply for m in must)

@@ -108,20 +108,21 @@ def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
     if q.nearby or q.binds or not topic.question:
         return None
     named = [m for m in q.mentions if m.kind in SUBJECT_KINDS]
-    if named:
+    if named:       # 那X呢: the message is only an entity: the last question about it
         m = named[0]
         left = TAIL.sub("", LEAD.sub("", q.text[:m.start] + q.text[m.end:]))
         old = topic.entity(m.kind)
-        if left.strip("的") or old is None or old[2] < 0:
-            return None        # a question of its own about what it names
-        return Resolution(topic.question[:old[2]] + q.text[m.start:m.end] + topic.question[old[3]:], kind)
+        if not left.strip("的") and old is not None and old[2] >= 0:
+            return Resolution(topic.question[:old[2]] + q.text[m.start:m.end] + topic.question[old[3]:], kind)
     for pronoun, kinds in ((PLACE_PRONOUN, ("community",)), (PERSON_PRONOUN, ("person",)),
                            (THING_PRONOUN, ("programme", "community"))):
         found = pronoun.search(q.text)
-        if found:
+        if found:   # 他认为品质社区主要看什么: the pronoun stands for the last subject, whatever else is named
             name = _subject_name(topic, kinds, kb)
             if name:
                 return Resolution(q.text[:found.start()] + name + q.text[found.end():], kind)
+    if named:
+        return None        # a question of its own about what it names
     body = TAIL.sub("", LEAD.sub("", q.text))
     # an aspect, a category, or the 呢 of an elliptical question (那工作目标呢)
     asks_something = bool(q.aspects - {"which"}) or bool(q.of("category")) or t.rstrip("？?。.!！~").endswith("呢")
