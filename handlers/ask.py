@@ -43,7 +43,7 @@ def answer(deps, state, text: str) -> Reply:
         ctx.close(FLOW)
     if found.answered and found.intent not in ("clarify", "fallback"):
         asked = open_question.get("question", question) if open_question else question
-        ctx.topic = topic_of(asked, found.entities, found.people, found.intent == "bind", kb)
+        ctx.topic = topic_of(asked, found.entities, found.people, found.intent == "lives_in", kb)
     text_out = found.text
     if cut:
         text_out = deps.templates.render("question_cut", chars=QUESTION_CHARS) + "\n" + text_out

@@ -61,8 +61,8 @@ class Answer:
     confidence: float = 0.0
     answered: bool = False
     entities: dict[str, list[str]] = field(default_factory=dict)
-    bind: str | None = None              # community id the resident lives in
-    pending: dict | None = None          # open question to remember; {} clears it
+    lives_in: str | None = None              # community id the resident lives in
+    open_question: dict | None = None          # open question to remember; {} clears it
     pages: list | None = None            # items for a paged list (data["items"])
 
 EXAMPLE_QUESTIONS = ("附近有哪些养老服务", "哪个社区有四点钟学校", "宁波首批品质社区有哪些")
@@ -146,26 +146,27 @@ class Engine:
                 self._understood[question] = q
         return q
 
-    def answer(self, question: str, home: str = "", pending: dict | None = None) -> Answer:
+    def answer(self, question: str, resident_community: str = "", open_question: dict | None = None) -> Answer:
         q = self.understand(question)
-        pending = pending or {}
+        open_question = open_question or {}
         entities = {k: q.ids(k) for k in ("community", "programme", "category", "list", "place", "person")
                     if q.ids(k)}
-        result = check_slot(self, q, self._decide(q, home, pending))
+        result = check_slot(self, q, self._decide(q, resident_community, open_question))
         result.entities = result.entities or entities
         return result
 
-    def _decide(self, q: Query, home: str, pending: dict) -> Answer:
+    def _decide(self, q: Query, resident_community: str, open_question: dict) -> Answer:
         comms = q.of("community")
         # an answer to "which one?" (numbered choices)
-        if pending.get("kind") == "choose":
-            choice = self._pick_choice(q, pending["choices"])
+        if open_question.get("kind") == "choose":
+            choice = self._pick_choice(q, open_question["choices"])
             if choice:
-                return self._with_pending_done(self.answer(pending["question"], home=choice, pending={"forced": choice}),
-                                               bind=choice if pending.get("bind") else None)
+                again = self.answer(open_question["question"], resident_community=choice,
+                                    open_question={"chosen": choice})
+                return self._question_settled(again, lives_in=choice if open_question.get("lives_in") else None)
         if q.unknown_places and not comms:
             return Answer("unknown_place", {"places": q.unknown_places}, "fallback", 0.9, False)
-        target, ambiguous = pending.get("forced"), None
+        target, ambiguous = open_question.get("chosen"), None
         if comms and not target:
             ids = self._settle(q, comms[0].ids)
             if len(ids) > 1:
@@ -177,38 +178,39 @@ class Engine:
             said = q.text[comms[0].start:comms[0].end]
             return Answer("choose", {"choices": choices, "surface": said, "typo": comms[0].how != "exact"},
                           "clarify", 0.5, False,
-                          pending={"kind": "choose", "question": q.text, "choices": [c.id for c in choices],
-                                   "bind": q.binds})
+                          open_question={"kind": "choose", "question": q.text, "choices": [c.id for c in choices],
+                                         "lives_in": q.binds})
         # "泰和社区" after "which community do you live in?"
-        if target and pending.get("kind") == "need_community" and not q.content_left:
-            follow = self.answer(pending["question"], home=target)
+        if target and open_question.get("kind") == "need_community" and not q.content_left:
+            follow = self.answer(open_question["question"], resident_community=target)
             if q.binds:  # "我住在泰和社区": say it is remembered, then answer what was asked
                 return Answer("bound", {"community": self.model.communities[target], "follow": follow},
-                              "bind", 1.0, True, bind=target, pending={})
-            return self._with_pending_done(follow, bind=target)
+                              "lives_in", 1.0, True, lives_in=target, open_question={})
+            return self._question_settled(follow, lives_in=target)
         if target and q.binds:
             if not q.content_left:
-                follow = self.answer(pending["question"], home=target) if pending.get("kind") == "need_community" else None
+                follow = (self.answer(open_question["question"], resident_community=target)
+                          if open_question.get("kind") == "need_community" else None)
                 return Answer("bound", {"community": self.model.communities[target],
-                                        "follow": follow}, "bind", 1.0, True, bind=target, pending={})
+                                        "follow": follow}, "lives_in", 1.0, True, lives_in=target, open_question={})
             inner = self._about_community(q, self.model.communities[target])
-            inner.bind = target
+            inner.lives_in = target
             return inner
         beyond = self._wider(q, target)
         if beyond is not None:
             return beyond
         asks_own = not comms and not q.of("programme") and bool(q.aspects & {"phone", "contact"}) and \
             not NOT_OWN.search(q.text)
-        if target is None and home in self.model.communities and self._needs_home(q):
-            target = home  # "我是上班族，下班后想参加点活动": a need, answered where the resident lives
+        if target is None and resident_community in self.model.communities and self._is_a_need_without_place(q):
+            target = resident_community  # "我是上班族，下班后想参加点活动": a need, answered where the resident lives
         if target is None and (q.nearby or asks_own):  # "社区书记是谁": the resident's own community
-            if home and home in self.model.communities:
-                target = home
+            if resident_community and resident_community in self.model.communities:
+                target = resident_community
             elif not q.nearby and (found := wider(self, q)) is not None:
                 return found  # "倡议的社区书记有几位": the articles say, whoever asks
             else:  # the resident asked about their own surroundings: ask where that is
                 return Answer("need_community", {}, "clarify", 0.6, False,
-                              pending={"kind": "need_community", "question": q.text})
+                              open_question={"kind": "need_community", "question": q.text})
         if target:
             return self._about_community(q, self.model.communities[target], nearby=q.nearby and not comms)
         return self._without_community(q)
@@ -221,15 +223,15 @@ class Engine:
             found = wider(self, q) or unknown_person(q)  # 时间积分是哪个社区的: the articles may still say
         return found
 
-    def _needs_home(self, q: Query) -> bool:
+    def _is_a_need_without_place(self, q: Query) -> bool:
         """A service need with no place, list, programme or "which community" in it."""
         return bool(q.ids("category")) and not (q.ids("place") or q.ids("list") or q.ids("programme") or q.ids("person")
                                                 or q.aspects & {"which", "list"} or q.unknown_places)
 
-    def _with_pending_done(self, answer: Answer, bind: str | None) -> Answer:
-        answer.pending = {} if answer.pending is None else answer.pending
-        if bind:
-            answer.bind = bind
+    def _question_settled(self, answer: Answer, lives_in: str | None) -> Answer:
+        answer.open_question = {} if answer.open_question is None else answer.open_question
+        if lives_in:
+            answer.lives_in = lives_in
         return answer
 
     def _pick_choice(self, q: Query, choices: list[str]) -> str | None:
@@ -446,7 +448,7 @@ class Engine:
                 ask_home = not places and not q.aspects & {"which", "list"}
                 return Answer("category_communities", {"categories": names, "places": places, "ask_home": ask_home},
                               "category", 1.0, True, pages=[r for _, r in rows],
-                              pending={"kind": "need_community", "question": q.text} if ask_home else None)
+                              open_question={"kind": "need_community", "question": q.text} if ask_home else None)
             return Answer("category_none", {"categories": names, "places": places}, "category", 0.7, False)
         if places and ("list" in q.aspects or "which" in q.aspects or "社区" in q.text):
             inside = place_filter(self, places)

@@ -90,4 +90,4 @@ def check_slot(engine: "Engine", q: Query, a: "Answer") -> "Answer":
         return a
     known = None if a.template == "unknown_detail" else a  # a "not known" adds nothing after ours
     return Answer("slot_unknown", {"slot": slot.label, "subject": subject, "follow": known}, a.intent, 0.5, False,
-                  a.entities, a.bind, a.pending)
+                  a.entities, a.lives_in, a.open_question)

@@ -144,9 +144,9 @@ def asked(engine, monkeypatch):
     calls: list[tuple] = []
     original = engine.answer
 
-    def answer(question, home="", pending=None):
-        calls.append((question, home, dict(pending or {})))
-        return original(question, home=home, pending=pending)
+    def answer(question, resident_community="", open_question=None):
+        calls.append((question, resident_community, dict(open_question or {})))
+        return original(question, resident_community=resident_community, open_question=open_question)
     monkeypatch.setattr(engine, "answer", answer)
     return calls
 

@@ -48,11 +48,11 @@ class Rendered:
 
 
 def answer_and_render(kb, templates: Templates, question: str, community_id: str, open_question: dict) -> Rendered:
-    answer = kb.answer(question, home=community_id, pending=open_question)
+    answer = kb.answer(question, resident_community=community_id, open_question=open_question)
     text = render_answer(templates, answer, kb.model.sources)
     contacts = answer.data.get("contacts") or ()
     people = tuple(c.name for c in contacts[:1]) if answer.template in ("contacts", "phone") else ()
-    return Rendered(text, answer.bind, answer.pending, answer.intent, orjson.dumps(answer.entities).decode(),
+    return Rendered(text, answer.lives_in, answer.open_question, answer.intent, orjson.dumps(answer.entities).decode(),
                     round(answer.confidence, 3), bool(answer.answered), people)
 
 
