@@ -14,7 +14,9 @@ from handlers import build_dispatcher
 from bot.conversation.answers import ReplyCache
 from bot.conversation.templates import Templates
 from bot.conversation.dependencies import Dependencies
-from bot.storage.residents import StateStore
+from bot.storage.batch import WriteBehind
+from bot.storage.questions import QuestionLog
+from bot.storage.residents import SQLiteResidents
 
 
 def setup_logging(level: str) -> None:
@@ -64,8 +66,10 @@ def build_dependencies(cfg: Config, db: sqlite_utils.Database, knowledge=None) -
     """`knowledge` may be given (an Engine is immutable, so tests share one)."""
     from bot.announcements.outbox import Outbox
     from bot.announcements.staff import StaffStore
-    state = StateStore(db, flush_seconds=cfg.storage.state_flush_seconds, cache_entries=cfg.storage.state_cache_entries)
-    return Dependencies(templates=Templates(cfg.path(cfg.knowledge.templates_dir)), state=state,
+    writes = WriteBehind(db, seconds=cfg.storage.state_flush_seconds)
+    residents = SQLiteResidents(db, writes, cache_entries=cfg.storage.state_cache_entries)
+    return Dependencies(templates=Templates(cfg.path(cfg.knowledge.templates_dir)), residents=residents,
+                        questions=QuestionLog(db, writes),
                     knowledge=knowledge if knowledge is not None else load_knowledge(cfg, db),
                     staff=StaffStore(db), outbox=Outbox(db),
                     reply_cache=ReplyCache(cfg.matching.reply_cache_entries))
@@ -97,7 +101,7 @@ def build_deliverer(cfg: Config, webhook: WeChatWebhook):
     if getattr(webhook, "redis", None) is not None:
         from bot.storage.redis_token import RedisRateLimit
         limit = RedisRateLimit(webhook.redis, cfg.delivery.rate_per_second, cfg.wechat.app_id)
-    return Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery, on_unsubscribed=webhook.deps.state.forget,
+    return Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery, on_unsubscribed=webhook.deps.residents.forget,
                      limit=limit)
 
 

@@ -1,12 +1,15 @@
-"""One small module per thing a user can do; each registers itself on its own router."""
+"""One small module per thing a user can do; each registers itself on its own router.
+
+Which handler answers is decided by score (see bot/conversation/router.py); the order below
+only breaks ties, so the fallback comes last."""
 from __future__ import annotations
 
-from handlers import announce, ask, events, fallback, location, media, smalltalk
 from bot.conversation.router import Dispatcher
+from handlers import announce, ask, events, fallback, location, media, more, recent, smalltalk
 
 
 def build_dispatcher() -> Dispatcher:
-    """Order matters: specific handlers first, the fallback last."""
     dp = Dispatcher()
-    dp.include_routers(events.router, media.router, announce.router, smalltalk.router, location.router, ask.router, fallback.router)
+    dp.include_routers(events.router, media.router, announce.router, more.router, smalltalk.router, recent.router,
+                       location.router, ask.router, fallback.router)
     return dp

@@ -1,69 +1,74 @@
-"""A resident's question: understood and answered by the knowledge engine, rendered by templates.
+"""The `ask` flow: a resident's question, answered from the knowledge, with its clarification.
 
-Conversation state is read before and written after: the community the resident lives in,
-an open clarifying question, and where a long list was cut. Every question is logged with
-its intent, entities, confidence and whether it was answered, for operators.
-"""
+States, all in this flow's own slot of the conversation context:
+  (none)          a question: follow-ups and corrections are written out in full
+                  (bot/conversation/followup.py), then answered by the knowledge engine;
+  choose          the bot asked which of several communities was meant (numbered choices);
+                  the next message may pick one by number or name;
+  need_community  the bot asked where the resident lives; the next message may say so.
+Fallbacks: a message that does not settle the open question is answered as a new question
+and the open question is dropped; the open question expires after `TTL` seconds anyway.
+The last answered question becomes the context's topic, for the next follow-up."""
 from __future__ import annotations
 
-from bot.conversation.answers import QUESTION_CHARS, for_matching, render_answer
-from bot.conversation.templates import clip
-from bot.conversation.router import Message, Reply, Router
+from bot.conversation.answers import QUESTION_CHARS, for_matching
+from bot.conversation.followup import focus, resolve, topic_of
+from bot.conversation.message import Message, Reply
+from bot.conversation.router import Router
+from handlers import recent
 
 router = Router("ask")
+FLOW = "ask"
+TTL = 900.0
 
 
-def answer_text(deps, openid: str, text: str) -> str:
-    """The whole question path without WeChat: used by the handler, `ask` and `chat`."""
-    kb, store = deps.knowledge, deps.state
-    text, cut = for_matching(text)
-    state = store.get(openid)
-    answer = deps.reply_cache.answer(kb, deps.templates, text, state.community_id, state.pending)
-    if answer.bind:
-        state.community_id = answer.bind
-    state.pending = dict(answer.pending) if answer.pending else {}
-    state.more = ([{"question": text, "home": state.community_id, "offset": answer.next_offset}]
-                  if answer.next_offset else [])
-    store.save(state)
-    store.log_question(openid, text, answer.intent, answer.entities, answer.confidence, answer.answered)
+def answer(deps, state, text: str) -> Reply:
+    """The whole question path without a channel: used by the handler and the menu."""
+    kb, ctx = deps.knowledge, state.context
+    text, cut = for_matching(text)     # a very long message is matched on its beginning (and told so)
+    open_flow = ctx.flow(FLOW)
+    open_question = {"kind": open_flow.step, **open_flow.data} if open_flow else {}
+    resolution = resolve(text, ctx.topic, kb) if not open_flow else None
+    question = focus(resolution.question, kb) if resolution else text
+    found = deps.reply_cache.answer(kb, deps.templates, question, state.community_id, open_question)
+    if resolution is not None and resolution.guess and not found.answered:
+        question = text
+        found = deps.reply_cache.answer(kb, deps.templates, text, state.community_id, open_question)
+    if found.chosen_community:
+        state.community_id = found.chosen_community
+    if found.open_question:
+        data = {k: v for k, v in found.open_question.items() if k != "kind"}
+        ctx.open(FLOW, found.open_question["kind"], data, TTL)
+    else:
+        ctx.close(FLOW)
+    if found.answered and found.intent not in ("clarify", "fallback"):
+        asked = open_question.get("question", question) if open_question else question
+        ctx.topic = topic_of(asked, found.entities, found.people, found.intent == "bind", kb)
+    text_out = found.text
+    extra = recent.for_activity_question(deps, question, found.entities) if "活动" in question else ""
+    if extra:
+        text_out += "\n\n" + extra
     if cut:
-        return clip(deps.templates.render("question_cut", chars=QUESTION_CHARS) + "\n" + answer.text)
-    return answer.text
-
-
-def continue_text(deps, openid: str) -> str:
-    """The next page of the last long answer ("更多")."""
-    kb, store = deps.knowledge, deps.state
-    state = store.get(openid)
-    if not state.more:
-        return deps.templates.render("no_more")
-    page = state.more[0]
-    answer = kb.answer(page["question"], home=page["home"])
-    reply, next_offset = render_answer(deps.templates, answer, kb.model.sources, offset=page["offset"])
-    state.more = [{**page, "offset": next_offset}] if next_offset else []
-    store.save(state)
-    return reply
-
-
-def _is_more(msg: Message, deps, ctx) -> bool:
-    return msg.text.strip().strip("。.!！") in ("更多", "查看更多", "还有吗", "还有呢", "下一页", "继续")
+        text_out = deps.templates.render("question_cut", chars=QUESTION_CHARS) + "\n" + text_out
+    outcome = "clarify" if found.intent == "clarify" else "answered" if found.answered else "unanswered"
+    return Reply(text_out, outcome=outcome, intent=found.intent, confidence=found.confidence,
+                 entities=found.entities, settles=bool(open_flow) and found.open_question == {} and found.answered)
 
 
 def _has_text(msg: Message, deps, ctx) -> bool:
     return bool(deps.knowledge) and bool(msg.text.strip())
 
 
-@router.message(_is_more, _has_text)
-async def more(msg: Message, deps) -> Reply:
-    return Reply(continue_text(deps, msg.openid))
+@router.message(_has_text, score=0.5)
+async def ask(msg: Message, deps, state) -> Reply:
+    return answer(deps, state, msg.text)
 
 
-@router.message(_has_text)
-async def ask(msg: Message, deps) -> Reply:
-    return Reply(answer_text(deps, msg.openid, msg.text))
+def _menu_question(msg: Message, deps, ctx) -> bool:
+    return bool(deps.knowledge and deps.knowledge.menu_question(msg.event_key))
 
 
-@router.event("click", filters=(lambda msg, deps, ctx: bool(deps.knowledge and deps.knowledge.menu_question(msg.event_key)),))
-async def menu(msg: Message, deps) -> Reply:
+@router.event("click", filters=(_menu_question,))
+async def menu(msg: Message, deps, state) -> Reply:
     """Menu buttons ask a category question (keys are set per category in categories.yaml)."""
-    return Reply(answer_text(deps, msg.openid, deps.knowledge.menu_question(msg.event_key)))
+    return answer(deps, state, deps.knowledge.menu_question(msg.event_key))

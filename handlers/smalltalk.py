@@ -1,9 +1,12 @@
-"""Greetings, thanks, help and "what can you do"; the menu's help button lands here too."""
+"""Greetings, thanks, goodbyes, acknowledgements, help and "what can you do"; the menu's help
+button lands here too. One handler for all of them: the message is matched once against the
+patterns (said in full, nothing else in the message), and the intent picks the template."""
 from __future__ import annotations
 
 import re
 
-from bot.conversation.router import Message, Reply, Router
+from bot.conversation.message import Message, Reply
+from bot.conversation.router import Router
 
 router = Router("smalltalk")
 
@@ -14,54 +17,32 @@ HELP = re.compile(r"^(帮助|help|菜单|功能|\?|？|怎么用|使用说明|�
 BYE = re.compile(r"^(再见|拜拜|拜|bye|晚安|下次聊|先这样)[了啦吧呀啊!！~。.]*$", re.I)
 ACK = re.compile(r"^(好的|好|好吧|嗯|嗯嗯|哦|噢|ok|okay|行|知道了|明白了|收到|了解)[了啦吧呀啊哈!！~。.]*$", re.I)
 
-
-# intent -> pattern, tried in this order
+# intent -> pattern, tried in this order; the template of each intent has the intent's name
 INTENTS = {"greeting": GREETING, "thanks": THANKS, "bye": BYE, "acknowledge": ACK, "help": HELP}
+WITH_EXAMPLES = ("greeting", "help")
 
 
-def _smalltalk(msg: Message, ctx: dict) -> str:
-    """Which small-talk intent the text is ("" for none), worked out once per message and
-    shared through the dispatch context, so the five handlers do not each try every pattern."""
-    intent = ctx.get("smalltalk")
-    if intent is None:
-        text = msg.text.strip()
-        intent = ctx["smalltalk"] = next((name for name, p in INTENTS.items() if p.match(text)), "")
-    return intent
+def _intent(msg: Message, deps, ctx) -> bool | dict:
+    text = msg.text.strip()
+    if not text or len(text) > 16:
+        return False
+    intent = next((name for name, p in INTENTS.items() if p.match(text)), "")
+    return {"intent": intent} if intent else False
 
 
-def _is(name: str):
-    return lambda msg, deps, ctx: _smalltalk(msg, ctx) == name
+def _reply(deps, intent: str) -> Reply:
+    if intent in WITH_EXAMPLES:
+        text = deps.templates.render_constant(intent, examples=deps.knowledge.example_questions() if deps.knowledge else ())
+    else:
+        text = deps.templates.render_constant(intent)
+    return Reply(text, handler=f"smalltalk.{intent}", intent=f"smalltalk.{intent}")
 
 
-def _examples(deps) -> tuple[str, ...]:
-    return deps.knowledge.example_questions() if deps.knowledge else ()
-
-
-@router.message(_is("greeting"))
-async def greeting(msg: Message, deps) -> Reply:
-    return Reply(deps.templates.render_constant("greeting", examples=_examples(deps)))
-
-
-@router.message(_is("thanks"))
-async def thanks(msg: Message, deps) -> Reply:
-    return Reply(deps.templates.render_constant("thanks"))
-
-
-@router.message(_is("bye"))
-async def bye(msg: Message, deps) -> Reply:
-    return Reply(deps.templates.render_constant("bye"))
-
-
-@router.message(_is("acknowledge"))
-async def acknowledge(msg: Message, deps) -> Reply:
-    return Reply(deps.templates.render_constant("acknowledge"))
-
-
-@router.message(_is("help"))
-async def help_text(msg: Message, deps) -> Reply:
-    return Reply(deps.templates.render_constant("help", examples=_examples(deps)))
+@router.message(_intent, score=0.9)
+async def smalltalk(msg: Message, deps, state, intent: str) -> Reply:
+    return _reply(deps, intent)
 
 
 @router.event("click", filters=(lambda msg, deps, ctx: msg.event_key.upper() == "MENU_HELP",))
-async def help_menu(msg: Message, deps) -> Reply:
-    return Reply(deps.templates.render_constant("help", examples=_examples(deps)))
+async def help_menu(msg: Message, deps, state) -> Reply:
+    return Reply(_reply(deps, "help").text)

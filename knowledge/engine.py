@@ -32,7 +32,6 @@ from knowledge.understand import Query, understand
 
 TIME_WORDS = ("年", "年代", "什么时候", "哪年", "建", "成立", "挂牌")
 OVERVIEW_PROGRAMMES = 8
-FOLLOW_ASPECTS = {"phone", "contact", "location", "honour", "figure", "time", "rank"}  # "电话呢", not "是什么"
 STRONG_ITEM = 4.0   # a fact scoring this much (shared words + keywords) outranks a category's programme list
 UNDERSTAND_CACHE = 4096
 GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|事情|情况|介绍")  # "附近有什么服务": an overview
@@ -177,10 +176,6 @@ class Engine:
             inner = self._about_community(q, self.model.communities[target])
             inner.bind = target
             return inner
-        if pending.get("kind") == "context":
-            follow = self._follow_up(q, pending, comms, target)
-            if follow is not None:
-                return follow
         asks_own = not comms and not q.of("programme") and bool(q.aspects & {"phone", "contact"})
         if target is None and (q.nearby or asks_own):  # "社区书记是谁": the resident's own community
             if home and home in self.model.communities:
@@ -189,32 +184,8 @@ class Engine:
                 return Answer("need_community", {}, "clarify", 0.6, False,
                               pending={"kind": "need_community", "question": q.text})
         if target:
-            result = self._about_community(q, self.model.communities[target], nearby=q.nearby and not comms)
-            if comms and result.answered and result.pending is None and q.content_left:
-                # remember what was asked about whom, for "那都市森林社区呢" / "电话呢"
-                result.pending = {"kind": "context", "question": q.text, "community": target,
-                                  "span": [comms[0].start, comms[0].end]}
-            return result
+            return self._about_community(q, self.model.communities[target], nearby=q.nearby and not comms)
         return self._without_community(q)
-
-    def _follow_up(self, q: Query, context: dict, comms, target: str | None) -> Answer | None:
-        """An elliptical follow-up to the last community question, or None when it is not one."""
-        if target and not q.content_left:
-            # "那都市森林社区呢": the same question about another community
-            start, end = context["span"]
-            said = q.text[comms[0].start:comms[0].end]
-            again = self.answer(context["question"][:start] + said + context["question"][end:])
-            return again
-        if not comms and not q.nearby and len(q.text) <= 12 and "社区" not in q.text and \
-                not (q.aspects & {"which", "list"}) and (q.aspects & FOLLOW_ASPECTS or q.of("category")):
-            # "电话呢", "有什么养老服务": about the community just discussed
-            result = self._about_community(q, self.model.communities[context["community"]])
-            if not result.answered:
-                return None  # "比特币现在多少钱" is not about the community: answer it on its own
-            if result.pending is None:
-                result.pending = context
-            return result
-        return None
 
     def _with_pending_done(self, answer: Answer, bind: str | None) -> Answer:
         answer.pending = {} if answer.pending is None else answer.pending

@@ -34,6 +34,8 @@ _ALIAS_AFTER = ("有", "的", "在", "是", "社区", "那", "这", "街道", "�
 _ALIAS_BEFORE = ("住", "在", "是", "到", "去", "家")
 _SERVICE_AFTER = ("服务", "活动", "中心", "项目", "院", "站", "队", "机构", "照料", "工作室")
 _SUFFIXES = ("社区", "村")
+# function words a homophone may never stand for (是哪个街道的 is not 道德): the window keeps them
+_FUNCTION_CHARS = frozenset("的地得了吗呢吧啊呀么")
 
 
 @dataclass
@@ -214,7 +216,8 @@ class EntityIndex:
                         seen.add(surface)
                         L = len(surface)
                         window = text[i:i + L]
-                        if len(window) == L and window != surface and sounds_alike(text_py[i:i + L], pinyin(surface)):
+                        if len(window) == L and window != surface and sounds_alike(text_py[i:i + L], pinyin(surface)) \
+                                and not any(ch in _FUNCTION_CHARS and ch not in surface for ch in window):
                             yield surface, i
 
     # ------------------------------------------------------------------ path 2

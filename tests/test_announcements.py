@@ -40,8 +40,8 @@ def residents(webhook, community: str, n: int, active: bool = True, prefix: str 
     seen = time.time() - (HOUR if active else 72 * HOUR)
     ids = [f"{prefix}{community}{i:05d}" for i in range(n)]
     with webhook.db.conn:
-        webhook.db.conn.executemany("insert or replace into residents (openid, community_id, subscribed, pending, more, last_seen) "
-                                 "values (?, ?, 1, '{}', '[]', ?)", [(o, community, seen) for o in ids])
+        webhook.db.conn.executemany("insert or replace into residents (openid, community_id, subscribed, context, last_seen) "
+                                 "values (?, ?, 1, '', ?)", [(o, community, seen) for o in ids])
     return ids
 
 
@@ -167,11 +167,11 @@ async def test_invalid_token_refreshes_once(setup, fake_wechat):
 async def test_43004_marks_the_resident_unsubscribed(setup, fake_wechat):
     cfg, webhook = setup()
     residents(webhook, "yubo", 1)
-    assert webhook.deps.state.get("oRyubo00000").subscribed == 1  # now also kept in memory
+    assert webhook.deps.residents.get("oRyubo00000").subscribed == 1  # now also kept in memory
     fake_wechat.script("/cgi-bin/message/custom/send", 43004)
     aid = webhook.deps.outbox.create("cli", "community", ["yubo"], "义诊")
     await drain(build_deliverer(cfg, webhook))
-    assert webhook.deps.state.get("oRyubo00000").subscribed == 0
+    assert webhook.deps.residents.get("oRyubo00000").subscribed == 0
     st = webhook.deps.outbox.status(aid)
     assert st["channels"]["custom"] == {"failed": 1} and "43004: the resident has unsubscribed" in st["errors"]
 

@@ -174,7 +174,7 @@ async def test_nearby_asks_for_the_community_remembers_it_and_answers(say, deps)
     assert "哪个社区" in await say("附近有什么调解服务", user="oA")
     reply = await say("泰和社区", user="oA")
     assert "陈效邦" in reply
-    assert deps.state.get("oA").community_id == "taihe"
+    assert deps.residents.get("oA").community_id == "taihe"
     assert "没有泰和社区的健身与体育服务" in await say("附近有健身队吗", user="oA")  # remembered, answered for 泰和
 
 
@@ -246,7 +246,7 @@ async def test_subscribe_welcome_has_three_examples(say):
 async def test_scan_binds_the_community_of_the_qr_code(say, deps, engine):
     scene = engine.model.communities["taihe"].scene
     await say(kind="event", event="scan", event_key=str(scene), user="oH")
-    assert deps.state.get("oH").community_id == "taihe"
+    assert deps.residents.get("oH").community_id == "taihe"
 
 
 async def test_menu_click_asks_a_category_question(say):
@@ -257,9 +257,9 @@ async def test_menu_click_asks_a_category_question(say):
 async def test_questions_are_logged_for_operators(say, deps):
     await say("丹顶鹤社区书记是谁", user="oJ")
     await say("帮我写一首诗", user="oJ")
-    unanswered = [q["text"] for q in deps.state.questions(10)]
+    unanswered = [q["text"] for q in deps.questions.recent(10)]
     assert unanswered == ["帮我写一首诗"]
-    everything = deps.state.questions(10, only_unanswered=False)
+    everything = deps.questions.recent(10, only_open=False)
     assert everything[1]["intent"] == "contact"
 
 

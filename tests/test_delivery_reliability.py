@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time
 from collections import Counter
 from pathlib import Path
@@ -49,8 +48,8 @@ def residents(webhook, community: str, n: int, active: bool = True, prefix: str 
     seen = time.time() - (HOUR if active else 72 * HOUR)
     ids = [f"{prefix}{community}{i:05d}" for i in range(n)]
     with webhook.db.conn:
-        webhook.db.conn.executemany("insert or replace into residents (openid, community_id, subscribed, pending, more, "
-                                    "last_seen) values (?, ?, 1, '{}', '[]', ?)", [(o, community, seen) for o in ids])
+        webhook.db.conn.executemany("insert or replace into residents (openid, community_id, subscribed, context, "
+                                    "last_seen) values (?, ?, 1, '', ?)", [(o, community, seen) for o in ids])
     return ids
 
 
@@ -77,20 +76,8 @@ def states(webhook, aid: int) -> dict[str, int]:
                                         [aid]).fetchall())
 
 
-# ---------------------------------------------------------------- 2: 确认 and its draft commit together
-async def test_confirm_creates_the_announcement_and_clears_the_draft_in_one_commit(setup, tmp_path):
-    _, first = setup(BOT_STORAGE_STATE_FLUSH_SECONDS=5, BOT_STORAGE_STATE_CACHE_ENTRIES=0)
-    residents(first, "yubo", 2)
-    first.deps.staff.add("oStaff", "张三", ["yubo"])
-    await say(first, "oStaff", "发布公告 虞波社区 周六上午义诊")
-    first.deps.state.flush()              # the draft is stored
-    await say(first, "oStaff", "确认")     # ... and the process dies before its next batch
-    other = sqlite3.connect(tmp_path / "a.db")
-    assert other.execute("select count(*) from announcements").fetchone()[0] == 1
-    assert other.execute("select pending from residents where openid = 'oStaff'").fetchone()[0] == "{}"
-    _, restarted = setup(BOT_STORAGE_STATE_CACHE_ENTRIES=0)
-    await say(restarted, "oStaff", "确认")  # WeChat's retry of 确认 reaches the restarted process
-    assert other.execute("select count(*) from announcements").fetchone()[0] == 1
+# 2 (确认 and its draft commit together) is tested with the conversation core:
+# tests/test_conversation.py::test_a_crash_right_after_confirming_neither_loses_nor_doubles_the_announcement
 
 
 # ---------------------------------------------------------------- 3: maybe delivered is never blindly re-sent

@@ -351,7 +351,7 @@ def test_cli_validate_reports_file_line_field(folder):
 def test_running_bot_keeps_serving_the_previous_knowledge_on_a_bad_reload(folder, tmp_path):
     from bot.config import load_config
     from bot.wiring import build_dependencies, open_database, reload_knowledge
-    from handlers.ask import answer_text
+    from bot.channels.console import reply_to as answer_text
     cfg = load_config(environ={"BOT_STORAGE_DATABASE": str(tmp_path / "k.db"), "BOT_KNOWLEDGE_DATA_DIR": str(folder)})
     db = open_database(cfg)
     deps = build_dependencies(cfg, db)
@@ -368,7 +368,7 @@ def test_running_bot_keeps_serving_the_previous_knowledge_on_a_bad_reload(folder
 def test_start_up_rebuilds_when_the_files_changed(folder, tmp_path):
     from bot.config import load_config
     from bot.wiring import build_dependencies, open_database
-    from handlers.ask import answer_text
+    from bot.channels.console import reply_to as answer_text
     cfg = load_config(environ={"BOT_STORAGE_DATABASE": str(tmp_path / "k.db"), "BOT_KNOWLEDGE_DATA_DIR": str(folder)})
     build_dependencies(cfg, open_database(cfg))
     edit(folder, "contacts.yaml", lambda r: r[0].update(name="新书记"))

@@ -46,7 +46,7 @@ async def workers(redis_server, make_config, engine, aiohttp_client):
 
 
 def questions(webhook) -> int:
-    webhook.deps.state.flush()
+    webhook.deps.flush()
     return webhook.db.conn.execute("select count(*) from questions").fetchone()[0]
 
 
@@ -57,7 +57,7 @@ async def test_a_retry_landing_on_the_other_worker_is_answered_once(workers, fak
     first, retry = await asyncio.gather(a.ask(xml, query=q), b.ask(xml, query=q))   # both in flight at once
     later = await b.ask(xml, query=q)                                              # and once more, later
     assert first and first == retry == later
-    wa.deps.state.flush()
+    wa.deps.flush()
     assert questions(wb) == 1
     assert wa.metrics.retries._value.get() + wb.metrics.retries._value.get() == 2
 
@@ -80,8 +80,8 @@ async def test_two_delivery_workers_deliver_once_per_recipient(workers, fake_wec
     cfg, [(_, wa), (_, wb)] = workers
     seen = time.time() - 3600
     with wa.db.conn:
-        wa.db.conn.executemany("insert into residents (openid, community_id, subscribed, pending, more, last_seen) "
-                               "values (?, 'yubo', 1, '{}', '[]', ?)", [(f"oR{i:04d}", seen) for i in range(300)])
+        wa.db.conn.executemany("insert into residents (openid, community_id, subscribed, context, last_seen) "
+                               "values (?, 'yubo', 1, '', ?)", [(f"oR{i:04d}", seen) for i in range(300)])
     wa.deps.outbox.create("cli", "community", ["yubo"], "停水通知")
     da, db = build_deliverer(cfg, wa), build_deliverer(cfg, wb)
     for _ in range(20):

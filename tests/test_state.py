@@ -1,5 +1,5 @@
-"""Resident state and the question log: what is written at once, what in batches, what is kept
-in memory, and the cache of rendered answers."""
+"""Resident state, conversation context and the question log: what is written at once, what in
+batches, what is kept in memory, migrations, and the cache of rendered answers."""
 from __future__ import annotations
 
 import asyncio
@@ -9,7 +9,9 @@ import sqlite_utils
 
 from bot.conversation.answers import ReplyCache
 from bot.conversation.templates import Templates
-from bot.storage.residents import StateStore
+from bot.storage.batch import WriteBehind
+from bot.storage.questions import QuestionLog
+from bot.storage.residents import SQLiteResidents
 
 
 @pytest.fixture
@@ -17,63 +19,72 @@ def db():
     return sqlite_utils.Database(memory=True)
 
 
+def stores(db, seconds: float = 60, batch: int = 500, cache_entries: int = 100000):
+    writes = WriteBehind(db, seconds=seconds, batch=batch)
+    return SQLiteResidents(db, writes, cache_entries=cache_entries), QuestionLog(db, writes)
+
+
 def stored(db, openid: str):
-    return db.execute("select community_id, subscribed, pending, more from residents where openid = ?",
-                      [openid]).fetchone()
+    return db.execute("select community_id, subscribed, context from residents where openid = ?", [openid]).fetchone()
+
+
+def log(questions: QuestionLog, openid: str, text: str, outcome: str = "unanswered", intent: str = "fallback") -> None:
+    questions.log(openid, text, channel="wechat", intent=intent, runner_up="", confidence=0.0, outcome=outcome)
 
 
 async def test_a_resident_s_community_is_written_at_once(db):
-    store = StateStore(db, flush_seconds=60)
-    state = store.get("oA")
+    residents, _ = stores(db)
+    state = residents.get("oA")
     state.community_id = "yubo"
-    store.save(state)
+    residents.save(state)
     assert stored(db, "oA")[0] == "yubo"
 
 
 async def test_conversation_is_written_in_a_batch_and_read_from_memory_until_then(db):
-    store = StateStore(db, flush_seconds=0.05)
-    state = store.get("oB")
-    state.pending = {"kind": "need_community", "question": "附近有哪些养老服务"}
-    store.save(state)
-    assert stored(db, "oB") is None                                 # not yet in the database
-    assert store.get("oB").pending["kind"] == "need_community"      # but the next message sees it
-    await asyncio.sleep(0.2)                                        # the flush timer fired
+    residents, _ = stores(db, seconds=0.05)
+    state = residents.get("oB")
+    state.context.open("ask", "need_community", {"question": "附近有哪些养老服务"}, ttl=60)
+    residents.save(state)
+    assert stored(db, "oB") is None                                           # not yet in the database
+    assert residents.get("oB").context.flow("ask").step == "need_community"  # but the next message sees it
+    await asyncio.sleep(0.2)                                                  # the flush timer fired
     assert '"need_community"' in stored(db, "oB")[2]
 
 
 async def test_a_full_batch_is_written_without_waiting(db):
-    store = StateStore(db, flush_seconds=60, batch=3)
+    _, questions = stores(db, batch=3)
     for i in range(3):
-        store.log_question(f"o{i}", "天气怎么样", "fallback", {}, 0.0, False)
+        log(questions, f"o{i}", "天气怎么样")
     assert db.execute("select count(*) from questions").fetchone()[0] == 3
 
 
 def test_without_an_event_loop_everything_is_written_at_once(db):
-    store = StateStore(db, flush_seconds=60)
-    state = store.get("oC")
-    state.more = [{"question": "哪些社区有养老服务", "offset": 10}]
-    store.save(state)
-    store.log_question("oC", "哪些社区有养老服务", "category", {"category": ["elderly"]}, 0.9, True)
-    assert "offset" in stored(db, "oC")[3]
-    assert db.execute("select intent, entities, answered from questions").fetchone() == (
-        "category", '{"category":["elderly"]}', 1)
+    residents, questions = stores(db)
+    state = residents.get("oC")
+    state.context.open("pager", "pages", {"pages": ["第二页"], "total": 2}, ttl=60)
+    residents.save(state)
+    questions.log("oC", "哪些社区有养老服务", channel="console", intent="category", runner_up="recent.recent",
+                  confidence=0.9, outcome="answered", entities='{"category":["elderly"]}')
+    assert "第二页" in stored(db, "oC")[2]
+    assert db.execute("select channel, intent, runner_up, entities, outcome from questions").fetchone() == (
+        "console", "category", "recent.recent", '{"category":["elderly"]}', "answered")
 
 
 async def test_a_batched_write_never_undoes_an_unsubscribe_made_elsewhere(db):
-    store = StateStore(db, flush_seconds=60)
-    state = store.get("oD")
+    residents, _ = stores(db)
+    state = residents.get("oD")
     state.subscribed, state.community_id = 1, "yubo"
-    store.save(state)                                               # written at once
-    state.pending = {"kind": "context", "question": "虞波社区在哪"}
-    store.save(state)                                               # queued
+    residents.save(state)                                           # written at once
+    state.context.open("ask", "choose", {"question": "阳光社区在哪", "choices": ["a", "b"]}, ttl=60)
+    residents.save(state)                                           # queued
     db.execute("update residents set subscribed = 0 where openid = 'oD'")
-    store.forget("oD")                                              # as the delivery worker does
-    assert stored(db, "oD")[1] == 0 and '"context"' in stored(db, "oD")[2]
-    assert store.get("oD").subscribed == 0
+    residents.forget("oD")                                          # as the delivery worker does
+    assert stored(db, "oD")[1] == 0 and '"choose"' in stored(db, "oD")[2]
+    assert residents.get("oD").subscribed == 0
 
 
 async def test_residents_are_kept_in_memory_unless_several_processes_share_the_database(db):
-    store, shared = StateStore(db, cache_entries=10), StateStore(db, cache_entries=0)
+    (store, _), (shared, _) = stores(db, cache_entries=10), stores(db, cache_entries=0)
     for s in (store, shared):
         state = s.get("oE")
         state.community_id = "yubo"
@@ -84,16 +95,47 @@ async def test_residents_are_kept_in_memory_unless_several_processes_share_the_d
 
 
 async def test_the_memory_of_residents_is_bounded(db):
-    store = StateStore(db, cache_entries=5)
+    residents, _ = stores(db, cache_entries=5)
     for i in range(50):
-        store.get(f"o{i}")
-    assert len(store._known) == 5
+        residents.get(f"o{i}")
+    assert len(residents._known) == 5
 
 
 def test_the_operators_query_for_unanswered_questions_uses_the_partial_index(db):
-    StateStore(db)
-    plan = db.execute("explain query plan select at from questions where answered = 0 order by id desc limit 5").fetchall()
-    assert "questions_unanswered" in str(plan)
+    stores(db)
+    plan = db.execute("explain query plan select at from questions where outcome in ('unanswered', 'clarify') "
+                      "order by id desc limit 5").fetchall()
+    assert "questions_open" in str(plan)
+
+
+def test_a_clarification_answered_in_the_next_turn_leaves_the_unanswered_view(db):
+    _, questions = stores(db)
+    log(questions, "oF", "阳光社区在哪", outcome="clarify", intent="clarify")
+    log(questions, "oF", "1", outcome="control", intent="ask")
+    log(questions, "oG", "阳光社区书记是谁", outcome="clarify", intent="clarify")   # never answered
+    log(questions, "oG", "比特币多少钱")
+    questions.settle("oF")
+    assert [r["text"] for r in questions.recent()] == ["比特币多少钱", "阳光社区书记是谁"]
+    assert len(questions.recent(only_open=False)) == 4
+
+
+def test_migrations_bring_an_old_database_forward_and_are_recorded(db):
+    db["residents"].create({"openid": str, "community_id": str, "subscribed": int, "pending": str, "more": str,
+                            "last_seen": float}, pk="openid")
+    db["residents"].insert({"openid": "old", "community_id": "yubo", "subscribed": 1, "pending": "{}", "more": "[]",
+                            "last_seen": 1.0})
+    db["questions"].create({"id": int, "at": float, "user": str, "text": str, "intent": str, "entities": str,
+                            "confidence": float, "answered": int}, pk="id")
+    db["questions"].insert({"at": 1.0, "user": "u", "text": "天气", "intent": "fallback", "entities": "{}",
+                            "confidence": 0.0, "answered": 0})
+    residents, questions = stores(db)
+    assert residents.get("old").community_id == "yubo"
+    assert set(db["residents"].columns_dict) == {"openid", "community_id", "subscribed", "context", "last_seen"}
+    assert questions.recent()[0]["outcome"] == "unanswered"
+    applied = {r["name"] for r in db["_sqlite_migrations"].rows}
+    assert {"m001_residents", "m002_conversation_context", "m002_channel_runner_up_outcome"} <= applied
+    stores(db)                                                       # a second start applies nothing again
+    assert db.execute("select count(*) from _sqlite_migrations").fetchone()[0] == len(applied)
 
 
 @pytest.fixture
@@ -121,8 +163,8 @@ def test_a_question_asked_again_in_the_same_situation_is_answered_from_the_cache
     assert "养老" in first.text
     assert cache.answer(engine, templates, "附近有哪些养老服务", "yubo", {}) is first
     other = cache.answer(engine, templates, "附近有哪些养老服务", "", {})              # no community known
-    assert other.pending and other.pending["kind"] == "need_community"
-    cache.answer(engine, templates, "虞波社区", "", other.pending)                   # answering that question
+    assert other.open_question and other.open_question["kind"] == "need_community"
+    cache.answer(engine, templates, "虞波社区", "", other.open_question)                   # answering that question
     # the cached repeat asked nothing; the last call is the engine re-asking for the named community
     assert [(q, home) for q, home, _ in asked] == [("附近有哪些养老服务", "yubo"), ("附近有哪些养老服务", ""),
                                                   ("虞波社区", ""), ("附近有哪些养老服务", "yubo")]

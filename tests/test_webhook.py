@@ -121,7 +121,7 @@ async def test_reply_with_cdata_terminator_stays_well_formed(make_bot):
     router = Router("t")
 
     @router.message()
-    async def tricky(msg, deps):
+    async def tricky(msg, deps, state):
         return Reply("a]]>b<c>&d\x01e")
     dp = Dispatcher()
     dp.include_routers(router)
@@ -139,7 +139,7 @@ class Slow:
         router = Router("slow")
 
         @router.message()
-        async def slow(msg, deps):
+        async def slow(msg, deps, state):
             self.calls += 1
             await asyncio.sleep(self.seconds)
             return Reply(f"answer {self.calls}")

@@ -85,20 +85,14 @@ class Outbox:
             params = targets
         return [r[0] for r in self.db.conn.execute(sql, params)]
 
-    def create(self, author: str, scope: str, targets: list[str], text: str, send_at: float | None = None,
-               clear_draft_of: str | None = None) -> int:
-        """A new announcement. `clear_draft_of`: the resident whose draft it came from; their
-        draft (pending) is cleared in the same transaction, so a crash can never leave the
-        announcement created with its draft still open for a second 确认."""
+    def create(self, author: str, scope: str, targets: list[str], text: str, send_at: float | None = None) -> int:
         now = time.time()
-        with self.db.conn:
+        with self.db.atomic():      # nests: the staff member's flow may commit with it
             cur = self.db.conn.execute(
                 "insert into announcements (author, scope, targets, text, created_at, send_at, status, audience) "
                 "values (?, ?, ?, ?, ?, ?, 'scheduled', ?)",
                 (author, scope, json.dumps(targets, ensure_ascii=False), text, now, send_at or now,
                  len(self.audience(scope, targets))))
-            if clear_draft_of is not None:
-                self.db.conn.execute("update residents set pending = '{}' where openid = ?", [clear_draft_of])
         return cur.lastrowid
 
     def queue_due(self, now: float | None = None) -> list[int]:

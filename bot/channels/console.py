@@ -1,4 +1,7 @@
-"""`run_bot.py ask`, `chat` and `questions`: the same pipeline and state as the webhook, from a terminal."""
+"""The terminal console channel: `run_bot.py ask`, `chat` and `questions`.
+
+Messages go through the same dispatcher, state and question log as WeChat's, marked as the
+`console` channel; this module only turns text into a Message and prints what comes back."""
 from __future__ import annotations
 
 import asyncio
@@ -6,20 +9,20 @@ import sys
 import time
 
 from handlers import build_dispatcher
-from bot.conversation.router import Message
+from bot.conversation.message import Message
 from bot.conversation.dependencies import Dependencies
 
 
 def reply_to(deps: Dependencies, user: str, text: str) -> str:
     """Dispatch a text message exactly as the webhook would (router, handlers, templates)."""
-    msg = Message(kind="text", openid=user, text=text, create_time=int(time.time()))
+    msg = Message(kind="text", openid=user, text=text, create_time=int(time.time()), channel="console")
     reply = asyncio.run(build_dispatcher().dispatch(msg, deps))
     return reply.text or (f"{reply.article.title}\n{reply.article.description}" if reply.article else "")
 
 
 def ask(deps: Dependencies, question: str, user: str) -> int:
     print(reply_to(deps, user, question))
-    deps.state.flush()
+    deps.flush()
     return 0
 
 
@@ -32,7 +35,7 @@ def chat(deps: Dependencies, user: str, stdin=sys.stdin) -> int:
         if not text:
             break
         console.print(f"[cyan]{reply_to(deps, user, text)}[/cyan]")
-    deps.state.flush()
+    deps.flush()
     return 0
 
 
@@ -41,13 +44,13 @@ def show_questions(deps: Dependencies, everything: bool, limit: int) -> int:
 
     from rich.console import Console
     from rich.table import Table
-    rows = deps.state.questions(limit, only_unanswered=not everything)
+    rows = deps.questions.recent(limit, only_open=not everything)
     t = Table(title="Unanswered questions" if not everything else "Questions")
-    for col in ("time", "question", "intent", "confidence", "answered"):
+    for col in ("time", "channel", "question", "intent", "runner-up", "confidence", "outcome"):
         t.add_column(col)
     for r in rows:
-        t.add_row(datetime.fromtimestamp(r["at"]).strftime("%m-%d %H:%M"), r["text"], r["intent"],
-                  f"{r['confidence']:.2f}", "yes" if r["answered"] else "no")
+        t.add_row(datetime.fromtimestamp(r["at"]).strftime("%m-%d %H:%M"), r["channel"] or "", r["text"], r["intent"],
+                  r["runner_up"] or "", f"{r['confidence']:.2f}", r["outcome"] or "")
     Console().print(t)
     return 0
 

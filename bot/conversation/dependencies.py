@@ -1,4 +1,5 @@
-"""What handlers may use: templates, resident state, the knowledge engine and matching settings.
+"""What handlers may use: templates, resident state, the question log, the knowledge engine,
+the staff register and the announcements' outbox.
 
 Handlers get this object and a plain Message; they never see aiohttp or WeChat's wire format.
 `knowledge` is replaced as a whole on reload, so a bad knowledge file never half-updates it.
@@ -10,14 +11,20 @@ from typing import Any
 
 from bot.conversation.answers import ReplyCache
 from bot.conversation.templates import Templates
-from bot.storage.residents import StateStore
+from bot.storage.questions import QuestionLog
+from bot.storage.residents import ResidentStates
 
 
 @dataclass
 class Dependencies:
     templates: Templates
-    state: StateStore
+    residents: ResidentStates
+    questions: QuestionLog
     knowledge: Any = None        # knowledge.engine.Engine
     staff: Any = None            # bot.announcements.staff.StaffStore
     outbox: Any = None           # announcements and their delivery rows (bot.announcements.outbox.Outbox)
     reply_cache: ReplyCache = field(default_factory=ReplyCache)
+
+    def flush(self) -> None:
+        """Write what is waiting to be written (at shutdown, after a terminal command)."""
+        self.residents.flush()

@@ -1,93 +1,59 @@
-"""Message routing in the style of aiogram 3: routers hold handlers, handlers declare filters.
+"""Routing in the style of aiogram 3, with one decision per message.
 
-A handler is `async def handler(msg: Message, deps, **data) -> Reply`. Filters are
-callables `(msg, deps, ctx) -> bool | dict`; a dict is merged into the handler's keyword
-arguments (so an intent filter can hand the handler what it understood). The webhook only
-calls `Dispatcher.dispatch`; it knows nothing of any handler's logic.
-"""
+Handlers register on Routers with filters (`(msg, deps, ctx) -> bool | dict`; a dict is passed
+to the handler as keyword arguments) and a `score`: a number, or `(msg, deps, ctx) -> float`.
+Every registration whose filters pass is a candidate; the highest score wins (ties: the one
+registered first), and the winner and runner-up are logged. The scale, used by every handler:
+
+  1.0  the message continues an open flow (确认 while a draft waits, a choice, 更多) or is a
+       staff command;
+  0.9  small talk said in full (你好, 谢谢);
+  0.3–0.8  intents keyed on words (recent announcements): lower when the message names an
+       entity the word does not concern, so named entities outweigh generic words;
+  0.5  a resident question answered from the knowledge;
+  0.0  the fallback.
+
+The dispatcher reads the resident's state once, hands it to the handler as `state`, passes
+the reply through the one door that sizes every reply (bot/conversation/pager.py), saves the
+state and logs the message. Handlers never see aiohttp or WeChat's wire format."""
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any, Awaitable, Callable
+
+import orjson
+
+from bot.conversation import pager
+from bot.conversation.message import NO_REPLY, Article, Message, Reply
+
+__all__ = ["Article", "Dispatcher", "Message", "NO_REPLY", "Reply", "Router"]
 
 TEXT_KINDS = ("text", "voice")
-MESSAGE_KINDS = ("text", "voice", "image", "video", "shortvideo", "location", "link")
-EVENTS = ("subscribe", "unsubscribe", "scan", "click", "view", "location",
-          "templatesendjobfinish", "masssendjobfinish")
-
-
-@dataclass(slots=True)
-class Message:
-    """A plain incoming message; `text` is the content, or the voice recognition result.
-
-    Treat it as read-only. (Not `frozen`: a frozen dataclass sets each field through
-    object.__setattr__, which made building the message cost three times as much.)"""
-    kind: str
-    openid: str
-    account: str = ""
-    create_time: int = 0
-    msg_id: str = ""
-    text: str = ""
-    event: str = ""                 # lower case: subscribe, scan, click, ...
-    event_key: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    label: str = ""
-    fields: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Article:
-    title: str
-    description: str = ""
-    url: str = ""
-    picurl: str = ""
-
-
-@dataclass(slots=True)
-class Reply:
-    """What a handler answers: text, one news article, or nothing ("success")."""
-    text: str = ""
-    article: Article | None = None
-    handler: str = ""
-
-    @property
-    def empty(self) -> bool:
-        return not self.text and self.article is None
-
-
-NO_REPLY = Reply()
+LOGGED_KINDS = frozenset(("text", "voice", "image", "video", "shortvideo", "location", "link"))
 Filter = Callable[[Message, Any, dict], "bool | dict"]
+Score = "float | Callable[[Message, Any, dict], float]"
 Handler = Callable[..., Awaitable[Reply]]
 
 
-@dataclass
-class _Registration:
-    handler: Handler
-    filters: tuple[Filter, ...]
-    name: str
-    kinds: frozenset[str] = frozenset()     # message kinds ("event:<name>" for events) it can take; empty: any
-
-
 class Router:
-    """A named group of handlers; first matching registration wins, in order of inclusion."""
+    """A named group of handlers."""
 
     def __init__(self, name: str = "") -> None:
         self.name = name
-        self._registrations: list[_Registration] = []
+        self._registrations: list[tuple] = []     # (handler, filters, name, kinds, score)
         self._children: list[Router] = []
 
-    def register(self, handler: Handler, *filters: Filter, kinds: frozenset[str] = frozenset()) -> Handler:
-        self._registrations.append(_Registration(handler, filters, f"{self.name}.{handler.__name__}", kinds))
+    def register(self, handler: Handler, *filters: Filter, kinds: frozenset[str] = frozenset(),
+                 score: Any = 0.5) -> Handler:
+        self._registrations.append((handler, filters, f"{self.name}.{handler.__name__}", kinds, score))
         return handler
 
-    def message(self, *filters: Filter, kinds: tuple[str, ...] = TEXT_KINDS):
+    def message(self, *filters: Filter, kinds: tuple[str, ...] = TEXT_KINDS, score: Any = 0.5):
         """Register for incoming messages of `kinds` that pass every filter."""
-        return lambda fn: self.register(fn, *filters, kinds=frozenset(kinds))
+        return lambda fn: self.register(fn, *filters, kinds=frozenset(kinds), score=score)
 
-    def event(self, *events: str, filters: tuple[Filter, ...] = ()):
-        return lambda fn: self.register(fn, *filters, kinds=frozenset(f"event:{e.lower()}" for e in events))
+    def event(self, *events: str, filters: tuple[Filter, ...] = (), score: Any = 1.0):
+        return lambda fn: self.register(fn, *filters, kinds=frozenset(f"event:{e.lower()}" for e in events), score=score)
 
     def include_routers(self, *routers: "Router") -> None:
         self._children.extend(routers)
@@ -99,24 +65,22 @@ class Router:
 
 
 class Dispatcher(Router):
-    """The root router: finds the first handler whose filters pass and calls it."""
+    """The root router: scores every candidate, calls the winner, sizes, saves and logs."""
 
     def __init__(self) -> None:
         super().__init__("root")
-        self._by_kind: dict[str, list[tuple[tuple[Filter, ...], Handler, str]]] = {}
+        self._by_kind: dict[str, list[tuple]] = {}
 
-    def _candidates(self, kind: str) -> list[tuple[tuple[Filter, ...], Handler, str]]:
-        """(filters, handler, name) of the registrations that can take this kind, in order
-        (computed once per kind)."""
+    def _candidates(self, kind: str) -> list[tuple]:
+        """(filters, handler, name, score) that can take this kind, in order (once per kind)."""
         regs = self._by_kind.get(kind)
         if regs is None:
-            regs = self._by_kind[kind] = [(r.filters, r.handler, r.name) for r in self.registrations()
-                                          if not r.kinds or kind in r.kinds]
+            regs = self._by_kind[kind] = [(f, h, n, s) for h, f, n, k, s in self.registrations() if not k or kind in k]
         return regs
 
-    async def dispatch(self, msg: Message, deps: Any) -> Reply:
-        ctx: dict = {}
-        for filters, handler, name in self._candidates(msg.kind if msg.kind != "event" else "event:" + msg.event):
+    async def _choose(self, msg: Message, deps, ctx: dict):
+        best = runner = None       # (score, handler, name, data)
+        for filters, handler, name, score in self._candidates(msg.kind if msg.kind != "event" else "event:" + msg.event):
             data: dict | None = None
             for flt in filters:
                 res = flt(msg, deps, ctx)
@@ -131,8 +95,40 @@ class Dispatcher(Router):
                 if isinstance(res, dict):
                     data = {**data, **res} if data else res
             else:
-                reply = await (handler(msg, deps, **data) if data else handler(msg, deps))
-                if reply.handler:
-                    return reply
-                return Reply(reply.text, reply.article, name)
-        return Reply(handler="none")
+                value = score if score.__class__ is float else score(msg, deps, ctx)
+                if value < 0:
+                    continue
+                if best is None or value > best[0]:
+                    best, runner = (value, handler, name, data), best
+                    if value >= 1.0:
+                        break       # nothing outranks a flow's continuation
+                elif runner is None or value > runner[0]:
+                    runner = (value, handler, name, data)
+        return best, runner
+
+    async def dispatch(self, msg: Message, deps) -> Reply:
+        state = deps.residents.get(msg.openid)
+        ctx: dict = {"state": state}
+        best, runner = await self._choose(msg, deps, ctx)
+        if best is None:
+            return Reply(handler="none", outcome="control")
+        score, handler, name, data = best
+        reply = await (handler(msg, deps, state, **data) if data else handler(msg, deps, state))
+        if reply is NO_REPLY:
+            reply = Reply(outcome="control")    # the shared constant stays untouched
+        reply = pager.one_door(reply, state, deps.templates)
+        deps.residents.save(state)
+        reply.handler = reply.handler or name
+        reply.runner_up = runner[2] if runner else ""
+        if msg.kind in LOGGED_KINDS:
+            deps.questions.log(msg.openid, msg.text or f"[{msg.kind}]", channel=msg.channel,
+                               intent=reply.intent or reply.handler, runner_up=reply.runner_up,
+                               confidence=reply.confidence if reply.intent else score, outcome=reply.outcome,
+                               entities=reply.entities)
+            if reply.settles:
+                deps.questions.settle(msg.openid)
+        return reply
+
+
+def dumps_entities(entities: dict) -> str:
+    return orjson.dumps(entities).decode()

@@ -1,70 +1,81 @@
-"""Per-resident conversation state and the question log, both in the database.
+"""The residents table: who follows the account, which community they live in, and their
+conversation context (open flows and the last topic, see bot/conversation/context.py).
 
-State survives restarts: the community a resident lives in, an open clarifying question
-(what was asked and the numbered choices offered), and the unread rest of a long answer.
-"""
+`ResidentStates` is the interface handlers rely on; `SQLiteResidents` is the embedded
+implementation. A shared store for several machines (Redis) implements the same four methods."""
 from __future__ import annotations
 
-import asyncio
 import functools
 import hashlib
 import time
 from dataclasses import dataclass, field
+from typing import Callable, Protocol, TypeVar
 
-import orjson
 import sqlite_utils
+from sqlite_utils import Migrations
+
+from bot.conversation.context import ConversationContext
+from bot.storage.batch import WriteBehind
+
+MIGRATIONS = Migrations("residents")
+T = TypeVar("T")
+
+
+@MIGRATIONS()
+def m001_residents(db: sqlite_utils.Database) -> None:
+    if not db["residents"].exists():
+        db["residents"].create({"openid": str, "community_id": str, "subscribed": int, "pending": str,
+                                "more": str, "last_seen": float}, pk="openid")
+
+
+@MIGRATIONS()
+def m002_conversation_context(db: sqlite_utils.Database) -> None:
+    """One JSON column for every flow's state and the last topic, instead of one shared
+    `pending` slot and a `more` list (open questions are short-lived: not carried over)."""
+    db["residents"].add_column("context", str)
+    db["residents"].transform(drop={"pending", "more"})
 
 
 @dataclass(slots=True)
 class ResidentState:
     openid: str
-    community_id: str = ""
+    community_id: str = ""                  # the community the resident lives in ("" unknown)
     subscribed: int = 0
-    pending: dict = field(default_factory=dict)     # {"question": str, "choices": [ids], "kind": str}
-    more: list = field(default_factory=list)        # remaining pages of the last long answer
+    context: ConversationContext = field(default_factory=ConversationContext)
     last_seen: float = 0.0
     stored: tuple | None = field(default=None, repr=False, compare=False)  # the row as stored, to skip unchanged writes
 
 
-class StateStore:
-    """Resident state and the question log in the database, written without a commit per message.
+class ResidentStates(Protocol):
+    def get(self, openid: str) -> ResidentState: ...
+    def save(self, state: ResidentState) -> None: ...
+    def save_with(self, state: ResidentState, effect: Callable[[], T]) -> T: ...
+    def forget(self, openid: str | None = None) -> None: ...
+    def flush(self) -> None: ...
+
+
+class SQLiteResidents:
+    """Resident state in the database, written without a commit per message.
 
     What must never be lost is written at once: the community a resident lives in and whether
-    they follow the account. The conversational rest (an open clarifying question, the unread
-    rest of a long answer, when they were last seen) and the question log are written in batches
-    every `flush_seconds` (or at `batch` rows, and at shutdown); until then `get` reads them from
-    memory. So a crash loses at most that fraction of a second of conversation, never a
-    resident's community. Batched rows only touch their own columns, so they never overwrite a
-    change made elsewhere (e.g. an unsubscribe noticed by the delivery worker).
+    they follow the account. The conversation context and `last_seen` are written behind
+    (`WriteBehind`); until then `get` reads them from memory, so a crash loses at most that
+    fraction of a second of conversation, never a resident's community. Batched rows touch only
+    their own columns, so they never overwrite a change made elsewhere (an unsubscribe noticed by
+    the delivery worker).
 
-    Residents seen lately are also kept in memory (`cache_entries`, oldest dropped first), so a
-    conversation reads the database once, not per message: reading a row cost a fifth of
-    answering. That is right while one process serves the database (`make run`, `serve`). When
-    several processes serve one database, set `cache_entries` to 0: every message then reads
-    the row, and another process sees a conversational change at most `flush_seconds` later,
-    well below how fast people type."""
+    Residents seen lately are also kept in memory (`cache_entries`, oldest dropped first): reading
+    a row cost a fifth of answering. That is right while one process serves the database; when
+    several do, set `cache_entries` to 0 and every message reads the row."""
 
-    def __init__(self, db: sqlite_utils.Database, flush_seconds: float = 0.25, batch: int = 500,
-                 cache_entries: int = 100000) -> None:
-        self.db, self.flush_seconds, self.batch, self.cache_entries = db, flush_seconds, batch, cache_entries
-        self._questions: list[tuple] = []
+    def __init__(self, db: sqlite_utils.Database, writes: WriteBehind, cache_entries: int = 100000) -> None:
+        self.db, self.writes, self.cache_entries = db, writes, cache_entries
         self._dirty: dict[str, tuple] = {}     # openid -> row, conversational columns not yet written
         self._known: dict[str, tuple | None] = {}  # openid -> row as written (None: no row), when cached
-        self._timer: asyncio.TimerHandle | None = None
-        self._timer_loop: asyncio.AbstractEventLoop | None = None
-        if not db["residents"].exists():
-            db["residents"].create({"openid": str, "community_id": str, "subscribed": int, "pending": str,
-                                    "more": str, "last_seen": float}, pk="openid")
-        if not db["questions"].exists():
-            db["questions"].create({"id": int, "at": float, "user": str, "text": str, "intent": str,
-                                    "entities": str, "confidence": float, "answered": int}, pk="id")
-        # operators look for the unanswered ones: a partial index holds only those, so logging
-        # an answered question (most of them) writes no index entry
-        db.execute("drop index if exists idx_questions_answered")
-        db.execute("create index if not exists questions_unanswered on questions (id) where answered = 0")
+        MIGRATIONS.apply(db)
+        writes.register(self._write_dirty)
 
-    # The hot path uses plain statements on the connection: sqlite-utils' upsert introspects the
-    # table on every call, which costs more than the whole answer.
+    # The hot path uses plain statements: sqlite-utils' upsert introspects the table on every call.
     def get(self, openid: str) -> ResidentState:
         row = self._dirty.get(openid) or self._known.get(openid, _UNKNOWN)
         if row is _UNKNOWN:
@@ -73,28 +84,40 @@ class StateStore:
             self._remember(openid, row)
         if row is None:
             return ResidentState(openid)
-        return ResidentState(openid, row[1] or "", row[2] or 0, _load(row[3], dict), _load(row[4], list), row[5] or 0.0,
-                             row)
+        return ResidentState(openid, row[1] or "", row[2] or 0, ConversationContext.loads(row[3]), row[4] or 0.0, row)
 
     def save(self, state: ResidentState) -> None:
         """Write when something changed; `last_seen` alone is refreshed at most once a minute."""
         now = time.time()
         if now - state.last_seen > 60:
             state.last_seen = now
-        row = (state.openid, state.community_id, state.subscribed, _dump(state.pending, "{}"),
-               _dump(state.more, "[]"), state.last_seen)
+        row = (state.openid, state.community_id, state.subscribed, state.context.dumps(), state.last_seen)
         loaded = state.stored
         if row == loaded:
             return
         state.stored = row
         if (row[1], row[2]) != ((loaded[1] or "", loaded[2] or 0) if loaded else ("", 0)):
-            self._dirty.pop(state.openid, None)
             with self.db.conn:
-                self.db.conn.execute(_UPSERT_ALL, row)
-            self._remember(state.openid, row)
+                self._write_now(state)
             return
         self._dirty[state.openid] = row
-        self._later(len(self._dirty))
+        self.writes.queued(len(self._dirty))
+
+    def save_with(self, state: ResidentState, effect: Callable[[], T]) -> T:
+        """Run `effect()` and write `state` in one transaction: a flow's step change and its effect
+        (an announcement created on 确认) commit together, so a crash leaves both or neither and a
+        retried message finds the flow already moved on. `effect` must write through `db.atomic()`."""
+        with self.db.atomic():
+            result = effect()
+            self._write_now(state)
+        return result
+
+    def _write_now(self, state: ResidentState) -> None:
+        row = (state.openid, state.community_id, state.subscribed, state.context.dumps(), state.last_seen)
+        self._dirty.pop(state.openid, None)
+        self.db.conn.execute(_UPSERT_ALL, row)
+        state.stored = row
+        self._remember(state.openid, row)
 
     def _remember(self, openid: str, row: tuple | None) -> None:
         if not self.cache_entries:
@@ -106,79 +129,32 @@ class StateStore:
         known[openid] = row
 
     def forget(self, openid: str | None = None) -> None:
-        """Drop what is kept in memory of a resident (all residents: None), after a change made
-        to the table directly; the next message reads the row again."""
+        """Drop what is kept in memory of a resident (everyone: None) after a change made to the
+        table directly; the next message reads the row again."""
         self.flush()
         if openid is None:
             self._known.clear()
         else:
             self._known.pop(openid, None)
 
-    def log_question(self, openid: str, text: str, intent: str, entities: dict | str, confidence: float,
-                     answered: bool) -> None:
-        """Queue a question for the operators' log (written with the next batch); `entities` may
-        come already JSON-encoded (cached answers carry it so)."""
-        if not isinstance(entities, str):
-            entities = orjson.dumps(entities).decode()
-        self._questions.append((time.time(), openid_hash(openid), text[:500], intent, entities,
-                                round(confidence, 3), int(answered)))
-        self._later(len(self._questions))
-
-    def _later(self, queued: int) -> None:
-        """Flush now when the batch is full or no event loop runs (terminal commands); else within
-        `flush_seconds` (one timer per batch, on the loop that is running)."""
-        if queued < self.batch and self._timer_loop is not None and self._timer_loop.is_running():
-            return  # a flush is already due
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
-        if loop is None or queued >= self.batch:
-            self.flush()
-        elif self._timer is None or self._timer_loop is not loop:
-            self._timer, self._timer_loop = loop.call_later(self.flush_seconds, self.flush), loop
-
     def flush(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = self._timer_loop = None
-        if not self._questions and not self._dirty:
+        self.writes.flush()
+
+    def _write_dirty(self) -> None:
+        if not self._dirty:
             return
-        rows, self._questions = self._questions, []
         dirty, self._dirty = self._dirty, {}
-        states = list(dirty.values())
         for openid, row in dirty.items():
             self._remember(openid, row)
-        with self.db.conn:
-            if rows:
-                self.db.conn.executemany(
-                    "insert into questions (at, user, text, intent, entities, confidence, answered) "
-                    "values (?, ?, ?, ?, ?, ?, ?)", rows)
-            if states:
-                self.db.conn.executemany(_UPSERT_CONVERSATION, states)
-
-    def questions(self, limit: int = 50, only_unanswered: bool = True) -> list[dict]:
-        self.flush()
-        where = "where answered = 0" if only_unanswered else ""
-        return list(self.db.query(f"select at, text, intent, confidence, answered from questions {where} "
-                                  "order by id desc limit ?", [limit]))
+        self.db.conn.executemany(_UPSERT_CONVERSATION, list(dirty.values()))
 
 
 _UNKNOWN = object()
-_SELECT = "select community_id, subscribed, pending, more, last_seen from residents where openid = ?"
-_INSERT = "insert into residents (openid, community_id, subscribed, pending, more, last_seen) values (?, ?, ?, ?, ?, ?) "
+_SELECT = "select community_id, subscribed, context, last_seen from residents where openid = ?"
+_INSERT = "insert into residents (openid, community_id, subscribed, context, last_seen) values (?, ?, ?, ?, ?) "
 _UPSERT_ALL = _INSERT + ("on conflict(openid) do update set community_id = excluded.community_id, subscribed = "
-                         "excluded.subscribed, pending = excluded.pending, more = excluded.more, last_seen = excluded.last_seen")
-_UPSERT_CONVERSATION = _INSERT + ("on conflict(openid) do update set pending = excluded.pending, more = excluded.more, "
-                                  "last_seen = excluded.last_seen")
-
-
-def _dump(value, empty: str) -> str:
-    return orjson.dumps(value).decode() if value else empty
-
-
-def _load(text: str | None, kind: type):
-    return orjson.loads(text) if text and len(text) > 2 else kind()
+                         "excluded.subscribed, context = excluded.context, last_seen = excluded.last_seen")
+_UPSERT_CONVERSATION = _INSERT + "on conflict(openid) do update set context = excluded.context, last_seen = excluded.last_seen"
 
 
 @functools.lru_cache(maxsize=65536)

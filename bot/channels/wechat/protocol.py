@@ -21,7 +21,7 @@ from lxml import etree
 from wechatpy.crypto import PrpCrypto
 from wechatpy.exceptions import InvalidAppIdException
 
-from bot.conversation.router import Message, Reply
+from bot.conversation.message import Message, Reply
 
 _FORBIDDEN = re.compile(rb"<!\s*(DOCTYPE|ENTITY)|<\?xml-stylesheet", re.IGNORECASE)
 

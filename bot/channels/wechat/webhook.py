@@ -23,7 +23,8 @@ from bot.channels.wechat.metrics import Metrics
 from bot.channels.wechat.serving import quiet_protocol_errors
 from bot.channels.wechat.protocol import BadRequest, Crypto, parse_xml, render_reply, signature_ok, to_message
 from bot.conversation.answers import for_matching
-from bot.conversation.router import Dispatcher, Message, Reply
+from bot.conversation.message import Message, Reply
+from bot.conversation.router import Dispatcher
 from bot.storage.residents import openid_hash
 
 log = logging.getLogger("linli.webhook")
@@ -242,7 +243,7 @@ async def metrics(request: web.Request) -> web.Response:
 async def _drain(app: web.Application) -> None:
     webhook: WeChatWebhook = app[WEBHOOK]
     webhook.access_log.flush()
-    webhook.deps.state.flush()
+    webhook.deps.flush()
     if webhook.background:
         await asyncio.wait(webhook.background, timeout=5)
     if webhook.client is not None:

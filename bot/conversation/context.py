@@ -1,0 +1,72 @@
+"""A resident's conversation context: each open flow's own state, and what was last talked about.
+
+Each flow (a question being clarified, an announcement being composed, a long reply being paged)
+owns one `FlowState` under its name; a message that belongs to no open flow leaves the others'
+state alone, so a staff member can ask a question while composing and still confirm. A flow's
+state expires on its own (`ttl`), so a forgotten draft does not capture a `确认` an hour later.
+
+`topic` remembers the last question answered, written out in full (`后大街社区有什么养老服务`,
+not `有什么养老服务`) with the entities it named, so follow-ups can reuse any of them."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import orjson
+
+
+@dataclass(slots=True)
+class FlowState:
+    step: str
+    data: dict
+    expires: float
+
+
+@dataclass(slots=True)
+class Topic:
+    question: str = ""                      # the last answered question, standalone
+    mentions: list = field(default_factory=list)   # [kind, id, start, end] of entities in `question`
+    bound: bool = False                     # the last message told where the resident lives
+
+    def entity(self, *kinds: str) -> list | None:
+        """The first mention of one of `kinds` (in that order of preference)."""
+        for kind in kinds:
+            for m in self.mentions:
+                if m[0] == kind:
+                    return m
+        return None
+
+
+@dataclass(slots=True)
+class ConversationContext:
+    flows: dict[str, FlowState] = field(default_factory=dict)
+    topic: Topic = field(default_factory=Topic)
+
+    def flow(self, name: str, now: float | None = None) -> FlowState | None:
+        """The open state of flow `name`, or None (an expired state is dropped)."""
+        state = self.flows.get(name)
+        if state is not None and state.expires < (now or time.time()):
+            del self.flows[name]
+            return None
+        return state
+
+    def open(self, name: str, step: str, data: dict, ttl: float) -> FlowState:
+        state = self.flows[name] = FlowState(step, data, time.time() + ttl)
+        return state
+
+    def close(self, name: str) -> None:
+        self.flows.pop(name, None)
+
+    def dumps(self) -> str:
+        if not self.flows and not self.topic.question and not self.topic.bound:
+            return ""
+        return orjson.dumps({"flows": {k: [v.step, v.data, v.expires] for k, v in self.flows.items()},
+                             "topic": [self.topic.question, self.topic.mentions, self.topic.bound]}).decode()
+
+    @classmethod
+    def loads(cls, text: str | None) -> "ConversationContext":
+        if not text:
+            return cls()
+        raw = orjson.loads(text)
+        topic = raw.get("topic") or ["", [], False]
+        return cls({k: FlowState(*v) for k, v in raw.get("flows", {}).items()}, Topic(*topic))

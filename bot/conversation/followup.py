@@ -1,0 +1,172 @@
+"""Follow-ups, corrections and moves, written out as standalone questions before answering.
+
+The conversation remembers the last answered question in full with the entities it named
+(`Topic`). A new message is read against it:
+  rebind      我搬到X了 / 我现在住在X / 我住的是X / (after 我住在Y) 说错了，是X  -> 我住在X
+  correction  不对/说错了/不是这个，(我问的)是X -> the last question about X; with no entity,
+              the rest is asked about the last subject (说错了，我想问老人有多少)
+  followup    那X呢 / X呢 -> the last question with X in place of the entity of X's kind;
+              它/那里/他 + rest -> the rest about the last programme / community / person;
+              a short question naming nothing but asking an aspect or a category (书记呢, 有什么养老服务)
+              -> about the last subject (not 哪些社区有…, which asks across communities)
+  as_is       anything else, including questions that name their own subject or say 附近.
+A short question prefixed with the last subject is only a guess (`guess`): when that reading
+finds no answer, the message is answered as it was written."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import orjson
+
+from bot.conversation.context import Topic
+from bot.conversation.memo import Memo
+
+SUBJECT_KINDS = ("community", "programme", "person", "list")
+CORRECTION = re.compile(r"^(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|打错了|写错了|搞错了|更正一下|更正|纠正一下|纠正)"
+                        r"[啊了呀吧哦，,。.!！\s]*")
+NOT_BUT = re.compile(r"^不是(.{1,12}?)[，,]?而?是(.+)$")
+MEANT = re.compile(r"^(我是说|我说的是|我问的是|我想问的是|我想问|我要问的是|我要问|我指的是|应该是|是问|是)")
+MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(已经|刚|刚刚|现在)?(搬到|搬去|搬家到|搬进|搬来|搬进了|住的是|现在住在|现在住|住在)(了)?")
+PERSON_PRONOUN = re.compile(r"这位书记|这位主任|这位|那位|这个人|此人|他的?|她的?")
+PLACE_PRONOUN = re.compile(r"(他们|她们|他|她|它)(的|所在的?)?社区|那里|那儿|那边|这个社区|该社区|那个社区|这个地方|那个地方")
+THING_PRONOUN = re.compile(r"它们?的?|这个项目|该项目|那个项目")
+LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|请问)[，,]?")
+TAIL = re.compile(r"(的呢|呢|怎么样|咋样|如何)?[？?。.!！~]*$")
+SHORT = 14
+_RESOLVED: Memo[Resolution] = Memo(10000)
+_TOPICS: Memo[Topic] = Memo(10000)
+CLAUSE = re.compile(r"[，,。；;！!？?\n]+")
+ASKS = re.compile(r"什么|哪|谁|吗|多少|几|怎么|如何|是否|有没有|能不能|呢|[?？]")
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    question: str
+    kind: str = "as_is"        # as_is, followup, correction, rebind
+    guess: bool = False        # answer `question`, and the original text if that finds nothing
+
+
+def resolve(text: str, topic: Topic, kb) -> Resolution:
+    """`text` read against the last topic (memoised: a pure function of both and the knowledge)."""
+    key = (text, topic.question, tuple(map(tuple, topic.mentions)), topic.bound)
+    return _RESOLVED.get((kb,), key, lambda: _resolve(text, topic, kb))
+
+
+def _resolve(text: str, topic: Topic, kb) -> Resolution:
+    t = text.strip()
+    home = _moved_to(t)
+    if home:
+        return Resolution("我住在" + home, "rebind")
+    rest = _correction(t)
+    if rest is not None:
+        if not rest:
+            return Resolution(t)
+        home = _moved_to(rest)
+        if home:
+            return Resolution("我住在" + home, "rebind")
+        if topic.bound and kb.understand(rest).of("community"):
+            said = kb.understand(rest)
+            return Resolution(rest if said.binds else "我住在" + rest, "rebind")
+        return _against_topic(rest, topic, kb, "correction") or Resolution(rest, "correction")
+    if not topic.question:
+        return Resolution(t)
+    return _against_topic(t, topic, kb, "followup") or Resolution(t)
+
+
+def focus(text: str, kb) -> str:
+    """The clauses that ask, with those naming an entity: 打了电话没人接，想问下力邦社区有什么给孩子的项目
+    asks about children's programmes, not the phone. Unchanged when every clause or none asks."""
+    parts = [p for p in CLAUSE.split(text) if p.strip()]
+    if len(parts) < 2:
+        return text
+    asking = [ASKS.search(p) is not None for p in parts]
+    if all(asking) or not any(asking):
+        return text
+    return "，".join(p for p, a in zip(parts, asking) if a or kb.understand(p).mentions)
+
+
+def _moved_to(t: str) -> str:
+    """Where 我搬到X了 / 我现在住在X / 我住的是X says the resident lives now ("" if it says no such thing)."""
+    moved = MOVED.match(t)
+    return t[moved.end():] if moved else ""
+
+
+def _correction(t: str) -> str | None:
+    """What a correction says instead (may be ""), or None when `t` is no correction."""
+    m = NOT_BUT.match(t)
+    if m:
+        return MEANT.sub("", m.group(2).strip("，,。 "))
+    m = CORRECTION.match(t)
+    if m:
+        return MEANT.sub("", t[m.end():].strip("，,。 "))
+    return None
+
+
+def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
+    q = kb.understand(t)
+    if q.nearby or q.binds or not topic.question:
+        return None
+    named = [m for m in q.mentions if m.kind in SUBJECT_KINDS]
+    if named:
+        m = named[0]
+        left = TAIL.sub("", LEAD.sub("", q.text[:m.start] + q.text[m.end:]))
+        old = topic.entity(m.kind)
+        if left.strip("的") or old is None or old[2] < 0:
+            return None        # a question of its own about what it names
+        return Resolution(topic.question[:old[2]] + q.text[m.start:m.end] + topic.question[old[3]:], kind)
+    for pronoun, kinds in ((PLACE_PRONOUN, ("community",)), (PERSON_PRONOUN, ("person",)),
+                           (THING_PRONOUN, ("programme", "community"))):
+        found = pronoun.search(q.text)
+        if found:
+            name = _subject_name(topic, kinds, kb)
+            if name:
+                return Resolution(q.text[:found.start()] + name + q.text[found.end():], kind)
+    body = TAIL.sub("", LEAD.sub("", q.text))
+    # an aspect, a category, or the 呢 of an elliptical question (那工作目标呢)
+    asks_something = bool(q.aspects - {"which"}) or bool(q.of("category")) or t.rstrip("？?。.!！~").endswith("呢")
+    if body and len(body) <= SHORT and asks_something and "社区" not in body and "which" not in q.aspects:
+        name = _subject_name(topic, ("community", "programme", "person"), kb)
+        if name:
+            return Resolution(name + body, kind, guess=kind == "followup")
+    return None
+
+
+def _subject_name(topic: Topic, kinds: tuple[str, ...], kb) -> str:
+    m = topic.entity(*kinds)
+    if m is None and "community" in kinds:
+        programme = topic.entity("programme")
+        if programme is not None and programme[1] in kb.model.programmes:
+            return kb.community(kb.model.programmes[programme[1]].community_id).name
+    if m is None:
+        return ""
+    if m[0] == "community":
+        c = kb.community(m[1])
+        return c.name if c else ""
+    if m[0] == "programme":
+        p = kb.model.programmes.get(m[1])
+        return p.name if p else ""
+    return m[1]
+
+
+def topic_of(question: str, entities_json: str, people: tuple[str, ...], bound: bool, kb) -> Topic:
+    """The Topic an answered question leaves: its entities (ambiguous mentions take the one the
+    answer was about) and the people the answer named (for 他). Topics are shared, never changed."""
+    return _TOPICS.get((kb,), (question, entities_json, people, bound),
+                       lambda: _topic_of(question, orjson.loads(entities_json), people, bound, kb))
+
+
+def _topic_of(question: str, entities: dict, people: tuple[str, ...], bound: bool, kb) -> Topic:
+    q = kb.understand(question)
+    mentions = []
+    for m in q.mentions:
+        if m.kind not in SUBJECT_KINDS:
+            continue
+        ids = m.ids if len(m.ids) == 1 else [i for i in m.ids if i in entities.get(m.kind, ())]
+        if ids:
+            mentions.append([m.kind, ids[0], m.start, m.end])
+    for kind in ("community", "programme"):
+        if not any(x[0] == kind for x in mentions) and entities.get(kind):
+            mentions.append([kind, entities[kind][0], -1, -1])
+    mentions += [["person", name, -1, -1] for name in people[:1]]
+    return Topic(q.text, mentions, bound)

@@ -1,0 +1,33 @@
+"""Bounded memoisation of pure functions of the knowledge (and templates).
+
+Recognising, resolving and rendering are pure functions of their inputs and of an immutable
+knowledge engine (and template set), so repeated inputs are served from here. A memo serves
+one owner (the engine, or the engine and templates) and empties itself when the owner is
+replaced by a reload. Bounded: the oldest entry goes first; 0 entries switches it off."""
+from __future__ import annotations
+
+from typing import Callable, Generic, Hashable, TypeVar
+
+V = TypeVar("V")
+
+
+class Memo(Generic[V]):
+    def __init__(self, entries: int = 10000) -> None:
+        self.entries = entries
+        self._owner: tuple = ()
+        self._items: dict[Hashable, V] = {}
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, owner: tuple, key: Hashable, compute: Callable[[], V]) -> V:
+        if len(owner) != len(self._owner) or any(a is not b for a, b in zip(owner, self._owner)):
+            self._owner, self._items = owner, {}
+        found = self._items.get(key)
+        if found is None:
+            found = compute()
+            if self.entries:
+                if len(self._items) >= self.entries:
+                    del self._items[next(iter(self._items))]
+                self._items[key] = found
+        return found

@@ -1,0 +1,217 @@
+"""The conversation core through the webhook: each flow keeps its own state, one decision per
+message, follow-ups and corrections, every reply within WeChat's 2048 bytes, every message logged.
+
+A resident (or a staff member) sends messages through the signed webhook exactly as WeChat
+would; the replies are read back from the XML."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from wechat_peer import text
+
+_users = itertools.count()
+
+
+@pytest.fixture
+async def chat(make_bot):
+    """chat(*messages) -> the replies, all from one fresh resident; .webhook for direct checks."""
+    peer, webhook = await make_bot()
+
+    async def send(*messages: str, user: str | None = None) -> list[str]:
+        user = user or f"oChat{next(_users):05d}"
+        replies = []
+        for m in messages:
+            body = await peer.ask(text(m, openid=user))
+            assert len(body.encode("utf-8")) <= 2048, f"{m!r}: {len(body.encode())} bytes"
+            replies.append(body)
+        return replies
+    send.webhook = webhook
+    return send
+
+
+def residents_of(webhook, community: str, n: int) -> None:
+    with webhook.db.conn:
+        webhook.db.conn.executemany("insert into residents (openid, community_id, subscribed, context, last_seen) "
+                                    "values (?, ?, 1, '', strftime('%s','now'))",
+                                    [(f"oR{community}{i:04d}", community) for i in range(n)])
+
+
+# ------------------------------------------------------------------ flows keep their own state
+async def test_a_staff_member_asks_a_question_while_composing_and_still_confirms(chat):
+    webhook = chat.webhook
+    residents_of(webhook, "yubo", 3)
+    webhook.deps.staff.add("oStaffA", "周", ["yubo"])
+    preview, where, done = await chat("发布公告 虞波社区 本周六上午义诊", "虞波社区在哪", "确认", user="oStaffA")
+    assert "确认" in preview and "浒山" in where and "#1" in done
+    assert webhook.db["announcements"].count == 1
+
+
+async def test_a_choice_still_works_after_an_unrelated_draft(chat):
+    webhook = chat.webhook
+    webhook.deps.staff.add("oStaffB", "吴", ["yubo"])
+    _, which, answer, cancelled = await chat("发布公告 虞波社区 文化节", "阳光社区在哪", "1", "取消", user="oStaffB")
+    assert "1." in which and "阳光社区" in answer and "不会发送" in cancelled
+    assert webhook.db["announcements"].count == 0
+
+
+async def test_an_expired_draft_does_not_capture_a_confirmation(chat):
+    webhook = chat.webhook
+    webhook.deps.staff.add("oStaffC", "王", ["yubo"])
+    await chat("发布公告 虞波社区 文化节", user="oStaffC")
+    state = webhook.deps.residents.get("oStaffC")
+    state.context.flows["announce"].expires = 0
+    webhook.deps.residents.save(state)
+    await chat("确认", user="oStaffC")
+    assert webhook.db["announcements"].count == 0
+
+
+# ------------------------------------------------------------------ one decision per message
+async def test_activities_of_a_named_community_are_its_programmes_and_announcements(chat):
+    webhook = chat.webhook
+    webhook.deps.outbox.create("cli", "community", ["yubo"], "周六虞波文化节，欢迎参加")
+    webhook.deps.outbox.queue_due()
+    [reply] = await chat("虞波社区有什么活动")
+    assert "365馨之家" in reply and "周六虞波文化节" in reply
+
+
+async def test_recent_notices_concern_the_community_named_not_the_residents(chat):
+    webhook = chat.webhook
+    webhook.deps.outbox.create("cli", "community", ["houdajie"], "后大街停水通知")
+    webhook.deps.outbox.queue_due()
+    _, reply = await chat("我住在后大街社区", "虞波社区最近有什么通知")
+    assert "虞波社区" in reply and "后大街" not in reply
+    [own] = await chat("最近有什么通知", user="oRhoudajie_self")
+    assert "请问您住在哪个社区" in own
+
+
+async def test_recent_notices_are_answered_once_the_resident_says_where_they_live(chat):
+    webhook = chat.webhook
+    webhook.deps.outbox.create("cli", "community", ["yubo"], "虞波社区周日体检")
+    webhook.deps.outbox.queue_due()
+    ask, answer = await chat("最近有什么通知", "我住在虞波社区")
+    assert "哪个社区" in ask and "周日体检" in answer
+
+
+async def test_which_street_is_not_read_as_a_homophone_of_a_category(chat):
+    [reply] = await chat("后大街社区是哪个街道的")
+    assert "招宝山" in reply and "道德" not in reply
+
+
+async def test_small_talk_wins_only_when_said_in_full(chat):
+    hello, question = await chat("你好", "你好，后大街社区书记是谁")
+    assert "吴民丽" not in hello and "吴民丽" in question
+
+
+# ------------------------------------------------------------------ follow-ups and corrections
+async def test_a_follow_up_repeats_the_last_question_not_the_first(chat):
+    _, services, other = await chat("后大街社区书记是谁", "有什么养老服务", "那都市森林社区呢")
+    assert "老友助老" in services
+    assert "都市森林社区" in other and "养老" in other and "吴民丽" not in other and "许文君" not in other
+
+
+@pytest.mark.parametrize("first,follow,expect", [
+    ("丹顶鹤社区书记是谁", "书记呢", None),
+    ("凌霄社区在哪", "它的书记是谁", "陈雪波"),
+    ("介绍一下赛罕社区", "那里有多少名楼栋长", "赛罕"),
+    ("时间银行是哪个社区的", "它在哪个区", "泉水"),
+])
+async def test_pronouns_and_short_questions_reuse_the_last_subject(chat, first, follow, expect):
+    _, reply = await chat(first, follow)
+    if expect:
+        assert expect in reply
+
+
+async def test_a_short_aspect_question_after_a_community(chat):
+    _, reply = await chat("都市森林社区在哪", "书记呢")
+    assert "许文君" in reply
+
+
+async def test_corrections_re_ask_the_last_question(chat):
+    _, a = await chat("海创社区在哪个街道", "不对，我是说海湾社区")
+    _, b = await chat("海创社区在哪个街道", "说错了，是海棠社区")
+    _, c = await chat("海创社区在哪个街道", "不是海创，是海湾社区")
+    assert "大榭" in a and "新碶" in b and "大榭" in c
+
+
+async def test_moving_and_corrected_homes_rebind_the_community(chat):
+    for second in ("我搬到深圳湾社区了", "我现在住在深圳湾社区", "不对，我住的是深圳湾社区"):
+        _, bound, nearby = await chat("我住在福城社区", second, "附近有什么关爱老人的项目")
+        assert "深圳湾" in bound and ("暖心天使" in nearby or "三有三益" in nearby) and "福城" not in nearby
+    _, _, street = await chat("我住在海创社区", "说错了，是海棠社区", "我们社区在哪个街道")
+    assert "新碶" in street and "下应" not in street
+
+
+async def test_a_short_unrelated_message_is_not_forced_onto_the_last_community(chat):
+    _, reply = await chat("丹顶鹤社区书记是谁", "帮我写一首诗")
+    assert "丹顶鹤" not in reply
+
+
+async def test_a_subordinate_clause_does_not_decide_what_is_asked(chat):
+    [reply] = await chat("打了电话没人接，想问下力邦社区有什么给孩子的项目")
+    assert "少年警校" in reply
+
+
+# ------------------------------------------------------------------ one door for every reply
+async def test_a_long_list_is_paged_and_more_reaches_the_last_item(chat):
+    kb = chat.webhook.deps.knowledge
+    hundred = next(x for x in kb.model.lists.values() if len(x.members) >= 100)
+    replies = await chat(hundred.name + "有哪些", *["更多"] * 8)
+    pages = [r for r in replies if "页" in r]
+    assert len(pages) >= 3 and "最后一页" in pages[-1]
+    shown = "\n".join(replies)
+    assert all(kb.model.programmes[m].name in shown for m in hundred.members)
+    assert "没有更多" in replies[-1]
+
+
+async def test_long_recent_announcements_and_previews_are_paged(chat):
+    webhook = chat.webhook
+    webhook.deps.staff.add("oStaffD", "陈", ["yubo"])
+    for i in range(6):
+        webhook.deps.outbox.create("cli", "community", ["yubo"], f"第{i}条通知：" + "社区服务中心周末开放，" * 40)
+    webhook.deps.outbox.queue_due()
+    first, second = await chat("虞波社区最近有什么通知", "更多")
+    assert "回复“更多”" in first and "第2/" in second
+    preview, rest = await chat("发布公告 虞波社区 " + "周六义诊，地点在社区服务中心。" * 120, "更多", user="oStaffD")
+    assert "第1/" in preview and "第2/" in rest
+
+
+async def test_more_without_pages_says_there_is_no_more(chat):
+    [reply] = await chat("更多")
+    assert "没有更多" in reply
+
+
+# ------------------------------------------------------------------ the question log
+async def test_every_message_is_logged_with_channel_intent_runner_up_and_outcome(chat):
+    webhook = chat.webhook
+    webhook.deps.staff.add("oStaffE", "李", ["yubo"])
+    await chat("你好", "最近有什么通知", "帮我写一首诗", user="oLog1")
+    await chat("阳光社区在哪", "2", user="oLog2")
+    await chat("发布公告 虞波社区 周六义诊", "确认", user="oStaffE")
+    rows = webhook.deps.questions.recent(50, only_open=False)
+    by_text = {r["text"]: r for r in rows}
+    assert by_text["你好"]["intent"] == "smalltalk.greeting" and by_text["你好"]["outcome"] == "answered"
+    assert by_text["你好"]["runner_up"] == "ask.ask" and by_text["你好"]["channel"] == "wechat"
+    assert by_text["最近有什么通知"]["intent"] == "recent"
+    assert by_text["阳光社区在哪"]["outcome"] == "clarified"
+    assert by_text["确认"]["outcome"] == "control"
+    unanswered = [r["text"] for r in webhook.deps.questions.recent(50)]
+    assert "帮我写一首诗" in unanswered and "最近有什么通知" in unanswered
+    assert not {"确认", "2", "阳光社区在哪", "你好"} & set(unanswered)
+
+
+async def test_a_crash_right_after_confirming_neither_loses_nor_doubles_the_announcement(chat, make_bot):
+    webhook = chat.webhook
+    residents_of(webhook, "yubo", 2)
+    webhook.deps.staff.add("oStaffF", "孙", ["yubo"])
+    await chat("发布公告 虞波社区 周六义诊", user="oStaffF")
+    webhook.deps.flush()                                     # the draft is stored
+    await chat("确认", user="oStaffF")                        # ... and the process dies here: nothing flushed
+    from bot.storage.batch import WriteBehind
+    from bot.storage.residents import SQLiteResidents
+    restarted = SQLiteResidents(webhook.db, WriteBehind(webhook.db))    # a new process reads the database
+    assert restarted.get("oStaffF").context.flow("announce") is None
+    webhook.deps.residents = restarted
+    await chat("确认", user="oStaffF")                        # WeChat's retry, or the staff member again
+    assert webhook.db["announcements"].count == 1
