@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test kb bench eval clean
+.PHONY: setup run test redis kb bench eval clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,9 +16,13 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/python run_bot.py serve
 
-test: setup
+test: setup redis
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# the scale-out tests start a real redis-server (Debian package) on a free loopback port
+redis:
+	command -v redis-server >/dev/null || (apt-get update && apt-get install -y redis-server)
 
 kb: setup
 	$(BIN)/python run_bot.py kb build
