@@ -128,6 +128,8 @@ def reload_knowledge(cfg: Config, db: sqlite_utils.Database, deps: Dependencies)
 
 def describe(cfg: Config) -> str:
     """Start-up line with the settings that matter, secrets left out."""
+    from knowledge.loader import digest
     return json.dumps({"listen": f"{cfg.server.host}:{cfg.server.port}{cfg.server.path}",
                        "database": cfg.storage.database, "mode": "aes" if cfg.wechat.encoding_aes_key else "plain",
-                       "api": cfg.wechat.api_base_url}, ensure_ascii=False)
+                       "api": cfg.wechat.api_base_url, "redis": bool(cfg.storage.redis_url),
+                       "knowledge": digest(cfg.path(cfg.knowledge.data_dir))[:12]}, ensure_ascii=False)

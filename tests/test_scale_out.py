@@ -125,3 +125,15 @@ def test_several_workers_need_redis(tmp_path):
     out = subprocess.run([sys.executable, "run_bot.py", "serve", "--workers", "2"], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and "redis_url" in out.stderr
+
+
+async def test_a_flow_started_on_one_worker_continues_on_the_other(workers):
+    """The conversation context is in the shared database (each worker reads it per message);
+    the next message of a person comes at human pace, after the write-behind interval."""
+    cfg, [(a, wa), (b, wb)] = workers
+    wa.deps.staff.add("oStaffW", "孙", ["yubo"])
+    preview = await a.ask(text("发布公告 虞波社区 周六义诊", openid="oStaffW"))
+    assert "确认" in preview
+    await asyncio.sleep(cfg.storage.state_flush_seconds + 0.2)
+    assert "#" in await b.ask(text("确认", openid="oStaffW"))
+    assert wb.db["announcements"].count == 1
