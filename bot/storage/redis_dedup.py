@@ -19,6 +19,7 @@ _RUNNING = b"\x00running"
 class RedisDeduplicator:
     def __init__(self, redis: Redis, ttl_seconds: float = 60, wait_seconds: float = 5.0, prefix: str = "linli:msg:") -> None:
         self.redis, self.ttl_ms, self.wait, self.prefix = redis, int(ttl_seconds * 1000), wait_seconds, prefix
+        self._pending: set[asyncio.Future] = set()
 
     async def once(self, key, work):
         name = self.prefix + key
@@ -28,7 +29,10 @@ class RedisDeduplicator:
             except BaseException:
                 await asyncio.shield(self.redis.delete(name))  # forgotten, so WeChat's retry can try again
                 raise
-            await self.redis.set(name, orjson.dumps(result), px=self.ttl_ms)
+            # stored without waiting for Redis: the reply goes out now; a retry meanwhile polls
+            stored = asyncio.ensure_future(self.redis.set(name, orjson.dumps(result), px=self.ttl_ms))
+            self._pending.add(stored)
+            stored.add_done_callback(self._pending.discard)
             return result, False
         deadline = time.monotonic() + self.wait
         while time.monotonic() < deadline:
