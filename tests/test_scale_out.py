@@ -137,3 +137,54 @@ async def test_a_flow_started_on_one_worker_continues_on_the_other(workers):
     await asyncio.sleep(cfg.storage.state_flush_seconds + 0.2)
     assert "#" in await b.ask(text("确认", openid="oStaffW"))
     assert wb.db["announcements"].count == 1
+
+
+async def test_kill_9_of_a_worker_under_load_loses_no_acknowledged_binding(redis_server, tmp_path):
+    """200 residents say where they live while one of two workers is killed; WeChat re-sends
+    what got no answer. Every acknowledged binding is in the database, and each is answered."""
+    import aiohttp
+
+    from wechat_peer import reply_text, signature
+    port, db = free_port(), tmp_path / "k.db"
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "BOT_SERVER_PORT": str(port), "BOT_WECHAT_TOKEN": TOKEN,
+           "BOT_STORAGE_DATABASE": str(db), "BOT_STORAGE_REDIS_URL": redis_server.url}
+    proc = subprocess.Popen([sys.executable, "run_bot.py", "serve", "--workers", "2"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True)) as http:
+            pids: set[str] = set()
+            for _ in range(1200):
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
+                        pids.add(resp.headers["X-Worker"])
+                except aiohttp.ClientError:
+                    pass
+                if len(pids) == 2:
+                    break
+                await asyncio.sleep(0.1)
+            assert len(pids) == 2
+
+            async def bind(i: int) -> str:
+                body = text("我住在虞波社区", openid=f"oKill{i:04d}", msg_id=10**15 + i)
+                for attempt in range(20):                   # WeChat's retries, each freshly signed
+                    ts, nonce = str(int(time.time())), f"{i}-{attempt}-{time.monotonic_ns()}"
+                    q = {"signature": signature(TOKEN, ts, nonce), "timestamp": ts, "nonce": nonce}
+                    try:
+                        async with http.post(f"http://127.0.0.1:{port}/wechat", params=q, data=body) as resp:
+                            if resp.status == 200:
+                                return reply_text(await resp.text())
+                    except aiohttp.ClientError:
+                        pass
+                    await asyncio.sleep(0.2)
+                return ""
+            tasks = [asyncio.ensure_future(bind(i)) for i in range(200)]
+            await asyncio.sleep(0.3)
+            os.kill(int(next(iter(pids))), signal.SIGKILL)
+            replies = await asyncio.gather(*tasks)
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    import sqlite3
+    bound = dict(sqlite3.connect(db).execute("select openid, community_id from residents").fetchall())
+    assert all(replies), "a resident never got an answer"
+    assert all(bound.get(f"oKill{i:04d}") == "yubo" for i in range(200))

@@ -217,7 +217,10 @@ async def receive(request: web.Request) -> web.Response:
     # a query seen before with this message is WeChat's retry (answered from the retry memory) or a
     # replay after the retry memory forgot it (acknowledged, never processed again)
     work = (lambda: _process(webhook, msg)) if seen is None else _replayed
-    (xml, handler, outcome), duplicate = await webhook.dedup.once(key, work)
+    try:
+        (xml, handler, outcome), duplicate = await webhook.dedup.once(key, work)
+    except TimeoutError:   # still being answered by another worker: that one replies (or sends it later)
+        (xml, handler, outcome), duplicate = (SUCCESS, "elsewhere", "still_running"), True
     if duplicate:
         webhook.metrics.retries.inc()
         outcome = "retry_" + outcome
