@@ -25,7 +25,7 @@ TTL = 900.0
 def answer(deps, state, text: str) -> Reply:
     """The whole question path without a channel: used by the handler and the menu."""
     kb, ctx = deps.knowledge, state.context
-    text, cut = for_matching(text)     # a very long message is matched on its beginning (and told so)
+    text, cut = for_matching(text)
     open_flow = ctx.flow(FLOW)
     open_question = {"kind": open_flow.step, **open_flow.data} if open_flow else {}
     resolution = resolve(text, ctx.topic, kb) if not open_flow else None
@@ -45,11 +45,11 @@ def answer(deps, state, text: str) -> Reply:
         asked = open_question.get("question", question) if open_question else question
         ctx.topic = topic_of(asked, found.entities, found.people, found.intent == "bind", kb)
     text_out = found.text
+    if cut:
+        text_out = deps.templates.render("question_cut", chars=QUESTION_CHARS) + "\n" + text_out
     extra = recent.for_activity_question(deps, question, found.entities) if "活动" in question else ""
     if extra:
         text_out += "\n\n" + extra
-    if cut:
-        text_out = deps.templates.render("question_cut", chars=QUESTION_CHARS) + "\n" + text_out
     outcome = "clarify" if found.intent == "clarify" else "answered" if found.answered else "unanswered"
     return Reply(text_out, outcome=outcome, intent=found.intent, confidence=found.confidence,
                  entities=found.entities, settles=bool(open_flow) and found.open_question == {} and found.answered)

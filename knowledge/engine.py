@@ -27,6 +27,12 @@ import sqlite_utils
 
 from knowledge.matcher import EntityIndex
 from knowledge.model import Community, Item, Model, Programme
+from knowledge.passages import PassageIndex
+from knowledge.listing import list_answer, place_filter
+from knowledge.people import author_answer, person_answer, unknown_person
+from knowledge.search import deeper, sharper, wider
+from knowledge.slots import check_slot
+from knowledge.several import compare
 from knowledge.text import bigrams, compact, compact_cached, text_bigrams
 from knowledge.understand import Query, understand
 
@@ -34,6 +40,8 @@ TIME_WORDS = ("年", "年代", "什么时候", "哪年", "建", "成立", "挂�
 OVERVIEW_PROGRAMMES = 8
 STRONG_ITEM = 4.0   # a fact scoring this much (shared words + keywords) outranks a category's programme list
 UNDERSTAND_CACHE = 4096
+LISTING = re.compile(r"(有什么|有哪些|有啥|都有|哪些|什么样的)(特色)?(项目|活动|服务|品牌)")
+NOT_OWN = re.compile(r"客服|12345|市长热线")  # the bot's or the city's line, not the resident's community
 GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|事情|情况|介绍")  # "附近有什么服务": an overview
 
 
@@ -73,6 +81,7 @@ class Engine:
         for p in model.programmes.values():
             for g in bigrams(compact(" ".join([p.title, p.kind, p.description, *p.aliases]))):
                 self.programme_grams.setdefault(g, set()).add(p.id)
+        self.passages = PassageIndex(model, self.index.tokenizer)
 
     @classmethod
     def from_database(cls, db: sqlite_utils.Database, threshold: float = 72.0, margin: float = 6.0) -> "Engine":
@@ -132,8 +141,9 @@ class Engine:
     def answer(self, question: str, home: str = "", pending: dict | None = None) -> Answer:
         q = self.understand(question)
         pending = pending or {}
-        entities = {k: q.ids(k) for k in ("community", "programme", "category", "list", "place") if q.ids(k)}
-        result = self._decide(q, home, pending)
+        entities = {k: q.ids(k) for k in ("community", "programme", "category", "list", "place", "person")
+                    if q.ids(k)}
+        result = check_slot(self, q, self._decide(q, home, pending))
         result.entities = result.entities or entities
         return result
 
@@ -176,16 +186,37 @@ class Engine:
             inner = self._about_community(q, self.model.communities[target])
             inner.bind = target
             return inner
-        asks_own = not comms and not q.of("programme") and bool(q.aspects & {"phone", "contact"})
+        beyond = self._wider(q, target)
+        if beyond is not None:
+            return beyond
+        asks_own = not comms and not q.of("programme") and bool(q.aspects & {"phone", "contact"}) and \
+            not NOT_OWN.search(q.text)
+        if target is None and home in self.model.communities and self._needs_home(q):
+            target = home  # "我是上班族，下班后想参加点活动": a need, answered where the resident lives
         if target is None and (q.nearby or asks_own):  # "社区书记是谁": the resident's own community
             if home and home in self.model.communities:
                 target = home
+            elif not q.nearby and (found := wider(self, q)) is not None:
+                return found  # "倡议的社区书记有几位": the articles say, whoever asks
             else:  # the resident asked about their own surroundings: ask where that is
                 return Answer("need_community", {}, "clarify", 0.6, False,
                               pending={"kind": "need_community", "question": q.text})
         if target:
             return self._about_community(q, self.model.communities[target], nearby=q.nearby and not comms)
         return self._without_community(q)
+
+    def _wider(self, q: Query, target: str | None) -> Answer | None:
+        """People, several communities side by side, and passages (knowledge/people.py, several.py,
+        passages.py) before the resident is asked where they live."""
+        found = author_answer(self, q) or person_answer(self, q) or compare(self, q)
+        if found is None and not target and not q.of("community"):
+            found = unknown_person(q)
+        return found
+
+    def _needs_home(self, q: Query) -> bool:
+        """A service need with no place, list, programme or "which community" in it."""
+        return bool(q.ids("category")) and not (q.ids("place") or q.ids("list") or q.ids("programme") or q.ids("person")
+                                                or q.aspects & {"which", "list"} or q.unknown_places)
 
     def _with_pending_done(self, answer: Answer, bind: str | None) -> Answer:
         answer.pending = {} if answer.pending is None else answer.pending
@@ -221,6 +252,12 @@ class Engine:
 
     # ------------------------------------------------------------ with a community
     def _about_community(self, q: Query, c: Community, nearby: bool = False) -> Answer:
+        """The structured answer, unless it is only an overview or a "not known" and one of the
+        community's own passages covers the question (knowledge/passages.py)."""
+        result = self._structured(q, c, nearby)
+        return deeper(self, q, c, result) or result
+
+    def _structured(self, q: Query, c: Community, nearby: bool = False) -> Answer:
         ents = {"community": [c.id]}
         cats = q.ids("category")
         progs = [self.model.programmes[p] for p in q.ids("programme") if self.model.programmes[p].community_id == c.id]
@@ -256,7 +293,11 @@ class Engine:
             found = self._rank_programmes(q, [p for p in c.programmes if set(p.categories) & set(cats)])
             names = [self.model.categories[x].name for x in cats]
             ranked = self._rank_items(q, c)
-            if any(e["kind"] != "programme" and e["score"] >= STRONG_ITEM for e in ranked):
+            beyond = q.residual
+            for m in q.of("category"):
+                beyond = beyond.replace(m.surface, " ")
+            if GENERIC.sub("", beyond.replace(" ", "")) and \
+                    any(e["kind"] != "programme" and e["score"] >= STRONG_ITEM for e in ranked):
                 # "赛罕社区的治理体系有几级": a stated fact answers better than the category's programmes
                 return Answer("community_items", {"community": c, "entries": ranked}, "community", 0.9, True, ents)
             if found:
@@ -269,6 +310,11 @@ class Engine:
             others = self._nearest_with(c, cats)
             return Answer("none_here", {"community": c, "categories": names, "others": others, "nearby": nearby},
                           "category", 0.8, bool(others), ents)
+        if c.programmes and not q.aspects & {"figure", "time", "honour"} and LISTING.search(q.text) and \
+                not re.sub(r"都|还|一共|全部|所有|总共", "", GENERIC.sub("", q.residual.replace(" ", ""))):
+            # "后大街社区有什么项目": the programmes themselves, page by page
+            return Answer("community_programmes", {"community": c, "total": len(c.programmes)}, "community", 1.0, True,
+                          ents, pages=c.programmes)
         ranked = self._rank_items(q, c)
         if ranked:
             return Answer("community_items", {"community": c, "entries": ranked}, "community", 0.9, True, ents)
@@ -342,6 +388,9 @@ class Engine:
         lists = q.ids("list")
         cats = q.ids("category")
         places = q.ids("place")
+        listed = list_answer(self, q) or sharper(self, q)
+        if listed is not None:
+            return listed
         if len(lists) > 1 and not progs:
             return Answer("lists", {"lists": [self.model.lists[x] for x in lists]}, "list", 0.8, True, {"list": lists})
         if lists and not (progs and "which" in q.aspects):
@@ -379,8 +428,8 @@ class Engine:
                               pages=[r for _, r in rows])
             return Answer("category_none", {"categories": names, "places": places}, "category", 0.7, False)
         if places and ("list" in q.aspects or "which" in q.aspects or "社区" in q.text):
-            members = [c for c in self.model.communities.values()
-                       if any(p in (c.province, c.city, c.county, c.street) for p in places)]
+            inside = place_filter(self, places)
+            members = [c for c in self.model.communities.values() if inside(c)]
             if members:
                 return Answer("place_communities", {"places": places}, "place", 0.9, True, pages=members)
-        return Answer("fallback", {}, "fallback", 0.0, False)
+        return wider(self, q) or Answer("fallback", {}, "fallback", 0.0, False)

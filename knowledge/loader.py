@@ -19,7 +19,7 @@ from knowledge.schema import DATE, FILES, ID, ORDER, PHONE, SUB_FIELDS
 
 LINE = "__line__"
 KNOWLEDGE_TABLES = ["sources", "categories", "synonyms", "communities", "honours", "facts", "figures",
-                    "programmes", "programme_categories", "contacts", "lists", "list_members", "search_docs"]
+                    "programmes", "programme_categories", "contacts", "lists", "list_members", "people"]
 
 
 @dataclass
@@ -162,7 +162,7 @@ def validate_form(data: dict[str, list[dict]]) -> list[Problem]:
 def validate_references(data: dict[str, list[dict]]) -> list[Problem]:
     problems: list[Problem] = []
     ids: dict[str, set] = {}
-    for name in ("sources.yaml", "categories.yaml", "communities.yaml", "programmes.yaml", "lists.yaml"):
+    for name in ("sources.yaml", "categories.yaml", "communities.yaml", "programmes.yaml", "lists.yaml", "people.yaml"):
         seen: dict[str, int] = {}
         for rec in data[name]:
             rid = rec.get("id")
@@ -195,6 +195,9 @@ def validate_references(data: dict[str, list[dict]]) -> list[Problem]:
     for rec in data["contacts.yaml"]:
         ref("contacts.yaml", rec, "community", rec.get("community"), "communities.yaml", "community")
         ref("contacts.yaml", rec, "source", rec.get("source"), "sources.yaml", "source")
+    for rec in data["people.yaml"]:
+        ref("people.yaml", rec, "community", rec.get("community"), "communities.yaml", "community")
+        ref("people.yaml", rec, "source", rec.get("source"), "sources.yaml", "source")
     for rec in data["lists.yaml"]:
         ref("lists.yaml", rec, "source", rec.get("source"), "sources.yaml", "source")
         if rec.get("kind") not in ("communities", "programmes"):
@@ -257,18 +260,13 @@ def _rows(data: dict[str, list[dict]]) -> dict[str, list[dict]]:
         t["lists"].append({"id": r["id"], "name": r["name"], "aliases": json.dumps(r.get("aliases") or [], ensure_ascii=False),
                            "honour": r.get("honour"), "kind": r["kind"], "ordered": int(bool(r.get("ordered"))),
                            "description": r.get("description"), "expected_size": r.get("expected_size"),
+                           "figures": json.dumps([_strip(f) for f in r.get("figures") or []], ensure_ascii=False),
                            "source": r["source"]})
         t["list_members"] += [{"list_id": r["id"], "position": i, "member_id": m} for i, m in enumerate(r["members"])]
-    names = {r["id"]: r["name"] for r in data["communities.yaml"]}
-    for r in data["programmes.yaml"]:
-        t["search_docs"].append({"kind": "programme", "ref_id": r["id"], "community_id": r["community"],
-                                 "title": r.get("full_name") or r["name"],
-                                 "body": " ".join(filter(None, [names[r["community"]], r.get("kind"), r.get("description"),
-                                                                " ".join(r.get("aliases") or [])]))})
-    for r in data["communities.yaml"]:
-        body = [r.get("description") or ""] + [f["text"] for f in r.get("facts") or []]
-        t["search_docs"].append({"kind": "community", "ref_id": r["id"], "community_id": r["id"],
-                                 "title": r["name"], "body": " ".join(body)})
+    for r in data["people.yaml"]:
+        t["people"].append({"id": r["id"], "name": r["name"], "role": r["role"], "community_id": r.get("community"),
+                            "organisation": r.get("organisation"), "did": r.get("did"),
+                            "aliases": json.dumps(r.get("aliases") or [], ensure_ascii=False), "source": r["source"]})
     return t
 
 
@@ -287,14 +285,16 @@ COLUMNS = {
     "programme_categories": {"programme_id": str, "category_id": str, "position": int},
     "contacts": {"id": int, "community_id": str, "name": str, "role": str, "phone": str, "address": str, "source": str},
     "lists": {"id": str, "name": str, "aliases": str, "honour": str, "kind": str, "ordered": int, "description": str,
-              "expected_size": int, "source": str},
+              "expected_size": int, "figures": str, "source": str},
     "list_members": {"list_id": str, "position": int, "member_id": str},
-    "search_docs": {"kind": str, "ref_id": str, "community_id": str, "title": str, "body": str},
+    "people": {"id": str, "name": str, "role": str, "community_id": str, "organisation": str, "did": str, "aliases": str,
+               "source": str},
 }
 INDEXES = {"honours": ["community_id"], "facts": ["community_id"], "figures": ["community_id"],
            "programmes": ["community_id"], "programme_categories": ["programme_id"], "contacts": ["community_id"],
            "list_members": ["list_id"], "synonyms": ["category_id"]}
-PKS = {"sources": "id", "categories": "id", "communities": "id", "programmes": "id", "contacts": "id", "lists": "id"}
+PKS = {"sources": "id", "categories": "id", "communities": "id", "programmes": "id", "contacts": "id", "lists": "id",
+       "people": "id"}
 
 
 def digest(folder: Path) -> str:
@@ -324,9 +324,9 @@ def write(db: sqlite_utils.Database, data: dict[str, list[dict]], fingerprint: s
                 db[table].insert_all(rows[table], batch_size=1000)
         db["kb_meta"].upsert({"key": "built", "value": str(sum(len(r) for r in rows.values()))}, pk="key")
         db["kb_meta"].upsert({"key": "digest", "value": fingerprint}, pk="key")
-        # FTS5 with the trigram tokenizer: substring search for queries of three characters and more;
-        # shorter words go through the engine's bigram index and the synonym table instead.
-        db["search_docs"].enable_fts(["title", "body"], tokenize="trigram", create_triggers=False, replace=True)
+        # passage search is built in memory by the engine (knowledge/passages.py); the old table goes
+        for suffix in ("", "_fts", "_fts_data", "_fts_idx", "_fts_docsize", "_fts_config"):
+            db.execute(f"drop table if exists [search_docs{suffix}]")
     return {table: db[table].count for table in KNOWLEDGE_TABLES}
 
 
@@ -423,9 +423,23 @@ def export_records(db: sqlite_utils.Database) -> dict[str, list[dict]]:
         for k in ("description", "expected_size"):
             if r[k] is not None:
                 rec[k] = r[k]
+        if json.loads(r.get("figures") or "[]"):
+            rec["figures"] = json.loads(r["figures"])
         rec["members"] = [m["member_id"] for m in q("select member_id from list_members where list_id = ? order by position", r["id"])]
         rec["source"] = r["source"]
         out["lists"].append(rec)
+    out["people"] = []
+    for r in q("select * from people order by rowid") if db["people"].exists() else []:
+        rec = {"id": r["id"], "name": r["name"], "role": r["role"]}
+        if r["community_id"]:
+            rec["community"] = r["community_id"]
+        for k in ("organisation", "did"):
+            if r[k]:
+                rec[k] = r[k]
+        if json.loads(r["aliases"]):
+            rec["aliases"] = json.loads(r["aliases"])
+        rec["source"] = r["source"]
+        out["people"].append(rec)
     return out
 
 

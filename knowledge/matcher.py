@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import jieba
 from rapidfuzz import fuzz
 
+from knowledge.english import name_table
 from knowledge.model import Model
 from knowledge.text import bigrams, compact, pinyin, sounds_alike
 
@@ -118,6 +119,9 @@ class EntityIndex:
         for kl in model.lists.values():
             for w in (kl.name, *kl.aliases):
                 s.add(w, "list", kl.id)
+        for person in model.people.values():
+            for w in (person.name, *person.aliases):
+                s.add(w, "person", person.id)
         # community names by first character, for typos in the middle of a name (海仓社区)
         self.community_by_first: dict[str, list[str]] = defaultdict(list)
         for surface, entries in s.forms.items():
@@ -134,6 +138,7 @@ class EntityIndex:
                     for a in py[0]:
                         for b in py[1]:
                             self.sound_index[(a, b)].append((surface, kind))
+        self.pinyin_names = name_table(model)   # Houdajie, Zhang Weifang (knowledge/english.py)
         self.places = {k for k, v in s.forms.items() if any(kind == "place" for kind, _, _ in v)}
         # segmentation with the names as a user dictionary; category words are deliberately left
         # out so they cannot pull the segmentation towards themselves (务工 in 服务工作室)
@@ -141,7 +146,8 @@ class EntityIndex:
         self.tokenizer = jieba.Tokenizer()
         self._last_bounds: tuple[str, set[int]] | None = None
         for surface, entries in s.forms.items():
-            if any(kind in ("community", "programme", "place", "list") for kind, _, _ in entries) and 3 <= len(surface) <= 12:
+            if any(kind in ("community", "programme", "place", "list", "person") for kind, _, _ in entries) and \
+                    3 <= len(surface) <= 12:
                 self.tokenizer.add_word(surface, freq=50000)  # two-character names stay out: they would bend 中山路
 
     def _bounds(self, text: str) -> set[int]:
@@ -242,7 +248,11 @@ class EntityIndex:
         name's ends) unless it sounds exactly like the name; windows may be up to two
         characters shorter or longer than the name (时间银行 for 时间积分银行)."""
         scored: dict[tuple[str, str], tuple[float, int, int, str]] = {}
+        bounds: set[int] | None = None
         for surface, start in self._homophones(text, kind):
+            bounds = self._bounds(text) if bounds is None else bounds
+            if start not in bounds and kind == "programme":
+                continue  # 生育文化 does not hold 渔文化: a sound-alike name must begin where a word begins
             scored[(surface, kind)] = max(scored.get((surface, kind), (0.0, 0, 0, "")),
                                           (PINYIN_SCORE, start, start + len(surface), "pinyin"))
         counts: dict[str, int] = defaultdict(int)
@@ -283,6 +293,8 @@ class EntityIndex:
         found = []
         for surface, start in self._homophones(text, "category"):
             after = text[start + len(surface):]
+            if start not in self._bounds(text):
+                continue  # 街道的 is not 道德: a homophone must begin where a word begins
             if not after or after.startswith(_SERVICE_AFTER):
                 ids = [i for k, i, _ in self.surfaces.forms[surface] if k == "category"]
                 found.append(Mention("category", ids, start, start + len(surface), PINYIN_SCORE, text[start:start + len(surface)], "pinyin"))
@@ -300,6 +312,8 @@ class EntityIndex:
             if m is None:
                 return
             covered = [o for o in mentions if m.start < o.end and o.start < m.end]
+            if any(o.kind == "person" for o in covered):
+                return  # 沈东红在社区: a known name is not the start of a misspelt community
             if all((o.end - o.start) < (m.end - m.start) and o.kind != m.kind for o in covered):
                 for o in covered:
                     mentions.remove(o)

@@ -40,6 +40,19 @@ class Contact:
 
 
 @dataclass
+class Person:
+    """Someone the articles name: a secretary, an official, an editor, a volunteer, a performer."""
+    id: str
+    name: str
+    role: str
+    source: str
+    community_id: str = ""
+    organisation: str = ""
+    did: str = ""
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Programme:
     id: str
     name: str
@@ -120,6 +133,11 @@ class KList:
     ordered: bool = False
     description: str = ""
     expected_size: int | None = None
+    figures: list[Item] = field(default_factory=list)     # totals the source states (597 candidates ...)
+
+    @property
+    def size(self) -> int:
+        return self.expected_size or len(self.members)
 
 
 @dataclass
@@ -129,6 +147,7 @@ class Model:
     categories: dict[str, Category]
     lists: dict[str, KList]
     sources: dict[str, Source]
+    people: dict[str, Person] = field(default_factory=dict)
 
     @classmethod
     def from_database(cls, db: sqlite_utils.Database) -> "Model":
@@ -172,7 +191,9 @@ class Model:
         lists = {}
         for r in rows("select * from lists order by rowid"):
             kl = KList(r["id"], r["name"], r["kind"], members.get(r["id"], []), r["source"], json.loads(r["aliases"]),
-                       r["honour"] or "", bool(r["ordered"]), r["description"] or "", r["expected_size"])
+                       r["honour"] or "", bool(r["ordered"]), r["description"] or "", r["expected_size"],
+                       [Item("figure", f"{f['label']}：{f['value']}", f.get("keywords") or [], r["source"], f["label"],
+                             f["value"]) for f in json.loads(r.get("figures") or "[]")])
             lists[kl.id] = kl
             for m in kl.members:
                 if kl.kind == "programmes":
@@ -182,4 +203,9 @@ class Model:
                 if kl.id not in c.lists:
                     c.lists.append(kl.id)
                     c.items.append(Item("honour", kl.honour or kl.name, [], kl.source))
-        return cls(communities, programmes, categories, lists, sources)
+        people = {}
+        if db["people"].exists():
+            for r in rows("select * from people order by rowid"):
+                people[r["id"]] = Person(r["id"], r["name"], r["role"], r["source"], r["community_id"] or "",
+                                         r["organisation"] or "", r["did"] or "", json.loads(r["aliases"]))
+        return cls(communities, programmes, categories, lists, sources, people)

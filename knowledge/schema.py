@@ -75,6 +75,16 @@ FILES: dict[str, list[Field]] = {
         Field("address", "str", False, "only when a source states it"),
         Field("source", "id", True, "source id"),
     ],
+    "people.yaml": [
+        Field("id", "id", True, "stable id"),
+        Field("name", "str", True, "the person's name as published"),
+        Field("role", "str", True, "role or title as stated, e.g. 党委书记, 记者, 腰鼓队队长"),
+        Field("community", "id", False, "community id, when the person belongs to one"),
+        Field("organisation", "str", False, "organisation or place when not a community, e.g. 宁波都市报系"),
+        Field("did", "str", False, "what they did or said, in our own words"),
+        Field("aliases", "list[str]", False, "other names (pinyin is generated automatically)"),
+        Field("source", "id", True, "source id"),
+    ],
     "lists.yaml": [
         Field("id", "id", True, "stable id"),
         Field("name", "str", True, "the list's name"),
@@ -84,6 +94,7 @@ FILES: dict[str, list[Field]] = {
         Field("ordered", "bool", False, "true when the published list has an order"),
         Field("description", "str", False, "what the list is"),
         Field("expected_size", "int", False, "size the source states, when the text shows fewer"),
+        Field("figures", "list[dict]", False, "{label, value, keywords}: totals the source states about the list"),
         Field("members", "list[str]", True, "community ids or programme ids, in order"),
         Field("source", "id", True, "source id"),
     ],
@@ -93,6 +104,7 @@ SUB_FIELDS = {
     ("communities.yaml", "facts"): {"text": "str!", "keywords": "list[str]", "source": "id"},
     ("communities.yaml", "figures"): {"label": "str!", "value": "str!", "keywords": "list[str]", "source": "id"},
     ("communities.yaml", "honours"): {"name": "str!", "source": "id"},
+    ("lists.yaml", "figures"): {"label": "str!", "value": "str!", "keywords": "list[str]"},
 }
 
-ORDER = ["sources.yaml", "categories.yaml", "communities.yaml", "programmes.yaml", "contacts.yaml", "lists.yaml"]
+ORDER = ["sources.yaml", "categories.yaml", "communities.yaml", "programmes.yaml", "contacts.yaml", "lists.yaml", "people.yaml"]

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from knowledge.english import translate
 from knowledge.matcher import EntityIndex, Mention
 from knowledge.text import bigrams, compact
 
@@ -26,13 +27,15 @@ ASPECTS = {
     "rank": r"第几|排名|排第|名次|排在",
 }
 _ASPECT_RE = {k: re.compile(v) for k, v in ASPECTS.items()}
+_CLAUSES = re.compile(r"[，,。；;！!？?]")
+_ASKS = re.compile(r"什么|哪|吗|几|多少|怎么|如何|有没有")
 NEARBY = re.compile(r"附近|周边|周围|这边|这里|我们这|我们社区|你们社区|咱们|咱社区|我这|家门口|那边|身边|本社区|我们小区|我家附近|离我|我的社区|我家社区")
 BIND = re.compile(r"(我住在|我住|俺住在|俺住|住在|我家在|俺家在|家住|我是|俺是|我们是|我来自|我在)$")
 STOP = re.compile(r"社区|有什么|有哪些|什么|哪些|是谁|叫什么|多少|是什么|吗|呢|的|了|哪个|一下|有没有|请问|俺|我们|我|"
                   r"这边|那边|附近|是|有|在|啥|么|怎么样|个|名|家|一|不|吧|呀|想|知道|请|告诉|可以|能")
 # place-like words: 2-6 characters ending in a place suffix, minus common words that merely end so
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2,8}?)(特别行政区|自治区|开发区|街道|省|市|区|县|镇|旗)")
-_NOT_PLACE = re.compile(r"(社|小|城|园|片|辖|景|山|街|市|郊|校|营|专)区$|(城|超|集|菜|夜|上|门|都)市$|(城|乡)镇$|哪|什么|几|个|这|那|本|该")
+_NOT_PLACE = re.compile(r"(社|小|城|园|片|辖|景|山|街|市|郊|校|营|专)区$|(城|超|集|菜|夜|上|门|都)市$|(城|乡)镇$|哪|什么|几|个|这|那|本|该|全(市|区|县|省)")
 
 
 @dataclass
@@ -88,9 +91,13 @@ def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> l
 
 
 def understand(question: str, index: EntityIndex) -> Query:
-    text = compact(question)
+    text = compact(translate(question, index.pinyin_names))
     mentions = index.recognise(text)
     aspects = {name for name, rx in _ASPECT_RE.items() if rx.search(text)}
+    clauses = [compact(c) for c in _CLAUSES.split(question) if compact(c)]
+    if len(clauses) > 1 and "phone" in aspects and not _ASPECT_RE["phone"].search(clauses[-1]) and \
+            len(clauses[-1]) >= 4 and _ASKS.search(clauses[-1]):
+        aspects.discard("phone")  # "打了电话没人接，想问下力邦社区有什么给孩子的项目": the question is the last clause
     first = next((m for m in mentions if m.kind == "community"), None)
     binds = bool(first and BIND.search(text[:first.start]))
     return Query(text, mentions, aspects, bool(NEARBY.search(text)), binds, _unknown_places(text, index, mentions))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from collections import Counter
 from pathlib import Path
@@ -76,8 +77,20 @@ def states(webhook, aid: int) -> dict[str, int]:
                                         [aid]).fetchall())
 
 
-# 2 (确认 and its draft commit together) is tested with the conversation core:
-# tests/test_conversation.py::test_a_crash_right_after_confirming_neither_loses_nor_doubles_the_announcement
+# ---------------------------------------------------------------- 2: 确认 and its draft commit together
+async def test_confirm_creates_the_announcement_and_clears_the_draft_in_one_commit(setup, tmp_path):
+    _, first = setup(BOT_STORAGE_STATE_FLUSH_SECONDS=5, BOT_STORAGE_STATE_CACHE_ENTRIES=0)
+    residents(first, "yubo", 2)
+    first.deps.staff.add("oStaff", "张三", ["yubo"])
+    await say(first, "oStaff", "发布公告 虞波社区 周六上午义诊")
+    first.deps.flush()              # the draft is stored
+    await say(first, "oStaff", "确认")     # ... and the process dies before its next batch
+    other = sqlite3.connect(tmp_path / "a.db")
+    assert other.execute("select count(*) from announcements").fetchone()[0] == 1
+    assert '"announce"' not in other.execute("select context from residents where openid = 'oStaff'").fetchone()[0]
+    _, restarted = setup(BOT_STORAGE_STATE_CACHE_ENTRIES=0)
+    await say(restarted, "oStaff", "确认")  # WeChat's retry of 确认 reaches the restarted process
+    assert other.execute("select count(*) from announcements").fetchone()[0] == 1
 
 
 # ---------------------------------------------------------------- 3: maybe delivered is never blindly re-sent

@@ -86,6 +86,8 @@ class Outbox:
         return [r[0] for r in self.db.conn.execute(sql, params)]
 
     def create(self, author: str, scope: str, targets: list[str], text: str, send_at: float | None = None) -> int:
+        """A new announcement. Written through `db.atomic()`, so it nests in the transaction that
+        closes the staff member's draft (`ResidentStates.save_with`)."""
         now = time.time()
         with self.db.atomic():      # nests: the staff member's flow may commit with it
             cur = self.db.conn.execute(

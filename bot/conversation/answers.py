@@ -17,6 +17,9 @@ def render_answer(templates: Templates, answer, sources: dict) -> str:
     follow = data.pop("follow", None)
     if follow is not None:
         data["follow_text"] = render_answer(templates, follow, sources)
+    parts = data.pop("parts", None)
+    if parts is not None:  # several communities answered side by side (knowledge/several.py)
+        data["part_texts"] = [render_answer(templates, p, sources) for p in parts]
     if answer.pages is None:
         return templates.render(answer.template, offset=0, **data)
     return templates.render(answer.template, items=answer.pages, more=False, offset=0, **data)

@@ -1,0 +1,102 @@
+"""Questions in English or pinyin, understood by turning their words into the Chinese cues.
+
+Names come from the knowledge itself: every community, place and person name is given its
+toneless pinyin with pypinyin (后大街社区 -> houdajie, houdajieshequ; 张伟方 -> zhangweifang), so
+`Houdajie`, `Saihan shequ` or `Zhang Weifang` find them without a hand-made list. Question
+words (who, where, phone, secretary, elderly, how many ...) map to the cue words
+understand.py already knows. Runs of Latin letters are translated in place; Chinese around
+them is kept (`Saihan社区有什么children activities`). Replies stay in Chinese.
+"""
+from __future__ import annotations
+
+import re
+
+from pypinyin import lazy_pinyin
+
+from knowledge.model import Model
+
+# English and pinyin question words -> Chinese cue words (longest phrases are tried first)
+WORDS = {
+    "who is": "是谁", "who": "是谁", "whose": "谁的", "what": "什么", "which": "哪个", "where": "在哪里",
+    "where is": "在哪里", "when": "什么时候", "how many": "多少", "how much": "多少", "how": "怎么",
+    "which street": "哪个街道", "what street": "哪个街道", "street": "街道", "which district": "哪个区",
+    "district": "区", "which city": "哪个城市", "city": "市", "town": "镇", "province": "省", "bay": "湾",
+    "secretary": "书记", "party secretary": "书记", "director": "主任", "head": "负责人", "leader": "负责人",
+    "phone": "电话", "telephone": "电话", "phone number": "电话", "contact": "联系方式", "address": "地址",
+    "hotline": "热线", "elderly": "养老", "old people": "老人", "seniors": "老人", "senior": "老人", "aged": "老人",
+    "children": "儿童", "child": "儿童", "kids": "儿童", "kid": "儿童", "youth": "青少年", "students": "学生",
+    "volunteer": "志愿者", "volunteers": "志愿者", "volunteering": "志愿服务", "day care": "日间照料",
+    "people live": "人口", "population": "人口", "residents": "居民", "resident": "居民", "people": "人",
+    "live": "住", "lives": "住", "members": "成员", "grid members": "网格员", "grid": "网格", "part-time": "兼职",
+    "part time": "兼职", "party members": "党员", "quality communities": "品质社区", "quality community": "品质社区",
+    "top 20": "20强", "top20": "20强", "first batch": "首批", "list": "名单", "services": "服务", "service": "服务",
+    "activities": "活动", "activity": "活动", "programmes": "项目", "programs": "项目", "programme": "项目",
+    "program": "项目", "project": "项目", "projects": "项目", "honours": "荣誉", "honors": "荣誉", "awards": "荣誉",
+    "award": "荣誉", "mediation": "调解", "legal": "法律", "health": "健康", "reading": "阅读", "culture": "文化",
+    "sports": "运动", "community": "社区", "communities": "社区", "village": "村", "are there": "有哪些",
+    "is there": "有没有", "have": "有", "has": "有", "there": "", "are": "", "is": "", "the": "", "a": "", "an": "",
+    "of": "", "in": "", "for": "", "does": "", "do": "", "to": "", "me": "", "tell": "", "please": "", "about": "",
+    # pinyin question words
+    "shequ": "社区", "shuji": "书记", "zhuren": "主任", "shi": "是", "shei": "谁", "shui": "谁", "de": "的",
+    "zai": "在", "nali": "哪里", "nar": "哪儿", "dianhua": "电话", "you": "有", "shenme": "什么", "nage": "哪个",
+    "jiedao": "街道", "duoshao": "多少", "laoren": "老人", "ertong": "儿童", "zhiyuanzhe": "志愿者", "ma": "吗",
+    "xiangmu": "项目", "fuwu": "服务", "huodong": "活动", "yanglao": "养老",
+}
+LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\- ']*[A-Za-z0-9]|[A-Za-z]")
+MAX_WORDS = 4
+
+
+def pinyin_key(text: str) -> str:
+    return "".join(lazy_pinyin(text)).lower()
+
+
+def name_table(model: Model) -> dict[str, str]:
+    """Toneless pinyin (no spaces) -> the Chinese name, for communities, places and people."""
+    table: dict[str, str] = {}
+
+    def add(chinese: str, key_from: str) -> None:
+        key = pinyin_key(key_from)
+        if len(key) >= 4:
+            table.setdefault(key, chinese)
+
+    for c in model.communities.values():
+        add(c.name, c.name)
+        short = c.name.removesuffix("社区")
+        if short != c.name and len(short) >= 2:
+            add(c.name, short)
+        for part in (c.province, c.city, c.county, c.street):
+            if part:
+                add(part, part)
+                short = re.sub(r"(街道|新区|区|市|县|镇|旗|省|自治区)$", "", part)
+                if len(short) >= 2:
+                    add(part, short)
+    for p in model.people.values():
+        add(p.name, p.name)
+    return table
+
+
+def translate(question: str, names: dict[str, str]) -> str:
+    """`Who is the secretary of Houdajie community?` -> `是谁书记后大街社区社区` (cues, not prose)."""
+    if not LATIN.search(question):
+        return question
+    return LATIN.sub(lambda m: _run(m.group(0), names), question)
+
+
+def _run(run: str, names: dict[str, str]) -> str:
+    words = [w for w in re.split(r"[\s']+", run.lower()) if w]
+    out, i = [], 0
+    while i < len(words):
+        for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
+            phrase = " ".join(words[i:i + n])
+            joined = "".join(words[i:i + n]).replace("-", "")
+            if joined in names:
+                out.append(names[joined])
+            elif phrase in WORDS:
+                out.append(WORDS[phrase])
+            else:
+                continue
+            i += n
+            break
+        else:
+            i += 1  # a word we do not know says nothing to the matcher
+    return "".join(out) if any(out) else run  # LOGO, QQ, O2O: Latin words the knowledge itself uses

@@ -1,0 +1,86 @@
+"""Published lists asked about by place or by count, across every list a word names.
+
+`北仑有哪些社区上了品质社区榜` looks in every list the words name (品质社区 names two); `几个/多少`
+answers the number first: the members in the place, a total the source states about the list
+(首批 10 from 597 candidates), or the list's size. A city word that is part of a list's own name
+(宁波晚报, 宁波首批) is not a place filter. Places at different levels narrow each other
+(鄞州区首南街道); places at one level add up (宁海县和象山县).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from knowledge.text import bigrams, compact_cached
+from knowledge.understand import Query
+
+if TYPE_CHECKING:
+    from knowledge.engine import Answer, Engine
+    from knowledge.model import Community, KList
+
+LEVELS = ("province", "city", "county", "street")
+
+
+def place_filter(engine: "Engine", places: list[str]):
+    """A predicate on communities: any place within a level, every level given."""
+    by_level: dict[str, set[str]] = {}
+    for p in places:
+        for level in LEVELS:
+            if any(getattr(c, level) == p for c in engine.model.communities.values()):
+                by_level.setdefault(level, set()).add(p)
+                break
+    return lambda c: all(getattr(c, level) in ps for level, ps in by_level.items())
+
+
+def own_places(engine: "Engine", q: Query, lists: list[str]) -> list[str]:
+    """Places asked about, minus city words that belong to a named list's own name."""
+    names = [compact_cached(n) for kl in lists for n in (engine.model.lists[kl].name, *engine.model.lists[kl].aliases)]
+    kept = []
+    for m in q.of("place"):
+        if any(m.surface in n for n in names) and any(compact_cached(engine.model.lists[kl].name).startswith(m.surface)
+                                                       or m.surface in q.text[m.end:m.end + 4] for kl in lists):
+            continue
+        kept += m.ids
+    return list(dict.fromkeys(kept))
+
+
+def _members(engine: "Engine", kl: "KList") -> list["Community"]:
+    if kl.kind == "communities":
+        return [engine.model.communities[m] for m in kl.members]
+    return [engine.model.communities[engine.model.programmes[m].community_id] for m in kl.members]
+
+
+def _figure(q: Query, kl: "KList"):
+    """The stated total the question asks for (参评 597), else None."""
+    best, best_score = None, 1.5
+    for f in kl.figures:
+        score = sum(1.0 for k in f.keywords if compact_cached(k) in q.text and k not in ("几个", "多少个", "几家"))
+        score += 0.5 * len(q.residual_bigrams & bigrams(compact_cached(f.label)))
+        if score > best_score:
+            best, best_score = f, score
+    return best
+
+
+def list_answer(engine: "Engine", q: Query) -> "Answer | None":
+    from knowledge.engine import Answer
+    lists = q.ids("list")
+    if not lists or (q.ids("programme") and "which" in q.aspects):
+        return None
+    places = own_places(engine, q, lists)
+    counting = "figure" in q.aspects
+    if places:
+        inside = place_filter(engine, places)
+        rows = []
+        for lid in lists:
+            kl = engine.model.lists[lid]
+            if kl.kind != "communities":
+                continue
+            members = list({c.id: c for c in _members(engine, kl) if inside(c)}.values())
+            rows.append({"list": kl, "members": members})
+        if rows:
+            total = len({c.id for r in rows for c in r["members"]})
+            return Answer("list_place", {"rows": rows, "places": places, "total": total, "counting": counting},
+                          "list", 1.0, True, {"list": lists, "place": places})
+    if counting:
+        kl = engine.model.lists[lists[0]]
+        return Answer("list_count", {"list": kl, "figure": _figure(q, kl)}, "list", 1.0, True, {"list": [kl.id]})
+    return None

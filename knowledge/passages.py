@@ -1,0 +1,142 @@
+"""Passage retrieval over the knowledge's own text, for questions no structured intent answers.
+
+Every description, fact, figure, programme, person and list description becomes a passage with
+its community and source. Passages are indexed in an in-memory SQLite FTS5 table whose column is
+pre-tokenised (jieba words with the knowledge's names as a user dictionary, plus character
+bigrams, plus one token per service category whose synonym occurs), so two-character words
+match, and ranked by FTS5's BM25. Text is folded (traditional to simplified, full width) by
+`compact` on both sides.
+
+A hit is accepted only when it covers enough of the question: `coverage` is the share of the
+question's token weight (inverse document frequency) that the passage contains. The threshold
+was calibrated on the development conversations (see README, "Passage search").
+"""
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from knowledge.model import Model
+from knowledge.text import bigrams, compact
+
+COVERAGE = 0.62       # accepted share of the question's token weight (README: calibration)
+MIN_WEIGHT = 3.0       # and at least this much matched weight (one distinctive token)
+CANDIDATES = 20
+UNSEEN = 0.5           # weight of a question word the knowledge never uses, relative to the rarest known
+_NOISE = re.compile(r"[^0-9a-z\u4e00-\u9fff]")
+_JUNK_WORDS = {"社区", "哪个", "什么", "哪些", "一下", "怎么", "这个", "那个", "是不是", "有没有", "多少", "为什么", "哪里"}
+
+
+@dataclass
+class Passage:
+    text: str
+    community_id: str
+    source: str
+    kind: str              # description, fact, figure, programme, person, list
+    ref: str = ""          # programme, person or list id
+
+
+def passages_of(model: Model) -> list[Passage]:
+    out: list[Passage] = []
+    for c in model.communities.values():
+        if c.description:
+            out.append(Passage(c.description, c.id, c.source, "description"))
+        for item in c.items:
+            if item.kind in ("fact", "figure"):
+                out.append(Passage(item.text, c.id, item.source, item.kind))
+            elif item.kind == "honour":
+                out.append(Passage(f"荣誉：{item.text}", c.id, item.source, item.kind))
+        for p in c.programmes:
+            text = p.title + (f"（{p.kind}）" if p.kind and p.kind not in p.title else "")
+            out.append(Passage(text + ("：" + p.description if p.description else ""), c.id, p.source, "programme", p.id))
+    for person in model.people.values():
+        text = f"{person.name}，{person.organisation if person.organisation not in person.role else ''}{person.role}：{person.did}"
+        out.append(Passage(text, person.community_id, person.source, "person", person.id))
+    for kl in model.lists.values():
+        if kl.description:
+            out.append(Passage(f"{kl.name}：{kl.description}", "", kl.source, "list", kl.id))
+        out += [Passage(f"{kl.name}{f.text}", "", kl.source, "list", kl.id) for f in kl.figures]
+    return out
+
+
+class PassageIndex:
+    def __init__(self, model: Model, tokenizer) -> None:
+        self.tokenizer = tokenizer
+        self.synonyms = sorted(((compact(w), "zc" + _NOISE.sub("", cat.id)) for cat in model.categories.values()
+                                for w in cat.synonyms if len(compact(w)) >= 2), key=lambda x: -len(x[0]))
+        self.passages = passages_of(model)
+        self.db = sqlite3.connect(":memory:", check_same_thread=False)
+        self.db.execute("create virtual table p using fts5(tokens, community unindexed, tokenize='unicode61')")
+        self.tokens: list[frozenset[str]] = []
+        df: dict[str, int] = {}
+        rows = []
+        for i, p in enumerate(self.passages):
+            toks = frozenset(self.tokenise(compact(p.text)))
+            self.tokens.append(toks)
+            for t in toks:
+                df[t] = df.get(t, 0) + 1
+            rows.append((i + 1, " ".join(toks), p.community_id))
+        self.db.executemany("insert into p(rowid, tokens, community) values (?, ?, ?)", rows)
+        n = max(1, len(self.passages))
+        self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        self.rare = math.log(1 + (n - 0.5) / 1.5)
+        self.common = {t for t, d in df.items() if d > max(50, n // 5)}  # too frequent to say anything
+
+    def tokenise(self, text: str, query: bool = False) -> set[str]:
+        """jieba words and bigrams of each space-separated part of `text`, plus category tags.
+
+        A passage gets every bigram; a question only bigrams inside one word or across single
+        characters (a name jieba did not know), so 今天天气 does not ask for 天天."""
+        toks: set[str] = set()
+        for part in text.split():
+            words = [w for w in self.tokenizer.cut(part) if not _NOISE.search(w)]
+            toks |= {w for w in words if len(w) >= 2} - _JUNK_WORDS
+            if not query:
+                toks |= {g for g in bigrams(part) if len(g) == 2 and not _NOISE.search(g)}
+                continue
+            # the dictionary words inside longer words (小女孩 -> 女孩), never 天天 out of 今天天气
+            toks |= {w for w in self.tokenizer.cut_for_search(part) if len(w) >= 2 and not _NOISE.search(w)} - _JUNK_WORDS
+            for i, w in enumerate(words):
+                if len(w) >= 3 and not self.tokenizer.FREQ.get(w):  # a word jieba guessed (a name): its parts too
+                    toks |= bigrams(w)
+                elif len(w) == 1 and i + 1 < len(words) and len(words[i + 1]) == 1:
+                    toks.add(w + words[i + 1])
+            toks |= {tag for w, tag in self.synonyms if w in part}
+        if not query:
+            toks |= {tag for w, tag in self.synonyms if w in text}
+        return toks
+
+    def search(self, text: str, community: str | None = None, kinds: set[str] | None = None) -> list[tuple[float, Passage]]:
+        """Passages by coverage of `text` (already compacted, entities and function words removed)."""
+        asked = {t for t in self.tokenise(text, query=True) if t not in self.common}
+        query = {t for t in asked if t in self.idf}
+        if not query:
+            return []
+        # words the knowledge never uses count against every passage: 今天天气 is not about 天天
+        total = sum(self.idf[t] for t in query) + UNSEEN * self.rare * len(asked - query)
+        match = " OR ".join(f'"{t}"' for t in query)
+        letters = set(text.replace(" ", ""))
+        if community is None:
+            rows = self.db.execute("select rowid from p where p match ? order by bm25(p) limit ?", (match, CANDIDATES * 3))
+        else:
+            rows = self.db.execute("select rowid from p where p match ? and community = ? order by bm25(p) limit ?",
+                                   (match, community, CANDIDATES))
+        scored = []
+        for rank, (rowid,) in enumerate(rows.fetchall()):
+            p = self.passages[rowid - 1]
+            if kinds is not None and p.kind not in kinds:
+                continue
+            shared = query & self.tokens[rowid - 1]
+            weight = sum(self.idf[t] for t in shared)
+            chars = len(letters & set(compact(p.text)))  # ties: the passage sharing more of the question's characters
+            if len(shared) < 2 and chars < len(letters):
+                continue  # one word in common and the rest of the question elsewhere: 快递柜 is not 快递站
+            scored.append((round(weight / total, 6), chars, weight, -rank, p))
+        scored.sort(key=lambda s: (-s[0], -s[1], -s[2], -s[3]))
+        return [(cov, p) for cov, _, weight, _, p in scored if weight >= MIN_WEIGHT][:CANDIDATES]
+
+    def best(self, text: str, community: str | None = None, threshold: float = COVERAGE) -> tuple[float, Passage] | None:
+        hits = self.search(text, community)
+        return hits[0] if hits and hits[0][0] >= threshold else None

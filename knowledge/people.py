@@ -1,0 +1,63 @@
+"""People the articles name: `X是谁`, `X是哪个社区的`, `X是干什么的`, or a bare name.
+
+A person is recognised by name (or generated pinyin) like any entity, and answered from the
+knowledge without asking where the resident lives: role, community or organisation, what
+they did, and the source. A question naming someone the knowledge does not know (`孙建平是谁`)
+is recognised by its shape and answered honestly instead of asking for the resident's community.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from knowledge.understand import Query
+
+if TYPE_CHECKING:
+    from knowledge.engine import Answer, Engine
+
+# "<2-4 characters>是谁/是干什么的/是做什么的/是哪个社区的/什么职务": a question about a named person
+WHO = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(是谁|是干什么的|是做什么的|是干啥的|是哪个社区的|是哪里的|在哪个社区|"
+                 r"担任什么|是什么职务|什么职务|什么人|是什么人)")
+AUTHOR = re.compile(r"谁写的|作者|撰稿|哪位记者|哪个记者|记者是谁|记者叫|谁报道|谁采写|谁拍的|摄影师|谁摄影|照片是谁")
+WRITERS = re.compile(r"记者|撰稿|作者|摄影")
+NOT_A_NAME = re.compile(r"书记|主任|社区|队长|负责人|联系人|领导|我们|你们|他们|这个|那个|主持|记者")
+
+
+def person_answer(engine: "Engine", q: Query) -> "Answer | None":
+    """The people named in `q`, when the question is about them (not about a community)."""
+    from knowledge.engine import Answer
+    ids = q.ids("person")
+    if not ids:
+        return None
+    comms = set(q.ids("community"))
+    people = [engine.model.people[i] for i in ids]
+    if comms and not any(p.community_id in comms for p in people):
+        return None  # "后大街社区有什么项目" never reaches here; a community question wins
+    rows = [{"person": p, "community": engine.model.communities.get(p.community_id),
+             "contacts": [c for c in engine.model.communities[p.community_id].contacts if c.name == p.name]
+             if p.community_id in engine.model.communities else []} for p in people]
+    return Answer("person", {"rows": rows}, "person", 1.0, True, {"person": ids})
+
+
+def author_answer(engine: "Engine", q: Query) -> "Answer | None":
+    """`介绍赛罕社区的那篇稿子是谁写的`: the writers of the source behind what is named."""
+    from knowledge.engine import Answer
+    if not AUTHOR.search(q.text):
+        return None
+    m = engine.model
+    sources = {m.communities[i].source for i in q.ids("community")} | {m.programmes[i].source for i in q.ids("programme")} \
+        | {m.lists[i].source for i in q.ids("list")}
+    people = [p for p in m.people.values() if WRITERS.search(p.role) and (not sources or p.source in sources)]
+    if not people:
+        return None
+    rows = [{"person": p, "community": None, "contacts": []} for p in people]
+    return Answer("person", {"rows": rows}, "person", 0.9, True, {"person": [p.id for p in people]})
+
+
+def unknown_person(q: Query) -> "Answer | None":
+    """`孙建平是谁`: a name the knowledge lacks is said to be unknown, never asked about."""
+    from knowledge.engine import Answer
+    m = WHO.match(q.text)
+    if not m or q.mentions or NOT_A_NAME.search(m.group(1)):
+        return None
+    return Answer("person_unknown", {"who": m.group(1)}, "person", 0.3, False)

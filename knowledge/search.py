@@ -1,0 +1,75 @@
+"""When the structured answer falls short, the best passage of the knowledge's own text.
+
+`deeper`: about one community, replaces an overview, a "not known" or a bare list of contacts
+when one of that community's passages covers what was asked. `wider`: with no community, the
+best passage anywhere, named with its community and source; None below the threshold, so the
+caller gives its honest fallback.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from knowledge.passages import COVERAGE
+from knowledge.understand import ASPECTS, Query
+
+if TYPE_CHECKING:
+    from knowledge.engine import Answer, Engine
+    from knowledge.model import Community
+
+WEAK = {"community", "unknown_detail", "none_here", "nearby_unknown", "contacts", "rank"}
+ROLE_WORDS = re.compile(r"书记|主任|负责人|当家人|是谁|队长|联系人|领导|叫什么名字?")
+GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|事情|情况|介绍|怎么样|一下")
+CUES = re.compile("|".join(v for k, v in ASPECTS.items() if k not in ("location",)))  # 得过, 多少, 什么时候 ...
+SHARP = 0.75         # a passage must cover this much to beat a category list or a guessed programme
+STRICT = 0.6          # a contacts answer gives way only to a passage that covers this much
+
+
+def _content(q: Query) -> str:
+    """What the question is about, in parts (entities, function words and question cues removed)."""
+    return " ".join(CUES.sub(" ", GENERIC.sub(" ", ROLE_WORDS.sub(" ", q.residual))).split())
+
+
+def _answer(engine: "Engine", hit, confidence: float) -> "Answer":
+    from knowledge.engine import Answer
+    coverage, p = hit
+    c = engine.model.communities.get(p.community_id)
+    kl = engine.model.lists.get(p.ref) if p.kind == "list" else None
+    return Answer("passage", {"passage": p, "community": c, "list": kl}, "passage", round(coverage, 3), True,
+                  {"community": [c.id]} if c else {})
+
+
+def deeper(engine: "Engine", q: Query, c: "Community", result: "Answer") -> "Answer | None":
+    if result.answered and result.template not in WEAK:
+        return None
+    text = _content(q)
+    if len(text.replace(" ", "")) < 2:
+        return None
+    hit = engine.passages.best(text, community=c.id, threshold=STRICT if result.template == "contacts" else COVERAGE)
+    if hit is None or (result.template == "contacts" and len(text.replace(" ", "")) < 4):
+        return None
+    return _answer(engine, hit, hit[0])
+
+
+def wider(engine: "Engine", q: Query) -> "Answer | None":
+    text = _content(q)
+    if len(text.replace(" ", "")) < 2:
+        return None
+    hit = engine.passages.best(text)
+    return _answer(engine, hit, hit[0]) if hit else None
+
+
+def sharper(engine: "Engine", q: Query) -> "Answer | None":
+    """A question that names a service category or a programme only by a typo, but says much more
+    (`哪个社区有1000多个少数民族居民`): a passage covering it all beats the category's list."""
+    weak_programme = q.of("programme") and all(m.how != "exact" for m in q.of("programme"))
+    if not (q.ids("category") or weak_programme) or q.ids("list"):
+        return None
+    text = _content(q)
+    rest = text
+    for m in q.of("category"):
+        rest = rest.replace(m.surface, " ")
+    if len(rest.replace(" ", "")) < 3:
+        return None  # "附近有哪些养老服务": the category is the whole question
+    hit = engine.passages.best(rest, threshold=SHARP)  # what the question says beyond the category
+    return _answer(engine, hit, hit[0]) if hit else None

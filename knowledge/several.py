@@ -1,0 +1,58 @@
+"""Several communities in one question: `A和B分别在哪个街道`, `A和B都在镇海吗`, `A和B的书记分别是谁`.
+
+The question is split into one question per community (the other names, their connective and
+the words 分别/都/各自 taken out), each answered as if asked alone, and the answers are shown side
+by side. Namesakes still unsettled are left out rather than guessed.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from knowledge.understand import Query
+
+if TYPE_CHECKING:
+    from knowledge.engine import Answer, Engine
+
+CONNECTIVES = "和与跟及、同还"
+SIDE_WORDS = re.compile(r"分别|各自|都|两个社区|这两个|两者|两家|它们|他们|同一个|同个|一样|相同|比较|对比|哪个人多|谁的人多|哪个大")
+MOST = 4
+
+
+def compare(engine: "Engine", q: Query) -> "Answer | None":
+    from knowledge.engine import Answer
+    if q.binds:
+        return None
+    picked: list[tuple[int, int, str]] = []
+    for m in q.of("community"):
+        ids = engine._settle(q, m.ids)
+        if len(ids) == 1 and all(ids[0] != c for *_, c in picked):
+            picked.append((m.start, m.end, ids[0]))
+    if len(picked) < 2:
+        return None
+    picked = picked[:MOST]
+    parts = []
+    for keep in picked:
+        text = q.text
+        for start, end, cid in sorted(picked, key=lambda p: -p[0]):
+            if (start, end, cid) == keep:
+                continue
+            if end < len(text) and text[end] in CONNECTIVES:
+                end += 1
+            elif start > 0 and text[start - 1] in CONNECTIVES:
+                start -= 1
+            text = text[:start] + text[end:]
+        text = SIDE_WORDS.sub("", text) + _comparative(q.text)
+        parts.append(engine._about_community(engine.understand(text), engine.model.communities[keep[2]]))
+    ids = [c for *_, c in picked]
+    return Answer("several", {"parts": parts}, "compare", min(p.confidence for p in parts),
+                  any(p.answered for p in parts), {"community": ids})
+
+
+def _comparative(text: str) -> str:
+    """`哪个人多` asks each side for its population; `同一个区/街道吗` for each side's place."""
+    if re.search(r"人多|人口|人更多|居民多", text):
+        return "人口多少"
+    if re.search(r"同一个|同个|一样|相同|都在|都属于", text) and "哪" not in text:
+        return "在哪里"
+    return ""

@@ -1,0 +1,86 @@
+"""The detail a question asks for (fee, hours, date, 公众号, founder, author, phone ...), checked
+against what the answer actually holds.
+
+When the knowledge behind an answer does not contain the asked detail, the reply says so
+plainly (`资料里没有凌霄社区“白领之家”的活动时间`) and then gives what is known, instead of
+answering a different detail as if it were the one asked. Each slot is a pair of patterns:
+how residents ask for it, and what a text that states it looks like.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from knowledge.understand import Query
+
+if TYPE_CHECKING:
+    from knowledge.engine import Answer, Engine
+
+
+@dataclass(frozen=True)
+class Slot:
+    label: str
+    asked: re.Pattern
+    stated: re.Pattern
+
+
+SLOTS = [
+    Slot("收费标准", re.compile(r"学费|费用|收费|多少钱|几块钱|价格|价钱|免费吗|要钱吗|要不要钱|花钱"),
+         re.compile(r"\d+(\.\d+)?元|免费|收费|不要钱|\d+块")),
+    Slot("活动时间", re.compile(r"几点|开放时间|办公时间|营业时间|上班时间|周几|星期几|每周|每星期|几号开|什么时间开|开门|放映时间|"
+                            r"哪天放映|一般哪天|什么时候开放|什么时候有活动|几时"),
+         re.compile(r"\d+[点:：]\d*|周[一二三四五六日天]|星期[一二三四五六日天]|每(周|月|天|晚)|工作日|上午|下午|晚上")),
+    Slot("日期", re.compile(r"哪天|哪一天|几月几号|几月几日|日期"),
+         re.compile(r"\d+月\d+日|\d+月|\d{4}年|年底|年初|昨天|今天")),
+    Slot("公众号名称", re.compile(r"公众号|微信号|微信群|qq群号"), re.compile(r"公众号[“\"「：:]|微信号[：:]|群号")),
+    Slot("创办人", re.compile(r"创始人|谁创办|谁创立|谁办的|谁发起|发起人|谁建的|谁成立的|创办者"),
+         re.compile(r"创办|创立|发起人|创始|以其名字命名|由.{1,12}(组成|发起|牵头)")),
+    Slot("报名方式", re.compile(r"怎么报名|如何报名|报名方式|在哪报名|怎么加入|如何加入|怎么参加|如何参加"),
+         re.compile(r"报名|加入方式|入会|登记")),
+    Slot("电话", re.compile(r"电话|手机|号码|联系方式|热线"), re.compile(r"\d{3,4}-?\d{7,8}|1[3-9]\d{9}")),
+]
+CHECKED = {"programme", "community_items", "community_services", "passage", "person", "community"}
+
+
+def asked_slot(q: Query) -> Slot | None:
+    return next((s for s in SLOTS if s.asked.search(q.text)), None)
+
+
+def _subject(engine: "Engine", a: "Answer") -> tuple[str, str]:
+    """(name of what the answer is about, the text it holds)."""
+    d = a.data
+    if a.template == "programme":
+        ps = d["programmes"]
+        c = engine.model.communities[ps[0].community_id]
+        return c.name + ps[0].title, " ".join(p.title + p.kind + p.description + p.serves for p in ps)
+    if a.template == "person":
+        rows = d["rows"]
+        text = " ".join(r["person"].did + " ".join((c.phone or "") + (c.address or "") for c in r["contacts"]) for r in rows)
+        return "、".join(r["person"].name for r in rows), text
+    if a.template == "passage":
+        c = d.get("community")
+        return (c.name if c else ""), d["passage"].text
+    c = d.get("community")
+    if c is None:
+        return "", ""
+    if a.template == "community_items":
+        return c.name, " ".join(getattr(e["item"], "text", "") or getattr(e["item"], "description", "") for e in d["entries"])
+    if a.template == "community_services":
+        return c.name, " ".join(p.title + p.description for p in d["programmes"])
+    return c.name, " ".join([c.description, *(i.text for i in c.items)])
+
+
+def check_slot(engine: "Engine", q: Query, a: "Answer") -> "Answer":
+    """`a` itself when it states the asked detail (or none is asked), else "not known" first."""
+    from knowledge.engine import Answer
+    if a.template not in CHECKED:
+        return a
+    slot = asked_slot(q)
+    if slot is None or (slot.label == "电话" and a.template != "person"):
+        return a  # a community's phone has its own answer (phone.j2)
+    subject, text = _subject(engine, a)
+    if not text or slot.stated.search(text):
+        return a
+    return Answer("slot_unknown", {"slot": slot.label, "subject": subject, "follow": a}, a.intent, 0.5, False,
+                  a.entities, a.bind, a.pending)
