@@ -188,3 +188,18 @@ async def test_kill_9_of_a_worker_under_load_loses_no_acknowledged_binding(redis
     bound = dict(sqlite3.connect(db).execute("select openid, community_id from residents").fetchall())
     assert all(replies), "a resident never got an answer"
     assert all(bound.get(f"oKill{i:04d}") == "yubo" for i in range(200))
+
+
+async def test_redis_down_while_fetching_the_token_is_a_transient_error(fake_wechat):
+    """Nothing was sent, so the outbox row goes back to pending (not left claimed, not uncertain)."""
+    from redis.asyncio import Redis
+
+    from bot.channels.wechat.client import TransientError, WeChatClient
+    from bot.storage.redis_token import RedisTokenStore
+    redis = Redis.from_url(f"redis://127.0.0.1:{free_port()}/0")     # nothing listens there
+    client = WeChatClient(fake_wechat.base_url, "wxapp", "secret", RedisTokenStore(redis))
+    with pytest.raises(TransientError):
+        await client.send_text("oR1", "停水通知")
+    await client.close()
+    await redis.aclose()
+    assert fake_wechat.calls_to("/cgi-bin/message/custom/send") == []
