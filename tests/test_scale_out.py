@@ -203,3 +203,20 @@ async def test_redis_down_while_fetching_the_token_is_a_transient_error(fake_wec
     await client.close()
     await redis.aclose()
     assert fake_wechat.calls_to("/cgi-bin/message/custom/send") == []
+
+
+async def test_a_message_whose_worker_died_is_answered_by_the_retry(redis_server):
+    from redis.asyncio import Redis
+
+    from bot.storage.redis_dedup import RedisDeduplicator
+    redis_server.flush()
+    redis = Redis.from_url(redis_server.url)
+    dying, live = RedisDeduplicator(redis, 60, wait_seconds=1.0), RedisDeduplicator(redis, 60, wait_seconds=1.0)
+    # a worker claimed the message and was killed (-9) before answering: its mark stays behind
+    assert await redis.set("linli:msg:oD|1|9", b"\x00running", nx=True, px=dying.running_ms)
+
+    async def answer():
+        return ("<xml>reply</xml>", "ask", "replied")
+    result, duplicate = await live.once("oD|1|9", answer)
+    assert result == ("<xml>reply</xml>", "ask", "replied") and not duplicate
+    await redis.aclose()

@@ -19,11 +19,14 @@ _RUNNING = b"\x00running"
 class RedisDeduplicator:
     def __init__(self, redis: Redis, ttl_seconds: float = 60, wait_seconds: float = 5.0, prefix: str = "linli:msg:") -> None:
         self.redis, self.ttl_ms, self.wait, self.prefix = redis, int(ttl_seconds * 1000), wait_seconds, prefix
+        self.running_ms = max(100, int((wait_seconds - 0.5) * 1000))
         self._pending: set[asyncio.Future] = set()
 
     async def once(self, key, work):
         name = self.prefix + key
-        if await self.redis.set(name, _RUNNING, nx=True, px=self.ttl_ms):
+        # the "running" mark expires before waiting retries give up, so a worker that dies while
+        # answering leaves nothing stuck: a retry then finds the key gone and answers itself
+        if await self.redis.set(name, _RUNNING, nx=True, px=self.running_ms):
             try:
                 result = await work()
             except BaseException:
