@@ -52,7 +52,11 @@ class RedisReplay:
     def __init__(self, redis: Redis, prefix: str = "linli:query:") -> None:
         self.redis, self.prefix = redis, prefix
 
-    async def first(self, query: str, message: str, ttl: float) -> str | None:
+    async def first(self, query: str, message: str, ttl: float) -> tuple[str, float] | None:
         # SET NX GET (Redis 7): stores when new and returns what was there, in one round trip
-        old = await self.redis.set(self.prefix + query, message, nx=True, px=int(ttl * 1000), get=True)
-        return old.decode() if old is not None else None
+        now = time.time()
+        old = await self.redis.set(self.prefix + query, f"{now:.3f} {message}", nx=True, px=int(ttl * 1000), get=True)
+        if old is None:
+            return None
+        born, _, first = old.decode().partition(" ")
+        return first, now - float(born)
