@@ -114,10 +114,21 @@ def test_serve_with_two_workers_shares_one_port_and_outlives_a_killed_worker(red
         for _ in range(20):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as resp:
                 assert resp.status == 200
+        killed, alive = next(iter(pids)), set()
+        for _ in range(1200):                                  # until the restarted worker serves too
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as resp:
+                alive.add(resp.headers.get("X-Worker"))
+            if len(alive - {killed}) == 2:
+                break
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGHUP)                        # reload: rebuilt once, reloaded by each
+        time.sleep(5)
     finally:
         proc.terminate()
         proc.wait(20)
     assert proc.returncode == 0
+    log = proc.stdout.read().decode()
+    assert log.count("knowledge and templates reloaded") == 2 and "refused" not in log, log
 
 
 def test_several_workers_need_redis(tmp_path):
