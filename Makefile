@@ -12,6 +12,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
+	@# the console's browser tests drive Debian's chromium (Playwright never downloads a browser);
+	@# a CJK font makes their screenshots readable
+	(command -v chromium && fc-list :lang=zh | grep -q .) >/dev/null 2>&1 || \
+		(apt-get update && apt-get install -y chromium fonts-wqy-microhei)
 
 run: setup
 	$(BIN)/python run_bot.py serve

@@ -50,6 +50,8 @@ def _serve_process(cfg, index: int, reuse_port: bool) -> None:
     from bot.wiring import build_deliverer, build_webhook, reload_knowledge
     webhook = build_webhook(cfg)
     app = make_app(webhook)
+    from bot.wiring import mount_console
+    mount_console(app, webhook)
 
     async def reload_on_sighup(app) -> None:
         """`kill -HUP PID` reloads the knowledge files; a bad file is refused and the old kept. With
@@ -100,11 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="processes serving the one port (SO_REUSEPORT); more than 1 needs storage.redis_url")
     s.set_defaults(func=cmd_serve)
     from bot.announcements import commands as bot_commands
+    from bot.admin import cli as admin_cli
     from bot.channels import console
     from knowledge import commands
     commands.register(sub, _database)
     console.register(sub, _dependencies)
     bot_commands.register(sub, _webhook)
+    admin_cli.register(sub, _database)
     return p
 
 

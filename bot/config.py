@@ -85,6 +85,10 @@ class DeliveryConfig:
     limit_pause_seconds: float = 600.0
     poll_seconds: float = 1.0
     lease_seconds: float = 60.0
+    subscribe_template_id: str = ""
+    subscribe_field: str = "thing1"
+    template_field_chars: int = 200
+    followers_rate_per_second: float = 10.0
 
 
 def mass_tags(d: "DeliveryConfig") -> dict[str, int]:
@@ -94,6 +98,16 @@ def mass_tags(d: "DeliveryConfig") -> dict[str, int]:
         community, _, tag = pair.partition("=")
         out[community.strip()] = int(tag)
     return out
+
+
+@dataclass(frozen=True)
+class AdminConfig:
+    path: str = "/admin"
+    secret: str = ""
+    session_minutes: int = 720
+    max_failures: int = 5
+    lockout_minutes: int = 15
+    cookie_secure: int = 0
 
 
 @dataclass(frozen=True)
@@ -111,6 +125,7 @@ class Config:
     dedup: DedupConfig = field(default_factory=DedupConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     log: LogConfig = field(default_factory=LogConfig)
+    admin: AdminConfig = field(default_factory=AdminConfig)
 
     def path(self, value: str) -> Path:
         """Resolve a configured path relative to the project root."""
@@ -187,6 +202,13 @@ def _validate(cfg: Config) -> None:
         raise ConfigError("delivery.lease_seconds: must be at least 0.1")
     if d.rate_per_second <= 0 or d.max_attempts < 1 or d.backoff_seconds <= 0 or d.poll_seconds <= 0:
         raise ConfigError("delivery.rate_per_second: rate, max_attempts, backoff_seconds and poll_seconds must be positive")
+    if d.template_field_chars < 20 or d.followers_rate_per_second <= 0:
+        raise ConfigError("delivery.template_field_chars: must be at least 20 (and followers_rate_per_second positive)")
+    a = cfg.admin
+    if not a.path.startswith("/") or a.path.rstrip("/") in ("", s.path.rstrip("/")):
+        raise ConfigError(f"admin.path: must start with '/' and differ from server.path, got {a.path!r}")
+    if a.session_minutes <= 0 or a.max_failures < 1 or a.lockout_minutes <= 0:
+        raise ConfigError("admin.session_minutes: session_minutes, max_failures and lockout_minutes must be positive")
     if cfg.log.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"log.level: must be DEBUG, INFO, WARNING or ERROR, got {cfg.log.level!r}")
 

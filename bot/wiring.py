@@ -65,14 +65,18 @@ def prepare_knowledge(cfg: Config) -> None:
 def build_dependencies(cfg: Config, db: sqlite_utils.Database, knowledge=None) -> Dependencies:
     """`knowledge` may be given (an Engine is immutable, so tests share one)."""
     from bot.announcements.outbox import Outbox
+    from bot.admin.keywords import KeywordReplies
     from bot.announcements.staff import StaffStore
+    from bot.announcements.service import Announcements
     writes = WriteBehind(db, seconds=cfg.storage.state_flush_seconds)
     residents = SQLiteResidents(db, writes, cache_entries=cfg.storage.state_cache_entries)
-    return Dependencies(templates=Templates(cfg.path(cfg.knowledge.templates_dir)), residents=residents,
+    deps = Dependencies(templates=Templates(cfg.path(cfg.knowledge.templates_dir)), residents=residents,
                         questions=QuestionLog(db, writes),
-                    knowledge=knowledge if knowledge is not None else load_knowledge(cfg, db),
-                    staff=StaffStore(db), outbox=Outbox(db),
-                    reply_cache=ReplyCache(cfg.matching.reply_cache_entries))
+                        knowledge=knowledge if knowledge is not None else load_knowledge(cfg, db),
+                        staff=StaffStore(db), outbox=Outbox(db),
+                        reply_cache=ReplyCache(cfg.matching.reply_cache_entries), keywords=KeywordReplies(db))
+    deps.announcements = Announcements(db, deps.outbox, deps.staff, cfg.delivery, lambda: deps.knowledge)
+    return deps
 
 
 def build_webhook(cfg: Config, db: sqlite_utils.Database | None = None, knowledge=None) -> WeChatWebhook:
@@ -91,18 +95,27 @@ def build_webhook(cfg: Config, db: sqlite_utils.Database | None = None, knowledg
     client = WeChatClient(w.api_base_url, w.app_id, w.app_secret, tokens, timeout=w.api_timeout_seconds)
     webhook = WeChatWebhook(config=cfg, dispatcher=build_dispatcher(), deps=build_dependencies(cfg, db, knowledge),
                             client=client, **(shared or {}))
+    from bot.announcements.wechat_api import AccountAPI
+    webhook.deps.announcements.api = AccountAPI(client)
     webhook.db, webhook.redis = db, redis
     return webhook
 
 
 def build_deliverer(cfg: Config, webhook: WeChatWebhook):
     from bot.announcements.delivery import Deliverer
+    from bot.announcements.reports import attach_reports
+    deps = webhook.deps
     limit = None
     if getattr(webhook, "redis", None) is not None:
         from bot.storage.redis_token import RedisRateLimit
         limit = RedisRateLimit(webhook.redis, cfg.delivery.rate_per_second, cfg.wechat.app_id)
-    return Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery, on_unsubscribed=webhook.deps.residents.forget,
-                     limit=limit)
+
+    def unsubscribed(openid: str) -> None:
+        deps.residents.forget(openid)
+        deps.announcements.followers.on_event(openid, subscribed=False)
+    deliverer = Deliverer(deps.outbox, webhook.client, cfg.delivery, on_unsubscribed=unsubscribed, limit=limit)
+    attach_reports(deliverer, deps)
+    return deliverer
 
 
 def rebuild_knowledge(cfg: Config, db: sqlite_utils.Database | None = None) -> bool:
@@ -147,3 +160,9 @@ def describe(cfg: Config) -> str:
                        "database": cfg.storage.database, "mode": "aes" if cfg.wechat.encoding_aes_key else "plain",
                        "api": cfg.wechat.api_base_url, "redis": bool(cfg.storage.redis_url),
                        "knowledge": digest(cfg.path(cfg.knowledge.data_dir))[:12]}, ensure_ascii=False)
+
+
+def mount_console(app, webhook: WeChatWebhook):
+    """The operators' web console under admin.path, as a sub-application of the webhook's app."""
+    from bot.admin.app import mount
+    return mount(app, webhook)

@@ -5,11 +5,12 @@ only breaks ties, so the fallback comes last."""
 from __future__ import annotations
 
 from bot.conversation.router import Dispatcher
-from handlers import announce, ask, events, fallback, location, media, more, recent, smalltalk
+from handlers import (announce, announce_manage, ask, events, fallback, keywords, location, media, more, recent,
+                      smalltalk)
 
 
 def build_dispatcher() -> Dispatcher:
     dp = Dispatcher()
-    dp.include_routers(events.router, media.router, announce.router, more.router, smalltalk.router, recent.router,
-                       location.router, ask.router, fallback.router)
+    dp.include_routers(keywords.router, events.router, media.router, announce.router, announce_manage.router,
+                       more.router, smalltalk.router, recent.router, location.router, ask.router, fallback.router)
     return dp

@@ -1,82 +1,152 @@
-"""The `announce` flow: staff compose an announcement from WeChat.
+"""Staff compose announcements from WeChat: command -> preview -> (choice, pages) -> 确认/取消.
 
-  "发布公告 虞波社区 本周六上午9点在社区服务中心义诊" -> preview with the audience count; the
-  draft waits in this flow's own state (step `confirm`, expiring after `TTL` seconds);
-  "确认" -> queued for delivery (the worker sends it); "取消" -> dropped. Nothing is sent before
-  confirmation. Admins may also write a district (鄞州区) or 全体 as the target. Any other
-  message in between is answered as usual and leaves the draft waiting.
-Residents' recent announcements are handlers/recent.py."""
+  "发布公告 虞波社区，本周六义诊" -> preview: audience per channel, who cannot be reached, time
+  "1" / "2" after namesakes were listed -> the chosen community, then the preview
+  "下一页" -> the next page of a long text; "确认" -> queued (or scheduled); "取消" -> dropped
+  "发布公告" alone -> the command's format
+Parsing, targeting and checks live in bot/announcements (service.py); this module presents.
+The draft is this flow's own state (`announce`, expiring after `TTL` seconds): any other message
+in between is answered as usual and leaves the draft waiting. All of these handlers score 1.0:
+they only accept a message while their step is open (or a command). 确认 closes the draft and
+creates the announcement in one transaction (`ResidentStates.save_with`).
+"""
 from __future__ import annotations
 
-import re
+from datetime import datetime
 
-from bot.conversation.router import Message, Reply, Router
-from knowledge.text import compact
+from bot.announcements.command import is_command
+from bot.announcements.content import pages
+from bot.announcements.service import Preview
+from bot.conversation.message import Message, Reply
+from bot.conversation.router import Router
 
 router = Router("announce")
 FLOW = "announce"
 TTL = 1800.0
-CONFIRM_WORDS = ("确认", "确定", "发送")
-CANCEL_WORDS = ("取消",)
-COMPOSE = re.compile(r"^\s*(发布公告|发公告|发布通知|发通知)\s*(\S+)\s+(.+)$", re.S)
+CONFIRM, CANCEL, NEXT = ("确认", "确定", "发送", "确认发送"), ("取消", "放弃", "不发了"), ("下一页", "更多", "继续")
 
 
-def _target(deps, word: str):
-    """(scope, [ids or district], label) for a community name, a district, or everyone."""
-    if word in ("全体", "全部", "所有", "所有社区", "全部社区"):
-        return "all", [], "全体关注的居民"
-    kb = deps.knowledge
-    text = compact(word)
-    for m in kb.index.exact(text):
-        if m.kind == "community" and m.end - m.start == len(text):
-            if len(m.ids) > 1:
-                return "ambiguous", m.ids, word
-            return "community", m.ids, kb.community(m.ids[0]).name
-        if m.kind == "place" and m.end - m.start == len(text):
-            place = m.ids[0]
-            ids = [c.id for c in kb.model.communities.values() if place in (c.county, c.street, c.city)]
-            return "district", ids, place
-    fuzzy = kb.index.fuzzy_names(text, "community")
-    if fuzzy and len(fuzzy.ids) == 1:
-        return "community", fuzzy.ids, kb.community(fuzzy.ids[0]).name
-    return None, [], word
+# ------------------------------------------------------------ the draft (this flow's state)
+def _draft(state) -> dict | None:
+    flow = state.context.flow(FLOW)
+    return flow.data if flow is not None else None
 
 
-def _answers_draft(msg: Message, deps, ctx) -> bool:
-    if deps.staff is None or msg.text.strip().strip("。!！") not in CONFIRM_WORDS + CANCEL_WORDS:
-        return False
-    return ctx["state"].context.flow(FLOW) is not None
+def _keep(state, draft: dict) -> None:
+    state.context.open(FLOW, "choose" if draft.get("choosing") else "confirm", draft, TTL)
 
 
-@router.message(lambda msg, deps, ctx: deps.outbox is not None and bool(COMPOSE.match(msg.text)), kinds=("text",), score=1.0)
-async def compose(msg: Message, deps, state) -> Reply:
+def _drop(state) -> None:
+    state.context.close(FLOW)
+
+
+def _word(msg: Message) -> str:
+    return msg.text.strip().strip("。.!！ ")
+
+
+# ------------------------------------------------------------ presenting
+def when_text(ts: float | None) -> str:
+    if ts is None:
+        return ""
+    d = datetime.fromtimestamp(ts)
+    return d.strftime("%Y年%m月%d日 ") + "一二三四五六日"[d.weekday()].join(("周", "")) + d.strftime(" %H:%M")
+
+
+def render_preview(deps, p: Preview) -> str:
     t = deps.templates
+    if p.error in ("empty",):
+        return t.render("announce_help")
+    if p.error == "ambiguous":
+        return t.render("announce_choose", word=p.word, choices=p.choices)
+    if p.error:
+        return t.render("announce_refused", reason=p.error, target=p.word or p.targets.label, when=when_text(p.send_at))
+    from bot.announcements.channels import CHANNEL_NAMES
+    cfg = deps.announcements.cfg
+    return t.render("announce_preview", page=pages(p.text)[0], pages=len(pages(p.text)), fit=p.fit,
+                    corrections=p.targets.corrections, label=p.targets.label, audience=p.audience,
+                    when=when_text(p.send_at),
+                    channels=[(CHANNEL_NAMES[c], n) for c, n in sorted(p.plan.channels.items(), key=lambda kv: -kv[1])],
+                    unreachable=sorted(p.plan.unreachable.items()), has_template=bool(cfg.template_id),
+                    has_subscribe=bool(cfg.subscribe_template_id))
+
+
+def _answer(deps, state, p: Preview) -> Reply:
+    if p.error == "ambiguous":
+        _keep(state, {**p.draft(), "choosing": True})
+    elif not p.error:
+        _keep(state, {**p.draft(), "page": 1})
+    else:
+        _drop(state)
+    return _control(render_preview(deps, p))
+
+
+def _control(text: str) -> Reply:
+    return Reply(text, intent="announce", outcome="control")
+
+
+# ------------------------------------------------------------ handlers
+def _is_compose(msg: Message, deps, ctx) -> bool:
+    return deps.announcements is not None and is_command(msg.text)
+
+
+@router.message(_is_compose, kinds=("text",), score=1.0)
+async def compose(msg: Message, deps, state) -> Reply:
     staff = deps.staff.get(msg.openid)
     if staff is None:
-        return Reply(t.render("announce_refused", reason="not_staff"), intent="announce", outcome="control")
-    _, word, text = COMPOSE.match(msg.text).groups()
-    scope, targets, label = _target(deps, word)
-    if scope is None or scope == "ambiguous":
-        return Reply(t.render("announce_refused", reason="unknown_target", target=word))
-    if not staff.may_address(scope, targets):
-        return Reply(t.render("announce_refused", reason="not_allowed", target=label, staff=staff))
-    audience = len(deps.outbox.audience(scope, targets))
-    state.context.open(FLOW, "confirm", {"scope": scope, "targets": targets, "text": text.strip(), "label": label}, TTL)
-    return Reply(t.render("announce_preview", text=text.strip(), label=label, audience=audience),
-                 intent="announce", outcome="control")
+        return _control(deps.templates.render("announce_refused", reason="not_staff"))
+    return _answer(deps, state, deps.announcements.preview_command(staff, msg.text))
 
 
-@router.message(_answers_draft, kinds=("text",), score=1.0)
+def _choosing(msg: Message, deps, ctx) -> bool:
+    if deps.announcements is None or not _word(msg).isdigit():
+        return False
+    draft = _draft(ctx["state"])
+    return bool(draft and draft.get("choosing"))
+
+
+@router.message(_choosing, kinds=("text",), score=1.0)
+async def choose(msg: Message, deps, state) -> Reply:
+    draft = _draft(state)
+    p = deps.announcements.choose(deps.staff.get(msg.openid), draft, int(_word(msg)))
+    if p is None:
+        return _control(deps.templates.render("announce_refused", reason="bad_choice"))
+    return _answer(deps, state, p)
+
+
+def _paging(msg: Message, deps, ctx) -> bool:
+    if deps.announcements is None or _word(msg) not in NEXT:
+        return False
+    draft = _draft(ctx["state"])
+    return bool(draft and not draft.get("choosing") and draft.get("page", 1) < len(pages(draft["text"])))
+
+
+@router.message(_paging, kinds=("text",), score=1.0)
+async def next_page(msg: Message, deps, state) -> Reply:
+    draft = _draft(state)
+    n, all_pages = draft.get("page", 1) + 1, pages(draft["text"])
+    _keep(state, {**draft, "page": n})
+    return _control(deps.templates.render("announce_page", n=n, pages=len(all_pages), page=all_pages[n - 1]))
+
+
+def _deciding(msg: Message, deps, ctx) -> bool:
+    if deps.announcements is None or _word(msg) not in CONFIRM + CANCEL:
+        return False
+    return _draft(ctx["state"]) is not None
+
+
+@router.message(_deciding, kinds=("text",), score=1.0)
 async def confirm(msg: Message, deps, state) -> Reply:
-    draft = state.context.flow(FLOW).data
-    state.context.close(FLOW)
-    if msg.text.strip().strip("。!！") in CANCEL_WORDS:
-        return Reply(deps.templates.render("announce_cancelled"), intent="announce", outcome="control")
-    staff = deps.staff.get(msg.openid)
-    if staff is None or not staff.may_address(draft["scope"], draft["targets"]):
-        return Reply(deps.templates.render("announce_refused", reason="not_staff"), intent="announce", outcome="control")
-    aid = deps.residents.save_with(state, lambda: deps.outbox.create(msg.openid, draft["scope"], draft["targets"],
-                                                                     draft["text"]))
-    audience = len(deps.outbox.audience(draft["scope"], draft["targets"]))
-    return Reply(deps.templates.render("announce_queued", id=aid, label=draft["label"], audience=audience),
-                 intent="announce", outcome="control")
+    draft = _draft(state)
+    if draft.get("choosing") and _word(msg) in CONFIRM:
+        return _control(deps.templates.render("announce_refused", reason="bad_choice"))
+    _drop(state)
+    if _word(msg) in CANCEL:
+        return _control(deps.templates.render("announce_cancelled"))
+    if deps.staff.get(msg.openid) is None:
+        return _control(deps.templates.render("announce_refused", reason="not_staff"))
+    result = deps.residents.save_with(state, lambda: deps.announcements.submit(msg.openid, draft))
+    if isinstance(result, Preview):
+        return _control(render_preview(deps, result))
+    aid, p = result
+    return _control(deps.templates.render("announce_queued", id=aid, label=p.targets.label, audience=p.audience,
+                                          when=when_text(p.send_at)))

@@ -24,6 +24,8 @@ def bind_scene(msg: Message, deps, state, subscribed: int | None = None):
 @router.event("subscribe")
 async def subscribe(msg: Message, deps, state) -> Reply:
     community = bind_scene(msg, deps, state, subscribed=1)
+    if deps.announcements is not None:   # the follower list stays current between syncs
+        deps.announcements.followers.on_event(msg.openid, True, _scene(msg.event_key))
     examples = deps.knowledge.example_questions() if deps.knowledge else []
     return Reply(deps.templates.render("welcome", community=community, examples=examples))
 
@@ -31,6 +33,8 @@ async def subscribe(msg: Message, deps, state) -> Reply:
 @router.event("unsubscribe")
 async def unsubscribe(msg: Message, deps, state) -> Reply:
     state.subscribed = 0
+    if deps.announcements is not None:
+        deps.announcements.followers.on_event(msg.openid, False)
     return NO_REPLY
 
 

@@ -1,4 +1,5 @@
-"""Recent announcements for residents (最近有什么通知 / 虞波社区最近有公告吗).
+"""Recent announcements for residents (最近有什么通知 / 虞波社区最近有公告吗 / 公告第2页), dated,
+newest first, a page at a time.
 
 The community is the one the message names, else the resident's; when neither is known the
 bot asks, and this flow (`recent`, state `need_community`) answers once the resident says
@@ -20,6 +21,7 @@ CUES = ("活动", "通知", "公告")
 RECENT = re.compile(r"(最近|近期|这几天|本周|这周|最新|新).{0,4}(活动|通知|公告)|有什么(活动|通知|公告)|有(通知|公告)|"
                     r"(活动|通知|公告)(有哪些|有什么|吗)")
 OTHER_SUBJECTS = ("programme", "category", "list", "person")
+PAGE = re.compile(r"^\s*(?:公告|通知)\s*第\s*(\d{1,3})\s*页\s*$")
 
 
 def _community(deps, text: str):
@@ -32,15 +34,20 @@ def _community(deps, text: str):
     return unique, q.binds, bool(named and not unique) or any(m.kind in OTHER_SUBJECTS for m in q.mentions)
 
 
-def _candidate(msg: Message, deps, ctx) -> bool:
-    if deps.outbox is None or not deps.knowledge:
+def _candidate(msg: Message, deps, ctx) -> bool | dict:
+    if deps.announcements is None or not deps.knowledge:
         return False
     text = msg.text
+    page = PAGE.match(text)
+    if page:
+        return {"page": max(0, int(page.group(1)) - 1)}
     return any(c in text for c in CUES) or FLOW in ctx["state"].context.flows
 
 
 def _score(msg: Message, deps, ctx) -> float:
     text = msg.text
+    if PAGE.match(text):
+        return 1.0
     community, _, other = _community(deps, text)
     if ctx["state"].context.flow(FLOW) is not None and community:
         return 1.0
@@ -54,7 +61,7 @@ def _score(msg: Message, deps, ctx) -> float:
 
 
 @router.message(_candidate, score=_score)
-async def recent(msg: Message, deps, state) -> Reply:
+async def recent(msg: Message, deps, state, page: int = 0) -> Reply:
     community_id, binds, _ = _community(deps, msg.text)
     if binds and community_id:
         state.community_id = community_id
@@ -65,18 +72,19 @@ async def recent(msg: Message, deps, state) -> Reply:
         return Reply(deps.templates.render("need_community"), outcome="clarify", intent="recent")
     settles = state.context.flow(FLOW) is not None
     state.context.close(FLOW)
-    items = deps.outbox.recent(community.id)
-    return Reply(deps.templates.render("recent_announcements", community=community, items=items),
+    items, more = deps.announcements.recent(community.id, page)
+    return Reply(deps.templates.render("recent_announcements", community=community, items=items, more=more, page=page),
                  intent="recent", settles=settles)
 
 
 def for_activity_question(deps, question: str, entities_json: str) -> str:
     """Recent announcements of the one community an activity question was about ("" if none)."""
-    if deps.outbox is None or "活动" not in question:
+    if deps.announcements is None or "活动" not in question:
         return ""
     ids = orjson.loads(entities_json).get("community") or []
     if len(ids) != 1:
         return ""
-    items = deps.outbox.recent(ids[0])
+    items, more = deps.announcements.recent(ids[0])
     community = deps.knowledge.community(ids[0])
-    return deps.templates.render("recent_announcements", community=community, items=items) if items and community else ""
+    return (deps.templates.render("recent_announcements", community=community, items=items, more=more, page=0)
+            if items and community else "")

@@ -4,6 +4,15 @@ Only the endpoints the bot uses are served. Tokens are issued by /cgi-bin/stable
 checked on every other call (40001 for an unknown or revoked one), so token handling is
 exercised for real. `script(path, *answers)` queues answers for a path: an int is a WeChat
 errcode, a dict a JSON body, an HTTP status >= 500 given as ("http", 503).
+
+Followers: `add_followers(n)` makes an account with n followers (openids in subscription
+order, optional tags and QR scenes); user/get pages them 10,000 at a time by next_openid,
+user/info/batchget answers at most 100 (45035 beyond, 40003 for an unknown openid), tags/get,
+tags/getidlist and user/tag/get answer from `follower_tags` and `tag_names`.
+Subscription messages (subscribe/bizsend) reach only openids in `subscribe_accepts`
+(template ids they accepted; one accepted = one message, then 43101); a `thing` field
+over 20 characters is 47003. mass/delete withdraws a known msg_id (else 40007).
+media/upload stores an image and answers a media_id (40004 for an unknown type).
 """
 from __future__ import annotations
 
@@ -31,6 +40,16 @@ class FakeWeChat:
     delivered: list = field(default_factory=list)     # (touser, text) of every message a resident got
     on_call: object = None                            # async hook(call) run before answering (crash injection)
     tags: dict = field(default_factory=dict)           # tag id -> openids, for mass sends
+    followers: list = field(default_factory=list)       # openids in subscription order
+    follower_info: dict = field(default_factory=dict)   # openid -> extra user/info fields
+    follower_tags: dict = field(default_factory=dict)   # openid -> [tag ids]
+    tag_names: dict = field(default_factory=dict)       # tag id -> name
+    subscribe_accepts: dict = field(default_factory=dict)  # openid -> [template ids accepted, one per send]
+    mass_sent: dict = field(default_factory=dict)       # msg_id -> body of a mass send
+    withdrawn: list = field(default_factory=list)       # msg_ids withdrawn
+    media: dict = field(default_factory=dict)           # media_id -> bytes
+    page_size: int = 10000
+    menu: dict | None = None                          # the custom menu last created (menu/create, menu/get)
     _dedup: set = field(default_factory=set)
     _scripts: dict = field(default_factory=lambda: defaultdict(deque))
     _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -41,12 +60,63 @@ class FakeWeChat:
     def revoke_tokens(self) -> None:
         self.valid_tokens.clear()
 
+    def add_followers(self, n: int, prefix: str = "oF", tags: dict | None = None,
+                      scenes: dict | None = None) -> list[str]:
+        """n followers; `tags`/`scenes`: openid -> tag ids / qr_scene_str."""
+        ids = [f"{prefix}{i:06d}" for i in range(len(self.followers), len(self.followers) + n)]
+        self.followers.extend(ids)
+        for o, t in (tags or {}).items():
+            self.follower_tags[o] = list(t)
+        for o, scene in (scenes or {}).items():
+            self.follower_info[o] = {"subscribe_scene": "ADD_SCENE_QR_CODE", "qr_scene_str": scene}
+        return ids
+
+    def _user_get(self, next_openid: str) -> dict:
+        start = 0
+        if next_openid:
+            if next_openid not in self.followers:
+                return {"errcode": 40003, "errmsg": "invalid openid"}
+            start = self.followers.index(next_openid) + 1
+        page = self.followers[start:start + self.page_size]
+        if not page:
+            return {"total": len(self.followers), "count": 0, "next_openid": ""}
+        return {"total": len(self.followers), "count": len(page), "data": {"openid": page}, "next_openid": page[-1]}
+
+    def _batchget(self, body: dict) -> dict:
+        users = body.get("user_list") or []
+        if len(users) > 100:
+            return {"errcode": 45035, "errmsg": "user_list size exceeds limit (100)"}
+        known, out = set(self.followers), []
+        for u in users:
+            o = u.get("openid", "")
+            if o not in known:
+                return {"errcode": 40003, "errmsg": f"invalid openid {o}"}
+            info = {"subscribe": 1, "openid": o, "subscribe_time": 1700000000 + self.followers.index(o) % 1000,
+                    "subscribe_scene": "ADD_SCENE_SEARCH", "qr_scene": 0, "qr_scene_str": "",
+                    "tagid_list": self.follower_tags.get(o, []), "language": "zh_CN"}
+            info.update(self.follower_info.get(o, {}))
+            out.append(info)
+        return {"user_info_list": out}
+
+    def _bizsend(self, body: dict) -> dict:
+        accepted = self.subscribe_accepts.get(body.get("touser"), [])
+        if body.get("template_id") not in accepted:
+            return {"errcode": 43101, "errmsg": "user refuse to accept the msg"}
+        for key, value in (body.get("data") or {}).items():
+            if key.startswith("thing") and len(value.get("value", "")) > 20:
+                return {"errcode": 47003, "errmsg": f"argument invalid! data.{key}.value"}
+        accepted.remove(body["template_id"])
+        text = " ".join(v.get("value", "") for v in body["data"].values())
+        self.delivered.append((body["touser"], text))
+        return {"errcode": 0, "errmsg": "ok"}
+
     def calls_to(self, path: str) -> list[Call]:
         return [c for c in self.calls if c.path == path]
 
     async def _handle(self, request: web.Request) -> web.Response:
         raw = await request.read()
-        body = json.loads(raw) if raw else {}
+        multipart = request.content_type.startswith("multipart/")
+        body = json.loads(raw) if raw and not multipart else {}
         call = Call(request.path, dict(request.query), body)
         self.calls.append(call)
         if self.on_call is not None:
@@ -69,6 +139,38 @@ class FakeWeChat:
             return web.json_response({"access_token": token, "expires_in": 7200})
         if request.query.get("access_token") not in self.valid_tokens:
             return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        path = request.path
+        if path == "/cgi-bin/user/get":
+            return web.json_response(self._user_get(request.query.get("next_openid", "")))
+        if path == "/cgi-bin/user/info/batchget":
+            return web.json_response(self._batchget(body))
+        if path == "/cgi-bin/tags/get":
+            counts = {t: sum(t in v for v in self.follower_tags.values()) for t in self.tag_names}
+            return web.json_response({"tags": [{"id": t, "name": n, "count": counts[t]} for t, n in self.tag_names.items()]})
+        if path == "/cgi-bin/tags/getidlist":
+            if body.get("openid") not in set(self.followers):
+                return web.json_response({"errcode": 40003, "errmsg": "invalid openid"})
+            return web.json_response({"tagid_list": self.follower_tags.get(body["openid"], [])})
+        if path == "/cgi-bin/user/tag/get":
+            if body.get("tagid") not in self.tag_names:
+                return web.json_response({"errcode": 45159, "errmsg": "invalid tag id"})
+            members = [o for o in self.followers if body["tagid"] in self.follower_tags.get(o, [])]
+            return web.json_response({"count": len(members), "data": {"openid": members},
+                                      "next_openid": members[-1] if members else ""})
+        if path == "/cgi-bin/message/subscribe/bizsend":
+            return web.json_response(self._bizsend(body))
+        if path == "/cgi-bin/message/mass/delete":
+            msg_id = body.get("msg_id")
+            if msg_id not in self.mass_sent:
+                return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
+            self.withdrawn.append(msg_id)
+            return web.json_response({"errcode": 0, "errmsg": "ok"})
+        if path == "/cgi-bin/media/upload":
+            if request.query.get("type") not in ("image", "voice", "video", "thumb"):
+                return web.json_response({"errcode": 40004, "errmsg": "invalid media type"})
+            media_id = f"MEDIA-{next(self._counter)}"
+            self.media[media_id] = raw
+            return web.json_response({"type": request.query["type"], "media_id": media_id, "created_at": 1700000000})
         if request.path == "/cgi-bin/message/template/send":
             key = (body.get("touser"), body.get("client_msg_id"))
             if body.get("client_msg_id") and key in self._dedup:   # WeChat drops the repeat silently
@@ -82,7 +184,17 @@ class FakeWeChat:
             self._dedup.add(key)
             for openid in self.tags.get(body["filter"]["tag_id"], []):
                 self.delivered.append((openid, body["text"]["content"]))
-            return web.json_response({"errcode": 0, "errmsg": "send job submission success", "msg_id": next(self._counter)})
+            msg_id = next(self._counter)
+            self.mass_sent[msg_id] = body
+            return web.json_response({"errcode": 0, "errmsg": "send job submission success", "msg_id": msg_id})
+        elif request.path == "/cgi-bin/menu/create":
+            if not body.get("button") or len(body["button"]) > 3:
+                return web.json_response({"errcode": 40017, "errmsg": "invalid button size"})
+            self.menu = body
+        elif request.path == "/cgi-bin/menu/get":
+            if self.menu is None:
+                return web.json_response({"errcode": 46003, "errmsg": "menu no exist"})
+            return web.json_response({"menu": self.menu})
         elif request.path == "/cgi-bin/message/custom/send":
             self.delivered.append((body["touser"], body["text"]["content"]))
         return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": next(self._counter)})

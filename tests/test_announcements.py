@@ -286,6 +286,11 @@ def test_cli_announce_and_status(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "BOT_STORAGE_DATABASE": str(tmp_path / "c.db")}
     run = lambda *a: subprocess.run([sys.executable, "run_bot.py", *a], cwd=root, env=env, capture_output=True,  # noqa: E731
                                     text=True, timeout=120)
+    assert run("staff", "list").returncode == 0           # creates the database
+    import sqlite3
+    with sqlite3.connect(tmp_path / "c.db") as conn:
+        conn.execute("insert into residents (openid, community_id, subscribed, last_seen) values ('oR1', 'yubo', 1, ?)",
+                     [time.time()])
     out = run("announce", "--community", "虞波社区", "--text", "周六义诊", "--at", "2030-01-01 09:00")
     assert out.returncode == 0 and "announcement #1" in out.stdout and "scheduled" in out.stdout
     status = run("announce", "status", "1")
@@ -335,3 +340,38 @@ async def test_mass_send_after_a_crash_is_not_repeated(setup, fake_wechat):
     assert len(fake_wechat.calls_to("/cgi-bin/message/mass/sendall")) == 2          # re-sent under the same clientmsgid
     assert Counter(o for o, _ in fake_wechat.delivered) == Counter(inactive)         # WeChat refused the repeat
     assert webhook.db.conn.execute("select count(*) from outbox where state = 'sent'").fetchone()[0] == 5
+
+
+def test_cli_accepts_what_wechat_accepts_and_refuses_what_cannot_work(tmp_path):
+    import sqlite3
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    env = {"PATH": "/usr/bin:/bin", "BOT_STORAGE_DATABASE": str(tmp_path / "c.db")}
+    run = lambda *a: subprocess.run([sys.executable, "run_bot.py", *a], cwd=root, env=env, capture_output=True,  # noqa: E731
+                                    text=True, timeout=120)
+    no_community = run("staff", "add", "oX", "--name", "周")
+    assert no_community.returncode == 2 and "--community" in no_community.stderr
+    assert run("staff", "add", "oA", "--name", "李", "--role", "admin").returncode == 0
+    short = run("staff", "add", "oY", "--name", "王", "--community", "虞波")
+    assert short.returncode == 0 and "yubo" in short.stdout
+    namesakes = run("staff", "add", "oZ", "--name", "赵", "--community", "阳光社区")
+    assert namesakes.returncode != 0 and "yangguang-a" in namesakes.stderr and "yangguang-b" in namesakes.stderr
+    invite = run("staff", "invite", "--community", "虞波社区", "--name", "周")
+    assert invite.returncode == 0 and "绑定工作人员" in invite.stdout
+    code = invite.stdout.split("invite code ")[1].split()[0]
+    with sqlite3.connect(tmp_path / "c.db") as conn:
+        assert conn.execute("select communities from staff_invites where code = ?", [code]).fetchone()[0] == '["yubo"]'
+        conn.execute("insert into residents (openid, community_id, subscribed, last_seen) values ('oR1', 'yubo', 1, ?)",
+                     [time.time()])
+    status = run("announce", "status")
+    assert status.returncode == 2 and "usage: run_bot.py announce status ID" in status.stderr
+    past = run("announce", "--community", "虞波", "--text", "停水", "--at", "2020-01-01 09:00")
+    assert past.returncode == 2 and "in the past" in past.stderr
+    empty = run("announce", "--community", "后大街社区", "--text", "停水")
+    assert empty.returncode == 2 and "empty audience" in empty.stderr
+    later = run("announce", "--community", "虞波", "--text", "停水", "--at", "2030-01-01 09:00")
+    assert later.returncode == 0 and "1 by custom" in later.stdout
+    assert run("announce", "cancel", "1").returncode == 0
+    assert "cancelled" in run("announce", "list").stdout

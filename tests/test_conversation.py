@@ -50,6 +50,7 @@ async def test_a_staff_member_asks_a_question_while_composing_and_still_confirms
 
 async def test_a_choice_still_works_after_an_unrelated_draft(chat):
     webhook = chat.webhook
+    residents_of(webhook, "yubo", 2)
     webhook.deps.staff.add("oStaffB", "吴", ["yubo"])
     _, which, answer, cancelled = await chat("发布公告 虞波社区 文化节", "阳光社区在哪", "1", "取消", user="oStaffB")
     assert "1." in which and "阳光社区" in answer and "不会发送" in cancelled
@@ -58,6 +59,7 @@ async def test_a_choice_still_works_after_an_unrelated_draft(chat):
 
 async def test_an_expired_draft_does_not_capture_a_confirmation(chat):
     webhook = chat.webhook
+    residents_of(webhook, "yubo", 2)
     webhook.deps.staff.add("oStaffC", "王", ["yubo"])
     await chat("发布公告 虞波社区 文化节", user="oStaffC")
     state = webhook.deps.residents.get("oStaffC")
@@ -167,14 +169,15 @@ async def test_a_long_list_is_paged_and_more_reaches_the_last_item(chat):
 
 async def test_long_recent_announcements_and_previews_are_paged(chat):
     webhook = chat.webhook
+    residents_of(webhook, "yubo", 2)
     webhook.deps.staff.add("oStaffD", "陈", ["yubo"])
     for i in range(6):
         webhook.deps.outbox.create("cli", "community", ["yubo"], f"第{i}条通知：" + "社区服务中心周末开放，" * 40)
     webhook.deps.outbox.queue_due()
     first, second = await chat("虞波社区最近有什么通知", "更多")
     assert "回复“更多”" in first and "第2/" in second
-    preview, rest = await chat("发布公告 虞波社区 " + "周六义诊，地点在社区服务中心。" * 120, "更多", user="oStaffD")
-    assert "第1/" in preview and "第2/" in rest
+    preview, rest = await chat("发布公告 虞波社区 " + "周六义诊，地点在社区服务中心。" * 120, "下一页", user="oStaffD")
+    assert "下一页" in preview and "确认" in preview and "周六义诊" in rest
 
 
 async def test_more_without_pages_says_there_is_no_more(chat):
@@ -185,6 +188,7 @@ async def test_more_without_pages_says_there_is_no_more(chat):
 # ------------------------------------------------------------------ the question log
 async def test_every_message_is_logged_with_channel_intent_runner_up_and_outcome(chat):
     webhook = chat.webhook
+    residents_of(webhook, "yubo", 2)
     webhook.deps.staff.add("oStaffE", "李", ["yubo"])
     await chat("你好", "最近有什么通知", "帮我写一首诗", user="oLog1")
     await chat("阳光社区在哪", "2", user="oLog2")

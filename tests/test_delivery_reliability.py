@@ -60,7 +60,7 @@ async def say(webhook, openid: str, text: str) -> str:
 
 
 def announce(webhook, community: str = "yubo", text: str = "周六义诊") -> int:
-    return webhook.deps.outbox.create("oStaff", "community", [community], text)
+    return webhook.deps.outbox.create("cli", "community", [community], text)   # the CLI gets no WeChat report
 
 
 async def drain(deliverer, rounds: int = 200) -> None:

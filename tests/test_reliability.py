@@ -40,6 +40,9 @@ async def test_long_message_is_cut_said_so_and_a_greeting_is_not_held_up(make_bo
 async def test_a_replay_after_the_retry_memory_forgot_is_not_processed_again(make_bot):
     peer, webhook = await make_bot(BOT_DEDUP_TTL_SECONDS=1)
     webhook.deps.staff.add("oStaff", "张三", ["yubo"])
+    with webhook.db.conn:     # an audience to address
+        webhook.db.conn.execute("insert into residents (openid, community_id, subscribed, context, last_seen) "
+                                "values ('oRyubo', 'yubo', 1, '', strftime('%s', 'now'))")
     compose, confirm = text("发布公告 虞波社区 周六义诊", openid="oStaff"), text("确认", openid="oStaff")
     q1, q2 = peer.query(), peer.query()
     assert "确认" in await peer.ask(compose, query=q1)

@@ -142,6 +142,9 @@ async def test_a_flow_started_on_one_worker_continues_on_the_other(workers):
     """The conversation context is in the shared database (each worker reads it per message);
     the next message of a person comes at human pace, after the write-behind interval."""
     cfg, [(a, wa), (b, wb)] = workers
+    with wa.db.conn:
+        wa.db.conn.execute("insert into residents (openid, community_id, subscribed, context, last_seen) "
+                           "values ('oFollower', 'yubo', 1, '', ?)", [time.time()])
     wa.deps.staff.add("oStaffW", "孙", ["yubo"])
     preview = await a.ask(text("发布公告 虞波社区 周六义诊", openid="oStaffW"))
     assert "确认" in preview

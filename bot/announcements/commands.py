@@ -9,25 +9,47 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from bot.announcements.command import parse_cli_time
+
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
 
-def _community_ids(db, names: list[str]) -> list[str]:
-    ids = []
-    for n in names:
-        row = db.conn.execute("select id from communities where id = ? or name = ?", [n, n]).fetchall()
-        if len(row) != 1:
-            raise SystemExit(f"unknown or ambiguous community: {n} (use its id; see `kb export`)")
-        ids.append(row[0][0])
-    return ids
+def _community_ids(webhook, names: list[str]) -> list[str]:
+    """Community ids for names as WeChat accepts them (虞波, 虞波社区, an id); namesakes are
+    listed with their ids and refused, as is anything unknown."""
+    t = webhook.deps.announcements.resolver().resolve(names)
+    if t.unknown:
+        raise SystemExit(f"unknown community: {'、'.join(t.unknown)}")
+    amb = t.ambiguous
+    if amb is not None:
+        r = webhook.deps.announcements.resolver()
+        raise SystemExit(f"{amb.word} names {len(amb.ids)} communities; give the id: " +
+                         "; ".join(f"{i} = {r.label_for(i)}" for i in amb.ids))
+    for hit in t.corrections:
+        err.print(f"note: {hit.word} read as {hit.label}")
+    return t.ids
 
 
 def staff_cmd(args, webhook) -> int:
-    store, db = webhook.deps.staff, webhook.db
+    store = webhook.deps.staff
     if args.staff_command == "add":
-        s = store.add(args.openid, args.name, _community_ids(db, args.community or []), args.role)
-        console.print(f"added {s.name} ({s.role}) for {', '.join(s.communities) or 'all (admin)'}")
+        communities = _community_ids(webhook, args.community or [])
+        if not communities and args.role != "admin":
+            err.print("staff add: name at least one --community (or --role admin for someone who may address all)")
+            return 2
+        s = store.add(args.openid, args.name, communities, args.role)
+        console.print(f"added {s.name} ({s.role}) for {', '.join(s.communities) or 'all communities (admin)'}")
+    elif args.staff_command == "invite":
+        communities = _community_ids(webhook, args.community or [])
+        try:
+            inv = webhook.deps.announcements.invites.create(communities, args.role, args.name or "", args.hours)
+        except ValueError as exc:
+            err.print(f"staff invite: {exc}")
+            return 2
+        console.print(f"invite code {inv.code} ({inv.role} for {', '.join(inv.communities) or 'all'}), valid until "
+                      f"{datetime.fromtimestamp(inv.expires_at):%Y-%m-%d %H:%M}. The worker sends "
+                      f"“绑定工作人员 {inv.code}” to the account.")
     elif args.staff_command == "remove":
         if not store.remove(args.openid):
             err.print(f"no staff member with openid {args.openid}")
@@ -43,17 +65,6 @@ def staff_cmd(args, webhook) -> int:
     return 0
 
 
-def _when(text: str | None) -> float | None:
-    if not text:
-        return None
-    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.strptime(text, fmt).timestamp()
-        except ValueError:
-            pass
-    raise SystemExit(f"--at: use 'YYYY-MM-DD HH:MM', got {text!r}")
-
-
 def _print_status(st: dict) -> None:
     t = Table(title=f"Announcement #{st['id']} ({st['status']}, audience {st['audience']})")
     for col in ("channel", "sent", "pending", "claimed", "failed", "uncertain"):
@@ -67,27 +78,76 @@ def _print_status(st: dict) -> None:
         console.print(f"delivery worker {st['worker']}")
 
 
+def _create(args, webhook) -> int:
+    service = webhook.deps.announcements
+    if not args.text or not (args.community or args.district or args.all or args.tag):
+        err.print("announce needs --text and one of --community, --district, --tag, --all")
+        return 2
+    try:
+        send_at = parse_cli_time(args.at)
+    except ValueError as exc:
+        err.print(f"--at: {exc}")
+        return 2
+    if send_at is not None and send_at <= time.time():
+        err.print(f"--at {args.at} is in the past; give a later time")
+        return 2
+    words = ["全体"] if args.all else list(args.district or []) + list(args.community or []) + \
+        [f"标签:{t}" for t in args.tag or []]
+    if args.community:
+        _community_ids(webhook, args.community)        # refuses unknown names and namesakes with the ids
+    targets = service.resolver().resolve(words)
+    if targets.unknown:
+        err.print(f"unknown target: {'、'.join(targets.unknown)}")
+        return 2
+    result = service.submit("cli", {"targets": targets.to_dict(), "text": args.text, "send_at": send_at})
+    if not isinstance(result, tuple):
+        err.print(f"not sent: {result.error.replace('_', ' ')} ({result.targets.label})")
+        return 2
+    aid, p = result
+    console.print(f"announcement #{aid} for {p.audience} residents of {p.targets.label}, "
+                  f"{'scheduled for ' + args.at if args.at else 'queued now'}; the bot's worker delivers it "
+                  f"(or run `run_bot.py announce deliver`)")
+    for channel, n in sorted(p.plan.channels.items()):
+        console.print(f"  {n} by {channel}")
+    for reason, n in p.plan.unreachable.items():
+        console.print(f"  {n} not reachable: {reason}")
+    return 0
+
+
 def announce_cmd(args, webhook, cfg) -> int:
     outbox = webhook.deps.outbox
     action = args.action or "create"
     if action == "create":
-        if not args.text or not (args.community or args.district or args.all):
-            err.print("announce needs --text and one of --community, --district, --all")
-            return 2
-        scope = "all" if args.all else "district" if args.district else "community"
-        if args.all:
-            targets = []
-        elif args.district:
-            places = set(args.district)
-            targets = [c.id for c in webhook.deps.knowledge.model.communities.values()
-                       if places & {c.county, c.street, c.city}]
-        else:
-            targets = _community_ids(webhook.db, args.community)
-        aid = outbox.create("cli", scope, targets, args.text, _when(args.at))
-        st = outbox.status(aid)
-        console.print(f"announcement #{aid} for {st['audience']} residents, "
-                      f"{'scheduled for ' + args.at if args.at else 'queued now'}; the bot's worker delivers it "
-                      f"(or run `run_bot.py announce deliver`)")
+        return _create(args, webhook)
+    if action in ("status", "cancel", "withdraw", "resend-uncertain") and args.id is None:
+        err.print(f"usage: run_bot.py announce {action} ID (the number `announce list` shows)")
+        return 2
+    if action == "list":
+        t = Table(title="Announcements")
+        for col in ("id", "author", "status", "audience", "send at", "text"):
+            t.add_column(col)
+        for a in webhook.deps.announcements.mine(None, 20):
+            t.add_row(str(a["id"]), a["author"], a["status"], str(a["audience"]),
+                      f"{datetime.fromtimestamp(a['send_at']):%Y-%m-%d %H:%M}", a["text"][:30])
+        console.print(t)
+        return 0
+    if action == "cancel":
+        why = webhook.deps.announcements.cancel("cli", args.id)
+        (err if why else console).print(f"announcement #{args.id}: " + (why.replace("_", " ") or "cancelled"))
+        return 1 if why else 0
+    if action == "withdraw":
+        async def withdraw() -> dict:
+            try:
+                return await webhook.deps.announcements.withdraw("cli", args.id)
+            finally:
+                await webhook.client.close()
+        res = asyncio.run(withdraw())
+        if res["error"]:
+            err.print(f"announcement #{args.id}: {res['error']}")
+            return 1
+        console.print(f"announcement #{args.id}: " + ("cancelled before sending" if res["cancelled"] else
+                      f"the rest stopped; {res['withdrawn']} mass send(s) withdrawn, WeChat refused "
+                      f"{len(res['refused'])}; {res['already_sent']} already delivered individually"))
         return 0
     if action == "status":
         try:
@@ -134,11 +194,17 @@ def announce_cmd(args, webhook, cfg) -> int:
 def register(sub, needs_webhook) -> None:
     s = sub.add_parser("staff", help="manage who may send announcements")
     ss = s.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
-    a = ss.add_parser("add", help="register a staff member (openid from the bot's logs or the admin console)")
+    a = ss.add_parser("add", help="register a staff member by openid (they see it by sending 我的ID once registered; "
+                                  "`staff invite` needs no openid)")
     a.add_argument("openid")
     a.add_argument("--name", required=True)
-    a.add_argument("--community", action="append", help="community id or name (repeat for several)")
+    a.add_argument("--community", action="append", help="community name (虞波, 虞波社区) or id; repeat for several")
     a.add_argument("--role", choices=("staff", "admin"), default="staff")
+    i = ss.add_parser("invite", help="a one-time code the worker sends as “绑定工作人员 CODE” to register")
+    i.add_argument("--community", action="append", help="community name or id; repeat for several")
+    i.add_argument("--name", help="the worker's name")
+    i.add_argument("--role", choices=("staff", "admin"), default="staff")
+    i.add_argument("--hours", type=float, default=72, help="valid for this many hours (default 72)")
     r = ss.add_parser("remove", help="remove a staff member")
     r.add_argument("openid")
     ss.add_parser("list", help="list staff members")
@@ -146,13 +212,18 @@ def register(sub, needs_webhook) -> None:
 
     n = sub.add_parser("announce", help="send an announcement, or see how its delivery goes",
                        description="announce --community C --text T [--at TIME] | announce status ID [--watch] | "
-                                   "announce deliver | announce retry ID | announce resend-uncertain ID")
-    n.add_argument("action", nargs="?", choices=("status", "deliver", "retry", "resend-uncertain"))
+                                   "announce list | announce cancel ID | announce withdraw ID | announce deliver | "
+                                   "announce retry ID | announce resend-uncertain ID")
+    n.add_argument("action", nargs="?", choices=("status", "list", "cancel", "withdraw", "deliver", "retry",
+                                                 "resend-uncertain"))
     n.add_argument("id", nargs="?", type=int)
     n.add_argument("--community", action="append", help="community id or name (repeat for several)")
     n.add_argument("--district", action="append", help="district or county, e.g. 鄞州区 (admins)")
+    n.add_argument("--tag", action="append", help="WeChat user tag name (after `followers sync`)")
     n.add_argument("--all", action="store_true", help="every subscribed resident")
     n.add_argument("--text")
-    n.add_argument("--at", help="send time 'YYYY-MM-DD HH:MM' (local time); default now")
+    n.add_argument("--at", help="send time 'YYYY-MM-DD HH:MM' or 明天9点 (local time); default now; past refused")
     n.add_argument("--watch", action="store_true", help="with status: show a progress bar until done")
     n.set_defaults(func=lambda args, cfg: announce_cmd(args, needs_webhook(cfg), cfg))
+    from bot.announcements import followers_cmd
+    followers_cmd.register(sub, needs_webhook)

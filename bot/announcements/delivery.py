@@ -1,11 +1,14 @@
 """The delivery worker: takes due outbox rows and sends them, one claim and one confirmation each.
 
-Channel, decided once per row before anything is sent: residents of a community that
-`delivery.mass_tags` tags get the one mass send to that tag (it reaches every follower with the
-tag, active or not); others active within `active_window_hours` a customer-service message;
-others a template message when `delivery.template_id` is set, else the row fails with that reason.
+Channel (decided once per row before anything is sent, in channels.py, the same rule the
+preview shows): residents of a community that `delivery.mass_tags` tags get the one mass send to
+that tag (it reaches every follower with the tag, active or not); others active within
+`active_window_hours` a customer-service message (split in numbered parts over 2048 bytes);
+others a subscription message when they accepted one, else a template message when
+`delivery.template_id` is set, else the row fails with that reason.
 WeChat's answers are handled by their meaning:
   45015 outside the 48 h window -> the template channel (when configured)
+  43101 subscription refused    -> the template channel (when configured)
   45047, 45009 limits           -> back to pending; the whole worker pauses `limit_pause_seconds`
   40001, 42001 invalid token    -> the client refreshes once and retries once; still failing is transient
   40125, 40013, 40164 credentials -> the worker stops (one log line, status in `announce status`);
@@ -30,10 +33,13 @@ from typing import Callable
 
 from bot.channels.wechat.client import AmbiguousError, CredentialError, TransientError, WeChatAPIError
 from bot.config import DeliveryConfig, mass_tags
+from bot.announcements.channels import Channels
+from bot.announcements.content import cut, split_custom, subscribe_value
 from bot.announcements.outbox import MASS_DEDUP_SECONDS, TEMPLATE_DEDUP_SECONDS, Outbox, Row
+from bot.announcements.wechat_api import AccountAPI
 
 log = logging.getLogger("linli.delivery")
-OUTSIDE_WINDOW, LIMITS, UNSUBSCRIBED, MASS_REPEATED = 45015, {45047, 45009}, 43004, 45065
+OUTSIDE_WINDOW, LIMITS, UNSUBSCRIBED, MASS_REPEATED, SUBSCRIBE_REFUSED = 45015, {45047, 45009}, 43004, 45065, 43101
 TRANSIENT_CODES = {-1, 40001, 42001}
 DEDUP_WINDOW = {"template": TEMPLATE_DEDUP_SECONDS, "mass": MASS_DEDUP_SECONDS}
 
@@ -70,14 +76,13 @@ class Deliverer:
         self.tags = mass_tags(cfg)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.halted = ""   # why the worker stopped (credentials refused); empty while it may send
+        self.channels = Channels(outbox.db, cfg)
+        self.api = AccountAPI(client)
+        self.on_finished = None     # async callable run after announcements finish (reports to senders)
 
     def channel_for(self, openid: str) -> str:
-        if self.outbox.community_of(openid) in self.tags:
-            return "mass"   # the mass send reaches every follower with the tag: one channel for all of them
-        row = self.outbox.db.conn.execute("select last_seen from residents where openid = ?", [openid]).fetchone()
-        if row is not None and (time.time() - (row[0] or 0)) < self.cfg.active_window_hours * 3600:
-            return "custom"
-        return "template" if self.cfg.template_id else ""
+        """The rule is in channels.py, shared with the preview."""
+        return self.channels.choose(openid)
 
     def _backoff(self, attempts: int) -> float:
         return time.time() + min(self.cfg.backoff_cap_seconds, self.cfg.backoff_seconds * 2 ** max(0, attempts - 1))
@@ -96,9 +101,16 @@ class Deliverer:
             return
         try:
             if channel == "custom":
-                result = await self.client.send_text(row.openid, row.text)
+                for part in split_custom(row.text):     # 2048 bytes a message: numbered parts
+                    result = await self.client.send_text(row.openid, part)
+            elif channel == "subscribe":
+                result = await self.api.send_subscribe(
+                    row.openid, self.cfg.subscribe_template_id,
+                    {self.cfg.subscribe_field: {"value": subscribe_value(row.text)}}, self.cfg.template_url)
+                self.channels.used(row.openid)
             else:
-                result = await self.client.send_template(row.openid, self.cfg.template_id, row.text,
+                result = await self.client.send_template(row.openid, self.cfg.template_id,
+                                                         cut(row.text, self.cfg.template_field_chars),
                                                          f"linli-{row.id}", self.cfg.template_url)
         except CredentialError as exc:
             self._halt(exc, [row])
@@ -175,6 +187,12 @@ class Deliverer:
                 self.outbox.retry(row, 0, "45015: outside the 48 h window", channel="template")
             else:
                 self.outbox.fail(row, "45015: outside the 48 h window and no template message configured")
+        elif code == SUBSCRIBE_REFUSED and row.channel == "subscribe":
+            self.channels.used(row.openid, refused=True)
+            if self.cfg.template_id:
+                self.outbox.retry(row, 0, "43101: subscription refused or used up", channel="template")
+            else:
+                self.outbox.fail(row, "43101: subscription refused or used up")
         elif code in LIMITS:
             self.paused_until = time.time() + self.cfg.limit_pause_seconds
             self.outbox.retry(row, self.paused_until, f"{code}: limit reached, resuming later")
@@ -223,6 +241,8 @@ class Deliverer:
         finally:
             renewer.cancel()
         self.outbox.finish_done()
+        if self.on_finished is not None:
+            await self.on_finished()
         return len(rows)
 
     def settle_expired(self) -> None:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from bot.announcements.audience import community_of, recipients
 from bot.channels.wechat.client import redact
 
 TEMPLATE_DEDUP_SECONDS = 600     # WeChat drops a template message repeating openid + client_msg_id this long
@@ -76,14 +77,9 @@ class Outbox:
 
     # ------------------------------------------------------------ announcements
     def audience(self, scope: str, targets: list[str]) -> list[str]:
-        """Subscribed residents the announcement reaches: everyone, or those of the target
-        communities (a district is given as the ids of its communities)."""
-        if scope == "all":
-            sql, params = "select openid from residents where subscribed = 1", []
-        else:
-            sql = f"select openid from residents where subscribed = 1 and community_id in ({','.join('?' * len(targets))})"
-            params = targets
-        return [r[0] for r in self.db.conn.execute(sql, params)]
+        """Followers the announcement reaches: everyone, those of the target communities (a
+        district is given as the ids of its communities), or of WeChat tags (see audience.py)."""
+        return recipients(self.db, scope, targets)
 
     def create(self, author: str, scope: str, targets: list[str], text: str, send_at: float | None = None) -> int:
         """A new announcement. Written through `db.atomic()`, so it nests in the transaction that
@@ -112,17 +108,16 @@ class Outbox:
             queued.append(aid)
         return queued
 
-    def recent(self, community_id: str, limit: int = 5) -> list[dict]:
+    def recent(self, community_id: str, limit: int = 5, offset: int = 0) -> list[dict]:
+        """Announcements sent to the community, newest first; `offset` pages further back."""
         rows = self.db.conn.execute(
             "select id, text, send_at, scope, targets from announcements where status in ('delivering', 'done') "
-            "order by send_at desc limit 200").fetchall()
+            "order by send_at desc limit 500").fetchall()
         out = []
         for aid, text, send_at, scope, targets in rows:
             if scope == "all" or community_id in json.loads(targets):
                 out.append({"id": aid, "text": text, "at": send_at})
-            if len(out) >= limit:
-                break
-        return out
+        return out[offset:offset + limit]
 
     # ------------------------------------------------------------ rows
     def due(self, limit: int, now: float | None = None) -> list[Row]:
@@ -160,8 +155,7 @@ class Outbox:
         return (found[0] or time.time()) if found else time.time()
 
     def community_of(self, openid: str) -> str:
-        row = self.db.conn.execute("select community_id from residents where openid = ?", [openid]).fetchone()
-        return (row[0] or "") if row else ""
+        return community_of(self.db, openid)
 
     def confirm(self, row: Row, msgid: str) -> None:
         self._x("update outbox set state = 'sent', msgid = ?, error = null, owner = null where id = ? and state = 'claimed'",
@@ -239,3 +233,32 @@ class Outbox:
                                            "state in ('failed', 'uncertain') group by error", [announcement_id]).fetchall())
         return {"id": a[0], "text": a[1], "status": a[2], "audience": a[3], "send_at": a[4], "scope": a[5],
                 "targets": json.loads(a[6]), "channels": counts, "errors": errors, "worker": self.worker_status()}
+
+    # ------------------------------------------------------------ management (cancel, withdraw, lists)
+    def cancel(self, announcement_id: int) -> bool:
+        """A scheduled announcement is dropped before its time; False once delivery began."""
+        return self._x("update announcements set status = 'cancelled' where id = ? and status = 'scheduled'",
+                       [announcement_id]) == 1
+
+    def withdraw(self, announcement_id: int) -> list[str]:
+        """Stop what is not sent yet and mark the announcement withdrawn; returns the msg ids of
+        its mass sends (WeChat withdraws those through mass/delete)."""
+        with self.db.conn:
+            self.db.conn.execute("update outbox set state = 'failed', error = 'withdrawn by the sender' "
+                                 "where announcement_id = ? and state = 'pending'", [announcement_id])
+            self.db.conn.execute("update announcements set status = 'withdrawn' where id = ? and status in "
+                                 "('scheduled', 'delivering', 'done')", [announcement_id])
+        return [r[0] for r in self.db.conn.execute(
+            "select distinct msgid from outbox where announcement_id = ? and channel = 'mass' and state = 'sent' "
+            "and msgid not in ('', 'repeat')", [announcement_id])]
+
+    def by_author(self, author: str | None, limit: int = 10) -> list[dict]:
+        """Newest first: one author's announcements, or everyone's (None)."""
+        where, params = ("where author = ?", [author]) if author is not None else ("", [])
+        return [{"id": r[0], "text": r[1], "status": r[2], "audience": r[3], "send_at": r[4], "author": r[5]}
+                for r in self.db.conn.execute("select id, text, status, audience, send_at, author from announcements "
+                                              f"{where} order by id desc limit ?", [*params, limit])]
+
+    def author_of(self, announcement_id: int) -> str | None:
+        row = self.db.conn.execute("select author from announcements where id = ?", [announcement_id]).fetchone()
+        return row[0] if row else None

@@ -23,7 +23,9 @@ class Dependencies:
     knowledge: Any = None        # knowledge.engine.Engine
     staff: Any = None            # bot.announcements.staff.StaffStore
     outbox: Any = None           # announcements and their delivery rows (bot.announcements.outbox.Outbox)
+    announcements: Any = None    # announcement use cases (bot.announcements.service.Announcements)
     reply_cache: ReplyCache = field(default_factory=ReplyCache)
+    keywords: Any = None         # operators' keyword replies (bot.admin.keywords.KeywordReplies)
 
     def flush(self) -> None:
         """Write what is waiting to be written (at shutdown, after a terminal command)."""

@@ -79,5 +79,5 @@ class QuestionLog:
         """Newest first; `only_open`: what the bot could not answer (see the module docstring)."""
         self.writes.flush()
         where = "where outcome in ('unanswered', 'clarify')" if only_open else ""
-        return list(self.db.query(f"select at, channel, text, intent, runner_up, confidence, outcome from questions "
+        return list(self.db.query(f"select at, channel, text, intent, runner_up, confidence, answered, outcome from questions "
                                   f"{where} order by id desc limit ?", [limit]))

@@ -13,6 +13,7 @@ wechatpy compares them with `!=`.
 from __future__ import annotations
 
 import hashlib
+import json
 import hmac
 import re
 import time
@@ -71,6 +72,10 @@ def parse_xml(body: bytes) -> dict[str, str]:
     fields = {}
     for child in root:
         tag, text = child.tag, child.text or ""
+        if len(child):  # a list of items (SubscribeMsgPopupEvent): JSON of each item's fields
+            fields[tag] = json.dumps([{g.tag: (g.text or "").strip() for g in item} for item in child],
+                                     ensure_ascii=False)
+            continue
         fields[tag] = text if tag in _VERBATIM else text.strip()
     return fields
 

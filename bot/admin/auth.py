@@ -1,0 +1,110 @@
+"""Sign-in, sessions and CSRF for the console.
+
+Sessions live in an encrypted, signed cookie (aiohttp-session's EncryptedCookieStorage: HttpOnly,
+SameSite=Strict, scoped to the console's path); every POST must carry the session's CSRF token.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import time
+
+from aiohttp import web
+from aiohttp_session import get_session, setup as setup_session
+from aiohttp_session.cookie_storage import EncryptedCookieStorage
+
+from bot.admin.users import User
+
+PUBLIC = {"login"}
+MAX_FORM_BYTES = 4 * 1024 * 1024
+USER = web.RequestKey("user", object)
+
+
+def setup_sessions(app: web.Application, cfg) -> None:
+    a = cfg.admin
+    key = hashlib.sha256(a.secret.encode()).digest() if a.secret else os.urandom(32)
+    setup_session(app, EncryptedCookieStorage(key, cookie_name="linli_admin", max_age=a.session_minutes * 60,
+                                              httponly=True, samesite="Strict", path=a.path,
+                                              secure=bool(a.cookie_secure)))
+    app.middlewares.append(guard)
+
+
+async def csrf_token(request: web.Request) -> str:
+    session = await get_session(request)
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+@web.middleware
+async def guard(request: web.Request, handler):
+    """Signed-in users only (except the sign-in page); a POST without the session's token is refused."""
+    from bot.admin.app import CONSOLE
+    session = await get_session(request)  # loaded on the request the session middleware saves from
+    request = request.clone(client_max_size=MAX_FORM_BYTES)  # CSV imports and articles exceed the webhook's limit
+    if request.method == "POST":
+        form = await request.post()
+        sent = form.get("_csrf") or request.headers.get("X-CSRF-Token", "")
+        if not (isinstance(sent, str) and session.get("csrf") and hmac.compare_digest(sent, session["csrf"])):
+            raise web.HTTPForbidden(text="missing or wrong CSRF token: reload the page and try again")
+    route = request.match_info.route.name
+    if route not in PUBLIC:
+        name, expires = session.get("user"), session.get("expires", 0)
+        user = request.app[CONSOLE].users.get(name) if name and expires > time.time() else None
+        if user is None:
+            raise web.HTTPFound(request.app.router["login"].url_for().with_query(next=request.path_qs))
+        request[USER] = user
+    response = await handler(request)
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Content-Security-Policy",
+                                "default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; script-src 'none'")
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def user_of(request: web.Request) -> User:
+    return request[USER]
+
+
+def need_operator(request: web.Request) -> User:
+    user = user_of(request)
+    if not user.operator:
+        raise web.HTTPForbidden(text="operators and admins only")
+    return user
+
+
+def need_admin(request: web.Request) -> User:
+    user = user_of(request)
+    if user.role != "admin":
+        raise web.HTTPForbidden(text="admins only")
+    return user
+
+
+async def login_page(request: web.Request) -> web.Response:
+    from bot.admin.app import CONSOLE, render
+    console = request.app[CONSOLE]
+    error = ""
+    if request.method == "POST":
+        form = await request.post()
+        name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
+        a = console.cfg.admin
+        user, reason = console.users.check(name, password, a.max_failures, a.lockout_minutes * 60)
+        if user is not None:
+            session = await get_session(request)
+            session.clear()  # a fresh session (and CSRF token) after sign-in; the cookie is encrypted and signed
+            session["user"], session["expires"] = user.name, time.time() + a.session_minutes * 60
+            session["csrf"] = secrets.token_urlsafe(32)
+            console.audit.record(user.name, "sign-in", f"user:{user.name}")
+            nxt = request.query.get("next", "")
+            raise web.HTTPFound(nxt if nxt.startswith(a.path + "/") else request.app.router["home"].url_for())
+        console.audit.record(name or "?", f"sign-in refused ({reason})", f"user:{name}")
+        error = ("账号已锁定，请稍后再试" if reason == "locked" else "用户名或密码不对")
+    return await render(request, "login.html", error=error, status=401 if error else 200)
+
+
+async def logout(request: web.Request) -> web.Response:
+    session = await get_session(request)
+    session.invalidate()
+    raise web.HTTPFound(request.app.router["login"].url_for())

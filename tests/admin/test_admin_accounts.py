@@ -1,0 +1,132 @@
+"""Console accounts: sign-in, sessions, CSRF, lock-out, roles, the audit log and `admin add-user`."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from admin.console_helpers import PASSWORD, ROOT
+
+
+async def test_pages_need_sign_in(console_app):
+    c, _, _ = console_app
+    for path in ("/", "/knowledge", "/try", "/questions", "/keywords", "/menu", "/drafts", "/stats",
+                 "/announcements", "/users"):
+        resp = await c.get(path, allow_redirects=False)
+        assert resp.status == 302 and "/admin/login" in resp.headers["Location"], path
+
+
+async def test_sign_in_sets_a_hardened_cookie_and_opens_the_home_page(console_app):
+    c, _, _ = console_app
+    resp = await c.login("ops")
+    assert resp.status == 302
+    cookie = resp.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/admin" in cookie
+    home = await c.get("/")
+    assert home.status == 200 and "ops" in await home.text()
+    assert home.headers["X-Frame-Options"] == "DENY"
+
+
+async def test_wrong_password_is_refused(console_app):
+    c, _, _ = console_app
+    resp = await c.login("ops", "not the password")
+    assert resp.status == 401
+    assert (await c.get("/", allow_redirects=False)).status == 302
+
+
+async def test_post_without_csrf_token_is_refused(ops):
+    c, _, webhook = ops
+    resp = await c.post("/keywords/edit", {"match": "exact", "pattern": "你好呀", "kind": "text", "text": "hi"},
+                        csrf=False)
+    assert resp.status == 403
+    resp = await c.post("/keywords/edit", {"match": "exact", "pattern": "你好呀", "kind": "text", "text": "hi",
+                                           "_csrf": "forged"}, csrf=False)
+    assert resp.status == 403
+    assert webhook.deps.keywords.all() == []
+
+
+async def test_sign_in_without_csrf_token_is_refused(console_app):
+    c, _, _ = console_app
+    resp = await c.client.post("/admin/login", data={"name": "ops", "password": PASSWORD}, allow_redirects=False)
+    assert resp.status == 403
+
+
+async def test_repeated_failures_lock_the_account_even_for_the_right_password(console_app):
+    c, _, webhook = console_app
+    for _ in range(3):  # BOT_ADMIN_MAX_FAILURES=3 in the fixture
+        assert (await c.login("ops", "guess")).status == 401
+    resp = await c.login("ops", PASSWORD)
+    assert resp.status == 401 and "锁定" in await resp.text()
+    from bot.admin.audit import Audit
+    assert any("locked" in a["action"] for a in Audit(webhook.db).recent())
+
+
+async def test_lock_out_ends_after_its_time(console_webhook):
+    from bot.admin.users import Users
+    users = Users(console_webhook.db)
+    for _ in range(3):
+        users.check("ops", "guess", 3, 60, now=1000.0)
+    assert users.check("ops", PASSWORD, 3, 60, now=1030.0) == (None, "locked")
+    user, reason = users.check("ops", PASSWORD, 3, 60, now=1061.0)
+    assert user is not None and reason == ""
+
+
+async def test_sign_out_ends_the_session(ops):
+    c, _, _ = ops
+    resp = await c.post("/logout")
+    assert resp.status == 302
+    assert (await c.get("/", allow_redirects=False)).status == 302
+
+
+async def test_staff_cannot_open_operator_pages(console_app):
+    c, _, _ = console_app
+    await c.login("xiao")
+    for path in ("/keywords", "/menu", "/drafts", "/stats", "/questions", "/users"):
+        assert (await c.get(path)).status == 403, path
+    assert (await c.get("/try")).status == 200
+
+
+async def test_users_page_adds_an_account_and_is_audited(console_app):
+    c, _, webhook = console_app
+    await c.login("root")
+    resp = await c.post("/users", {"name": "newop", "role": "operator", "password": "long enough pw"})
+    assert resp.status == 302
+    page = await (await c.get("/users")).text()
+    assert "newop" in page and "add user" in page
+    resp = await c.post("/users", {"name": "short", "role": "operator", "password": "x"})
+    assert resp.status == 400
+
+
+async def test_operator_cannot_manage_accounts(ops):
+    c, _, _ = ops
+    assert (await c.get("/users")).status == 403
+
+
+def test_add_user_command(tmp_path):
+    db = tmp_path / "cli.db"
+    env = {"PATH": "/usr/bin:/bin", "BOT_STORAGE_DATABASE": str(db), "ADMIN_PW": "a good password"}
+    proc = subprocess.run([sys.executable, "run_bot.py", "admin", "add-user", "anna", "--role", "staff",
+                           "--community", "yubo", "--password-env", "ADMIN_PW"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    import sqlite_utils
+
+    from bot.admin.users import Users
+    users = Users(sqlite_utils.Database(db))
+    assert users.get("anna").communities == ["yubo"]
+    assert users.check("anna", "a good password", 5, 60)[0] is not None
+    row = next(sqlite_utils.Database(db)["admin_users"].rows)
+    assert row["hash"].startswith("$argon2") and "a good password" not in row["hash"]
+    proc = subprocess.run([sys.executable, "run_bot.py", "admin", "add-user", "bob", "--role", "staff",
+                           "--password-env", "ADMIN_PW"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "community" in proc.stderr
+
+
+def test_console_settings_are_checked():
+    import pytest
+
+    from bot.config import ConfigError, load_config
+    with pytest.raises(ConfigError, match=r"^admin\.path"):
+        load_config(environ={"BOT_WECHAT_TOKEN": "t", "BOT_ADMIN_PATH": "/wechat"})
+    with pytest.raises(ConfigError, match=r"^admin\.session_minutes"):
+        load_config(environ={"BOT_WECHAT_TOKEN": "t", "BOT_ADMIN_MAX_FAILURES": "0"})
+    assert load_config(environ={"BOT_WECHAT_TOKEN": "t", "BOT_ADMIN_SECRET": "s"}).admin.secret == "s"

@@ -1,0 +1,168 @@
+"""Try it, what residents ask, keyword replies, the menu, drafts from an article, statistics and
+announcements, through the console's routes; keyword replies and menu clicks through the webhook."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from wechat_peer import event, text
+
+SEEDS = Path(__file__).resolve().parents[2] / "tests" / "admin" / "article.txt"
+
+
+async def test_try_it_answers_through_the_same_pipeline(ops):
+    c, _, _ = ops
+    resp = await c.post("/try", {"text": "地球补丁是什么"})
+    assert resp.status == 302
+    page = await (await c.get("/try")).text()
+    assert "地球补丁" in page and "学弄社区" in page
+    await c.post("/try", {"clear": "1"})
+    assert "学弄社区" not in await (await c.get("/try")).text()
+
+
+async def test_unanswered_questions_are_grouped_and_one_click_adds_an_alias(ops, kb_folder):
+    c, peer, webhook = ops
+    for i, q in enumerate(["补丁行动怎么参加", "补丁行动怎么参加呢", "补丁行动怎么参加？", "电梯坏了找谁修"]):
+        await peer.ask(text(q, openid=f"oAsk{i:04d}"))
+    webhook.deps.flush()
+    page = await (await c.get("/questions")).text()
+    assert "×3" in page
+    resp = await c.post("/questions/alias", {"kind": "programmes", "target": "xuenong.diqiubuding", "word": "补丁行动"})
+    assert resp.status == 302 and "done=" in resp.headers["Location"]
+    assert "aliases: [补丁行动]" in (kb_folder / "programmes.yaml").read_text(encoding="utf-8")
+    assert "地球补丁" in await peer.ask(text("补丁行动怎么参加", openid="oAsk9999"))
+    resp = await c.post("/questions/alias", {"kind": "programmes", "target": "no.such", "word": "x"})
+    assert "error=" in resp.headers["Location"]
+
+
+async def test_keyword_reply_is_answered_by_wechat_before_understanding(ops):
+    c, peer, webhook = ops
+    resp = await c.post("/keywords/edit", {"match": "keyword", "pattern": "停水", "kind": "text",
+                                           "text": "本周六上午九点至十二点停水检修。"})
+    assert resp.status == 302
+    assert await peer.ask(text("明天会停水吗")) == "本周六上午九点至十二点停水检修。"
+    resp = await c.post("/keywords/edit", {"match": "exact", "pattern": "办事指南", "kind": "news", "title": "社区办事指南",
+                                           "description": "证明、登记和预约", "url": "https://example.org/guide"})
+    assert resp.status == 302
+    assert await peer.ask(text("办事指南")) == "社区办事指南\n证明、登记和预约"
+    assert "社区办事指南" not in await peer.ask(text("办事指南在哪里看"))   # exact: only the whole message
+    reply = webhook.deps.keywords.all()[0]
+    assert await peer.ask(event("CLICK", reply.click_key)) == "本周六上午九点至十二点停水检修。"
+    page = await (await c.get("/keywords")).text()
+    assert "停水" in page and "KW_" in page
+    resp = await c.post(f"/keywords/{reply.id}/delete")
+    assert resp.status == 302
+    assert "停水检修" not in await peer.ask(text("明天会停水吗"))
+
+
+async def test_keyword_reply_errors_are_shown_on_the_field(ops):
+    c, _, _ = ops
+    resp = await c.post("/keywords/edit", {"match": "keyword", "pattern": "", "kind": "text", "text": ""})
+    assert resp.status == 400
+    page = await resp.text()
+    assert "must be non-empty text" in page and "a text reply needs its text" in page
+    await c.post("/keywords/edit", {"match": "keyword", "pattern": "停水", "kind": "text", "text": "a"})
+    resp = await c.post("/keywords/edit", {"match": "keyword", "pattern": "停水", "kind": "text", "text": "b"})
+    assert resp.status == 400 and "already used" in await resp.text()
+
+
+async def test_menu_is_saved_checked_pushed_and_read_back(ops, fake_wechat):
+    c, peer, webhook = ops
+    await c.post("/keywords/edit", {"match": "exact", "pattern": "联系我们", "kind": "text", "text": "请拨打社区电话。"})
+    kw = webhook.deps.keywords.all()[0]
+    elderly = webhook.deps.knowledge.model.categories["elderly"].menu_key
+    form = {"b0": "找服务", "b0s0": "养老", "b0s0a": elderly, "b0s1": "联系我们", "b0s1a": kw.click_key,
+            "b1": "官网", "b1a": "https://example.org/"}
+    resp = await c.post("/menu", {**form, "b2": "坏按钮", "b2a": "NO_SUCH_KEY", "push": "1"})
+    assert resp.status == 400 and "unknown key" in await resp.text()
+    assert fake_wechat.calls_to("/cgi-bin/menu/create") == []
+    resp = await c.post("/menu", {**form, "push": "1"})
+    assert resp.status == 302 and "note=" in resp.headers["Location"]
+    pushed = fake_wechat.calls_to("/cgi-bin/menu/create")[-1].body
+    assert pushed["button"][0]["sub_button"][1] == {"name": "联系我们", "type": "click", "key": kw.click_key}
+    assert pushed["button"][1] == {"name": "官网", "type": "view", "url": "https://example.org/"}
+    page = await (await c.get("/menu/wechat")).text()
+    assert "找服务" in page and fake_wechat.calls_to("/cgi-bin/menu/get")
+    assert 'value="找服务"' in await (await c.get("/menu")).text()
+    assert await peer.ask(event("CLICK", kw.click_key)) == "请拨打社区电话。"
+    fake_wechat.script("/cgi-bin/menu/create", 40017)
+    resp = await c.post("/menu", {**form, "push": "1"})
+    assert resp.status == 400 and "WeChat refused" in await resp.text()
+
+
+async def test_draft_from_article_proposes_and_nothing_enters_until_accepted(ops, kb_folder):
+    c, peer, _ = ops
+    article = SEEDS.read_text(encoding="utf-8")
+    before = {p.name: p.read_text(encoding="utf-8") for p in kb_folder.iterdir()}
+    resp = await c.post("/drafts", {"title": "社区见闻", "publisher": "测试报", "date": "2024-05-01", "text": article})
+    assert resp.status == 302
+    batch = resp.headers["Location"]
+    page = await (await c.client.get(batch)).text()
+    assert "青禾社区" in page and "邻里书房" in page and "周晓梅" in page and "鹿鸣区" in page
+    assert {p.name: p.read_text(encoding="utf-8") for p in kb_folder.iterdir()} == before
+    import re
+    forms = re.findall(r'<div class="card draft draft-(\w+) status-pending" id="d(\d+)">', page)
+    ids = {kind: [i for k, i in forms if k == kind] for kind in ("communities", "programmes", "contacts")}
+    # a programme before its community is refused on the community field
+    prog = ids["programmes"][0]
+    values = dict(re.findall(rf'id="d{prog}-(\w+)" name="\w+" value="([^"]*)"', page))
+    resp = await c.post(f"/drafts/item/{prog}", {**values, "action": "accept"})
+    assert resp.status == 400 and "unknown community" in await resp.text()
+    community = ids["communities"][0]
+    cvalues = dict(re.findall(rf'id="d{community}-(\w+)" name="\w+" value="([^"]*)"', page))
+    assert cvalues["county"] == "鹿鸣区" and cvalues["street"] == "青石街道"
+    resp = await c.post(f"/drafts/item/{community}", {**cvalues, "description": "鹿鸣区青石街道的社区，有邻里书房。",
+                                                      "action": "accept"})
+    assert resp.status == 302
+    resp = await c.post(f"/drafts/item/{prog}", {**values, "action": "accept"})
+    assert resp.status == 302
+    assert "邻里书房" in (kb_folder / "programmes.yaml").read_text(encoding="utf-8")
+    assert "title: 社区见闻" in (kb_folder / "sources.yaml").read_text(encoding="utf-8")
+    contact = ids["contacts"][0]
+    resp = await c.post(f"/drafts/item/{contact}", {"action": "reject"})
+    assert resp.status == 302
+    assert "周晓梅" not in (kb_folder / "contacts.yaml").read_text(encoding="utf-8")
+    assert "青禾社区" in await peer.ask(text("邻里书房在哪个社区"))
+
+
+async def test_statistics_draw_charts(ops):
+    c, peer, _ = ops
+    await peer.ask(text("地球补丁是什么"))
+    await peer.ask(text("随便说点什么吧"))
+    await peer.ask(text("虞波社区有什么荣誉"))
+    page = await (await c.get("/stats")).text()
+    assert page.count("<svg") >= 4 and "问题 3 条" in page and "虞波社区</text>" in page
+
+
+async def test_announcements_compose_preview_send_and_report(console_app):
+    c, peer, webhook = console_app
+    await peer.ask(event("subscribe", "qrscene_1001", openid="oResYubo01"))   # scene 1001 binds to yubo
+    await c.login("xiao")                                                      # staff of yubo
+    resp = await c.post("/announcements", {"text": "周六停水", "community": "yubo", "action": "preview"})
+    assert resp.status == 200 and "将送达 1 位" in await resp.text()
+    resp = await c.post("/announcements", {"text": "周六停水", "community": "xuenong", "action": "send"})
+    assert resp.status == 403
+    resp = await c.post("/announcements", {"text": "周六停水", "community": "yubo", "action": "send"})
+    assert resp.status == 302
+    detail = await (await c.client.get(resp.headers["Location"])).text()
+    assert "周六停水" in detail and "进度" in detail
+    assert "周六停水" in await (await c.get("/announcements")).text()
+
+
+async def test_forms_prefilled_from_a_question_and_refused_when_incomplete(ops):
+    c, _, _ = ops
+    page = await (await c.get("/keywords/edit", params={"pattern": "电梯坏了找谁修", "match": "exact"})).text()
+    assert 'value="电梯坏了找谁修"' in page and '<option value="exact" selected>' in page
+    resp = await c.post("/drafts", {"title": "", "publisher": "测试报", "text": "青禾社区"})
+    assert resp.status == 400 and "required" in await resp.text()
+    assert (await c.get("/drafts/999")).status == 404
+    assert (await c.post("/drafts/item/999", {"action": "reject"})).status == 404
+
+
+async def test_a_new_entry_starts_from_the_question(ops):
+    c, peer, webhook = ops
+    await peer.ask(text("电梯广告收入归谁"))
+    webhook.deps.flush()
+    page = await (await c.get("/questions")).text()
+    assert "/admin/knowledge/programmes/edit?name=%E7%94%B5%E6%A2%AF" in page
+    form = await (await c.get("/knowledge/programmes/edit", params={"name": "补丁行动"})).text()
+    assert 'id="f-name" name="name" value="补丁行动"' in form
