@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test kb bench eval clean
+.PHONY: setup test-tools run test kb bench eval clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,15 +12,18 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
-	@# the console's browser tests drive Debian's chromium (Playwright never downloads a browser);
-	@# a CJK font makes their screenshots readable
-	(command -v chromium && fc-list :lang=zh | grep -q .) >/dev/null 2>&1 || \
-		(apt-get update && apt-get install -y chromium fonts-wqy-microhei)
+
+# What only the tests need, from Debian's packages: the console's browser tests drive chromium
+# (Playwright never downloads a browser) and a CJK font keeps their screenshots readable; the
+# scale-out tests start a real redis-server on a free loopback port.
+test-tools:
+	(command -v chromium && command -v redis-server && fc-list :lang=zh | grep -q .) >/dev/null 2>&1 || \
+		(apt-get update && apt-get install -y chromium fonts-wqy-microhei redis-server)
 
 run: setup
 	$(BIN)/python run_bot.py serve
 
-test: setup
+test: setup test-tools
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

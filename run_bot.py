@@ -13,7 +13,7 @@ def cmd_serve(args, cfg) -> int:
     """One process, or `--workers N` processes sharing the port (N > 1 needs storage.redis_url)."""
     from bot.channels.wechat.serving import check_token, install_log_guards, run_workers
     from bot.config import replace
-    from bot.wiring import describe, prepare_knowledge, setup_logging
+    from bot.wiring import describe, prepare_knowledge, rebuild_knowledge, setup_logging
     setup_logging(cfg.log.level)
     install_log_guards()
     log = logging.getLogger("linli")
@@ -36,7 +36,8 @@ def cmd_serve(args, cfg) -> int:
         return 0
     prepare_knowledge(cfg)   # built once here, so the workers do not all rebuild it at once
     shared = replace(cfg, storage={"state_cache_entries": 0})
-    return run_workers(workers, lambda index: _serve_process(shared, index, reuse_port=True))
+    return run_workers(workers, lambda index: _serve_process(shared, index, reuse_port=True),
+                       on_reload=lambda: rebuild_knowledge(cfg))
 
 
 def _serve_process(cfg, index: int, reuse_port: bool) -> None:
@@ -53,9 +54,10 @@ def _serve_process(cfg, index: int, reuse_port: bool) -> None:
     mount_console(app, webhook)
 
     async def reload_on_sighup(app) -> None:
-        """`kill -HUP PID` reloads the knowledge files; a bad file is refused and the old kept."""
+        """`kill -HUP PID` reloads the knowledge files; a bad file is refused and the old kept. With
+        several workers the parent rebuilds the database and each worker reloads from it."""
         asyncio.get_running_loop().add_signal_handler(
-            signal.SIGHUP, lambda: reload_knowledge(cfg, webhook.db, webhook.deps))
+            signal.SIGHUP, lambda: reload_knowledge(cfg, webhook.db, webhook.deps, rebuild=not reuse_port))
     app.on_startup.append(reload_on_sighup)
 
     async def delivery_worker(app):

@@ -118,20 +118,34 @@ def build_deliverer(cfg: Config, webhook: WeChatWebhook):
     return deliverer
 
 
-def reload_knowledge(cfg: Config, db: sqlite_utils.Database, deps: Dependencies) -> bool:
-    """Rebuild from the knowledge files and swap the engine (and re-read the reply templates) in;
-    on a bad knowledge file keep serving the old.
+def rebuild_knowledge(cfg: Config, db: sqlite_utils.Database | None = None) -> bool:
+    """Rebuild the knowledge database from the files; False (logged) when a file is refused.
 
     Validation happens before anything is written and the write is one transaction, so a
-    refused file leaves both the database and the running engine as they were."""
-    from knowledge.engine import Engine
+    refused file leaves the database as it was."""
     from knowledge.loader import KnowledgeError, build_database
-    log = logging.getLogger("linli.knowledge")
+    own = db is None
+    db = db or open_database(cfg)
     try:
         build_database(db, cfg.path(cfg.knowledge.data_dir))
     except KnowledgeError as exc:
         for problem in exc.problems[:20]:
-            log.error("knowledge refused, still serving the previous knowledge: %s", problem)
+            logging.getLogger("linli.knowledge").error("knowledge refused, still serving the previous knowledge: %s",
+                                                       problem)
+        return False
+    finally:
+        if own:
+            db.conn.close()
+    return True
+
+
+def reload_knowledge(cfg: Config, db: sqlite_utils.Database, deps: Dependencies, rebuild: bool = True) -> bool:
+    """Rebuild from the knowledge files (unless `rebuild` is False: serve's parent process did it
+    for its workers) and swap the engine (and re-read the reply templates) in; on a bad
+    knowledge file keep serving the old."""
+    from knowledge.engine import Engine
+    log = logging.getLogger("linli.knowledge")
+    if rebuild and not rebuild_knowledge(cfg, db):
         return False
     deps.knowledge = Engine.from_database(db, threshold=cfg.matching.threshold, margin=cfg.matching.margin)
     deps.templates = Templates(cfg.path(cfg.knowledge.templates_dir))
@@ -141,9 +155,11 @@ def reload_knowledge(cfg: Config, db: sqlite_utils.Database, deps: Dependencies)
 
 def describe(cfg: Config) -> str:
     """Start-up line with the settings that matter, secrets left out."""
+    from knowledge.loader import digest
     return json.dumps({"listen": f"{cfg.server.host}:{cfg.server.port}{cfg.server.path}",
                        "database": cfg.storage.database, "mode": "aes" if cfg.wechat.encoding_aes_key else "plain",
-                       "api": cfg.wechat.api_base_url}, ensure_ascii=False)
+                       "api": cfg.wechat.api_base_url, "redis": bool(cfg.storage.redis_url),
+                       "knowledge": digest(cfg.path(cfg.knowledge.data_dir))[:12]}, ensure_ascii=False)
 
 
 def mount_console(app, webhook: WeChatWebhook):

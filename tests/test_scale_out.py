@@ -114,10 +114,21 @@ def test_serve_with_two_workers_shares_one_port_and_outlives_a_killed_worker(red
         for _ in range(20):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as resp:
                 assert resp.status == 200
+        killed, alive = next(iter(pids)), set()
+        for _ in range(1200):                                  # until the restarted worker serves too
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as resp:
+                alive.add(resp.headers.get("X-Worker"))
+            if len(alive - {killed}) == 2:
+                break
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGHUP)                        # reload: rebuilt once, reloaded by each
+        time.sleep(5)
     finally:
         proc.terminate()
         proc.wait(20)
     assert proc.returncode == 0
+    log = proc.stdout.read().decode()
+    assert log.count("knowledge and templates reloaded") == 2 and "refused" not in log, log
 
 
 def test_several_workers_need_redis(tmp_path):
@@ -125,3 +136,101 @@ def test_several_workers_need_redis(tmp_path):
     out = subprocess.run([sys.executable, "run_bot.py", "serve", "--workers", "2"], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and "redis_url" in out.stderr
+
+
+async def test_a_flow_started_on_one_worker_continues_on_the_other(workers):
+    """The conversation context is in the shared database (each worker reads it per message);
+    the next message of a person comes at human pace, after the write-behind interval."""
+    cfg, [(a, wa), (b, wb)] = workers
+    with wa.db.conn:
+        wa.db.conn.execute("insert into residents (openid, community_id, subscribed, context, last_seen) "
+                           "values ('oFollower', 'yubo', 1, '', ?)", [time.time()])
+    wa.deps.staff.add("oStaffW", "孙", ["yubo"])
+    preview = await a.ask(text("发布公告 虞波社区 周六义诊", openid="oStaffW"))
+    assert "确认" in preview
+    await asyncio.sleep(cfg.storage.state_flush_seconds + 0.2)
+    assert "#" in await b.ask(text("确认", openid="oStaffW"))
+    assert wb.db["announcements"].count == 1
+
+
+async def test_kill_9_of_a_worker_under_load_loses_no_acknowledged_binding(redis_server, tmp_path):
+    """200 residents say where they live while one of two workers is killed; WeChat re-sends
+    what got no answer. Every acknowledged binding is in the database, and each is answered."""
+    import aiohttp
+
+    from wechat_peer import reply_text, signature
+    port, db = free_port(), tmp_path / "k.db"
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "BOT_SERVER_PORT": str(port), "BOT_WECHAT_TOKEN": TOKEN,
+           "BOT_STORAGE_DATABASE": str(db), "BOT_STORAGE_REDIS_URL": redis_server.url}
+    proc = subprocess.Popen([sys.executable, "run_bot.py", "serve", "--workers", "2"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True)) as http:
+            pids: set[str] = set()
+            for _ in range(1200):
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
+                        pids.add(resp.headers["X-Worker"])
+                except aiohttp.ClientError:
+                    pass
+                if len(pids) == 2:
+                    break
+                await asyncio.sleep(0.1)
+            assert len(pids) == 2
+
+            async def bind(i: int) -> str:
+                body = text("我住在虞波社区", openid=f"oKill{i:04d}", msg_id=10**15 + i)
+                for attempt in range(20):                   # WeChat's retries, each freshly signed
+                    ts, nonce = str(int(time.time())), f"{i}-{attempt}-{time.monotonic_ns()}"
+                    q = {"signature": signature(TOKEN, ts, nonce), "timestamp": ts, "nonce": nonce}
+                    try:
+                        async with http.post(f"http://127.0.0.1:{port}/wechat", params=q, data=body) as resp:
+                            if resp.status == 200:
+                                return reply_text(await resp.text())
+                    except aiohttp.ClientError:
+                        pass
+                    await asyncio.sleep(0.2)
+                return ""
+            tasks = [asyncio.ensure_future(bind(i)) for i in range(200)]
+            await asyncio.sleep(0.3)
+            os.kill(int(next(iter(pids))), signal.SIGKILL)
+            replies = await asyncio.gather(*tasks)
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    import sqlite3
+    bound = dict(sqlite3.connect(db).execute("select openid, community_id from residents").fetchall())
+    assert all(replies), "a resident never got an answer"
+    assert all(bound.get(f"oKill{i:04d}") == "yubo" for i in range(200))
+
+
+async def test_redis_down_while_fetching_the_token_is_a_transient_error(fake_wechat):
+    """Nothing was sent, so the outbox row goes back to pending (not left claimed, not uncertain)."""
+    from redis.asyncio import Redis
+
+    from bot.channels.wechat.client import TransientError, WeChatClient
+    from bot.storage.redis_token import RedisTokenStore
+    redis = Redis.from_url(f"redis://127.0.0.1:{free_port()}/0")     # nothing listens there
+    client = WeChatClient(fake_wechat.base_url, "wxapp", "secret", RedisTokenStore(redis))
+    with pytest.raises(TransientError):
+        await client.send_text("oR1", "停水通知")
+    await client.close()
+    await redis.aclose()
+    assert fake_wechat.calls_to("/cgi-bin/message/custom/send") == []
+
+
+async def test_a_message_whose_worker_died_is_answered_by_the_retry(redis_server):
+    from redis.asyncio import Redis
+
+    from bot.storage.redis_dedup import RedisDeduplicator
+    redis_server.flush()
+    redis = Redis.from_url(redis_server.url)
+    dying, live = RedisDeduplicator(redis, 60, wait_seconds=1.0), RedisDeduplicator(redis, 60, wait_seconds=1.0)
+    # a worker claimed the message and was killed (-9) before answering: its mark stays behind
+    assert await redis.set("linli:msg:oD|1|9", b"\x00running", nx=True, px=dying.running_ms)
+
+    async def answer():
+        return ("<xml>reply</xml>", "ask", "replied")
+    result, duplicate = await live.once("oD|1|9", answer)
+    assert result == ("<xml>reply</xml>", "ask", "replied") and not duplicate
+    await redis.aclose()

@@ -183,6 +183,8 @@ def announce_cmd(args, webhook, cfg) -> int:
             while await deliverer.run_once():
                 pass
             await webhook.client.close()
+            if getattr(webhook, "redis", None) is not None:
+                await webhook.redis.aclose()
         asyncio.run(drain())
         console.print("delivered everything that is due")
         return 0

@@ -19,16 +19,23 @@ _RUNNING = b"\x00running"
 class RedisDeduplicator:
     def __init__(self, redis: Redis, ttl_seconds: float = 60, wait_seconds: float = 5.0, prefix: str = "linli:msg:") -> None:
         self.redis, self.ttl_ms, self.wait, self.prefix = redis, int(ttl_seconds * 1000), wait_seconds, prefix
+        self.running_ms = max(100, int((wait_seconds - 0.5) * 1000))
+        self._pending: set[asyncio.Future] = set()
 
     async def once(self, key, work):
         name = self.prefix + key
-        if await self.redis.set(name, _RUNNING, nx=True, px=self.ttl_ms):
+        # the "running" mark expires before waiting retries give up, so a worker that dies while
+        # answering leaves nothing stuck: a retry then finds the key gone and answers itself
+        if await self.redis.set(name, _RUNNING, nx=True, px=self.running_ms):
             try:
                 result = await work()
             except BaseException:
                 await asyncio.shield(self.redis.delete(name))  # forgotten, so WeChat's retry can try again
                 raise
-            await self.redis.set(name, orjson.dumps(result), px=self.ttl_ms)
+            # stored without waiting for Redis: the reply goes out now; a retry meanwhile polls
+            stored = asyncio.ensure_future(self.redis.set(name, orjson.dumps(result), px=self.ttl_ms))
+            self._pending.add(stored)
+            stored.add_done_callback(self._pending.discard)
             return result, False
         deadline = time.monotonic() + self.wait
         while time.monotonic() < deadline:
@@ -45,7 +52,11 @@ class RedisReplay:
     def __init__(self, redis: Redis, prefix: str = "linli:query:") -> None:
         self.redis, self.prefix = redis, prefix
 
-    async def first(self, query: str, message: str, ttl: float) -> str | None:
+    async def first(self, query: str, message: str, ttl: float) -> tuple[str, float] | None:
         # SET NX GET (Redis 7): stores when new and returns what was there, in one round trip
-        old = await self.redis.set(self.prefix + query, message, nx=True, px=int(ttl * 1000), get=True)
-        return old.decode() if old is not None else None
+        now = time.time()
+        old = await self.redis.set(self.prefix + query, f"{now:.3f} {message}", nx=True, px=int(ttl * 1000), get=True)
+        if old is None:
+            return None
+        born, _, first = old.decode().partition(" ")
+        return first, now - float(born)

@@ -172,14 +172,24 @@ class WeChatClient:
             log.info("access_token refreshed, expires in %ss", data.get("expires_in"))
             return data["access_token"]
 
+    async def _token(self, stale: str | None = None) -> str:
+        """access_token() for a call about to be made: a failure of the token store (Redis down,
+        its lock not got in time) means nothing was sent, so it is a TransientError."""
+        try:
+            return await self.access_token(stale)
+        except (WeChatAPIError, TransientError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - whatever the store raised, the call was not made
+            raise TransientError(f"no access token: {type(exc).__name__}: {redact(str(exc))[:200]}") from None
+
     async def call(self, path: str, payload: dict) -> dict:
         """POST an API call with the token; one refresh and one retry on an invalid token."""
-        token = await self.access_token()
+        token = await self._token()
         data = await self._post(path, payload, {"access_token": token})
         code = int(data.get("errcode", 0) or 0)
         if code in TOKEN_INVALID:
             log.warning("access_token refused (%s); refreshing once", code)
-            token = await self.access_token(stale=token)
+            token = await self._token(stale=token)
             data = await self._post(path, payload, {"access_token": token})
             code = int(data.get("errcode", 0) or 0)
         if code:

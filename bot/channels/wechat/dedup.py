@@ -99,9 +99,9 @@ class MemoryDeduplicator:
 
 
 class ReplayMemory(Protocol):
-    async def first(self, query: str, message: str, ttl: float) -> str | None:
+    async def first(self, query: str, message: str, ttl: float) -> tuple[str, float] | None:
         """Remember that signed `query` carried `message` (for `ttl` seconds); None when the query
-        is new, else the message key it carried the first time."""
+        is new, else (the message key it carried the first time, seconds since then)."""
 
 
 class MemoryReplay:
@@ -109,14 +109,14 @@ class MemoryReplay:
 
     def __init__(self, max_entries: int = 300000, clock: Callable[[], float] = time.monotonic) -> None:
         self.max_entries, self.clock = max_entries, clock
-        self._seen: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self._seen: OrderedDict[str, tuple[float, str, float]] = OrderedDict()
 
-    async def first(self, query: str, message: str, ttl: float) -> str | None:
+    async def first(self, query: str, message: str, ttl: float) -> tuple[str, float] | None:
         now, seen = self.clock(), self._seen
         while seen and (len(seen) >= self.max_entries or next(iter(seen.values()))[0] < now):
             seen.popitem(last=False)
         found = seen.get(query)
         if found is not None:
-            return found[1]
-        seen[query] = (now + ttl, message)
+            return found[1], now - found[2]
+        seen[query] = (now + ttl, message, now)
         return None

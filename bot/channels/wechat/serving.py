@@ -150,9 +150,11 @@ async def serve(app: web.Application, cfg: Config, reuse_port: bool = False,
         await runner.cleanup()
 
 
-def run_workers(n: int, start: Callable[[int], None]) -> int:
-    """Fork `n` processes running `start(index)`; forward SIGTERM/SIGINT/SIGHUP to them, start
-    again any that dies on its own, return when all have stopped after a signal."""
+def run_workers(n: int, start: Callable[[int], None], on_reload: Callable[[], bool] | None = None) -> int:
+    """Fork `n` processes running `start(index)`; forward SIGTERM/SIGINT to them, start again any
+    that dies on its own, return when all have stopped after a signal. SIGHUP runs `on_reload()`
+    here first (the knowledge rebuilt once, not by every worker at the same time) and is
+    forwarded only when it succeeded."""
     children: dict[int, int] = {}
     stopping = False
 
@@ -176,6 +178,8 @@ def run_workers(n: int, start: Callable[[int], None]) -> int:
         nonlocal stopping
         if sig != signal.SIGHUP:
             stopping = True
+        elif on_reload is not None and not on_reload():
+            return
         for pid in list(children):
             try:
                 os.kill(pid, sig)

@@ -212,12 +212,16 @@ async def receive(request: web.Request) -> web.Response:
     key = message_key(msg.openid, msg.create_time, msg.msg_id, msg.event, msg.event_key)
     window = webhook.config.server.timestamp_window_seconds
     seen = await webhook.replay.first(f"{q['timestamp']}|{q['nonce']}|{q['signature']}", key, 2 * window + 1)
-    if seen is not None and seen != key:
+    if seen is not None and seen[0] != key:
         return refuse(webhook, 403, "signed query used before for another message")
-    # a query seen before with this message is WeChat's retry (answered from the retry memory) or a
-    # replay after the retry memory forgot it (acknowledged, never processed again)
-    work = (lambda: _process(webhook, msg)) if seen is None else _replayed
-    (xml, handler, outcome), duplicate = await webhook.dedup.once(key, work)
+    # a query seen before with this message is WeChat's retry, answered through the retry memory;
+    # once that memory may have forgotten it, a replay: acknowledged, never processed again
+    late = seen is not None and seen[1] >= webhook.config.dedup.ttl_seconds - 1
+    work = _replayed if late else (lambda: _process(webhook, msg))
+    try:
+        (xml, handler, outcome), duplicate = await webhook.dedup.once(key, work)
+    except TimeoutError:   # still being answered by another worker: that one replies (or sends it later)
+        (xml, handler, outcome), duplicate = (SUCCESS, "elsewhere", "still_running"), True
     if duplicate:
         webhook.metrics.retries.inc()
         outcome = "retry_" + outcome
