@@ -197,3 +197,15 @@ def test_constant_replies_are_rendered_once_per_context(templates):
     b = templates.render_constant("greeting", examples=("附近有哪些养老服务",))
     templates.render_constant("greeting", examples=("哪个社区有四点钟学校",))
     assert a == b and "附近有哪些养老服务" in a and calls == ["greeting", "greeting"]
+
+
+def test_every_table_the_bot_owns_comes_from_a_recorded_migration_set(db):
+    from bot.storage.migrations import apply_all, migration_sets
+    apply_all(db)
+    recorded = {r["migration_set"] for r in db["_sqlite_migrations"].rows}
+    assert recorded == {m.name for m in migration_sets()}
+    assert {"residents", "questions", "staff", "announcements", "outbox", "followers", "access_tokens",
+            "admin_users", "admin_audit", "keyword_replies"} <= set(db.table_names())
+    before = db.execute("select count(*) from _sqlite_migrations").fetchone()[0]
+    apply_all(db)                                                    # nothing runs twice
+    assert db.execute("select count(*) from _sqlite_migrations").fetchone()[0] == before

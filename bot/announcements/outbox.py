@@ -33,6 +33,7 @@ import time
 from dataclasses import dataclass
 
 import sqlite_utils
+from sqlite_utils import Migrations
 
 from bot.announcements.audience import community_of, recipients
 from bot.channels.wechat.client import redact
@@ -51,25 +52,38 @@ class Row:
     text: str
 
 
+MIGRATIONS = Migrations("outbox")
+
+
+@MIGRATIONS()
+def m001_announcements_and_outbox(db: sqlite_utils.Database) -> None:
+    if not db["announcements"].exists():
+        db["announcements"].create({"id": int, "author": str, "scope": str, "targets": str, "text": str,
+                                    "created_at": float, "send_at": float, "status": str, "audience": int}, pk="id")
+    if not db["outbox"].exists():
+        db["outbox"].create({"id": int, "announcement_id": int, "openid": str, "state": str, "channel": str,
+                             "attempts": int, "next_at": float, "claimed_at": float, "msgid": str, "error": str},
+                            pk="id", not_null={"announcement_id", "openid", "state"},
+                            defaults={"state": "pending", "channel": "", "attempts": 0, "next_at": 0.0})
+        db["outbox"].create_index(["announcement_id", "openid"], unique=True)
+        db["outbox"].create_index(["state", "next_at"])
+
+
+@MIGRATIONS()
+def m002_leases(db: sqlite_utils.Database) -> None:
+    """A claim is a lease: its worker, until when, and when the row was first tried."""
+    columns = db["outbox"].columns_dict
+    for name, kind in (("owner", str), ("lease_until", float), ("first_at", float)):
+        if name not in columns:
+            db["outbox"].add_column(name, kind)
+    if not db["delivery_worker"].exists():
+        db["delivery_worker"].create({"id": int, "status": str, "at": float}, pk="id")
+
+
 class Outbox:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
-        if not db["announcements"].exists():
-            db["announcements"].create({"id": int, "author": str, "scope": str, "targets": str, "text": str,
-                                        "created_at": float, "send_at": float, "status": str, "audience": int}, pk="id")
-        if not db["outbox"].exists():
-            db["outbox"].create({"id": int, "announcement_id": int, "openid": str, "state": str, "channel": str,
-                                 "attempts": int, "next_at": float, "claimed_at": float, "msgid": str, "error": str},
-                                pk="id", not_null={"announcement_id", "openid", "state"},
-                                defaults={"state": "pending", "channel": "", "attempts": 0, "next_at": 0.0})
-            db["outbox"].create_index(["announcement_id", "openid"], unique=True)
-            db["outbox"].create_index(["state", "next_at"])
-        columns = db["outbox"].columns_dict
-        for name, kind in (("owner", str), ("lease_until", float), ("first_at", float)):
-            if name not in columns:
-                db["outbox"].add_column(name, kind)
-        if not db["delivery_worker"].exists():
-            db["delivery_worker"].create({"id": int, "status": str, "at": float}, pk="id")
+        MIGRATIONS.apply(db)
 
     def _x(self, sql: str, params=()) -> int:
         with self.db.conn:

@@ -19,6 +19,7 @@ from typing import Any
 
 import aiohttp
 import sqlite_utils
+from sqlite_utils import Migrations
 
 log = logging.getLogger("linli.client")
 TOKEN_INVALID = {40001, 42001, 40014}
@@ -74,6 +75,15 @@ def install_redaction() -> None:
     logging.setLogRecordFactory(redacting)
 
 
+MIGRATIONS = Migrations("access_tokens")
+
+
+@MIGRATIONS()
+def m001_access_tokens(db: sqlite_utils.Database) -> None:
+    if not db["access_tokens"].exists():
+        db["access_tokens"].create({"app_id": str, "token": str, "expires_at": float}, pk="app_id")
+
+
 class TokenStore:
     """access_token cache in the shared database (one row per app id). The interface is async
     (get, put, lock) so that `bot.storage.redis_token.RedisTokenStore` can stand in for it."""
@@ -81,8 +91,7 @@ class TokenStore:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.table = db["access_tokens"]
         self._lock = asyncio.Lock()
-        if not self.table.exists():
-            self.table.create({"app_id": str, "token": str, "expires_at": float}, pk="app_id")
+        MIGRATIONS.apply(db)
 
     async def get(self, app_id: str) -> tuple[str, float] | None:
         try:
