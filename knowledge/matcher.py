@@ -149,6 +149,7 @@ class EntityIndex:
         # out so they cannot pull the segmentation towards themselves (务工 in 服务工作室)
         jieba.setLogLevel(60)
         self.tokenizer = jieba.Tokenizer()
+        self._last_homophones: tuple[str, dict] | None = None
         self._last_bounds: tuple[str, set[int]] | None = None
         for surface, entries in s.forms.items():
             if any(kind in ("community", "programme", "place", "list", "person") for kind, _, _ in entries) and \
@@ -225,22 +226,33 @@ class EntityIndex:
             m.how = "exact" if m.how == "paired" else m.how
         return chosen
 
-    def _homophones(self, text: str, kind: str):
-        """(surface, start) for every window that sounds exactly like a `kind` surface but differs."""
+    def _homophones(self, text: str, kind: str) -> list[tuple[str, int]]:
+        """(surface, start) for every window that sounds exactly like a `kind` surface but differs.
+
+        One recognition asks this for up to four kinds of the same text; the windows of every
+        kind are found in one pass and kept for the last text (one tuple: safe across threads)."""
+        last = self._last_homophones
+        if last is None or last[0] != text:
+            last = self._last_homophones = (text, self._all_homophones(text))
+        return last[1].get(kind, [])
+
+    def _all_homophones(self, text: str) -> dict[str, list[tuple[str, int]]]:
+        found: dict[str, list[tuple[str, int]]] = {}
         text_py = pinyin(text)
         for i in range(len(text) - 1):
             seen = set()
             for a in text_py[i]:
                 for b in text_py[i + 1]:
                     for surface, k in self.sound_index.get((a, b), ()):
-                        if k != kind or surface in seen:
+                        if (surface, k) in seen:
                             continue
-                        seen.add(surface)
+                        seen.add((surface, k))
                         L = len(surface)
                         window = text[i:i + L]
                         if len(window) == L and window != surface and sounds_alike(text_py[i:i + L], pinyin(surface)) \
                                 and not any(ch in _FUNCTION_CHARS and ch not in surface for ch in window):
-                            yield surface, i
+                            found.setdefault(k, []).append((surface, i))
+        return found
 
     # ------------------------------------------------------------------ path 2
     def _decide(self, kind: str, scored: dict[tuple[str, str], tuple[float, int, int, str]]) -> Mention | None:
