@@ -138,9 +138,11 @@ class Announcements:
             p.error = "nobody_reachable"
         return p
 
-    def submit(self, author: str, draft: dict) -> tuple[int, Preview] | Preview:
-        """The confirmed draft, checked again (time, permission, audience): (id, preview) or a refusal."""
-        staff = self.staff.get(author) if author != "cli" else _Operator()
+    def submit(self, author: str, draft: dict, sender=None) -> tuple[int, Preview] | Preview:
+        """The confirmed draft, checked again (time, permission, audience): (id, preview) or a refusal.
+        `sender` answers `may_address` for an author who is not in the staff register (the web
+        console's users); otherwise the register (or the CLI's operator) decides."""
+        staff = sender or (self.staff.get(author) if author != "cli" else _Operator())
         p = self.settle(staff, Preview(targets=Targets.from_dict(draft["targets"]), text=draft["text"],
                                        send_at=draft.get("send_at")))
         if p.error:

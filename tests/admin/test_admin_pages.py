@@ -166,3 +166,23 @@ async def test_a_new_entry_starts_from_the_question(ops):
     assert "/admin/knowledge/programmes/edit?name=%E7%94%B5%E6%A2%AF" in page
     form = await (await c.get("/knowledge/programmes/edit", params={"name": "补丁行动"})).text()
     assert 'id="f-name" name="name" value="补丁行动"' in form
+
+
+async def test_announcements_follow_the_same_rules_as_from_wechat(console_app):
+    c, peer, webhook = console_app
+    await peer.ask(event("subscribe", "qrscene_1001", openid="oResYubo02"))   # one resident of yubo
+    await c.login("xiao")                                                      # staff of yubo
+    page = await (await c.post("/announcements", {"text": "周六停水", "community": "yubo", "action": "preview"})).text()
+    assert "将送达 1 位" in page and "客服消息" in page                        # the audience per channel
+    page = await (await c.post("/announcements", {"text": "周六停水", "community": "yubo", "action": "send",
+                                                   "send_at": "2020-01-01 08:00"})).text()
+    assert "发送时间已经过去" in page
+    assert webhook.db["announcements"].count == 0
+    resp = await c.post("/announcements", {"text": "下周六义诊", "community": "yubo", "action": "send",
+                                            "send_at": "2099-01-01 08:00"})
+    assert resp.status == 302                                                  # scheduled
+    aid = resp.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
+    assert "取消这条定时通知" in await (await c.client.get(resp.headers["Location"])).text()
+    assert (await c.post(f"/announcements/{aid}/cancel", {})).status == 302
+    assert webhook.deps.outbox.status(int(aid))["status"] == "cancelled"
+    assert (await c.post(f"/announcements/{aid}/cancel", {})).status == 409     # nothing left to cancel

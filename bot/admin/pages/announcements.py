@@ -1,5 +1,8 @@
-"""Announcements, thinly: compose with audience preview, schedule, progress and per-resident report,
-through bot.announcements' Outbox (the same rules as from WeChat: staff address only their communities)."""
+"""Announcements from the console: compose with the audience per channel, schedule, cancel a
+scheduled one, watch progress and see the per-resident report. Everything goes through the
+announcements' use cases (bot/announcements/service.py), so the rules are WeChat's and the
+CLI's: staff address only their communities, an empty audience, nobody reachable and a past
+time are refused."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,19 +11,44 @@ from aiohttp import web
 
 from bot.admin.app import CONSOLE, render
 from bot.admin.auth import user_of
+from bot.announcements.channels import CHANNEL_NAMES
+from bot.announcements.service import Preview
 from bot.storage.residents import openid_hash
 
+REFUSALS = {"not_allowed": "只能发给自己负责的社区", "empty_audience": "这些社区还没有关注本号的居民",
+            "nobody_reachable": "这些居民目前都无法送达（不在48小时互动期内，也没有订阅通知、群发标签或模板消息）",
+            "past": "发送时间已经过去", "ambiguous": "社区有重名，请在列表里选定", "no_target": "请选择社区"}
 
-def _targets(request, form) -> tuple[str, list[str]]:
+
+class ConsoleSender:
+    """A console user as the announcements' rules see them: operators address anything, staff
+    only communities they look after."""
+
+    def __init__(self, user) -> None:
+        self.user = user
+        self.role = "admin" if user.operator else "staff"
+
+    def may_address(self, scope: str, targets: list[str]) -> bool:
+        if self.user.operator:
+            return True
+        return scope == "community" and bool(targets) and all(self.user.may_edit(t) for t in targets)
+
+
+def _draft(request, form) -> dict:
     user = user_of(request)
-    targets = [t for t in form.getall("community", []) if t]
+    words = [t for t in form.getall("community", []) if t]
     if form.get("all") and user.operator:
-        return "all", []
-    if not targets:
+        words = ["全体"]
+    if not words:
         raise web.HTTPBadRequest(text="choose at least one community")
-    if not all(user.may_edit(t) for t in targets):
+    if not user.operator and not all(user.may_edit(t) for t in words):
         raise web.HTTPForbidden(text="staff may address only their own communities")
-    return "community", targets
+    text = str(form.get("text", "")).strip()
+    if not text:
+        raise web.HTTPBadRequest(text="the announcement needs a text")
+    service = request.app[CONSOLE].webhook.deps.announcements
+    return {"targets": service.resolver().resolve(words).to_dict(), "text": text,
+            "send_at": _when(str(form.get("send_at", "")))}
 
 
 def _when(text: str) -> float | None:
@@ -32,35 +60,43 @@ def _when(text: str) -> float | None:
         raise web.HTTPBadRequest(text="time: use YYYY-MM-DD HH:MM") from None
 
 
+def _shown(p: Preview) -> dict:
+    return {"error": REFUSALS.get(p.error, p.error), "audience": p.audience,
+            "channels": [(CHANNEL_NAMES.get(c, c), n) for c, n in sorted(p.plan.channels.items(), key=lambda kv: -kv[1])],
+            "unreachable": sorted(p.plan.unreachable.items())}
+
+
 async def page(request: web.Request) -> web.Response:
     console = request.app[CONSOLE]
     user = user_of(request)
-    outbox = console.webhook.deps.outbox
+    service = console.webhook.deps.announcements
     kb = console.webhook.deps.knowledge
     communities = [(c.id, c.display) for c in kb.model.communities.values() if user.may_edit(c.id)] if kb else []
-    preview = None
-    form = {}
+    preview, form = None, {}
     if request.method == "POST":
         form = await request.post()
-        text = str(form.get("text", "")).strip()
-        scope, targets = _targets(request, form)
-        if not text:
-            raise web.HTTPBadRequest(text="the announcement needs a text")
+        draft = _draft(request, form)
+        sender = ConsoleSender(user)
         if form.get("action") == "preview":
-            preview = len(outbox.audience(scope, targets))
+            from bot.announcements.targeting import Targets
+            p = service.settle(sender, Preview(targets=Targets.from_dict(draft["targets"]), text=draft["text"],
+                                               send_at=draft["send_at"]))
+            preview = _shown(p)
         else:
-            aid = outbox.create(f"console:{user.name}", scope, targets, text, _when(str(form.get("send_at", ""))))
-            console.audit.record(user.name, "announce", f"announcement:{aid}", None,
-                                 {"scope": scope, "targets": targets, "text": text})
-            raise web.HTTPFound(request.app.router["announcement"].url_for(id=str(aid)))
-    ids = [r[0] for r in console.db.conn.execute("select id from announcements order by id desc limit 30")]
-    items = [outbox.status(i) for i in ids]
+            result = service.submit(f"console:{user.name}", draft, sender=sender)
+            if isinstance(result, Preview):
+                preview = _shown(result)
+            else:
+                aid, _ = result
+                console.audit.record(user.name, "announce", f"announcement:{aid}", None, draft)
+                raise web.HTTPFound(request.app.router["announcement"].url_for(id=str(aid)))
+    items = [console.webhook.deps.outbox.status(a["id"]) for a in service.mine(None, 30)]
     items = [a for a in items if user.operator or (a["targets"] and all(user.may_edit(t) for t in a["targets"]))]
     return await render(request, "announcements.html", communities=communities, items=items, preview=preview,
                         form=form, chosen=form.getall("community", []) if form else [])
 
 
-async def detail(request: web.Request) -> web.Response:
+def _status(request: web.Request) -> dict:
     console = request.app[CONSOLE]
     user = user_of(request)
     try:
@@ -69,12 +105,30 @@ async def detail(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(text="no such announcement") from None
     if not user.operator and not (st["targets"] and all(user.may_edit(t) for t in st["targets"])):
         raise web.HTTPForbidden(text="not one of your communities")
+    return st
+
+
+async def detail(request: web.Request) -> web.Response:
+    console = request.app[CONSOLE]
+    st = _status(request)
     rows = [(openid_hash(o), s, c or "-", e or "") for o, s, c, e in console.db.conn.execute(
         "select openid, state, channel, error from outbox where announcement_id = ? order by id limit 500", [st["id"]])]
     done = sum(n for states in st["channels"].values() for k, n in states.items() if k in ("sent", "failed", "uncertain"))
     return await render(request, "announcement.html", st=st, rows=rows, done=done)
 
 
+async def cancel(request: web.Request) -> web.Response:
+    """A scheduled announcement is dropped before its time (refused once delivery began)."""
+    console = request.app[CONSOLE]
+    st = _status(request)
+    if not console.webhook.deps.outbox.cancel(st["id"]):
+        raise web.HTTPConflict(text="delivery has begun: it can no longer be cancelled")
+    console.audit.record(user_of(request).name, "cancel", f"announcement:{st['id']}", {"status": st["status"]},
+                         {"status": "cancelled"})
+    raise web.HTTPFound(request.app.router["announcement"].url_for(id=str(st["id"])))
+
+
 def routes(app: web.Application) -> None:
     app.router.add_route("*", "/announcements", page, name="announcements")
     app.router.add_get("/announcements/{id:\\d+}", detail, name="announcement")
+    app.router.add_post("/announcements/{id:\\d+}/cancel", cancel, name="announcement_cancel")
