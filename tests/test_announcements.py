@@ -8,55 +8,17 @@ from collections import Counter
 
 import pytest
 
-from bot.config import load_config
+from announce_helpers import drain, make_bot, residents, say
 from bot.announcements.delivery import Deliverer
-from bot.wiring import build_deliverer, build_webhook
-from handlers import build_dispatcher
-from bot.conversation.router import Message
-
-HOUR = 3600
+from bot.wiring import build_deliverer
 
 
 @pytest.fixture
 async def setup(tmp_path, fake_wechat, engine):
     edges = []
-
-    def make(**delivery):
-        env = {"BOT_STORAGE_DATABASE": str(tmp_path / "a.db"), "BOT_WECHAT_API_BASE_URL": fake_wechat.base_url,
-               "BOT_WECHAT_APP_ID": "wxapp", "BOT_WECHAT_APP_SECRET": "secret", "BOT_DELIVERY_TEMPLATE_ID": "TPL1",
-               "BOT_DELIVERY_RATE_PER_SECOND": "100000", "BOT_DELIVERY_BACKOFF_SECONDS": "0.05",
-               "BOT_DELIVERY_LIMIT_PAUSE_SECONDS": "0.3"}
-        env.update({f"BOT_DELIVERY_{k.upper()}": str(v) for k, v in delivery.items()})
-        cfg = load_config(environ=env)
-        webhook = build_webhook(cfg, knowledge=engine)
-        edges.append(webhook)
-        return cfg, webhook
-    yield make
+    yield lambda **delivery: make_bot(tmp_path, fake_wechat, engine, edges, **delivery)
     for webhook in edges:
         await webhook.client.close()
-
-
-def residents(webhook, community: str, n: int, active: bool = True, prefix: str = "oR") -> list[str]:
-    seen = time.time() - (HOUR if active else 72 * HOUR)
-    ids = [f"{prefix}{community}{i:05d}" for i in range(n)]
-    with webhook.db.conn:
-        webhook.db.conn.executemany("insert or replace into residents (openid, community_id, subscribed, context, last_seen) "
-                                 "values (?, ?, 1, '', ?)", [(o, community, seen) for o in ids])
-    return ids
-
-
-async def say(webhook, openid: str, text: str) -> str:
-    reply = await build_dispatcher().dispatch(Message(kind="text", openid=openid, text=text), webhook.deps)
-    return reply.text
-
-
-async def drain(deliverer: Deliverer, rounds: int = 200) -> None:
-    for _ in range(rounds):
-        handled = await deliverer.run_once()
-        if not handled and not deliverer.outbox.due(1, now=time.time() + 3600):
-            return
-        if not handled:
-            await asyncio.sleep(0.05)
 
 
 # ------------------------------------------------------------------ composing

@@ -9,6 +9,7 @@ import itertools
 
 import pytest
 
+from announce_helpers import residents
 from wechat_peer import text
 
 _users = itertools.count()
@@ -31,17 +32,10 @@ async def chat(make_bot):
     return send
 
 
-def residents_of(webhook, community: str, n: int) -> None:
-    with webhook.db.conn:
-        webhook.db.conn.executemany("insert into residents (openid, community_id, subscribed, context, last_seen) "
-                                    "values (?, ?, 1, '', strftime('%s','now'))",
-                                    [(f"oR{community}{i:04d}", community) for i in range(n)])
-
-
 # ------------------------------------------------------------------ flows keep their own state
 async def test_a_staff_member_asks_a_question_while_composing_and_still_confirms(chat):
     webhook = chat.webhook
-    residents_of(webhook, "yubo", 3)
+    residents(webhook, "yubo", 3)
     webhook.deps.staff.add("oStaffA", "周", ["yubo"])
     preview, where, done = await chat("发布公告 虞波社区 本周六上午义诊", "虞波社区在哪", "确认", user="oStaffA")
     assert "确认" in preview and "浒山" in where and "#1" in done
@@ -50,7 +44,7 @@ async def test_a_staff_member_asks_a_question_while_composing_and_still_confirms
 
 async def test_a_choice_still_works_after_an_unrelated_draft(chat):
     webhook = chat.webhook
-    residents_of(webhook, "yubo", 2)
+    residents(webhook, "yubo", 2)
     webhook.deps.staff.add("oStaffB", "吴", ["yubo"])
     _, which, answer, cancelled = await chat("发布公告 虞波社区 文化节", "阳光社区在哪", "1", "取消", user="oStaffB")
     assert "1." in which and "阳光社区" in answer and "不会发送" in cancelled
@@ -59,7 +53,7 @@ async def test_a_choice_still_works_after_an_unrelated_draft(chat):
 
 async def test_an_expired_draft_does_not_capture_a_confirmation(chat):
     webhook = chat.webhook
-    residents_of(webhook, "yubo", 2)
+    residents(webhook, "yubo", 2)
     webhook.deps.staff.add("oStaffC", "王", ["yubo"])
     await chat("发布公告 虞波社区 文化节", user="oStaffC")
     state = webhook.deps.residents.get("oStaffC")
@@ -169,7 +163,7 @@ async def test_a_long_list_is_paged_and_more_reaches_the_last_item(chat):
 
 async def test_long_recent_announcements_and_previews_are_paged(chat):
     webhook = chat.webhook
-    residents_of(webhook, "yubo", 2)
+    residents(webhook, "yubo", 2)
     webhook.deps.staff.add("oStaffD", "陈", ["yubo"])
     for i in range(6):
         webhook.deps.outbox.create("cli", "community", ["yubo"], f"第{i}条通知：" + "社区服务中心周末开放，" * 40)
@@ -188,7 +182,7 @@ async def test_more_without_pages_says_there_is_no_more(chat):
 # ------------------------------------------------------------------ the question log
 async def test_every_message_is_logged_with_channel_intent_runner_up_and_outcome(chat):
     webhook = chat.webhook
-    residents_of(webhook, "yubo", 2)
+    residents(webhook, "yubo", 2)
     webhook.deps.staff.add("oStaffE", "李", ["yubo"])
     await chat("你好", "最近有什么通知", "帮我写一首诗", user="oLog1")
     await chat("阳光社区在哪", "2", user="oLog2")
@@ -207,7 +201,7 @@ async def test_every_message_is_logged_with_channel_intent_runner_up_and_outcome
 
 async def test_a_crash_right_after_confirming_neither_loses_nor_doubles_the_announcement(chat, make_bot):
     webhook = chat.webhook
-    residents_of(webhook, "yubo", 2)
+    residents(webhook, "yubo", 2)
     webhook.deps.staff.add("oStaffF", "孙", ["yubo"])
     await chat("发布公告 虞波社区 周六义诊", user="oStaffF")
     webhook.deps.flush()                                     # the draft is stored

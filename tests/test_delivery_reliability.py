@@ -6,18 +6,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from announce_helpers import drain, residents, say
 from bot.config import load_config
 from bot.wiring import build_deliverer, build_webhook
-from handlers import build_dispatcher
-from bot.conversation.router import Message
-
-HOUR = 3600
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -45,31 +41,8 @@ async def setup(tmp_path, fake_wechat, engine):
         await webhook.client.close()
 
 
-def residents(webhook, community: str, n: int, active: bool = True, prefix: str = "oR") -> list[str]:
-    seen = time.time() - (HOUR if active else 72 * HOUR)
-    ids = [f"{prefix}{community}{i:05d}" for i in range(n)]
-    with webhook.db.conn:
-        webhook.db.conn.executemany("insert or replace into residents (openid, community_id, subscribed, context, "
-                                    "last_seen) values (?, ?, 1, '', ?)", [(o, community, seen) for o in ids])
-    return ids
-
-
-async def say(webhook, openid: str, text: str) -> str:
-    reply = await build_dispatcher().dispatch(Message(kind="text", openid=openid, text=text), webhook.deps)
-    return reply.text
-
-
 def announce(webhook, community: str = "yubo", text: str = "周六义诊") -> int:
     return webhook.deps.outbox.create("cli", "community", [community], text)   # the CLI gets no WeChat report
-
-
-async def drain(deliverer, rounds: int = 200) -> None:
-    for _ in range(rounds):
-        handled = await deliverer.run_once()
-        if not handled and not deliverer.outbox.due(1, now=time.time() + 3600):
-            return
-        if not handled:
-            await asyncio.sleep(0.05)
 
 
 def states(webhook, aid: int) -> dict[str, int]:
