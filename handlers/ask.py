@@ -47,7 +47,7 @@ def answer(deps, state, text: str) -> Reply:
     text_out = found.text
     if cut:
         text_out = deps.templates.render("question_cut", chars=QUESTION_CHARS) + "\n" + text_out
-    extra = recent.for_activity_question(deps, question, found.entities) if "活动" in question else ""
+    extra = recent.for_activity_question(deps, question, found.entities)
     if extra:
         text_out += "\n\n" + extra
     outcome = "clarify" if found.intent == "clarify" else "answered" if found.answered else "unanswered"

@@ -70,3 +70,39 @@ async def make_bot(aiohttp_client, make_config, engine):
 async def bot(make_bot):
     peer, _ = await make_bot()
     return peer
+
+
+@pytest.fixture
+def deps(tmp_path, engine):
+    """What handlers get, on the real knowledge and a temporary database."""
+    import sqlite_utils
+
+    from bot.wiring import build_dependencies
+    cfg = load_config(environ={"BOT_STORAGE_DATABASE": str(tmp_path / "s.db")})
+    return build_dependencies(cfg, sqlite_utils.Database(tmp_path / "s.db"), knowledge=engine)
+
+
+@pytest.fixture
+def say(deps):
+    """say(text, user=..., kind=..., **fields) -> the reply text, through the dispatcher as any
+    channel sends it; every reply is checked against WeChat's 2048 bytes."""
+    from bot.conversation.message import Message
+    from handlers import build_dispatcher
+    dp = build_dispatcher()
+
+    async def send(text: str = "", user: str = "oResident", **kw) -> str:
+        kind = kw.pop("kind", "text")
+        reply = await dp.dispatch(Message(kind=kind, openid=user, text=text, **kw), deps)
+        assert len(reply.text.encode("utf-8")) <= 2048
+        return reply.text
+    return send
+
+
+@pytest.fixture
+async def setup(tmp_path, fake_wechat, engine):
+    """setup(**delivery settings) -> (config, webhook) against the fake WeChat API (announcements)."""
+    from announce_helpers import make_bot
+    edges: list = []
+    yield lambda **delivery: make_bot(tmp_path, fake_wechat, engine, edges, **delivery)
+    for webhook in edges:
+        await webhook.client.close()

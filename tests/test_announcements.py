@@ -8,17 +8,9 @@ from collections import Counter
 
 import pytest
 
-from announce_helpers import drain, make_bot, residents, say
+from announce_helpers import drain, residents, say
 from bot.announcements.delivery import Deliverer
 from bot.wiring import build_deliverer
-
-
-@pytest.fixture
-async def setup(tmp_path, fake_wechat, engine):
-    edges = []
-    yield lambda **delivery: make_bot(tmp_path, fake_wechat, engine, edges, **delivery)
-    for webhook in edges:
-        await webhook.client.close()
 
 
 # ------------------------------------------------------------------ composing

@@ -9,19 +9,11 @@ from collections import Counter
 
 import pytest
 
-from announce_helpers import drain, make_bot, residents
+from announce_helpers import drain, residents
 from bot.announcements.delivery import Deliverer
 from bot.announcements.wechat_api import AccountAPI
 from bot.wiring import build_deliverer
 from bot.channels.wechat.client import WeChatAPIError
-
-
-@pytest.fixture
-async def setup(tmp_path, fake_wechat, engine):
-    edges: list = []
-    yield lambda **delivery: make_bot(tmp_path, fake_wechat, engine, edges, **delivery)
-    for webhook in edges:
-        await webhook.client.close()
 
 
 def accept(webhook, fake_wechat, openids, template="SUB1"):

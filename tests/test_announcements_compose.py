@@ -7,18 +7,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from announce_helpers import drain, make_bot, residents, say
+from announce_helpers import drain, residents, say
 from bot.announcements.content import CUSTOM_BYTES
 from bot.announcements.delivery import Deliverer
 from bot.wiring import build_deliverer
-
-
-@pytest.fixture
-async def setup(tmp_path, fake_wechat, engine):
-    edges: list = []
-    yield lambda **delivery: make_bot(tmp_path, fake_wechat, engine, edges, **delivery)
-    for webhook in edges:
-        await webhook.client.close()
 
 
 def staff(webhook, *communities: str, role: str = "staff", openid: str = "oStaff"):

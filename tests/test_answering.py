@@ -21,24 +21,6 @@ NAMES = ([n.strip() for n in _NAMES_FILE.read_text(encoding="utf-8").splitlines(
          if _NAMES_FILE.exists() else ["虞波社区", "丹顶鹤社区", "赛罕社区", "深圳湾社区", "海创社区"])
 
 
-@pytest.fixture
-def deps(tmp_path, engine):
-    cfg = load_config(environ={"BOT_STORAGE_DATABASE": str(tmp_path / "s.db")})
-    return build_dependencies(cfg, sqlite_utils.Database(tmp_path / "s.db"), knowledge=engine)
-
-
-@pytest.fixture
-def say(deps):
-    dp = build_dispatcher()
-
-    async def send(text: str = "", user: str = "oResident", **kw) -> str:
-        kind = kw.pop("kind", "text")
-        reply = await dp.dispatch(Message(kind=kind, openid=user, text=text, **kw), deps)
-        assert len(reply.text.encode("utf-8")) <= 2048
-        return reply.text
-    return send
-
-
 # ------------------------------------------------------------------ normalisation
 @pytest.mark.parametrize("raw,clean", [
     ("  海创社区？？？服务品牌是啥😄", "海创社区服务品牌是啥"),

@@ -12,32 +12,11 @@ import pytest
 import sqlite_utils
 import yaml
 
-from bot.config import load_config
-from bot.conversation.router import Message
-from bot.wiring import build_dependencies
-from handlers import build_dispatcher
 from knowledge.engine import Engine
 from knowledge.loader import KnowledgeError, build_database, load, write
 
 DATA = Path(__file__).resolve().parent.parent / "knowledge" / "data"
 SORRY = ("资料里没有", "抱歉", "答不上来")
-
-
-@pytest.fixture
-def deps(tmp_path, engine):
-    cfg = load_config(environ={"BOT_STORAGE_DATABASE": str(tmp_path / "s.db")})
-    return build_dependencies(cfg, sqlite_utils.Database(tmp_path / "s.db"), knowledge=engine)
-
-
-@pytest.fixture
-def say(deps):
-    dp = build_dispatcher()
-
-    async def send(text: str, user: str = "oBreadth") -> str:
-        reply = await dp.dispatch(Message(kind="text", openid=user, text=text), deps)
-        assert len(reply.text.encode("utf-8")) <= 2048
-        return reply.text
-    return send
 
 
 # ------------------------------------------------------------------ people

@@ -20,9 +20,9 @@ def render_answer(templates: Templates, answer, sources: dict) -> str:
     parts = data.pop("parts", None)
     if parts is not None:  # several communities answered side by side (knowledge/several.py)
         data["part_texts"] = [render_answer(templates, p, sources) for p in parts]
-    if answer.pages is None:
-        return templates.render(answer.template, offset=0, **data)
-    return templates.render(answer.template, items=answer.pages, more=False, offset=0, **data)
+    if answer.pages is not None:
+        data["items"] = answer.pages
+    return templates.render(answer.template, **data)
 
 
 QUESTION_CHARS = 300  # a longer message is matched on its first this many characters

@@ -1,7 +1,8 @@
 """Schema changes as recorded migrations (sqlite-utils' `Migrations`, one set per owner module).
 
 Each table's owner module declares its migration set `MIGRATIONS` and applies it when it is
-constructed; `apply_all` brings a whole database forward at start-up (wiring.open_database).
+constructed, so a running bot brings its database forward as it starts; `apply_all` does it for
+every owner at once (a database prepared ahead, and the test that every owned table has a set).
 What has run is recorded in `_sqlite_migrations`, so an old database is brought forward and a
 new one is created the same way. The knowledge tables are not migrated: they are rebuilt from
 the knowledge files (knowledge/loader.py)."""

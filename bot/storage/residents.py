@@ -91,15 +91,15 @@ class SQLiteResidents:
         now = time.time()
         if now - state.last_seen > 60:
             state.last_seen = now
-        row = (state.openid, state.community_id, state.subscribed, state.context.dumps(), state.last_seen)
+        row = _row(state)
         loaded = state.stored
         if row == loaded:
             return
-        state.stored = row
         if (row[1], row[2]) != ((loaded[1] or "", loaded[2] or 0) if loaded else ("", 0)):
             with self.db.conn:
-                self._write_now(state)
+                self._write_now(state, row)
             return
+        state.stored = row
         self._dirty[state.openid] = row
         self.writes.queued(len(self._dirty))
 
@@ -109,11 +109,10 @@ class SQLiteResidents:
         retried message finds the flow already moved on. `effect` must write through `db.atomic()`."""
         with self.db.atomic():
             result = effect()
-            self._write_now(state)
+            self._write_now(state, _row(state))
         return result
 
-    def _write_now(self, state: ResidentState) -> None:
-        row = (state.openid, state.community_id, state.subscribed, state.context.dumps(), state.last_seen)
+    def _write_now(self, state: ResidentState, row: tuple) -> None:
         self._dirty.pop(state.openid, None)
         self.db.conn.execute(_UPSERT_ALL, row)
         state.stored = row
@@ -147,6 +146,10 @@ class SQLiteResidents:
         for openid, row in dirty.items():
             self._remember(openid, row)
         self.db.conn.executemany(_UPSERT_CONVERSATION, list(dirty.values()))
+
+
+def _row(state: ResidentState) -> tuple:
+    return (state.openid, state.community_id, state.subscribed, state.context.dumps(), state.last_seen)
 
 
 _UNKNOWN = object()
