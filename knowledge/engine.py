@@ -64,6 +64,7 @@ class Answer:
     lives_in: str | None = None              # community id the resident lives in
     open_question: dict | None = None          # open question to remember; {} clears it
     pages: list | None = None            # items for a paged list (data["items"])
+    uses_residence: bool = False         # the answer read where the resident lives (else the same for anyone)
 
 EXAMPLE_QUESTIONS = ("附近有哪些养老服务", "哪个社区有四点钟学校", "宁波首批品质社区有哪些")
 
@@ -151,8 +152,10 @@ class Engine:
         open_question = open_question or {}
         entities = {k: q.ids(k) for k in ("community", "programme", "category", "list", "place", "person")
                     if q.ids(k)}
-        result = check_slot(self, q, self._decide(q, resident_community, open_question))
+        decided = self._decide(q, resident_community, open_question)
+        result = check_slot(self, q, decided)
         result.entities = result.entities or entities
+        result.uses_residence = decided.uses_residence
         return result
 
     def _decide(self, q: Query, resident_community: str, open_question: dict) -> Answer:
@@ -201,7 +204,19 @@ class Engine:
             return beyond
         asks_own = not comms and not q.of("programme") and bool(q.aspects & {"phone", "contact"}) and \
             not NOT_OWN.search(q.text)
-        if target is None and resident_community in self.model.communities and self._is_a_need_without_place(q):
+        if target is None and (q.nearby or asks_own or self._is_a_need_without_place(q)):
+            answer = self._where_resident_lives(q, resident_community, asks_own, comms)
+            answer.uses_residence = True
+            return answer
+        if target:
+            return self._about_community(q, self.model.communities[target], nearby=q.nearby and not comms)
+        return self._without_community(q)
+
+    def _where_resident_lives(self, q: Query, resident_community: str, asks_own: bool, comms: list) -> Answer:
+        """The only place an answer depends on where the resident lives (so every other answer is
+        the same for anyone, and cached once for all: bot/conversation/answers.py)."""
+        target = None
+        if resident_community in self.model.communities and self._is_a_need_without_place(q):
             target = resident_community  # "我是上班族，下班后想参加点活动": a need, answered where the resident lives
         if target is None and (q.nearby or asks_own):  # "社区书记是谁": the resident's own community
             if resident_community and resident_community in self.model.communities:

@@ -170,6 +170,16 @@ def test_a_question_asked_again_in_the_same_situation_is_answered_from_the_cache
                                                   ("虞波社区", ""), ("附近有哪些养老服务", "yubo")]
 
 
+def test_an_answer_that_does_not_depend_on_where_the_resident_lives_is_kept_once_for_everyone(engine, asked,
+                                                                                              templates):
+    cache = ReplyCache(100)
+    named = [cache.answer(engine, templates, "后大街社区书记是谁", home, {}) for home in ("", "yubo", "haichuang")]
+    assert named[0] is named[1] is named[2] and len(asked) == 1          # asked once for three residents
+    nearby = [cache.answer(engine, templates, "附近有哪些养老服务", home, {}) for home in ("yubo", "haichuang")]
+    assert nearby[0].text != nearby[1].text and len(asked) == 3          # "附近" is answered per community
+    assert cache.answer(engine, templates, "附近有哪些养老服务", "haichuang", {}) is nearby[1] and len(asked) == 3
+
+
 def test_the_cache_empties_when_the_knowledge_or_templates_are_replaced(engine, asked, templates):
     from bot.config import ROOT
     cache = ReplyCache(100)

@@ -45,6 +45,7 @@ class Rendered:
     confidence: float               # rounded as logged
     answered: bool
     people: tuple[str, ...] = ()    # people the answer names (for a later 他)
+    uses_residence: bool = False    # depends on where the resident lives (cached per community)
 
 
 def answer_and_render(kb, templates: Templates, question: str, community_id: str, open_question: dict) -> Rendered:
@@ -53,7 +54,7 @@ def answer_and_render(kb, templates: Templates, question: str, community_id: str
     contacts = answer.data.get("contacts") or ()
     people = tuple(c.name for c in contacts[:1]) if answer.template in ("contacts", "phone") else ()
     return Rendered(text, answer.lives_in, answer.open_question, answer.intent, orjson.dumps(answer.entities).decode(),
-                    round(answer.confidence, 3), bool(answer.answered), people)
+                    round(answer.confidence, 3), bool(answer.answered), people, answer.uses_residence)
 
 
 class ReplyCache:
@@ -62,7 +63,11 @@ class ReplyCache:
     Answering is a pure function of the question, the resident's community, the question the bot
     asked last (if any) and the knowledge; rendering is a pure function of the answer and the
     templates. So a question asked before in the same situation is answered from here; the memo
-    empties itself when the knowledge or the templates are replaced (reload)."""
+    empties itself when the knowledge or the templates are replaced (reload).
+
+    Most answers do not depend on where the resident lives (`后大街社区书记是谁` reads the same
+    for everyone; the engine says so: `Answer.uses_residence`): those are kept once, under
+    `ANYONE`, instead of once per community the askers live in."""
 
     def __init__(self, entries: int = 10000) -> None:
         self._memo: Memo[Rendered] = Memo(entries)
@@ -75,6 +80,15 @@ class ReplyCache:
         return len(self._memo)
 
     def answer(self, kb, templates: Templates, question: str, community_id: str, open_question: dict) -> Rendered:
-        key = (question, community_id, orjson.dumps(open_question, option=orjson.OPT_SORT_KEYS) if open_question else b"")
-        return self._memo.get((kb, templates), key,
-                              lambda: answer_and_render(kb, templates, question, community_id, open_question))
+        opened = orjson.dumps(open_question, option=orjson.OPT_SORT_KEYS) if open_question else b""
+        owner = (kb, templates)
+        found = self._memo.peek(owner, (question, ANYONE, opened))
+        if found is None:
+            found = self._memo.peek(owner, (question, community_id, opened))
+        if found is None:
+            found = answer_and_render(kb, templates, question, community_id, open_question)
+            self._memo.put(owner, (question, community_id if found.uses_residence else ANYONE, opened), found)
+        return found
+
+
+ANYONE = "\x00anyone"   # the community key of answers that are the same wherever the resident lives

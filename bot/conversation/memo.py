@@ -21,13 +21,22 @@ class Memo(Generic[V]):
         return len(self._items)
 
     def get(self, owner: tuple, key: Hashable, compute: Callable[[], V]) -> V:
-        if len(owner) != len(self._owner) or any(a is not b for a, b in zip(owner, self._owner)):
-            self._owner, self._items = owner, {}
-        found = self._items.get(key)
+        found = self.peek(owner, key)
         if found is None:
             found = compute()
-            if self.entries:
-                if len(self._items) >= self.entries:
-                    del self._items[next(iter(self._items))]
-                self._items[key] = found
+            self.put(owner, key, found)
         return found
+
+    def peek(self, owner: tuple, key: Hashable) -> V | None:
+        """The value kept for `key` (None when there is none, or `owner` was replaced)."""
+        if len(owner) != len(self._owner) or any(a is not b for a, b in zip(owner, self._owner)):
+            self._owner, self._items = owner, {}
+        return self._items.get(key)
+
+    def put(self, owner: tuple, key: Hashable, value: V) -> None:
+        if len(owner) != len(self._owner) or any(a is not b for a, b in zip(owner, self._owner)):
+            self._owner, self._items = owner, {}
+        if self.entries:
+            if len(self._items) >= self.entries:
+                del self._items[next(iter(self._items))]
+            self._items[key] = value
