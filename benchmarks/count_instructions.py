@@ -7,7 +7,8 @@ warmed up, then counted while wrk sends requests; the count divided by the reque
 the cost of one request, aiohttp's own work included. (Instructions are not time: cache misses
 and the like are not in them, so this complements `run_load.py`, it does not replace it.)
 
-Usage: .venv/bin/python benchmarks/count_instructions.py [--seconds 6]
+Usage: .venv/bin/python benchmarks/count_instructions.py [--seconds 6] [--questions FILE ...]
+(`--questions` adds a scenario per file, e.g. the shared harness's 2,240 varied questions.)
 Needs valgrind (callgrind, callgrind_control) and wrk.
 """
 from __future__ import annotations
@@ -58,6 +59,7 @@ def count(kind: str, questions: list[str], seconds: int, tmp: str) -> tuple[int,
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=6)
+    ap.add_argument("--questions", nargs="*", default=[], help="more question files, one scenario each")
     args = ap.parse_args()
     for tool in ("valgrind", "callgrind_control", "wrk"):
         if not shutil.which(tool):
@@ -69,7 +71,9 @@ def main() -> int:
         bare, bare_n = count("bare", ["你好"], args.seconds, tmp)
         print("| scenario | bare aiohttp instructions/request | Linli instructions/request | ratio |")
         print("|---|---|---|---|")
-        for name, questions in (("greeting", ["你好"]), ("realistic questions", real)):
+        extra = [(os.path.basename(path), [q.strip() for q in open(path, encoding="utf-8") if q.strip()])
+                 for path in args.questions]
+        for name, questions in (("greeting", ["你好"]), ("realistic questions", real), *extra):
             ours, n = count("linli", questions, args.seconds, tmp)
             print(f"| {name} | {bare // bare_n:,} | {ours // n:,} | {(bare / bare_n) / (ours / n):.2f} |")
     finally:
