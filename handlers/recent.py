@@ -18,6 +18,7 @@ router = Router("recent")
 FLOW = "recent"
 TTL = 900.0
 CUES = ("活动", "通知", "公告")
+CUE = re.compile("|".join(CUES))
 RECENT = re.compile(r"(最近|近期|这几天|本周|这周|最新|新).{0,4}(活动|通知|公告)|有什么(活动|通知|公告)|有(通知|公告)|"
                     r"(活动|通知|公告)(有哪些|有什么|吗)")
 OTHER_SUBJECTS = ("programme", "category", "list", "person")
@@ -41,7 +42,7 @@ def _candidate(msg: Message, deps, ctx) -> bool | dict:
     page = PAGE.match(text)
     if page:
         return {"page": max(0, int(page.group(1)) - 1)}
-    return any(c in text for c in CUES) or FLOW in ctx["state"].context.flows
+    return CUE.search(text) is not None or FLOW in ctx["state"].context.flows
 
 
 def _score(msg: Message, deps, ctx) -> float:
@@ -51,7 +52,7 @@ def _score(msg: Message, deps, ctx) -> float:
     community, _, other = _community(deps, text)
     if ctx["state"].context.flow(FLOW) is not None and community:
         return 1.0
-    if not any(c in text for c in CUES) or not RECENT.search(text):
+    if CUE.search(text) is None or not RECENT.search(text):
         return -1.0
     if other:
         return 0.3       # 有什么养老活动: the category decides, not the word 活动
