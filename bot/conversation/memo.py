@@ -15,6 +15,7 @@ class Memo(Generic[V]):
     def __init__(self, entries: int = 10000) -> None:
         self.entries = entries
         self._owner: tuple = ()
+        self._ids: tuple = ()              # ids of the owner's parts: compared in C, kept alive by _owner
         self._items: dict[Hashable, V] = {}
 
     def __len__(self) -> int:
@@ -27,15 +28,19 @@ class Memo(Generic[V]):
             self.put(owner, key, found)
         return found
 
+    def _serve(self, owner: tuple) -> None:
+        """Empty the memo when `owner` (compared by identity) is not the one it serves."""
+        ids = tuple(map(id, owner))
+        if ids != self._ids:
+            self._owner, self._ids, self._items = owner, ids, {}
+
     def peek(self, owner: tuple, key: Hashable) -> V | None:
         """The value kept for `key` (None when there is none, or `owner` was replaced)."""
-        if len(owner) != len(self._owner) or any(a is not b for a, b in zip(owner, self._owner)):
-            self._owner, self._items = owner, {}
+        self._serve(owner)
         return self._items.get(key)
 
     def put(self, owner: tuple, key: Hashable, value: V) -> None:
-        if len(owner) != len(self._owner) or any(a is not b for a, b in zip(owner, self._owner)):
-            self._owner, self._items = owner, {}
+        self._serve(owner)
         if self.entries:
             if len(self._items) >= self.entries:
                 del self._items[next(iter(self._items))]
