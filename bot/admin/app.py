@@ -16,6 +16,7 @@ from bot.admin.users import Users
 
 CONSOLE = web.AppKey("console", object)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"   # the console's own scripts; nothing from the network
 NAV = [("home", "首页", False), ("knowledge", "知识库", False), ("tryit", "试一试", False),
        ("questions", "居民在问", True), ("keywords", "关键词回复", True), ("menu", "菜单", True),
        ("drafts", "文章草稿", True), ("stats", "统计", True), ("announcements", "通知", False),
@@ -83,6 +84,7 @@ def make_admin_app(webhook) -> web.Application:
     app.router.add_route("*", "/login", auth.login_page, name="login")
     app.router.add_post("/logout", auth.logout, name="logout")
     app.router.add_get("/", home, name="home")
+    app.router.add_static("/static", STATIC, name="static")
     pages.register(app)
     return app
 

@@ -59,7 +59,7 @@ async def guard(request: web.Request, handler):
     response = await handler(request)
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Content-Security-Policy",
-                                "default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; script-src 'none'")
+                                "default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; script-src 'self'")
     response.headers.setdefault("Cache-Control", "no-store")
     return response
 

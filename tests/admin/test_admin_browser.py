@@ -142,6 +142,32 @@ async def test_push_a_menu_to_the_fake_wechat_api(site, page, fake_wechat):
     assert await peer.ask(event("CLICK", key)) == await peer.ask(text(question, openid="oSame0001"))
 
 
+async def test_watch_delivery_progress_live(site, page):
+    from announce_helpers import drain
+    from bot.wiring import build_deliverer
+    base, peer, webhook = site
+    for i in range(3):
+        await peer.ask(event("subscribe", "qrscene_1001", openid=f"oLive{i:04d}"))   # residents of yubo
+    await sign_in(page, base)
+    await page.click("header >> text=通知")
+    await page.fill("#text", "周六上午停水")
+    await page.select_option("#community", "yubo")
+    await page.click("button[value=send]")
+    await expect(page.locator("#done")).to_have_text("0")
+    await page.evaluate("window.stillTheSamePage = true")           # gone if the page reloads
+    webhook.deps.outbox.queue_due()                                  # delivery starts: 3 waiting
+    row = page.locator("#channels tr").first
+    await expect(row.locator(".pending")).to_have_text("3")
+    await expect(page.locator("#audience")).to_have_text("3")
+    await drain(build_deliverer(webhook.config, webhook))            # and ends: 3 sent
+    await expect(row.locator(".sent")).to_have_text("3")
+    await expect(row.locator(".pending")).to_have_text("0")
+    await expect(page.locator("#done")).to_have_text("3")
+    await expect(page.locator("#status")).to_have_text("done")
+    assert await page.evaluate("window.stillTheSamePage === true")
+    await shot(page, "announcement")
+
+
 async def test_screenshots_of_the_other_pages(site, page):
     base, peer, _ = site
     for q in ("补丁行动怎么参加", "补丁行动怎么参加呢", "地球补丁是什么"):

@@ -186,3 +186,40 @@ async def test_announcements_follow_the_same_rules_as_from_wechat(console_app):
     assert (await c.post(f"/announcements/{aid}/cancel", {})).status == 302
     assert webhook.deps.outbox.status(int(aid))["status"] == "cancelled"
     assert (await c.post(f"/announcements/{aid}/cancel", {})).status == 409     # nothing left to cancel
+
+
+async def test_announcement_progress_endpoint_follows_delivery_and_keeps_staff_to_their_communities(console_app):
+    from announce_helpers import drain
+    from bot.wiring import build_deliverer
+    c, peer, webhook = console_app
+    for i in range(2):
+        await peer.ask(event("subscribe", "qrscene_1001", openid=f"oResYubo1{i}"))   # residents of yubo
+    await peer.ask(event("subscribe", "qrscene_1004", openid="oResXuenong1"))   # one of xuenong
+    await c.login("ops")
+    resp = await c.post("/announcements", {"text": "周六停水", "community": "yubo", "action": "send"})
+    assert resp.status == 302
+    aid = resp.headers["Location"].rsplit("/", 1)[-1]
+    page = await (await c.get(f"/announcements/{aid}")).text()
+    assert f'data-url="/admin/announcements/{aid}/progress"' in page and 'data-live="1"' in page
+    assert "/admin/static/progress.js" in page
+    assert (await c.get("/static/progress.js")).status == 200
+    first = await (await c.get(f"/announcements/{aid}/progress")).json()
+    assert first["live"] and first["done"] == 0
+    webhook.deps.outbox.queue_due()
+    queued = await (await c.get(f"/announcements/{aid}/progress")).json()
+    assert queued["audience"] == 2 and queued["channels"][0]["pending"] == 2 and queued["channels"][0]["sent"] == 0
+    await drain(build_deliverer(webhook.config, webhook))
+    done = await (await c.get(f"/announcements/{aid}/progress")).json()
+    assert done["done"] == 2 and done["channels"][0]["sent"] == 2 and done["channels"][0]["pending"] == 0
+    assert not done["live"] and done["status"] == "done"
+    assert (await c.get("/announcements/99999/progress")).status == 404
+    # staff of yubo: their own community's announcement yes, another community's no
+    resp = await c.post("/announcements", {"text": "周日义诊", "community": "xuenong", "action": "send"})
+    assert resp.status == 302
+    other = resp.headers["Location"].rsplit("/", 1)[-1]
+    await c.post("/logout")
+    assert (await c.get(f"/announcements/{aid}/progress", allow_redirects=False)).status == 302   # signed out
+    await c.login("xiao")
+    assert (await c.get(f"/announcements/{aid}/progress")).status == 200
+    assert (await c.get(f"/announcements/{other}/progress")).status == 403
+    assert (await c.get(f"/announcements/{other}")).status == 403

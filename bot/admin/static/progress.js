@@ -1,0 +1,44 @@
+// An announcement's delivery progress, updated in place: the page polls its JSON endpoint
+// (same origin, the session cookie) until delivery can no longer move. No reload, no library.
+(function () {
+  "use strict";
+  var box = document.getElementById("progress");
+  if (!box || box.dataset.live !== "1") return;
+  var every = parseInt(box.dataset.every, 10) || 1500;
+  var COLUMNS = ["sent", "pending", "failed", "uncertain"];
+
+  function cell(text, cls) {
+    var td = document.createElement("td");
+    td.textContent = String(text);
+    if (cls) td.className = cls;
+    return td;
+  }
+
+  function show(p) {
+    document.getElementById("status").textContent = p.status;
+    document.getElementById("done").textContent = String(p.done);
+    document.getElementById("audience").textContent = String(p.audience);
+    var body = document.getElementById("channels");
+    body.textContent = "";
+    p.channels.forEach(function (c) {
+      var tr = document.createElement("tr");
+      tr.dataset.channel = c.channel;
+      tr.appendChild(cell(c.name));
+      COLUMNS.forEach(function (k) { tr.appendChild(cell(c[k], k)); });
+      body.appendChild(tr);
+    });
+    var live = document.getElementById("live");
+    if (live && !p.live) live.textContent = "（已结束）";
+  }
+
+  function tick() {
+    fetch(box.dataset.url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (p) {
+        if (p) show(p);
+        if (!p || p.live) setTimeout(tick, every);
+      })
+      .catch(function () { setTimeout(tick, every * 2); });
+  }
+  setTimeout(tick, every);
+})();
