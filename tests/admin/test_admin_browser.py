@@ -105,8 +105,17 @@ async def test_accept_a_draft_from_an_article(site, page):
     programme = page.locator(".draft-programmes.status-pending", has_text="邻里书房")
     await programme.locator("button[value=accept]").click()
     await expect(page.locator(".draft-programmes", has_text="邻里书房")).to_contain_text("已接受")
+    person = page.locator(".draft-people.status-pending", has_text="周晓梅")
+    await expect(person.locator("input[name=role]")).to_have_value("党委书记")
+    await person.locator("button[value=accept]").click()
+    await expect(page.locator(".draft-people", has_text="周晓梅")).to_contain_text("已接受")
     await shot(page, "draft_batch")
     assert "青禾社区" in await peer.ask(text("邻里书房在哪个社区"))
+    await page.click("header >> text=试一试")
+    await page.fill("#text", "周晓梅是谁")
+    await page.click("button[name=send]")
+    await expect(page.locator("#chat .bot").last).to_contain_text("党委书记")
+    await expect(page.locator("#chat .bot").last).to_contain_text("青禾社区")
 
 
 async def test_keyword_reply_that_wechat_then_answers_with(site, page):

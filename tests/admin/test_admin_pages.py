@@ -101,7 +101,7 @@ async def test_draft_from_article_proposes_and_nothing_enters_until_accepted(ops
     assert {p.name: p.read_text(encoding="utf-8") for p in kb_folder.iterdir()} == before
     import re
     forms = re.findall(r'<div class="card draft draft-(\w+) status-pending" id="d(\d+)">', page)
-    ids = {kind: [i for k, i in forms if k == kind] for kind in ("communities", "programmes", "contacts")}
+    ids = {kind: [i for k, i in forms if k == kind] for kind in ("communities", "programmes", "people", "contacts")}
     # a programme before its community is refused on the community field
     prog = ids["programmes"][0]
     values = dict(re.findall(rf'id="d{prog}-(\w+)" name="\w+" value="([^"]*)"', page))
@@ -117,11 +117,40 @@ async def test_draft_from_article_proposes_and_nothing_enters_until_accepted(ops
     assert resp.status == 302
     assert "邻里书房" in (kb_folder / "programmes.yaml").read_text(encoding="utf-8")
     assert "title: 社区见闻" in (kb_folder / "sources.yaml").read_text(encoding="utf-8")
-    contact = ids["contacts"][0]
-    resp = await c.post(f"/drafts/item/{contact}", {"action": "reject"})
-    assert resp.status == 302
-    assert "周晓梅" not in (kb_folder / "contacts.yaml").read_text(encoding="utf-8")
     assert "青禾社区" in await peer.ask(text("邻里书房在哪个社区"))
+    assert ids["contacts"] == []                      # people the article names are people, not contacts
+
+
+async def test_a_person_the_article_names_is_accepted_into_the_people_knowledge(ops, kb_folder):
+    import re
+    c, peer, _ = ops
+    resp = await c.post("/drafts", {"title": "社区见闻", "publisher": "测试报", "date": "2024-05-01",
+                                    "text": SEEDS.read_text(encoding="utf-8")})
+    page = await (await c.client.get(resp.headers["Location"])).text()
+    person = re.search(r'<div class="card draft draft-people status-pending" id="d(\d+)">', page).group(1)
+    values = dict(re.findall(rf'id="d{person}-(\w+)" name="\w+" value="([^"]*)"', page))
+    assert values["name"] == "周晓梅" and values["role"] == "党委书记" and values["community"] == "qinghe"
+    assert values["id"] == "zhouxiaomei" and values["source"]
+    assert "党委书记" not in await peer.ask(text("周晓梅是谁", openid="oWho0001"))   # not known before acceptance
+    contacts = (kb_folder / "contacts.yaml").read_text(encoding="utf-8")
+    # the people file's own validation: the community must exist, the id must be an id
+    resp = await c.post(f"/drafts/item/{person}", {**values, "action": "accept"})
+    assert resp.status == 400 and "unknown community" in await resp.text()
+    community = re.search(r'<div class="card draft draft-communities status-pending" id="d(\d+)">', page).group(1)
+    cvalues = dict(re.findall(rf'id="d{community}-(\w+)" name="\w+" value="([^"]*)"', page))
+    assert (await c.post(f"/drafts/item/{community}", {**cvalues, "action": "accept"})).status == 302
+    resp = await c.post(f"/drafts/item/{person}", {**values, "id": "Zhou Xiaomei", "action": "accept"})
+    assert resp.status == 400
+    assert re.search(rf'id="d{person}-id" name="id" value="Zhou Xiaomei">\s*<div class="field-error"', await resp.text())
+    resp = await c.post(f"/drafts/item/{person}", {**values, "did": "希望社区书房成为居民的第二个客厅。",
+                                                   "action": "accept"})
+    assert resp.status == 302
+    people = (kb_folder / "people.yaml").read_text(encoding="utf-8")
+    assert "name: 周晓梅" in people and "community: qinghe" in people and "id: zhouxiaomei" in people
+    assert (kb_folder / "contacts.yaml").read_text(encoding="utf-8") == contacts
+    who = await peer.ask(text("周晓梅是谁"))
+    assert "党委书记" in who and "青禾社区" in who
+    assert "青禾社区" in await peer.ask(text("周晓梅是哪个社区的", openid="oWho0002"))
 
 
 async def test_statistics_draw_charts(ops):
@@ -223,3 +252,13 @@ async def test_announcement_progress_endpoint_follows_delivery_and_keeps_staff_t
     assert (await c.get(f"/announcements/{aid}/progress")).status == 200
     assert (await c.get(f"/announcements/{other}/progress")).status == 403
     assert (await c.get(f"/announcements/{other}")).status == 403
+
+
+def test_extraction_proposes_the_people_an_article_names():
+    from bot.admin.extract import extract
+    article = ("青禾社区：小书房里的大邻里\n本报记者 李明远\n青禾社区把架空层改成了“邻里书房”。\n"
+               "青禾社区是文明社区。青禾社区居委会主任\n王秀兰\n介绍了书房的来历。")
+    people = [p.data for p in extract(article).proposals if p.kind == "people"]
+    assert {"name": "王秀兰", "role": "居委会主任", "community": "青禾社区"} in people
+    assert {"name": "李明远", "role": "记者"} in people
+    assert not [p for p in extract(article).proposals if p.kind == "contacts"]
