@@ -195,3 +195,28 @@ def test_console_settings_are_checked():
     with pytest.raises(ConfigError, match=r"^admin\.session_minutes"):
         load_config(environ={"BOT_WECHAT_TOKEN": "t", "BOT_ADMIN_MAX_FAILURES": "0"})
     assert load_config(environ={"BOT_WECHAT_TOKEN": "t", "BOT_ADMIN_SECRET": "s"}).admin.secret == "s"
+
+
+async def test_every_form_refuses_a_post_without_the_csrf_token(ops):
+    """Every route that takes a POST, found in the console's router (new forms are covered by
+    themselves): without the session's token, or with a forged one, 403 and nothing recorded."""
+    import re
+
+    from bot.admin.app import make_admin_app
+    c, _, webhook = ops
+    posts = set()
+    for resource in make_admin_app(webhook).router.resources():
+        for route in resource:
+            if route.method in ("POST", "*"):
+                path = resource.canonical
+                path = re.sub(r"\{kind\}", "programmes", path)
+                posts.add(re.sub(r"\{\w+(?::[^}]*)?\}", "1", path))
+    assert {"/login", "/logout", "/announcements", "/announcements/1/cancel", "/drafts", "/drafts/item/1",
+            "/keywords/edit", "/menu", "/try", "/users", "/questions/alias", "/knowledge/programmes/edit"} <= posts
+    audit = webhook.db["admin_audit"].count
+    for path in sorted(posts):
+        for data in ({"text": "x", "name": "x"}, {"text": "x", "name": "x", "_csrf": "forged"}):
+            resp = await c.post(path, data, csrf=False)
+            assert resp.status == 403, path
+    assert webhook.db["admin_audit"].count == audit
+    assert (await c.get("/", allow_redirects=False)).status == 200        # still signed in: logout was refused too

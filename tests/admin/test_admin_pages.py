@@ -154,12 +154,21 @@ async def test_a_person_the_article_names_is_accepted_into_the_people_knowledge(
 
 
 async def test_statistics_draw_charts(ops):
-    c, peer, _ = ops
+    from announce_helpers import drain
+    from bot.wiring import build_deliverer
+    c, peer, webhook = ops
     await peer.ask(text("地球补丁是什么"))
     await peer.ask(text("随便说点什么吧"))
     await peer.ask(text("虞波社区有什么荣誉"))
+    await peer.ask(text("哪些社区有养老服务"))
     page = await (await c.get("/stats")).text()
-    assert page.count("<svg") >= 4 and "问题 3 条" in page and "虞波社区</text>" in page
+    assert page.count("<svg") >= 5 and "问题 4 条" in page and "虞波社区</text>" in page
+    assert webhook.deps.knowledge.model.categories["elderly"].name + "</text>" in page
+    assert "custom sent</text>" not in page
+    await peer.ask(event("subscribe", "qrscene_1001", openid="oStats0001"))
+    await c.post("/announcements", {"text": "周六停水", "community": "yubo", "action": "send"})
+    await drain(build_deliverer(webhook.config, webhook))
+    assert "custom sent</text>" in await (await c.get("/stats")).text()     # deliveries per channel and state
 
 
 async def test_announcements_compose_preview_send_and_report(console_app):
@@ -241,6 +250,10 @@ async def test_announcement_progress_endpoint_follows_delivery_and_keeps_staff_t
     done = await (await c.get(f"/announcements/{aid}/progress")).json()
     assert done["done"] == 2 and done["channels"][0]["sent"] == 2 and done["channels"][0]["pending"] == 0
     assert not done["live"] and done["status"] == "done"
+    from bot.storage.residents import openid_hash
+    report = await (await c.get(f"/announcements/{aid}")).text()       # the per-resident report
+    assert all(f"<td>{openid_hash(f'oResYubo1{i}')}</td><td>sent</td>" in report for i in range(2))
+    assert 'data-live="0"' in report
     assert (await c.get("/announcements/99999/progress")).status == 404
     # staff of yubo: their own community's announcement yes, another community's no
     resp = await c.post("/announcements", {"text": "周日义诊", "community": "xuenong", "action": "send"})
