@@ -29,6 +29,11 @@ async def test_unanswered_questions_are_grouped_and_one_click_adds_an_alias(ops,
     resp = await c.post("/questions/alias", {"kind": "programmes", "target": "xuenong.diqiubuding", "word": "补丁行动"})
     assert resp.status == 302 and "done=" in resp.headers["Location"]
     assert "aliases: [补丁行动]" in (kb_folder / "programmes.yaml").read_text(encoding="utf-8")
+    import html
+    import re
+    done = await (await c.client.get(resp.headers["Location"])).text()    # then re-ask it in Try it
+    link = re.search(r'<a href="([^"]+)">到“试一试”里再问一次</a>', done).group(1)
+    assert 'id="text" name="text" value="补丁行动"' in await (await c.client.get(html.unescape(link))).text()
     assert "地球补丁" in await peer.ask(text("补丁行动怎么参加", openid="oAsk9999"))
     resp = await c.post("/questions/alias", {"kind": "programmes", "target": "no.such", "word": "x"})
     assert "error=" in resp.headers["Location"]
