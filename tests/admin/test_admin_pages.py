@@ -280,3 +280,31 @@ def test_extraction_proposes_the_people_an_article_names():
     assert {"name": "王秀兰", "role": "居委会主任", "community": "青禾社区"} in people
     assert {"name": "李明远", "role": "记者"} in people
     assert not [p for p in extract(article).proposals if p.kind == "contacts"]
+
+
+async def test_facts_from_an_article_are_accepted_onto_their_community(ops, kb_folder):
+    import re
+    c, peer, _ = ops
+    resp = await c.post("/drafts", {"title": "社区见闻", "publisher": "测试报", "date": "2024-05-01",
+                                    "text": SEEDS.read_text(encoding="utf-8")})
+    page = await (await c.client.get(resp.headers["Location"])).text()
+
+    def draft(kind: str, has: str) -> tuple[str, dict]:
+        for did in re.findall(rf'<div class="card draft draft-{kind} status-pending" id="d(\d+)">', page):
+            values = dict(re.findall(rf'id="d{did}-(\w+)" name="\w+" value="([^"]*)"', page))
+            if has in "".join(values.values()):
+                return did, values
+        raise AssertionError(f"no {kind} draft with {has}")
+    cid, cvalues = draft("communities", "青禾社区")
+    assert (await c.post(f"/drafts/item/{cid}", {**cvalues, "action": "accept"})).status == 302
+    hid, hvalues = draft("honours", "市级文明社区")
+    assert hvalues["community"] == "qinghe"
+    assert (await c.post(f"/drafts/item/{hid}", {**hvalues, "action": "accept"})).status == 302
+    fid, fvalues = draft("figures", "3200")
+    resp = await c.post(f"/drafts/item/{fid}", {**fvalues, "value": "", "action": "accept"})
+    assert resp.status == 400                                        # a figure needs its value, on the field
+    assert re.search(rf'id="d{fid}-value" name="value" value="">\s*<div class="field-error"', await resp.text())
+    assert (await c.post(f"/drafts/item/{fid}", {**fvalues, "label": "居民户数", "action": "accept"})).status == 302
+    communities = (kb_folder / "communities.yaml").read_text(encoding="utf-8")
+    assert "市级文明社区" in communities and "居民户数" in communities
+    assert "市级文明社区" in await peer.ask(text("青禾社区有什么荣誉"))
