@@ -62,7 +62,7 @@ class Follower:
             self.engine = deps.knowledge
         if keywords != self.keywords:
             self.keywords = keywords
-            deps.keywords._load()
+            deps.keywords.reload()
 
 
 async def follow(app: web.Application):

@@ -96,3 +96,16 @@ def test_a_console_sign_in_holds_on_every_worker_of_serve(tmp_path):
         proc.terminate()
         proc.wait(20)
         redis.stop()
+
+
+async def test_a_build_made_outside_the_running_bot_is_loaded(console_app, kb_folder):
+    from bot.wiring import rebuild_knowledge
+    _, peer, webhook = console_app
+    assert "旧衣改造" not in await peer.ask(text("地球补丁是什么", openid="oBuild0001"))
+    path = kb_folder / "programmes.yaml"
+    content = path.read_text(encoding="utf-8")
+    start = content.index(f"- id: {PROG}\n")
+    path.write_text(content[:start] + f"- id: {PROG}\n  description: 每月组织旧衣改造。\n"
+                    + content[start + len(f"- id: {PROG}\n"):], encoding="utf-8")
+    assert rebuild_knowledge(webhook.config)                 # `run_bot.py kb build` from a terminal
+    assert "旧衣改造" in await eventually(lambda o: peer.ask(text("地球补丁是什么", openid=o)), "旧衣改造")

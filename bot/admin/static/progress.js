@@ -36,7 +36,7 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (p) {
         if (p) show(p);
-        if (!p || p.live) setTimeout(tick, every);
+        if (!p || p.live) setTimeout(tick, p && p.status === "scheduled" ? every * 5 : every);
       })
       .catch(function () { setTimeout(tick, every * 2); });
   }
