@@ -163,6 +163,7 @@ async def test_watch_delivery_progress_live(site, page):
     await page.select_option("#community", "yubo")
     await page.click("button[value=send]")
     await expect(page.locator("#done")).to_have_text("0")
+    await expect(page.locator("#report tr")).to_have_count(0)
     await page.evaluate("window.stillTheSamePage = true")           # gone if the page reloads
     webhook.deps.outbox.queue_due()                                  # delivery starts: 3 waiting
     row = page.locator("#channels tr").first
@@ -173,6 +174,9 @@ async def test_watch_delivery_progress_live(site, page):
     await expect(row.locator(".pending")).to_have_text("0")
     await expect(page.locator("#done")).to_have_text("3")
     await expect(page.locator("#status")).to_have_text("done")
+    await expect(page.locator("#report tr")).to_have_count(3)       # the per-resident report, once it ended
+    await expect(page.locator("#report")).to_contain_text("sent")
+    await expect(page.locator("#cancel")).to_have_count(0)          # nothing left to cancel
     assert await page.evaluate("window.stillTheSamePage === true")
     await shot(page, "announcement")
 

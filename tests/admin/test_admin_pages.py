@@ -255,6 +255,9 @@ async def test_announcement_progress_endpoint_follows_delivery_and_keeps_staff_t
     done = await (await c.get(f"/announcements/{aid}/progress")).json()
     assert done["done"] == 2 and done["channels"][0]["sent"] == 2 and done["channels"][0]["pending"] == 0
     assert not done["live"] and done["status"] == "done"
+    assert "report" not in done
+    final = await (await c.get(f"/announcements/{aid}/progress", params={"report": "1"})).json()
+    assert sorted(r[1] for r in final["report"]) == ["sent", "sent"]
     from bot.storage.residents import openid_hash
     report = await (await c.get(f"/announcements/{aid}")).text()       # the per-resident report
     assert all(f"<td>{openid_hash(f'oResYubo1{i}')}</td><td>sent</td>" in report for i in range(2))

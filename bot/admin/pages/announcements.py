@@ -124,17 +124,27 @@ def progress_of(st: dict) -> dict:
             "live": st["status"] in LIVE, "channels": channels}
 
 
+def report(db, announcement_id: int) -> list[tuple[str, str, str, str]]:
+    """The per-resident report (first 500 rows): hashed openid, state, channel, reason."""
+    return [(openid_hash(o), s, c or "-", e or "") for o, s, c, e in db.conn.execute(
+        "select openid, state, channel, error from outbox where announcement_id = ? order by id limit 500",
+        [announcement_id])]
+
+
 async def detail(request: web.Request) -> web.Response:
     console = request.app[CONSOLE]
     st = _status(request)
-    rows = [(openid_hash(o), s, c or "-", e or "") for o, s, c, e in console.db.conn.execute(
-        "select openid, state, channel, error from outbox where announcement_id = ? order by id limit 500", [st["id"]])]
-    return await render(request, "announcement.html", st=st, rows=rows, progress=progress_of(st))
+    return await render(request, "announcement.html", st=st, rows=report(console.db, st["id"]), progress=progress_of(st))
 
 
 async def progress(request: web.Request) -> web.Response:
-    """The announcement's progress as JSON, polled by the page while delivery runs."""
-    return web.json_response(progress_of(_status(request)))
+    """The announcement's progress as JSON, polled by the page while delivery runs; with
+    `report=1` the per-resident report too (asked for once, when delivery has ended)."""
+    st = _status(request)
+    out = progress_of(st)
+    if request.query.get("report") == "1":
+        out["report"] = report(request.app[CONSOLE].db, st["id"])
+    return web.json_response(out)
 
 
 async def cancel(request: web.Request) -> web.Response:

@@ -27,8 +27,26 @@
       COLUMNS.forEach(function (k) { tr.appendChild(cell(c[k], k)); });
       body.appendChild(tr);
     });
+    var cancel = document.getElementById("cancel");
+    if (cancel && p.status !== "scheduled") cancel.remove();
     var live = document.getElementById("live");
     if (live && !p.live) live.textContent = "（已结束）";
+    if (p.report) {
+      var rows = document.getElementById("report");
+      rows.textContent = "";
+      p.report.forEach(function (r) {
+        var tr = document.createElement("tr");
+        r.forEach(function (v) { tr.appendChild(cell(v)); });
+        rows.appendChild(tr);
+      });
+    }
+  }
+
+  function last() {   // delivery has ended: the per-resident report once
+    fetch(box.dataset.url + "?report=1", {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (p) { if (p) show(p); })
+      .catch(function () {});
   }
 
   function tick() {
@@ -36,7 +54,8 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (p) {
         if (p) show(p);
-        if (!p || p.live) setTimeout(tick, p && p.status === "scheduled" ? every * 5 : every);
+        if (p && !p.live) last();
+        else setTimeout(tick, p && p.status === "scheduled" ? every * 5 : every);
       })
       .catch(function () { setTimeout(tick, every * 2); });
   }
