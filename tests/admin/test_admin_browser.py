@@ -1,6 +1,7 @@
 """End to end in a real headless Chromium (Debian's chromium driven by Playwright; Playwright never
 downloads a browser): sign in, edit a programme and see the answer change in Try it, accept a draft
-from an article, add a keyword reply WeChat then answers with, push a menu to the fake WeChat API.
+from an article (and ask Try it about the person it named), add a keyword reply WeChat then answers
+with, push a menu to the fake WeChat API, watch an announcement's delivery progress live.
 Each main page is saved as a phone-sized screenshot under tests/screenshots/."""
 from __future__ import annotations
 
