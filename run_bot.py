@@ -36,6 +36,9 @@ def cmd_serve(args, cfg) -> int:
         return 0
     prepare_knowledge(cfg)   # built once here, so the workers do not all rebuild it at once
     shared = replace(cfg, storage={"state_cache_entries": 0})
+    if not cfg.admin.secret:   # one console key for every worker, else a sign-in holds on one worker only
+        import secrets
+        shared = replace(shared, admin={"secret": secrets.token_urlsafe(32)})
     return run_workers(workers, lambda index: _serve_process(shared, index, reuse_port=True),
                        on_reload=lambda: rebuild_knowledge(cfg))
 

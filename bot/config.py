@@ -110,6 +110,8 @@ class AdminConfig:
     max_failures: int = 5
     lockout_minutes: int = 15
     cookie_secure: int = 0
+    address_max_failures: int = 20
+    trust_forwarded_for: int = 0
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,10 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(f"admin.path: must start with '/' and differ from server.path, got {a.path!r}")
     if a.session_minutes <= 0 or a.max_failures < 1 or a.lockout_minutes <= 0:
         raise ConfigError("admin.session_minutes: session_minutes, max_failures and lockout_minutes must be positive")
+    if a.address_max_failures < 1:
+        raise ConfigError("admin.address_max_failures: must be at least 1")
+    if a.trust_forwarded_for not in (0, 1):
+        raise ConfigError("admin.trust_forwarded_for: must be 0 or 1")
     if cfg.log.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"log.level: must be DEBUG, INFO, WARNING or ERROR, got {cfg.log.level!r}")
 

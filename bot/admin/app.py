@@ -16,6 +16,7 @@ from bot.admin.users import Users
 
 CONSOLE = web.AppKey("console", object)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"   # the console's own scripts; nothing from the network
 NAV = [("home", "首页", False), ("knowledge", "知识库", False), ("tryit", "试一试", False),
        ("questions", "居民在问", True), ("keywords", "关键词回复", True), ("menu", "菜单", True),
        ("drafts", "文章草稿", True), ("stats", "统计", True), ("announcements", "通知", False),
@@ -34,7 +35,7 @@ class Console:
     keywords: Any = None       # bot.admin.keywords.KeywordReplies
     menu: Any = None           # bot.admin.menu.Menu
     drafts: Any = None         # bot.admin.drafts.Drafts
-    chats: dict = field(default_factory=dict)   # user -> [(who, text)] of "Try it"
+    chats: Any = None          # bot.admin.chats.Chats ("Try it")
     jinja: jinja2.Environment = field(default_factory=lambda: jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True))
 
@@ -67,6 +68,7 @@ async def home(request: web.Request) -> web.Response:
 
 def make_admin_app(webhook) -> web.Application:
     from bot.admin import pages
+    from bot.admin.chats import Chats
     from bot.admin.drafts import Drafts
     from bot.admin.kbfiles import KnowledgeFiles
     from bot.admin.keywords import KeywordReplies
@@ -78,12 +80,16 @@ def make_admin_app(webhook) -> web.Application:
     console.keywords = webhook.deps.keywords if getattr(webhook.deps, "keywords", None) else KeywordReplies(db)
     console.menu = Menu(db)
     console.drafts = Drafts(db)
+    console.chats = Chats(db)
     app[CONSOLE] = console
     auth.setup_sessions(app, cfg)
     app.router.add_route("*", "/login", auth.login_page, name="login")
     app.router.add_post("/logout", auth.logout, name="logout")
     app.router.add_get("/", home, name="home")
+    app.router.add_static("/static", STATIC, name="static")
     pages.register(app)
+    from bot.admin.sync import follow
+    app.cleanup_ctx.append(follow)
     return app
 
 

@@ -59,9 +59,20 @@ async def guard(request: web.Request, handler):
     response = await handler(request)
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Content-Security-Policy",
-                                "default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; script-src 'none'")
+                                "default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; script-src 'self'")
     response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def client_address(request: web.Request, trust_forwarded_for: bool) -> str:
+    """Who is signing in, for the per-address lock-out. The TCP peer by default; behind our own
+    reverse proxy (`admin.trust_forwarded_for`) the last X-Forwarded-For entry, the one that proxy
+    appended: entries left of it are whatever the client sent, so never trusted."""
+    if trust_forwarded_for:
+        hops = [h.strip() for h in ",".join(request.headers.getall("X-Forwarded-For", [])).split(",") if h.strip()]
+        if hops:
+            return hops[-1]
+    return request.remote or "?"
 
 
 def user_of(request: web.Request) -> User:
@@ -90,7 +101,13 @@ async def login_page(request: web.Request) -> web.Response:
         form = await request.post()
         name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
         a = console.cfg.admin
-        user, reason = console.users.check(name, password, a.max_failures, a.lockout_minutes * 60)
+        address = client_address(request, bool(a.trust_forwarded_for))
+        if console.users.address_locked(address):
+            user, reason = None, "address locked"   # not even checked: guessing from here gains nothing
+        else:
+            user, reason = console.users.check(name, password, a.max_failures, a.lockout_minutes * 60)
+            if user is None and console.users.address_failed(address, a.address_max_failures, a.lockout_minutes * 60):
+                reason = "address locked"
         if user is not None:
             session = await get_session(request)
             session.clear()  # a fresh session (and CSRF token) after sign-in; the cookie is encrypted and signed
@@ -99,8 +116,9 @@ async def login_page(request: web.Request) -> web.Response:
             console.audit.record(user.name, "sign-in", f"user:{user.name}")
             nxt = request.query.get("next", "")
             raise web.HTTPFound(nxt if nxt.startswith(a.path + "/") else request.app.router["home"].url_for())
-        console.audit.record(name or "?", f"sign-in refused ({reason})", f"user:{name}")
-        error = ("账号已锁定，请稍后再试" if reason == "locked" else "用户名或密码不对")
+        console.audit.record(name or "?", f"sign-in refused ({reason})", f"user:{name}", None, {"address": address})
+        error = ("账号已锁定，请稍后再试" if reason == "locked" else
+                 "这个网络地址登录失败太多次，已暂时锁定，请稍后再试" if reason == "address locked" else "用户名或密码不对")
     return await render(request, "login.html", error=error, status=401 if error else 200)
 
 

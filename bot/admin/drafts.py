@@ -43,6 +43,9 @@ class Drafts:
             for n in [c["name"], *(c.get("aliases") or [])]:
                 known[n] = c["id"]
         taken = {c["id"] for c in communities} | {p["id"] for p in kb.records("programmes")}
+        people = kb.records("people")
+        person_ids = {p["id"] for p in people}
+        named = {p["name"]: p["id"] for p in people}
         sources = {s["id"] for s in kb.records("sources")}
         bid = self.batches.insert({"title": title, "publisher": publisher, "date": date, "text": text, "who": who,
                                    "created": time.time(), "source_id": ""}).last_pk
@@ -65,8 +68,15 @@ class Drafts:
             elif p.kind == "programmes":
                 cid = ids.get(data["community"], data["community"])
                 data = {"id": f"{cid}.{slug(data['name'], taken)}", **data, "community": cid, "source": source_id}
-            elif p.kind == "contacts":
-                data = {**data, "community": ids.get(data["community"], data["community"]), "source": source_id}
+            elif p.kind == "people":   # the people knowledge (people.yaml), with a generated id
+                where = ({"community": ids.get(data["community"], data["community"])} if data.get("community")
+                         else {"organisation": publisher})
+                data = {"id": slug(data["name"], person_ids), "name": data["name"], "role": data["role"], **where,
+                        "source": source_id}
+                note = f"已有同名：{named[data['name']]}" if data["name"] in named else p.note
+                rows.append({"batch": bid, "kind": p.kind, "data": json.dumps(data, ensure_ascii=False),
+                             "status": "pending", "note": note, "evidence": p.evidence, "decided_by": ""})
+                continue
             else:
                 data = {**data, "community": ids.get(data["community"], data["community"])}
             rows.append({"batch": bid, "kind": p.kind, "data": json.dumps(data, ensure_ascii=False),

@@ -20,6 +20,7 @@ BARE = re.compile(rf"^[\s①-⑳\d.、]*([{HAN}]{{2,6}}社区)\s*$", re.M)
 NAMED = re.compile(rf"([{HAN}]{{2,6}}?社区)")
 ROLES = ("党委书记", "党委副书记", "党总支书记", "党总支副书记", "党支部书记", "党支部副书记", "居委会主任",
          "社区主任", "主任", "书记", "副书记", "社工", "网格员", "队长", "会长", "负责人")
+WRITER = re.compile(r"(?:本报|特约)?(记者|通讯员|摄影)[\s（(：:]*")
 ROLE = re.compile(rf"([{HAN}]{{2,6}}?社区)({'|'.join(sorted(ROLES, key=len, reverse=True))})")
 QUOTE = re.compile(r"[“\"]([^”\"，。,！？\n]{2,14})[”\"]")
 KINDS = ("志愿服务队", "志愿者服务队", "服务队", "志愿队", "服务站", "服务中心", "工作室", "工作法", "驿站", "课堂",
@@ -32,12 +33,13 @@ GENERIC = ("品质", "文明", "示范", "和谐", "优质", "典范", "幸福",
 HONOUR = re.compile(rf"社区是((?:[{HAN}“”]{{2,16}}(?:单位|社区|居委会|先进社区|示范社区|模范社区|先进集体)[、，,和及]?){{1,5}})")
 FIGURE = re.compile(rf"([{HAN}]{{0,8}}?)(\d+(?:\.\d+)?(?:%|余?(?:名|人|户|个|家|栋|平方公里|万)))([{HAN}]{{0,10}})")
 MADE = re.compile(r"(?:打造|成立|组建|建立|推出|开设|开办|改成了?|改造成|建成|设立|启动|开展|实施|组织了?)[了的]?$")
+NOT_NAME = re.compile(r"社区|记者|身着|告诉|表示|采访")
 SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
 
 
 @dataclass
 class Proposal:
-    kind: str                        # communities, programmes, contacts, facts
+    kind: str                        # communities, programmes, people, honours, figures
     data: dict
     note: str = ""
     evidence: str = ""
@@ -167,8 +169,14 @@ def extract(text: str, known: dict[str, str] | None = None) -> Extraction:
         if not community or len(community) < 4:
             continue
         person = _person(text[m.end():m.end() + 16])
-        if person and ("c", community, person) not in seen:
-            seen.add(("c", community, person))
-            out.proposals.append(Proposal("contacts", {"community": community, "name": person, "role": m.group(2)},
+        if person and ("c", person) not in seen:
+            seen.add(("c", person))
+            out.proposals.append(Proposal("people", {"name": person, "role": m.group(2), "community": community},
+                                          evidence=text[max(0, m.start() - 10):m.end() + 12].replace("\n", " ")))
+    for m in WRITER.finditer(text):   # "本报记者 张昊", "（记者张昊）": the article's own writers, of no community
+        person = _person(text[m.end():m.end() + 8])
+        if person and not NOT_NAME.search(person) and ("c", person) not in seen:
+            seen.add(("c", person))
+            out.proposals.append(Proposal("people", {"name": person, "role": m.group(1)},
                                           evidence=text[max(0, m.start() - 10):m.end() + 12].replace("\n", " ")))
     return out

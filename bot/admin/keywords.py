@@ -51,6 +51,10 @@ class KeywordReplies:
         MIGRATIONS.apply(db)
         self._load()
 
+    def reload(self) -> None:
+        """Read the replies again (another worker saved one)."""
+        self._load()
+
     def _load(self) -> None:
         self._all = [KeywordReply(**{k: r[k] or "" if k != "id" else r[k] for k in KeywordReply.__dataclass_fields__})
                      for r in self.table.rows_where(order_by="id")]

@@ -1,4 +1,5 @@
-"""Console accounts (owner of the `admin_users` table): argon2 password hashes and lock-out."""
+"""Console accounts (owner of the `admin_users` and `admin_sign_in_addresses` tables): argon2
+password hashes and lock-out, per account and per client address."""
 from __future__ import annotations
 
 import json
@@ -24,6 +25,13 @@ def m001_admin_users(db: sqlite_utils.Database) -> None:
                                   "locked_until": float, "created": float}, pk="name")
 
 
+@MIGRATIONS()
+def m002_admin_sign_in_addresses(db: sqlite_utils.Database) -> None:
+    if not db["admin_sign_in_addresses"].exists():
+        db["admin_sign_in_addresses"].create({"address": str, "failures": int, "since": float, "locked_until": float},
+                                             pk="address")
+
+
 @dataclass
 class User:
     name: str
@@ -44,6 +52,7 @@ class User:
 class Users:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.table = db["admin_users"]
+        self.addresses = db["admin_sign_in_addresses"]
         MIGRATIONS.apply(db)
 
     def add(self, name: str, role: str, password: str, communities: list[str] | None = None) -> User:
@@ -89,3 +98,25 @@ class Users:
             return None, "locked" if locked else "wrong"
         self.table.update(name, {"failures": 0, "locked_until": 0.0})
         return User(r["name"], r["role"], json.loads(r["communities"])), ""
+
+    # per client address: many names tried from one place lock that place out too
+    def address_locked(self, address: str, now: float | None = None) -> bool:
+        now = time.time() if now is None else now
+        rows = list(self.addresses.rows_where("address = ?", [address]))
+        return bool(rows and rows[0]["locked_until"] > now)
+
+    def address_failed(self, address: str, max_failures: int, lockout_seconds: float, now: float | None = None) -> bool:
+        """Count a refused sign-in from `address`; True when it locks the address. Failures are
+        counted within a window of `lockout_seconds` from the first; a success does not reset the
+        count (an attacker's own account must not wipe it)."""
+        now = time.time() if now is None else now
+        with self.addresses.db.conn:  # expired windows and locks go
+            self.addresses.db.conn.execute("delete from admin_sign_in_addresses where since < ? and locked_until < ?",
+                                           [now - lockout_seconds, now])
+        rows = list(self.addresses.rows_where("address = ?", [address]))
+        failures = (rows[0]["failures"] if rows else 0) + 1
+        since = rows[0]["since"] if rows else now
+        locked = now + lockout_seconds if failures >= max_failures else 0.0
+        self.addresses.upsert({"address": address, "failures": 0 if locked else failures,
+                               "since": now if locked else since, "locked_until": locked}, pk="address")
+        return bool(locked)

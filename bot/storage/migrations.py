@@ -15,7 +15,8 @@ import sqlite_utils
 OWNERS = ("bot.storage.residents", "bot.storage.questions", "bot.announcements.staff", "bot.announcements.outbox",
           "bot.announcements.invites", "bot.announcements.channels", "bot.announcements.followers",
           "bot.announcements.service", "bot.channels.wechat.client", "bot.admin.users", "bot.admin.audit",
-          "bot.admin.kbfiles", "bot.admin.keywords", "bot.admin.menu", "bot.admin.drafts")
+          "bot.admin.kbfiles", "bot.admin.keywords", "bot.admin.menu", "bot.admin.drafts",
+          "bot.admin.chats")
 
 
 def migration_sets():

@@ -21,7 +21,8 @@ def kb_folder(tmp_path):
 
 @pytest.fixture
 def console_webhook(make_config, kb_folder, engine):
-    cfg = make_config(BOT_KNOWLEDGE_DATA_DIR=str(kb_folder), BOT_ADMIN_SECRET="test-secret", BOT_ADMIN_MAX_FAILURES=3)
+    cfg = make_config(BOT_KNOWLEDGE_DATA_DIR=str(kb_folder), BOT_ADMIN_SECRET="test-secret", BOT_ADMIN_MAX_FAILURES=3,
+                      BOT_ADMIN_ADDRESS_MAX_FAILURES=6)
     webhook = build_webhook(cfg, knowledge=engine)  # the shared engine until the first edit rebuilds from the copy
     from bot.admin.users import Users
     users = Users(webhook.db)

@@ -1,6 +1,7 @@
 """End to end in a real headless Chromium (Debian's chromium driven by Playwright; Playwright never
 downloads a browser): sign in, edit a programme and see the answer change in Try it, accept a draft
-from an article, add a keyword reply WeChat then answers with, push a menu to the fake WeChat API.
+from an article (and ask Try it about the person it named), add a keyword reply WeChat then answers
+with, push a menu to the fake WeChat API, watch an announcement's delivery progress live.
 Each main page is saved as a phone-sized screenshot under tests/screenshots/."""
 from __future__ import annotations
 
@@ -105,8 +106,17 @@ async def test_accept_a_draft_from_an_article(site, page):
     programme = page.locator(".draft-programmes.status-pending", has_text="邻里书房")
     await programme.locator("button[value=accept]").click()
     await expect(page.locator(".draft-programmes", has_text="邻里书房")).to_contain_text("已接受")
+    person = page.locator(".draft-people.status-pending", has_text="周晓梅")
+    await expect(person.locator("input[name=role]")).to_have_value("党委书记")
+    await person.locator("button[value=accept]").click()
+    await expect(page.locator(".draft-people", has_text="周晓梅")).to_contain_text("已接受")
     await shot(page, "draft_batch")
     assert "青禾社区" in await peer.ask(text("邻里书房在哪个社区"))
+    await page.click("header >> text=试一试")
+    await page.fill("#text", "周晓梅是谁")
+    await page.click("button[name=send]")
+    await expect(page.locator("#chat .bot").last).to_contain_text("党委书记")
+    await expect(page.locator("#chat .bot").last).to_contain_text("青禾社区")
 
 
 async def test_keyword_reply_that_wechat_then_answers_with(site, page):
@@ -140,6 +150,36 @@ async def test_push_a_menu_to_the_fake_wechat_api(site, page, fake_wechat):
     key = created["button"][0]["sub_button"][0]["key"]
     question = webhook.deps.knowledge.menu_question(key)
     assert await peer.ask(event("CLICK", key)) == await peer.ask(text(question, openid="oSame0001"))
+
+
+async def test_watch_delivery_progress_live(site, page):
+    from announce_helpers import drain
+    from bot.wiring import build_deliverer
+    base, peer, webhook = site
+    for i in range(3):
+        await peer.ask(event("subscribe", "qrscene_1001", openid=f"oLive{i:04d}"))   # residents of yubo
+    await sign_in(page, base)
+    await page.click("header >> text=通知")
+    await page.fill("#text", "周六上午停水")
+    await page.select_option("#community", "yubo")
+    await page.click("button[value=send]")
+    await expect(page.locator("#done")).to_have_text("0")
+    await expect(page.locator("#report tr")).to_have_count(0)
+    await page.evaluate("window.stillTheSamePage = true")           # gone if the page reloads
+    webhook.deps.outbox.queue_due()                                  # delivery starts: 3 waiting
+    row = page.locator("#channels tr").first
+    await expect(row.locator(".pending")).to_have_text("3")
+    await expect(page.locator("#audience")).to_have_text("3")
+    await drain(build_deliverer(webhook.config, webhook))            # and ends: 3 sent
+    await expect(row.locator(".sent")).to_have_text("3")
+    await expect(row.locator(".pending")).to_have_text("0")
+    await expect(page.locator("#done")).to_have_text("3")
+    await expect(page.locator("#status")).to_have_text("done")
+    await expect(page.locator("#report tr")).to_have_count(3)       # the per-resident report, once it ended
+    await expect(page.locator("#report")).to_contain_text("sent")
+    await expect(page.locator("#cancel")).to_have_count(0)          # nothing left to cancel
+    assert await page.evaluate("window.stillTheSamePage === true")
+    await shot(page, "announcement")
 
 
 async def test_screenshots_of_the_other_pages(site, page):

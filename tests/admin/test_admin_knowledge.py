@@ -17,7 +17,7 @@ async def test_browse_and_search(ops):
     assert PROG in hits
     listing = await (await c.get("/knowledge/programmes", params={"q": "补丁"})).text()
     assert "地球补丁" in listing and "牵手四明" not in listing
-    for kind in ("communities", "contacts", "categories", "sources", "lists"):
+    for kind in ("communities", "contacts", "categories", "sources", "lists", "people"):
         assert (await c.get(f"/knowledge/{kind}")).status == 200, kind
     assert (await c.get("/knowledge/nothing")).status == 404
 
@@ -148,7 +148,7 @@ async def test_history_page_lists_changes(ops):
 async def test_csv_round_trip_of_nested_and_keyless_records(ops, kb_folder):
     import aiohttp
     c, _, _ = ops
-    for kind in ("communities", "contacts", "categories", "lists", "sources"):
+    for kind in ("communities", "contacts", "categories", "lists", "sources", "people"):
         exported = await (await c.get(f"/knowledge/{kind}.csv")).text()
         form = aiohttp.FormData()
         form.add_field("_csrf", await c.csrf())

@@ -29,6 +29,11 @@ async def test_unanswered_questions_are_grouped_and_one_click_adds_an_alias(ops,
     resp = await c.post("/questions/alias", {"kind": "programmes", "target": "xuenong.diqiubuding", "word": "补丁行动"})
     assert resp.status == 302 and "done=" in resp.headers["Location"]
     assert "aliases: [补丁行动]" in (kb_folder / "programmes.yaml").read_text(encoding="utf-8")
+    import html
+    import re
+    done = await (await c.client.get(resp.headers["Location"])).text()    # then re-ask it in Try it
+    link = re.search(r'<a href="([^"]+)">到“试一试”里再问一次</a>', done).group(1)
+    assert 'id="text" name="text" value="补丁行动"' in await (await c.client.get(html.unescape(link))).text()
     assert "地球补丁" in await peer.ask(text("补丁行动怎么参加", openid="oAsk9999"))
     resp = await c.post("/questions/alias", {"kind": "programmes", "target": "no.such", "word": "x"})
     assert "error=" in resp.headers["Location"]
@@ -101,7 +106,7 @@ async def test_draft_from_article_proposes_and_nothing_enters_until_accepted(ops
     assert {p.name: p.read_text(encoding="utf-8") for p in kb_folder.iterdir()} == before
     import re
     forms = re.findall(r'<div class="card draft draft-(\w+) status-pending" id="d(\d+)">', page)
-    ids = {kind: [i for k, i in forms if k == kind] for kind in ("communities", "programmes", "contacts")}
+    ids = {kind: [i for k, i in forms if k == kind] for kind in ("communities", "programmes", "people", "contacts")}
     # a programme before its community is refused on the community field
     prog = ids["programmes"][0]
     values = dict(re.findall(rf'id="d{prog}-(\w+)" name="\w+" value="([^"]*)"', page))
@@ -117,20 +122,58 @@ async def test_draft_from_article_proposes_and_nothing_enters_until_accepted(ops
     assert resp.status == 302
     assert "邻里书房" in (kb_folder / "programmes.yaml").read_text(encoding="utf-8")
     assert "title: 社区见闻" in (kb_folder / "sources.yaml").read_text(encoding="utf-8")
-    contact = ids["contacts"][0]
-    resp = await c.post(f"/drafts/item/{contact}", {"action": "reject"})
-    assert resp.status == 302
-    assert "周晓梅" not in (kb_folder / "contacts.yaml").read_text(encoding="utf-8")
     assert "青禾社区" in await peer.ask(text("邻里书房在哪个社区"))
+    assert ids["contacts"] == []                      # people the article names are people, not contacts
+
+
+async def test_a_person_the_article_names_is_accepted_into_the_people_knowledge(ops, kb_folder):
+    import re
+    c, peer, _ = ops
+    resp = await c.post("/drafts", {"title": "社区见闻", "publisher": "测试报", "date": "2024-05-01",
+                                    "text": SEEDS.read_text(encoding="utf-8")})
+    page = await (await c.client.get(resp.headers["Location"])).text()
+    person = re.search(r'<div class="card draft draft-people status-pending" id="d(\d+)">', page).group(1)
+    values = dict(re.findall(rf'id="d{person}-(\w+)" name="\w+" value="([^"]*)"', page))
+    assert values["name"] == "周晓梅" and values["role"] == "党委书记" and values["community"] == "qinghe"
+    assert values["id"] == "zhouxiaomei" and values["source"]
+    assert "党委书记" not in await peer.ask(text("周晓梅是谁", openid="oWho0001"))   # not known before acceptance
+    contacts = (kb_folder / "contacts.yaml").read_text(encoding="utf-8")
+    # the people file's own validation: the community must exist, the id must be an id
+    resp = await c.post(f"/drafts/item/{person}", {**values, "action": "accept"})
+    assert resp.status == 400 and "unknown community" in await resp.text()
+    community = re.search(r'<div class="card draft draft-communities status-pending" id="d(\d+)">', page).group(1)
+    cvalues = dict(re.findall(rf'id="d{community}-(\w+)" name="\w+" value="([^"]*)"', page))
+    assert (await c.post(f"/drafts/item/{community}", {**cvalues, "action": "accept"})).status == 302
+    resp = await c.post(f"/drafts/item/{person}", {**values, "id": "Zhou Xiaomei", "action": "accept"})
+    assert resp.status == 400
+    assert re.search(rf'id="d{person}-id" name="id" value="Zhou Xiaomei">\s*<div class="field-error"', await resp.text())
+    resp = await c.post(f"/drafts/item/{person}", {**values, "did": "希望社区书房成为居民的第二个客厅。",
+                                                   "action": "accept"})
+    assert resp.status == 302
+    people = (kb_folder / "people.yaml").read_text(encoding="utf-8")
+    assert "name: 周晓梅" in people and "community: qinghe" in people and "id: zhouxiaomei" in people
+    assert (kb_folder / "contacts.yaml").read_text(encoding="utf-8") == contacts
+    who = await peer.ask(text("周晓梅是谁"))
+    assert "党委书记" in who and "青禾社区" in who
+    assert "青禾社区" in await peer.ask(text("周晓梅是哪个社区的", openid="oWho0002"))
 
 
 async def test_statistics_draw_charts(ops):
-    c, peer, _ = ops
+    from announce_helpers import drain
+    from bot.wiring import build_deliverer
+    c, peer, webhook = ops
     await peer.ask(text("地球补丁是什么"))
     await peer.ask(text("随便说点什么吧"))
     await peer.ask(text("虞波社区有什么荣誉"))
+    await peer.ask(text("哪些社区有养老服务"))
     page = await (await c.get("/stats")).text()
-    assert page.count("<svg") >= 4 and "问题 3 条" in page and "虞波社区</text>" in page
+    assert page.count("<svg") >= 5 and "问题 4 条" in page and "虞波社区</text>" in page
+    assert webhook.deps.knowledge.model.categories["elderly"].name + "</text>" in page
+    assert "custom sent</text>" not in page
+    await peer.ask(event("subscribe", "qrscene_1001", openid="oStats0001"))
+    await c.post("/announcements", {"text": "周六停水", "community": "yubo", "action": "send"})
+    await drain(build_deliverer(webhook.config, webhook))
+    assert "custom sent</text>" in await (await c.get("/stats")).text()     # deliveries per channel and state
 
 
 async def test_announcements_compose_preview_send_and_report(console_app):
@@ -186,3 +229,85 @@ async def test_announcements_follow_the_same_rules_as_from_wechat(console_app):
     assert (await c.post(f"/announcements/{aid}/cancel", {})).status == 302
     assert webhook.deps.outbox.status(int(aid))["status"] == "cancelled"
     assert (await c.post(f"/announcements/{aid}/cancel", {})).status == 409     # nothing left to cancel
+
+
+async def test_announcement_progress_endpoint_follows_delivery_and_keeps_staff_to_their_communities(console_app):
+    from announce_helpers import drain
+    from bot.wiring import build_deliverer
+    c, peer, webhook = console_app
+    for i in range(2):
+        await peer.ask(event("subscribe", "qrscene_1001", openid=f"oResYubo1{i}"))   # residents of yubo
+    await peer.ask(event("subscribe", "qrscene_1004", openid="oResXuenong1"))   # one of xuenong
+    await c.login("ops")
+    resp = await c.post("/announcements", {"text": "周六停水", "community": "yubo", "action": "send"})
+    assert resp.status == 302
+    aid = resp.headers["Location"].rsplit("/", 1)[-1]
+    page = await (await c.get(f"/announcements/{aid}")).text()
+    assert f'data-url="/admin/announcements/{aid}/progress"' in page and 'data-live="1"' in page
+    assert "/admin/static/progress.js" in page
+    assert (await c.get("/static/progress.js")).status == 200
+    first = await (await c.get(f"/announcements/{aid}/progress")).json()
+    assert first["live"] and first["done"] == 0
+    webhook.deps.outbox.queue_due()
+    queued = await (await c.get(f"/announcements/{aid}/progress")).json()
+    assert queued["audience"] == 2 and queued["channels"][0]["pending"] == 2 and queued["channels"][0]["sent"] == 0
+    await drain(build_deliverer(webhook.config, webhook))
+    done = await (await c.get(f"/announcements/{aid}/progress")).json()
+    assert done["done"] == 2 and done["channels"][0]["sent"] == 2 and done["channels"][0]["pending"] == 0
+    assert not done["live"] and done["status"] == "done"
+    assert "report" not in done
+    final = await (await c.get(f"/announcements/{aid}/progress", params={"report": "1"})).json()
+    assert sorted(r[1] for r in final["report"]) == ["sent", "sent"]
+    from bot.storage.residents import openid_hash
+    report = await (await c.get(f"/announcements/{aid}")).text()       # the per-resident report
+    assert all(f"<td>{openid_hash(f'oResYubo1{i}')}</td><td>sent</td>" in report for i in range(2))
+    assert 'data-live="0"' in report
+    assert (await c.get("/announcements/99999/progress")).status == 404
+    # staff of yubo: their own community's announcement yes, another community's no
+    resp = await c.post("/announcements", {"text": "周日义诊", "community": "xuenong", "action": "send"})
+    assert resp.status == 302
+    other = resp.headers["Location"].rsplit("/", 1)[-1]
+    await c.post("/logout")
+    assert (await c.get(f"/announcements/{aid}/progress", allow_redirects=False)).status == 302   # signed out
+    await c.login("xiao")
+    assert (await c.get(f"/announcements/{aid}/progress")).status == 200
+    assert (await c.get(f"/announcements/{other}/progress")).status == 403
+    assert (await c.get(f"/announcements/{other}")).status == 403
+
+
+def test_extraction_proposes_the_people_an_article_names():
+    from bot.admin.extract import extract
+    article = ("青禾社区：小书房里的大邻里\n本报记者 李明远\n青禾社区把架空层改成了“邻里书房”。\n"
+               "青禾社区是文明社区。青禾社区居委会主任\n王秀兰\n介绍了书房的来历。")
+    people = [p.data for p in extract(article).proposals if p.kind == "people"]
+    assert {"name": "王秀兰", "role": "居委会主任", "community": "青禾社区"} in people
+    assert {"name": "李明远", "role": "记者"} in people
+    assert not [p for p in extract(article).proposals if p.kind == "contacts"]
+
+
+async def test_facts_from_an_article_are_accepted_onto_their_community(ops, kb_folder):
+    import re
+    c, peer, _ = ops
+    resp = await c.post("/drafts", {"title": "社区见闻", "publisher": "测试报", "date": "2024-05-01",
+                                    "text": SEEDS.read_text(encoding="utf-8")})
+    page = await (await c.client.get(resp.headers["Location"])).text()
+
+    def draft(kind: str, has: str) -> tuple[str, dict]:
+        for did in re.findall(rf'<div class="card draft draft-{kind} status-pending" id="d(\d+)">', page):
+            values = dict(re.findall(rf'id="d{did}-(\w+)" name="\w+" value="([^"]*)"', page))
+            if has in "".join(values.values()):
+                return did, values
+        raise AssertionError(f"no {kind} draft with {has}")
+    cid, cvalues = draft("communities", "青禾社区")
+    assert (await c.post(f"/drafts/item/{cid}", {**cvalues, "action": "accept"})).status == 302
+    hid, hvalues = draft("honours", "市级文明社区")
+    assert hvalues["community"] == "qinghe"
+    assert (await c.post(f"/drafts/item/{hid}", {**hvalues, "action": "accept"})).status == 302
+    fid, fvalues = draft("figures", "3200")
+    resp = await c.post(f"/drafts/item/{fid}", {**fvalues, "value": "", "action": "accept"})
+    assert resp.status == 400                                        # a figure needs its value, on the field
+    assert re.search(rf'id="d{fid}-value" name="value" value="">\s*<div class="field-error"', await resp.text())
+    assert (await c.post(f"/drafts/item/{fid}", {**fvalues, "label": "居民户数", "action": "accept"})).status == 302
+    communities = (kb_folder / "communities.yaml").read_text(encoding="utf-8")
+    assert "市级文明社区" in communities and "居民户数" in communities
+    assert "市级文明社区" in await peer.ask(text("青禾社区有什么荣誉"))

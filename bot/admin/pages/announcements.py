@@ -108,13 +108,43 @@ def _status(request: web.Request) -> dict:
     return st
 
 
+LIVE = ("scheduled", "delivering")
+
+
+def progress_of(st: dict) -> dict:
+    """Sent, failed, uncertain and pending per channel, and whether delivery may still move:
+    what the page shows and its script polls (a claimed row counts as pending)."""
+    channels = []
+    for ch, states in sorted(st["channels"].items()):
+        channels.append({"channel": ch, "name": CHANNEL_NAMES.get(ch, ch), "sent": states.get("sent", 0),
+                         "pending": states.get("pending", 0) + states.get("claimed", 0),
+                         "failed": states.get("failed", 0), "uncertain": states.get("uncertain", 0)})
+    done = sum(c["sent"] + c["failed"] + c["uncertain"] for c in channels)
+    return {"id": st["id"], "status": st["status"], "audience": st["audience"] or 0, "done": done,
+            "live": st["status"] in LIVE, "channels": channels}
+
+
+def report(db, announcement_id: int) -> list[tuple[str, str, str, str]]:
+    """The per-resident report (first 500 rows): hashed openid, state, channel, reason."""
+    return [(openid_hash(o), s, c or "-", e or "") for o, s, c, e in db.conn.execute(
+        "select openid, state, channel, error from outbox where announcement_id = ? order by id limit 500",
+        [announcement_id])]
+
+
 async def detail(request: web.Request) -> web.Response:
     console = request.app[CONSOLE]
     st = _status(request)
-    rows = [(openid_hash(o), s, c or "-", e or "") for o, s, c, e in console.db.conn.execute(
-        "select openid, state, channel, error from outbox where announcement_id = ? order by id limit 500", [st["id"]])]
-    done = sum(n for states in st["channels"].values() for k, n in states.items() if k in ("sent", "failed", "uncertain"))
-    return await render(request, "announcement.html", st=st, rows=rows, done=done)
+    return await render(request, "announcement.html", st=st, rows=report(console.db, st["id"]), progress=progress_of(st))
+
+
+async def progress(request: web.Request) -> web.Response:
+    """The announcement's progress as JSON, polled by the page while delivery runs; with
+    `report=1` the per-resident report too (asked for once, when delivery has ended)."""
+    st = _status(request)
+    out = progress_of(st)
+    if request.query.get("report") == "1":
+        out["report"] = report(request.app[CONSOLE].db, st["id"])
+    return web.json_response(out)
 
 
 async def cancel(request: web.Request) -> web.Response:
@@ -131,4 +161,5 @@ async def cancel(request: web.Request) -> web.Response:
 def routes(app: web.Application) -> None:
     app.router.add_route("*", "/announcements", page, name="announcements")
     app.router.add_get("/announcements/{id:\\d+}", detail, name="announcement")
+    app.router.add_get("/announcements/{id:\\d+}/progress", progress, name="announcement_progress")
     app.router.add_post("/announcements/{id:\\d+}/cancel", cancel, name="announcement_cancel")

@@ -12,7 +12,7 @@ from bot.admin.forms import from_form, to_form
 from bot.admin.kbfiles import KINDS, ChangeRefused
 from knowledge.schema import SUB_FIELDS, Field
 
-LABELS = {"communities": "社区", "programmes": "项目", "contacts": "人物", "honours": "荣誉", "figures": "数字",
+LABELS = {"communities": "社区", "programmes": "项目", "contacts": "联系人", "honours": "荣誉", "figures": "数字",
           "people": "人物"}
 
 

@@ -9,8 +9,6 @@ from bot.admin.app import CONSOLE, render
 from bot.admin.auth import user_of
 from bot.conversation.router import Message
 
-KEEP = 40
-
 
 async def ask(console, user: str, text: str) -> str:
     """Dispatch a text message exactly as the webhook would, as resident `console:<user>`."""
@@ -25,18 +23,15 @@ async def ask(console, user: str, text: str) -> str:
 async def page(request: web.Request) -> web.Response:
     console = request.app[CONSOLE]
     user = user_of(request).name
-    chat = console.chats.setdefault(user, [])
     if request.method == "POST":
         form = await request.post()
         if form.get("clear"):
-            chat.clear()
+            console.chats.clear(user)
         elif str(form.get("text", "")).strip():
             text = str(form["text"]).strip()[:500]
-            chat.append(("me", text))
-            chat.append(("bot", await ask(console, user, text)))
-            del chat[:-KEEP]
+            console.chats.add(user, [("me", text), ("bot", await ask(console, user, text))])
         raise web.HTTPFound(request.app.router["tryit"].url_for())
-    return await render(request, "tryit.html", chat=chat, text=request.query.get("q", ""))
+    return await render(request, "tryit.html", chat=console.chats.of(user), text=request.query.get("q", ""))
 
 
 def routes(app: web.Application) -> None:
