@@ -227,6 +227,7 @@ async def test_a_lost_answer_on_part_two_is_held_and_the_operator_resends_the_re
     await drain(deliverer)
     assert webhook.deps.outbox.status(aid)["channels"] == {"custom": {"uncertain": 1}}
     assert parts_of(fake_wechat, o) == ALL[:1]
+    assert webhook.deps.outbox.status(aid)["partial"] == 1
     assert webhook.deps.outbox.resend_uncertain(aid) == 1      # the operator's decision
     await drain(deliverer)
     assert parts_of(fake_wechat, o) == ALL  # part 1 never again
@@ -296,3 +297,73 @@ async def test_cli_announces_with_an_image_and_names_a_refusal(fake_wechat, tmp_
         media_id, = conn.execute("select media_id from announcement_images").fetchone()
         assert conn.execute("select image_id, form from announcements").fetchone() == (1, "")
     assert fake_wechat.media[media_id] == JPEG
+
+
+async def test_an_image_older_than_wechat_keeps_it_is_uploaded_again(setup, fake_wechat):
+    cfg, webhook = setup()
+    [o] = residents(webhook, "yubo", 1)
+    got = await webhook.deps.announcements.attach_image(JPEG)
+    with webhook.db.conn:                                   # scheduled long ago: WeChat dropped its copy
+        webhook.db.conn.execute("update announcement_images set uploaded_at = ?", [time.time() - 3 * 86400])
+    webhook.deps.outbox.create("cli", "community", ["yubo"], "周六义诊", image_id=got.id)
+    fake_wechat.revoke_tokens()                             # and the token expired meanwhile: refreshed once
+    await drain(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery))
+    fresh = webhook.db.conn.execute("select media_id from announcement_images").fetchone()[0]
+    assert fresh != got.media_id and len(fake_wechat.calls_to("/cgi-bin/media/upload")) == 3   # 1 + refused + again
+    assert fake_wechat.delivered == [(o, "周六义诊"), (o, f"[image] {fresh}")]
+
+
+async def test_an_article_without_a_cover_is_mass_sent_as_text_with_the_link(setup, fake_wechat):
+    cfg, webhook = setup(public_url=PUBLIC, mass_tags="houdajie=101")
+    fake_wechat.tags[101] = residents(webhook, "houdajie", 2, active=False)
+    webhook.deps.outbox.create("cli", "community", ["houdajie"], long_text(), form="article")
+    await drain(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery))
+    [mass] = fake_wechat.calls_to("/cgi-bin/message/mass/sendall")
+    token = webhook.db.conn.execute("select token from announcements").fetchone()[0]
+    content = mass.body["text"]["content"]
+    assert mass.body["msgtype"] == "text" and content.startswith("小区管道检修通知\n")
+    assert content.endswith(f"全文：{PUBLIC}/a/{token}") and len(content.encode()) < 2048
+    assert not fake_wechat.calls_to("/cgi-bin/media/uploadnews")
+
+
+async def test_outside_the_window_after_part_one_the_template_links_the_rest(setup, fake_wechat):
+    cfg, webhook = setup(long_text="split", public_url=PUBLIC)
+    [o] = residents(webhook, "yubo", 1)
+    aid = webhook.deps.outbox.create("cli", "community", ["yubo"], TEXT, image_id=(
+        await webhook.deps.announcements.attach_image(JPEG)).id)
+    seen = []
+
+    async def window_closes(call):
+        if call.path == CUSTOM:
+            seen.append(call)
+            if len(seen) == 2:
+                fake_wechat.script(CUSTOM, 45015)
+    fake_wechat.on_call = window_closes
+    await drain(Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery))
+    first, rest = fake_wechat.delivered                       # part 1, then the template (cut, with the link)
+    assert first[1].startswith(ALL[0]) and rest[1].startswith("小区管道检修通知") and len(fake_wechat.calls_to(CUSTOM)) == 2
+    [tpl] = fake_wechat.calls_to("/cgi-bin/message/template/send")
+    token = webhook.db.conn.execute("select token from announcements").fetchone()[0]
+    assert tpl.body["url"] == f"{PUBLIC}/a/{token}"
+    assert webhook.deps.outbox.status(aid)["channels"] == {"template": {"sent": 1}}
+
+
+async def test_an_operator_retry_after_a_refused_part_sends_only_the_rest(setup, fake_wechat):
+    cfg, webhook = setup(long_text="split")
+    [o] = residents(webhook, "yubo", 1)
+    aid = webhook.deps.outbox.create("cli", "community", ["yubo"], TEXT)
+    seen = []
+
+    async def refuse_second(call):
+        if call.path == CUSTOM:
+            seen.append(call)
+            if len(seen) == 2:
+                fake_wechat.script(CUSTOM, 48001)     # api unauthorized: failed for good, until an operator acts
+    fake_wechat.on_call = refuse_second
+    deliverer = Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery)
+    await drain(deliverer)
+    assert webhook.deps.outbox.status(aid)["channels"] == {"custom": {"failed": 1}}
+    assert webhook.deps.outbox.retry_failed(aid) == 1
+    await drain(deliverer)
+    assert parts_of(fake_wechat, o) == ALL
+    assert webhook.deps.outbox.status(aid)["status"] == "done"

@@ -77,6 +77,8 @@ def _print_status(st: dict) -> None:
     console.print(t)
     for reason, n in st["errors"].items():
         console.print(f"  {n} × {reason}")
+    if st.get("partial"):
+        console.print(f"  {st['partial']} resident(s) got only the first parts so far; a re-send starts after them")
     if st.get("worker", "").startswith("stopped"):
         console.print(f"delivery worker {st['worker']}")
 

@@ -114,7 +114,8 @@ class Deliverer:
             if channel == "custom":
                 for k in range(row.parts_sent, len(parts)):     # after the parts WeChat already confirmed
                     result = await self.api.send_custom(row.openid, parts[k])
-                    self.outbox.part_sent(row, k + 1)
+                    if len(parts) > 1:                           # one message: confirm() says it all
+                        self.outbox.part_sent(row, k + 1)
             elif channel == "subscribe":
                 result = await self.api.send_subscribe(
                     row.openid, self.cfg.subscribe_template_id,

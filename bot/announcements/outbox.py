@@ -295,8 +295,11 @@ class Outbox:
             counts.setdefault(channel or "-", {})[state] = n
         errors = dict(self.db.conn.execute("select error, count(*) from outbox where announcement_id = ? and "
                                            "state in ('failed', 'uncertain') group by error", [announcement_id]).fetchall())
+        partial = self.db.conn.execute("select count(*) from outbox where announcement_id = ? and state != 'sent' "
+                                       "and parts_sent > 0", [announcement_id]).fetchone()[0]
         return {"id": a[0], "text": a[1], "status": a[2], "audience": a[3], "send_at": a[4], "scope": a[5],
-                "targets": json.loads(a[6]), "channels": counts, "errors": errors, "worker": self.worker_status()}
+                "targets": json.loads(a[6]), "channels": counts, "errors": errors, "worker": self.worker_status(),
+                "partial": partial}
 
     # ------------------------------------------------------------ management (cancel, withdraw, lists)
     def cancel(self, announcement_id: int) -> bool:

@@ -38,7 +38,8 @@ async def article(request: web.Request) -> web.Response:
     html = request.app[PAGES].render(request.match_info["token"])
     if html is None:
         raise web.HTTPNotFound(text="没有这条公告，或它已撤回。")
-    return web.Response(text=html, content_type="text/html", headers={"Cache-Control": "public, max-age=300",
+    # no-cache: a withdrawn announcement's page must go at once, not when a cache expires
+    return web.Response(text=html, content_type="text/html", headers={"Cache-Control": "no-cache",
                                                                        "X-Robots-Tag": "noindex"})
 
 
