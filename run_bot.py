@@ -53,8 +53,9 @@ def _serve_process(cfg, index: int, reuse_port: bool) -> None:
     from bot.wiring import build_deliverer, build_webhook, reload_knowledge
     webhook = build_webhook(cfg)
     app = make_app(webhook)
-    from bot.wiring import mount_console
+    from bot.wiring import mount_console, mount_pages
     mount_console(app, webhook)
+    mount_pages(app, webhook)
 
     async def reload_on_sighup(app) -> None:
         """`kill -HUP PID` reloads the knowledge files; a bad file is refused and the old kept. With

@@ -91,6 +91,9 @@ class DeliveryConfig:
     subscribe_field: str = "thing1"
     template_field_chars: int = 200
     followers_rate_per_second: float = 10.0
+    public_url: str = ""
+    long_text: str = "article"
+    article_cover: str = ""
 
 
 def mass_tags(d: "DeliveryConfig") -> dict[str, int]:
@@ -178,6 +181,12 @@ def _validate(cfg: Config) -> None:
         raise ConfigError("server.timestamp_window_seconds: must be positive")
     if not w.token:
         raise ConfigError("wechat.token: missing (set BOT_WECHAT_TOKEN)")
+    if cfg.delivery.long_text not in ("article", "split"):
+        raise ConfigError(f"delivery.long_text: must be 'article' or 'split', got {cfg.delivery.long_text!r}")
+    if cfg.delivery.article_cover and not cfg.path(cfg.delivery.article_cover).is_file():
+        raise ConfigError(f"delivery.article_cover: no such file {cfg.delivery.article_cover!r}")
+    if cfg.delivery.public_url and not cfg.delivery.public_url.startswith(("https://", "http://")):
+        raise ConfigError(f"delivery.public_url: must be an http(s) URL, got {cfg.delivery.public_url!r}")
     if w.mode not in ("auto", "safe"):
         raise ConfigError(f"wechat.mode: must be 'auto' or 'safe', got {w.mode!r}")
     if w.encoding_aes_key:

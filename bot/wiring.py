@@ -162,6 +162,12 @@ def describe(cfg: Config) -> str:
                        "knowledge": digest(cfg.path(cfg.knowledge.data_dir))[:12]}, ensure_ascii=False)
 
 
+def mount_pages(app, webhook: WeChatWebhook) -> None:
+    """Announcement pages (/a/<token>) on the webhook's app: what news links point to."""
+    from bot.announcements.pages import mount
+    mount(app, webhook.deps.outbox, webhook.config.path(webhook.config.knowledge.templates_dir))
+
+
 def mount_console(app, webhook: WeChatWebhook):
     """The operators' web console under admin.path, as a sub-application of the webhook's app."""
     from bot.admin.app import mount

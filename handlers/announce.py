@@ -3,6 +3,8 @@
   "发布公告 虞波社区，本周六义诊" -> preview: audience per channel, who cannot be reached, time
   "1" / "2" after namesakes were listed -> the chosen community, then the preview
   "下一页" -> the next page of a long text; "确认" -> queued (or scheduled); "取消" -> dropped
+  "图文" / "分条" -> a long text as a news article (its page) or as numbered parts, preview again
+  an image message while a draft waits -> the image is attached (uploaded), preview again
   "发布公告" alone -> the command's format
 Parsing, targeting and checks live in bot/announcements (service.py); this module presents.
 The draft is this flow's own state (`announce`, expiring after `TTL` seconds): any other message
@@ -16,7 +18,7 @@ from datetime import datetime
 
 from bot.announcements.command import is_command
 from bot.announcements.content import pages
-from bot.announcements.service import Preview
+from bot.announcements.service import Preview, from_draft
 from bot.conversation.message import Message, Reply
 from bot.conversation.router import Router
 
@@ -24,6 +26,8 @@ router = Router("announce")
 FLOW = "announce"
 TTL = 1800.0
 CONFIRM, CANCEL, NEXT = ("确认", "确定", "发送", "确认发送"), ("取消", "放弃", "不发了"), ("下一页", "更多", "继续")
+FORMS = {"图文": "article", "改为图文": "article", "图文消息": "article", "分条": "split", "改为分条": "split",
+         "分条发送": "split"}
 
 
 # ------------------------------------------------------------ the draft (this flow's state)
@@ -67,7 +71,8 @@ def render_preview(deps, p: Preview) -> str:
                     when=when_text(p.send_at),
                     channels=[(CHANNEL_NAMES[c], n) for c, n in sorted(p.plan.channels.items(), key=lambda kv: -kv[1])],
                     unreachable=sorted(p.plan.unreachable.items()), has_template=bool(cfg.template_id),
-                    has_subscribe=bool(cfg.subscribe_template_id))
+                    has_subscribe=bool(cfg.subscribe_template_id), form=p.form, asked=p.asked_form,
+                    image=bool(p.image_id), link=p.link, has_pages=bool(cfg.public_url))
 
 
 def _answer(deps, state, p: Preview) -> Reply:
@@ -150,3 +155,33 @@ async def confirm(msg: Message, deps, state) -> Reply:
     aid, p = result
     return _control(deps.templates.render("announce_queued", id=aid, label=p.targets.label, audience=p.audience,
                                           when=when_text(p.send_at)))
+
+
+def _reforming(msg: Message, deps, ctx) -> bool:
+    if deps.announcements is None or _word(msg) not in FORMS:
+        return False
+    draft = _draft(ctx["state"])
+    return bool(draft and not draft.get("choosing"))
+
+
+@router.message(_reforming, kinds=("text",), score=1.0)
+async def reform(msg: Message, deps, state) -> Reply:
+    """The staff member chooses how a long text goes; the preview says what will be sent."""
+    draft = {**_draft(state), "form": FORMS[_word(msg)]}
+    return _answer(deps, state, deps.announcements.settle(deps.staff.get(msg.openid), from_draft(draft)))
+
+
+def _attaching(msg: Message, deps, ctx) -> bool:
+    draft = _draft(ctx["state"]) if deps.announcements is not None else None
+    return bool(draft and not draft.get("choosing") and msg.fields.get("MediaId"))
+
+
+@router.message(_attaching, kinds=("image",), score=1.0)
+async def attach(msg: Message, deps, state) -> Reply:
+    """An image sent while a draft waits goes with the announcement (fetched and uploaded)."""
+    draft = _draft(state)
+    got = await deps.announcements.attach_media(msg.fields["MediaId"])
+    if got.error:
+        return _control(deps.templates.render("announce_image_refused", reason=got.error, detail=got.detail))
+    p = deps.announcements.settle(deps.staff.get(msg.openid), from_draft({**draft, "image_id": got.id}))
+    return _answer(deps, state, p)

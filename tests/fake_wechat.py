@@ -12,11 +12,17 @@ tags/getidlist and user/tag/get answer from `follower_tags` and `tag_names`.
 Subscription messages (subscribe/bizsend) reach only openids in `subscribe_accepts`
 (template ids they accepted; one accepted = one message, then 43101); a `thing` field
 over 20 characters is 47003. mass/delete withdraws a known msg_id (else 40007).
-media/upload stores an image and answers a media_id (40004 for an unknown type).
+media/upload stores an image and answers a media_id: 40004 for an unknown media type, 40005
+when the file is not a JPEG/PNG/GIF/BMP, 45001 over `image_limit` bytes (thumb: 64 KB);
+media/get gives a stored file back (40007 for an unknown media_id). media/uploadnews stores an
+mpnews article (40007 when its thumb_media_id is unknown, 44003 without title or content).
+message/custom/send takes text, image (a known media_id) and news (one article, else 45008);
+message/mass/sendall takes text, image and mpnews (an uploaded news media_id, else 40007).
 """
 from __future__ import annotations
 
 import asyncio
+import email
 import itertools
 import json
 from collections import defaultdict, deque
@@ -48,6 +54,8 @@ class FakeWeChat:
     mass_sent: dict = field(default_factory=dict)       # msg_id -> body of a mass send
     withdrawn: list = field(default_factory=list)       # msg_ids withdrawn
     media: dict = field(default_factory=dict)           # media_id -> bytes
+    news: dict = field(default_factory=dict)            # news media_id -> articles (media/uploadnews)
+    image_limit: int = 10 * 1024 * 1024                 # WeChat's limit for a temporary image
     page_size: int = 10000
     menu: dict | None = None                          # the custom menu last created (menu/create, menu/get)
     _dedup: set = field(default_factory=set)
@@ -110,6 +118,64 @@ class FakeWeChat:
         self.delivered.append((body["touser"], text))
         return {"errcode": 0, "errmsg": "ok"}
 
+    def _upload(self, kind: str | None, content_type: str, raw: bytes) -> dict:
+        if kind not in ("image", "voice", "video", "thumb"):
+            return {"errcode": 40004, "errmsg": "invalid media type"}
+        msg = email.message_from_bytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+        files = [part.get_payload(decode=True) for part in msg.walk() if part.get_filename()]
+        data = files[0] if files else b""
+        if not data.startswith((b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"BM")):
+            return {"errcode": 40005, "errmsg": "invalid file type"}
+        if len(data) > (64 * 1024 if kind == "thumb" else self.image_limit):
+            return {"errcode": 45001, "errmsg": "media size out of limit"}
+        media_id = f"MEDIA-{next(self._counter)}"
+        self.media[media_id] = data
+        key = "thumb_media_id" if kind == "thumb" else "media_id"
+        return {"type": kind, key: media_id, "created_at": 1700000000}
+
+    def _uploadnews(self, body: dict) -> dict:
+        articles = body.get("articles") or []
+        for a in articles:
+            if a.get("thumb_media_id") not in self.media:
+                return {"errcode": 40007, "errmsg": "invalid media_id"}
+            if not a.get("title") or not a.get("content"):
+                return {"errcode": 44003, "errmsg": "empty news data"}
+        if not articles:
+            return {"errcode": 44003, "errmsg": "empty news data"}
+        media_id = f"NEWS-{next(self._counter)}"
+        self.news[media_id] = articles
+        return {"type": "news", "media_id": media_id, "created_at": 1700000000}
+
+    def _custom(self, body: dict) -> dict | None:
+        """A customer-service message of any kind; an error answer, or None when delivered."""
+        kind, to = body.get("msgtype"), body["touser"]
+        if kind == "news":
+            articles = body["news"].get("articles") or []
+            if len(articles) != 1:
+                return {"errcode": 45008, "errmsg": "article size out of limit"}
+            self.delivered.append((to, f"[news] {articles[0]['title']} | {articles[0]['description']} | "
+                                       f"{articles[0]['url']}"))
+        elif kind == "image":
+            if body["image"].get("media_id") not in self.media:
+                return {"errcode": 40007, "errmsg": "invalid media_id"}
+            self.delivered.append((to, f"[image] {body['image']['media_id']}"))
+        else:
+            self.delivered.append((to, body["text"]["content"]))
+        return None
+
+    def _mass_content(self, body: dict) -> str | dict:
+        kind = body.get("msgtype")
+        if kind == "mpnews":
+            articles = self.news.get(body["mpnews"].get("media_id"))
+            if articles is None:
+                return {"errcode": 40007, "errmsg": "invalid media_id"}
+            return f"[mpnews] {articles[0]['title']}"
+        if kind == "image":
+            if body["image"].get("media_id") not in self.media:
+                return {"errcode": 40007, "errmsg": "invalid media_id"}
+            return f"[image] {body['image']['media_id']}"
+        return body["text"]["content"]
+
     def calls_to(self, path: str) -> list[Call]:
         return [c for c in self.calls if c.path == path]
 
@@ -166,11 +232,14 @@ class FakeWeChat:
             self.withdrawn.append(msg_id)
             return web.json_response({"errcode": 0, "errmsg": "ok"})
         if path == "/cgi-bin/media/upload":
-            if request.query.get("type") not in ("image", "voice", "video", "thumb"):
-                return web.json_response({"errcode": 40004, "errmsg": "invalid media type"})
-            media_id = f"MEDIA-{next(self._counter)}"
-            self.media[media_id] = raw
-            return web.json_response({"type": request.query["type"], "media_id": media_id, "created_at": 1700000000})
+            return web.json_response(self._upload(request.query.get("type"), request.headers["Content-Type"], raw))
+        if path == "/cgi-bin/media/get":
+            data = self.media.get(request.query.get("media_id"))
+            if data is None:
+                return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
+            return web.Response(body=data, content_type="image/jpeg")
+        if path == "/cgi-bin/media/uploadnews":
+            return web.json_response(self._uploadnews(body))
         if request.path == "/cgi-bin/message/template/send":
             key = (body.get("touser"), body.get("client_msg_id"))
             if body.get("client_msg_id") and key in self._dedup:   # WeChat drops the repeat silently
@@ -181,9 +250,12 @@ class FakeWeChat:
             key = ("mass", body.get("clientmsgid"))
             if key in self._dedup:
                 return web.json_response({"errcode": 45065, "errmsg": "clientmsgid exist"})
+            content = self._mass_content(body)
+            if isinstance(content, dict):
+                return web.json_response(content)
             self._dedup.add(key)
             for openid in self.tags.get(body["filter"]["tag_id"], []):
-                self.delivered.append((openid, body["text"]["content"]))
+                self.delivered.append((openid, content))
             msg_id = next(self._counter)
             self.mass_sent[msg_id] = body
             return web.json_response({"errcode": 0, "errmsg": "send job submission success", "msg_id": msg_id})
@@ -196,7 +268,9 @@ class FakeWeChat:
                 return web.json_response({"errcode": 46003, "errmsg": "menu no exist"})
             return web.json_response({"menu": self.menu})
         elif request.path == "/cgi-bin/message/custom/send":
-            self.delivered.append((body["touser"], body["text"]["content"]))
+            refused = self._custom(body)
+            if refused is not None:
+                return web.json_response(refused)
         return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": next(self._counter)})
 
     def app(self) -> web.Application:

@@ -11,6 +11,9 @@ from rich.table import Table
 
 from bot.announcements.command import parse_cli_time
 
+IMAGE_REFUSALS = {"bad_type": "WeChat takes JPG, PNG, GIF or BMP images", "too_big": "the image is over 10 MB",
+                  "empty": "the file is empty", "upload_failed": "WeChat did not take the upload",
+                  "no_api": "no WeChat API client"}
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
@@ -74,6 +77,8 @@ def _print_status(st: dict) -> None:
     console.print(t)
     for reason, n in st["errors"].items():
         console.print(f"  {n} × {reason}")
+    if st.get("partial"):
+        console.print(f"  {st['partial']} resident(s) got only the first parts so far; a re-send starts after them")
     if st.get("worker", "").startswith("stopped"):
         console.print(f"delivery worker {st['worker']}")
 
@@ -99,7 +104,27 @@ def _create(args, webhook) -> int:
     if targets.unknown:
         err.print(f"unknown target: {'、'.join(targets.unknown)}")
         return 2
-    result = service.submit("cli", {"targets": targets.to_dict(), "text": args.text, "send_at": send_at})
+    image_id = 0
+    if args.image:
+        try:
+            data = open(args.image, "rb").read()
+        except OSError as exc:
+            err.print(f"--image: {exc.strerror}: {args.image}")
+            return 2
+
+        async def attach():
+            try:
+                return await service.attach_image(data)
+            finally:
+                await webhook.client.close()
+        got = asyncio.run(attach())
+        if got.error:
+            err.print(f"--image refused: {IMAGE_REFUSALS.get(got.error, got.error)} {got.detail}".rstrip())
+            return 2
+        image_id = got.id
+        console.print(f"image uploaded to WeChat (media_id {got.media_id})")
+    result = service.submit("cli", {"targets": targets.to_dict(), "text": args.text, "send_at": send_at,
+                                    "form": args.form or "", "image_id": image_id})
     if not isinstance(result, tuple):
         err.print(f"not sent: {result.error.replace('_', ' ')} ({result.targets.label})")
         return 2
@@ -107,6 +132,10 @@ def _create(args, webhook) -> int:
     console.print(f"announcement #{aid} for {p.audience} residents of {p.targets.label}, "
                   f"{'scheduled for ' + args.at if args.at else 'queued now'}; the bot's worker delivers it "
                   f"(or run `run_bot.py announce deliver`)")
+    if p.form:
+        console.print(f"  long text ({p.fit.chars} characters) sent " + (
+            "as a news article linking to its page" if p.form == "article" else
+            f"in {p.fit.custom_parts} numbered customer-service parts"))
     for channel, n in sorted(p.plan.channels.items()):
         console.print(f"  {n} by {channel}")
     for reason, n in p.plan.unreachable.items():
@@ -222,6 +251,9 @@ def register(sub, needs_webhook) -> None:
     n.add_argument("--tag", action="append", help="WeChat user tag name (after `followers sync`)")
     n.add_argument("--all", action="store_true", help="every subscribed resident")
     n.add_argument("--text")
+    n.add_argument("--image", help="an image file (JPG, PNG, GIF, BMP, at most 10 MB) sent with the text")
+    n.add_argument("--form", choices=("article", "split"),
+                   help="a text over 2048 bytes as a news article link or numbered parts (default: delivery.long_text)")
     n.add_argument("--at", help="send time 'YYYY-MM-DD HH:MM' or 明天9点 (local time); default now; past refused")
     n.add_argument("--watch", action="store_true", help="with status: show a progress bar until done")
     n.set_defaults(func=lambda args, cfg: announce_cmd(args, needs_webhook(cfg), cfg))

@@ -20,6 +20,9 @@ WeChat's answers are handled by their meaning:
                                    de-duplicates (template within 10 min, mass within 24 h), else `uncertain`
   anything else                 -> failed for good, with WeChat's code and message as the reason
 A token bucket keeps the account under `rate_per_second` (shared by all workers when Redis is configured).
+What each channel carries (parts, image, news link, mpnews) is decided in messages.py; images and
+the mass-send article are uploaded before the send (a failed upload reached nobody: retried or
+failed like a send that was not made). Customer-service parts resume after the last confirmed one.
 """
 from __future__ import annotations
 
@@ -32,9 +35,11 @@ import uuid
 from typing import Callable
 
 from bot.channels.wechat.client import AmbiguousError, CredentialError, TransientError, WeChatAPIError
-from bot.config import DeliveryConfig, mass_tags
+from bot.config import ROOT, DeliveryConfig, mass_tags
+from bot.announcements import messages
 from bot.announcements.channels import Channels
-from bot.announcements.content import cut, split_custom, subscribe_value
+from bot.announcements.content import cut, subscribe_value
+from bot.announcements.media import MEDIA_DAYS, Images
 from bot.announcements.outbox import MASS_DEDUP_SECONDS, TEMPLATE_DEDUP_SECONDS, Outbox, Row
 from bot.announcements.wechat_api import AccountAPI
 
@@ -78,6 +83,7 @@ class Deliverer:
         self.halted = ""   # why the worker stopped (credentials refused); empty while it may send
         self.channels = Channels(outbox.db, cfg)
         self.api = AccountAPI(client)
+        self.images = Images(outbox.db)
         self.on_finished = None     # async callable run after announcements finish (reports to senders)
 
     def channel_for(self, openid: str) -> str:
@@ -99,19 +105,26 @@ class Deliverer:
         await self.limit.acquire()  # before the claim: a crash while waiting leaves nothing claimed
         if self.halted or not self._claim(row, channel):
             return
+        parts = await self._prepared(row, lambda: self._custom_parts(row)) if channel == "custom" else []
+        if parts is None:
+            return
+        link = messages.link(row, self.cfg) or self.cfg.template_url
+        result: dict = {}
         try:
             if channel == "custom":
-                for part in split_custom(row.text):     # 2048 bytes a message: numbered parts
-                    result = await self.client.send_text(row.openid, part)
+                for k in range(row.parts_sent, len(parts)):     # after the parts WeChat already confirmed
+                    result = await self.api.send_custom(row.openid, parts[k])
+                    if len(parts) > 1:                           # one message: confirm() says it all
+                        self.outbox.part_sent(row, k + 1)
             elif channel == "subscribe":
                 result = await self.api.send_subscribe(
                     row.openid, self.cfg.subscribe_template_id,
-                    {self.cfg.subscribe_field: {"value": subscribe_value(row.text)}}, self.cfg.template_url)
+                    {self.cfg.subscribe_field: {"value": subscribe_value(row.text)}}, link)
                 self.channels.used(row.openid)
             else:
                 result = await self.client.send_template(row.openid, self.cfg.template_id,
                                                          cut(row.text, self.cfg.template_field_chars),
-                                                         f"linli-{row.id}", self.cfg.template_url)
+                                                         f"linli-{row.id}", link)
         except CredentialError as exc:
             self._halt(exc, [row])
             return
@@ -126,14 +139,51 @@ class Deliverer:
             return
         self.outbox.confirm(row, str(result.get("msgid", "")))
 
+    async def _custom_parts(self, row: Row) -> list[dict]:
+        media_id = await self.images.media_id(self.api, row.image_id) if row.image_id else ""
+        return messages.custom(row, self.cfg, media_id)
+
+    async def _mass_message(self, row: Row) -> dict:
+        """text, or an mpnews article uploaded once per announcement (renewed with its media)."""
+        if not messages.needs_news(row, self.cfg):
+            return {"msgtype": "text", "text": {"content": messages.mass_text(row, self.cfg)}}
+        media_id, at = self.outbox.news_media(row.announcement_id)
+        if not media_id or time.time() - at >= MEDIA_DAYS * 86400:
+            if row.image_id:
+                thumb = await self.images.media_id(self.api, row.image_id)
+            else:
+                cover = (ROOT / self.cfg.article_cover).read_bytes()    # checked when the config was loaded
+                thumb = await self.api.upload(cover, "thumb", "cover.jpg")
+            media_id = await self.api.upload_news([messages.mpnews_article(row, self.cfg, thumb)])
+            self.outbox.set_news_media(row.announcement_id, media_id)
+        return {"msgtype": "mpnews", "mpnews": {"media_id": media_id}}
+
+    async def _prepared(self, row_or_rows, make):
+        """Uploads before a send: they reach no resident, so a failure is a send not made."""
+        rows = row_or_rows if isinstance(row_or_rows, list) else [row_or_rows]
+        try:
+            return await make()
+        except CredentialError as exc:
+            self._halt(exc, rows)
+        except WeChatAPIError as exc:
+            for r in rows:
+                self._on_error(r, exc)
+        except (TransientError, AmbiguousError, asyncio.TimeoutError, OSError) as exc:
+            for r in rows:
+                self._transient(r, f"upload: {exc or type(exc).__name__}")
+        return None
+
     async def send_mass(self, aid: int, tag: int, rows: list[Row]) -> None:
         """One mass send for the rows of an announcement whose residents share a tag."""
         await self.limit.acquire()
         claimed = [r for r in rows if not self.halted and self._claim(r, "mass")]
         if not claimed:
             return
+        message = await self._prepared(claimed, lambda: self._mass_message(claimed[0]))
+        if message is None:
+            return
         try:
-            result = await self.client.mass_send_tag(tag, claimed[0].text, f"linli-a{aid}-t{tag}")
+            result = await self.api.mass_send(tag, message, f"linli-a{aid}-t{tag}")
         except CredentialError as exc:
             self._halt(exc, claimed)
             return

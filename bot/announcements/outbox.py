@@ -25,10 +25,16 @@ settles rows whose lease expired (by the same rule as an ambiguous answer from W
     since it is counted and shown by `announce status`, and not doubled, since only an operator
     (`announce resend-uncertain ID`) can send it again.
 Failed rows are re-sent only on an operator's word (`announce retry ID`).
+
+Parts. A customer-service delivery may be several messages (numbered parts of a long text, then
+an image): `parts_sent` counts those WeChat confirmed, written after each one. A row sent again
+(a limit, a retry, an operator's `announce retry`) starts after them, so a delivered part is
+never sent twice; a part whose answer was lost is settled by the crash rule like a whole row.
 """
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from dataclasses import dataclass
 
@@ -50,6 +56,10 @@ class Row:
     attempts: int
     channel: str
     text: str
+    parts_sent: int = 0
+    form: str = ""          # '' (text, split when long) | 'article' (a news link to its page)
+    token: str = ""         # the announcement's page: <delivery.public_url>/a/<token>
+    image_id: int = 0       # an attached image (media.py), 0 for none
 
 
 MIGRATIONS = Migrations("outbox")
@@ -80,6 +90,20 @@ def m002_leases(db: sqlite_utils.Database) -> None:
         db["delivery_worker"].create({"id": int, "status": str, "at": float}, pk="id")
 
 
+@MIGRATIONS()
+def m003_forms_images_parts(db: sqlite_utils.Database) -> None:
+    """How a long text goes (form), the page token, an attached image, the mass-send article
+    (mpnews media id and when it was uploaded) and per-row part progress."""
+    columns = db["announcements"].columns_dict
+    for name, kind in (("form", str), ("token", str), ("image_id", int), ("news_media_id", str),
+                       ("news_at", float)):
+        if name not in columns:
+            db["announcements"].add_column(name, kind)
+    if "parts_sent" not in db["outbox"].columns_dict:
+        db["outbox"].add_column("parts_sent", int, not_null_default=0)
+    db["announcements"].create_index(["token"], if_not_exists=True)
+
+
 class Outbox:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
@@ -95,17 +119,42 @@ class Outbox:
         district is given as the ids of its communities), or of WeChat tags (see audience.py)."""
         return recipients(self.db, scope, targets)
 
-    def create(self, author: str, scope: str, targets: list[str], text: str, send_at: float | None = None) -> int:
-        """A new announcement. Written through `db.atomic()`, so it nests in the transaction that
-        closes the staff member's draft (`ResidentStates.save_with`)."""
+    def create(self, author: str, scope: str, targets: list[str], text: str, send_at: float | None = None,
+               form: str = "", image_id: int = 0) -> int:
+        """A new announcement, with an unguessable token for its page. Written through
+        `db.atomic()`, so it nests in the transaction that closes the staff member's draft
+        (`ResidentStates.save_with`)."""
         now = time.time()
         with self.db.atomic():      # nests: the staff member's flow may commit with it
             cur = self.db.conn.execute(
-                "insert into announcements (author, scope, targets, text, created_at, send_at, status, audience) "
-                "values (?, ?, ?, ?, ?, ?, 'scheduled', ?)",
+                "insert into announcements (author, scope, targets, text, created_at, send_at, status, audience, "
+                "form, token, image_id) values (?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?, ?)",
                 (author, scope, json.dumps(targets, ensure_ascii=False), text, now, send_at or now,
-                 len(self.audience(scope, targets))))
+                 len(self.audience(scope, targets)), form, secrets.token_urlsafe(18), image_id or 0))
         return cur.lastrowid
+
+    def public(self, token: str) -> dict | None:
+        """The announcement a page token names, once it is being delivered (not before, not
+        after a withdrawal or cancel)."""
+        row = self.db.conn.execute("select id, text, send_at, image_id, status from announcements where token = ?",
+                                   [token]).fetchone() if token else None
+        if row is None or row[4] not in ("delivering", "done"):
+            return None
+        return {"id": row[0], "text": row[1], "at": row[2], "image_id": row[3] or 0}
+
+    def news_media(self, announcement_id: int) -> tuple[str, float]:
+        row = self.db.conn.execute("select news_media_id, news_at from announcements where id = ?",
+                                   [announcement_id]).fetchone()
+        return (row[0] or "", row[1] or 0.0) if row else ("", 0.0)
+
+    def set_news_media(self, announcement_id: int, media_id: str) -> None:
+        self._x("update announcements set news_media_id = ?, news_at = ? where id = ?",
+                (media_id, time.time(), announcement_id))
+
+    def part_sent(self, row: Row, n: int) -> None:
+        """WeChat confirmed the first `n` parts of the row's customer-service delivery."""
+        self._x("update outbox set parts_sent = ? where id = ? and state = 'claimed'", (n, row.id))
+        row.parts_sent = n
 
     def queue_due(self, now: float | None = None) -> list[int]:
         """Materialise recipients of announcements whose time has come (idempotent)."""
@@ -137,7 +186,8 @@ class Outbox:
     def due(self, limit: int, now: float | None = None) -> list[Row]:
         now = now or time.time()
         return [Row(*r) for r in self.db.conn.execute(
-            "select o.id, o.announcement_id, o.openid, o.attempts, o.channel, a.text from outbox o "
+            "select o.id, o.announcement_id, o.openid, o.attempts, o.channel, a.text, o.parts_sent, "
+            "coalesce(a.form, ''), coalesce(a.token, ''), coalesce(a.image_id, 0) from outbox o "
             "join announcements a on a.id = o.announcement_id where o.state = 'pending' and o.next_at <= ? "
             "order by o.id limit ?", (now, limit)).fetchall()]
 
@@ -245,8 +295,11 @@ class Outbox:
             counts.setdefault(channel or "-", {})[state] = n
         errors = dict(self.db.conn.execute("select error, count(*) from outbox where announcement_id = ? and "
                                            "state in ('failed', 'uncertain') group by error", [announcement_id]).fetchall())
+        partial = self.db.conn.execute("select count(*) from outbox where announcement_id = ? and state != 'sent' "
+                                       "and parts_sent > 0", [announcement_id]).fetchone()[0]
         return {"id": a[0], "text": a[1], "status": a[2], "audience": a[3], "send_at": a[4], "scope": a[5],
-                "targets": json.loads(a[6]), "channels": counts, "errors": errors, "worker": self.worker_status()}
+                "targets": json.loads(a[6]), "channels": counts, "errors": errors, "worker": self.worker_status(),
+                "partial": partial}
 
     # ------------------------------------------------------------ management (cancel, withdraw, lists)
     def cancel(self, announcement_id: int) -> bool:

@@ -2,6 +2,9 @@
 
   preview   what a `发布公告` command would do: targets (with corrections and namesakes), the
             audience per channel, who cannot be reached and why, length per channel, the time
+  form      a long text as a news article (its own page) or numbered parts (messages.choose_form)
+  attach    an image (bytes from the CLI, the console, or a staff member's image message),
+            checked and uploaded (media/upload); refusals named (bad_type, too_big, ...)
   submit    a confirmed draft becomes an announcement (scheduled or due now)
   mine      a staff member's announcements with their status
   cancel    drop a scheduled one; withdraw: stop the rest and withdraw mass sends (mass/delete)
@@ -25,8 +28,10 @@ from bot.announcements.command import Command, parse
 from bot.announcements.content import Fit, fit
 from bot.announcements.followers import Followers
 from bot.announcements.invites import Invites
+from bot.announcements.media import Attached, Images
+from bot.announcements.messages import choose_form
 from bot.announcements.targeting import Resolver, Targets
-from bot.channels.wechat.client import WeChatAPIError
+from bot.channels.wechat.client import TransientError, WeChatAPIError
 from bot.config import DeliveryConfig, mass_tags
 
 FINISHED = ("done", "withdrawn")
@@ -54,10 +59,20 @@ class Preview:
     plan: Plan = field(default_factory=Plan)
     fit: Fit | None = None
     choices: list[str] = field(default_factory=list)   # labels of namesakes, numbered from 1
+    asked_form: str = ""            # what the staff member asked for: '' | article | split
+    form: str = ""                  # what will be sent: '' (short) | article | split
+    image_id: int = 0               # an attached image (media.py)
+    link: bool = False              # template and subscription messages carry a link to the page
 
     def draft(self) -> dict:
         """What the conversation keeps until the staff member confirms."""
-        return {"targets": self.targets.to_dict(), "text": self.text, "send_at": self.send_at}
+        return {"targets": self.targets.to_dict(), "text": self.text, "send_at": self.send_at,
+                "form": self.asked_form, "image_id": self.image_id}
+
+
+def from_draft(draft: dict) -> Preview:
+    return Preview(targets=Targets.from_dict(draft["targets"]), text=draft["text"], send_at=draft.get("send_at"),
+                   asked_form=draft.get("form", ""), image_id=draft.get("image_id", 0))
 
 
 @dataclass
@@ -81,6 +96,7 @@ class Announcements:
         self.invites = Invites(db, staff)
         self.followers = Followers(db, mass_tag_communities(cfg), self._scene_community)
         self.api = None                          # wechat_api.AccountAPI, set by wiring with the client
+        self.images = Images(db)
         MIGRATIONS.apply(db)
 
     def _scene_community(self, scene: str) -> str:
@@ -112,7 +128,9 @@ class Announcements:
         targets = Targets.from_dict(draft["targets"])
         if not targets.choose(index):
             return None
-        return self.settle(staff, Preview(targets=targets, text=draft["text"], send_at=draft.get("send_at")))
+        p = from_draft(draft)
+        p.targets = targets
+        return self.settle(staff, p)
 
     def settle(self, staff, p: Preview, error: str = "") -> Preview:
         t = p.targets
@@ -130,6 +148,8 @@ class Announcements:
         p.audience = len(people)
         p.plan = self.channels.plan(people, audience.unsubscribed(self.db, t.scope, t.ids))
         p.fit = fit(p.text, self.cfg.template_field_chars)
+        p.form = choose_form(p.text, p.asked_form, self.cfg)
+        p.link = bool(self.cfg.public_url and (p.form == "article" or p.image_id))
         if p.send_at is not None and p.send_at <= time.time():
             p.error = "past"
         elif not p.audience:
@@ -143,12 +163,27 @@ class Announcements:
         `sender` answers `may_address` for an author who is not in the staff register (the web
         console's users); otherwise the register (or the CLI's operator) decides."""
         staff = sender or (self.staff.get(author) if author != "cli" else _Operator())
-        p = self.settle(staff, Preview(targets=Targets.from_dict(draft["targets"]), text=draft["text"],
-                                       send_at=draft.get("send_at")))
+        p = self.settle(staff, from_draft(draft))
         if p.error:
             return p
-        aid = self.outbox.create(author, p.targets.scope, p.targets.ids, p.text, p.send_at)
+        aid = self.outbox.create(author, p.targets.scope, p.targets.ids, p.text, p.send_at,
+                                 form=p.form if p.form == "article" else "", image_id=p.image_id)
         return aid, p
+
+    async def attach_image(self, data: bytes) -> Attached:
+        """An image for a draft: checked, uploaded through media/upload, its media_id recorded.
+        The caller puts `Attached.id` in the draft as `image_id` (or presents the refusal)."""
+        return await self.images.attach(self.api, data)
+
+    async def attach_media(self, media_id: str) -> Attached:
+        """The image a staff member sent in WeChat (its MediaId): fetched, then as `attach_image`."""
+        if self.api is None:
+            return Attached(error="no_api")
+        try:
+            data = await self.api.media_get(media_id)
+        except (WeChatAPIError, TransientError) as exc:
+            return Attached(error="upload_failed", detail=str(exc))
+        return await self.attach_image(data)
 
     # ------------------------------------------------------------ manage
     def mine(self, author: str | None, limit: int = 10) -> list[dict]:

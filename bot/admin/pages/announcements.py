@@ -48,7 +48,7 @@ def _draft(request, form) -> dict:
         raise web.HTTPBadRequest(text="the announcement needs a text")
     service = request.app[CONSOLE].webhook.deps.announcements
     return {"targets": service.resolver().resolve(words).to_dict(), "text": text,
-            "send_at": _when(str(form.get("send_at", "")))}
+            "send_at": _when(str(form.get("send_at", ""))), "form": str(form.get("form", ""))}
 
 
 def _when(text: str) -> float | None:
@@ -60,8 +60,24 @@ def _when(text: str) -> float | None:
         raise web.HTTPBadRequest(text="time: use YYYY-MM-DD HH:MM") from None
 
 
+FORMS = {"article": "图文消息：标题、开头和全文网页链接", "split": "文字，客服消息分条发送（每条带编号）"}
+IMAGE_REFUSALS = {"bad_type": "图片须为 JPG、PNG、GIF 或 BMP", "too_big": "图片超过 10MB",
+                  "upload_failed": "图片没能上传到微信，请稍后再试", "no_api": "没有连接微信接口"}
+
+
+async def _attach(service, form, draft: dict) -> str:
+    """The uploaded file goes with the draft (uploaded to WeChat); '' or why it was refused."""
+    upload = form.get("image")
+    data = upload.file.read() if getattr(upload, "file", None) is not None else b""
+    if not data:
+        return ""
+    got = await service.attach_image(data)
+    draft["image_id"] = got.id
+    return IMAGE_REFUSALS.get(got.error, got.error)
+
+
 def _shown(p: Preview) -> dict:
-    return {"error": REFUSALS.get(p.error, p.error), "audience": p.audience,
+    return {"error": REFUSALS.get(p.error, p.error), "audience": p.audience, "form": FORMS.get(p.form, ""),
             "channels": [(CHANNEL_NAMES.get(c, c), n) for c, n in sorted(p.plan.channels.items(), key=lambda kv: -kv[1])],
             "unreachable": sorted(p.plan.unreachable.items())}
 
@@ -80,8 +96,10 @@ async def page(request: web.Request) -> web.Response:
         if form.get("action") == "preview":
             from bot.announcements.targeting import Targets
             p = service.settle(sender, Preview(targets=Targets.from_dict(draft["targets"]), text=draft["text"],
-                                               send_at=draft["send_at"]))
+                                               send_at=draft["send_at"], asked_form=draft["form"]))
             preview = _shown(p)
+        elif refused := await _attach(service, form, draft):
+            preview = {"error": refused, "audience": 0, "form": "", "channels": [], "unreachable": []}
         else:
             result = service.submit(f"console:{user.name}", draft, sender=sender)
             if isinstance(result, Preview):
