@@ -11,6 +11,9 @@ Three paths, tried in this order, each with an explicit decision rule:
    hits are closer than `margin`, both are returned as ambiguous and the caller asks.
 3. homophone path for category words (羊老服务 → 养老): pinyin only, and only where a service
    word follows (服务, 活动, 中心 ...) or the text ends, so 杨老师 is not read as 养老.
+4. need phrases said loosely (发挥点余热): a category phrase whose words come in order with a word
+   or two between them (knowledge/phrases.py), where no other mention covers them; in a short
+   text only when no category was found otherwise.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from rapidfuzz import fuzz
 
 from knowledge.english import name_table
 from knowledge.model import Model
+from knowledge.phrases import GAPPED_SCORE, NeedPhrases
 from knowledge.text import bigrams, compact, pinyin, sounds_alike
 
 PINYIN_SCORE = 96.0
@@ -155,6 +159,7 @@ class EntityIndex:
             if any(kind in ("community", "programme", "place", "list", "person") for kind, _, _ in entries) and \
                     3 <= len(surface) <= 12:
                 self.tokenizer.add_word(surface, freq=50000)  # two-character names stay out: they would bend 中山路
+        self.phrases = NeedPhrases(model.categories.values(), self.tokenizer)
 
     def _bounds(self, text: str) -> set[int]:
         """Word boundaries of `text`, segmented once per text (not once per candidate: that made
@@ -368,5 +373,9 @@ class EntityIndex:
             for m in self.homophone_categories(text):
                 if not any(m.start < o.end and o.start < m.end for o in mentions):
                     mentions.append(m)
+        if "category" not in {m.kind for m in mentions} or len(text) >= 8:
+            for category, start, end in self.phrases.find(text):
+                if not any(start < o.end and o.start < end for o in mentions):
+                    mentions.append(Mention("category", [category], start, end, GAPPED_SCORE, text[start:end], "gapped"))
         mentions.sort(key=lambda m: m.start)
         return mentions

@@ -375,3 +375,15 @@ def test_start_up_rebuilds_when_the_files_changed(folder, tmp_path):
     assert "新书记" in answer_text(build_dependencies(cfg, open_database(cfg)), "o1", "后大街社区书记是谁")
     edit(folder, "contacts.yaml", lambda r: r[0].update(community="ghost"))   # refused: previous build serves
     assert "新书记" in answer_text(build_dependencies(cfg, open_database(cfg)), "o1", "后大街社区书记是谁")
+
+
+@pytest.mark.parametrize("text, category", [("想发挥点余热", "volunteer"),          # 发挥余热 with 点 inside
+                                            ("刚从外地搬来，想认识认识", "neighbourhood")])  # 刚搬来 with 从外地 inside
+def test_a_need_phrase_said_with_a_word_or_two_inside_is_still_the_need(engine, text, category):
+    found = [m for m in engine.understand(text).of("category") if m.how == "gapped"]
+    assert [m.ids for m in found] == [[category]]
+
+
+@pytest.mark.parametrize("text", ["刚到家里找了半天才搬来", "刚才说的，搬来的事"])   # too many words between / a clause break
+def test_a_phrase_spread_too_far_or_over_a_clause_is_not_the_need(engine, text):
+    assert not [m for m in engine.understand(text).of("category") if m.how == "gapped"]
