@@ -39,6 +39,9 @@ SLOTS = [
          re.compile(r"创办|创立|发起人|创始|以其名字命名|由.{1,12}(组成|发起|牵头)")),
     Slot("报名方式", re.compile(r"怎么报名|如何报名|报名方式|在哪报名|怎么加入|如何加入|怎么参加|如何参加"),
          re.compile(r"报名|加入方式|入会|登记")),
+    Slot("申请办法或所需材料", re.compile(r"怎么申请|如何申请|申请条件|申请材料|需要准备|准备哪些|准备什么|要带什么|需要带|带什么材料|"
+                                   r"什么材料|哪些材料|办理流程|怎么办理|如何办理|办理手续|什么手续|哪些手续|申请流程|申请资格|什么条件"),
+         re.compile(r"申请|办理|材料|手续|流程|条件|携带|带上")),
     Slot("电话", re.compile(r"电话|手机|号码|联系方式|热线"), re.compile(r"\d{3,4}-?\d{7,8}|1[3-9]\d{9}")),
     Slot("邮箱或网址", re.compile(r"邮箱|电子邮件|email|网址|网站|官网|网页"), re.compile(r"@|www|http|\.com|\.cn")),
     Slot("负责人", re.compile(r"负责人|谁负责|谁管|联系人|队长是谁|领头人|带头人|谁带领"),
@@ -46,7 +49,9 @@ SLOTS = [
     Slot("具体地址", re.compile(r"地址|门牌|哪条路|具体位置|具体在哪"), re.compile(r"[路街巷]\d*号|大厦|\d+号|\d+楼"),
          ("programme",)),
 ]
-CHECKED = {"programme", "community_items", "community_services", "passage", "person", "community", "unknown_detail"}
+CHECKED = {"programme", "community_items", "community_services", "passage", "person", "community", "unknown_detail",
+           "category_communities"}
+BROAD = {"unknown_detail", "category_communities"}   # a "not known" is not followed by these: they answer nothing of it
 
 
 def asked_slot(q: Query, template: str) -> Slot | None:
@@ -64,6 +69,9 @@ def _subject(engine: "Engine", a: "Answer") -> tuple[str, str]:
         rows = d["rows"]
         text = " ".join(r["person"].did + " ".join((c.phone or "") + (c.address or "") for c in r["contacts"]) for r in rows)
         return "、".join(r["person"].name for r in rows), text
+    if a.template == "category_communities":
+        rows = a.pages or []
+        return "、".join(d["categories"]), " ".join(p.title + p.description for r in rows for p in r["programmes"])
     if a.template == "passage":
         c = d.get("community")
         return (c.name if c else ""), d["passage"].text
@@ -83,11 +91,11 @@ def check_slot(engine: "Engine", q: Query, a: "Answer") -> "Answer":
     if a.template not in CHECKED:
         return a
     slot = asked_slot(q, a.template)
-    if slot is None or (slot.label == "电话" and a.template != "person"):
+    if slot is None or (slot.label == "电话" and a.template not in ("person", "category_communities")):
         return a  # a community's phone has its own answer (phone.j2)
     subject, text = _subject(engine, a)
     if not text or slot.stated.search(text):
         return a
-    known = None if a.template == "unknown_detail" else a  # a "not known" adds nothing after ours
+    known = None if a.template in BROAD else a  # a "not known" adds nothing after ours
     return Answer("slot_unknown", {"slot": slot.label, "subject": subject, "follow": known}, a.intent, 0.5, False,
-                  a.entities, a.lives_in, a.open_question)
+                  a.entities, a.lives_in, a.open_question if known is not None else {})
