@@ -47,9 +47,14 @@ OVERVIEW_PROGRAMMES = 8
 STRONG_ITEM = 4.0   # a fact scoring this much (shared words + keywords) outranks a category's programme list
 UNDERSTAND_CACHE = 4096
 CUE_WORD = re.compile(r"什么时候|哪年|哪一年|多少|多少人|几个|几年|何时|是谁|在哪|在哪里")  # a keyword that only says how one asks
+# what a fact about who lives in a community says (for "学苑社区的居民是些什么人")
+MAKEUP = re.compile(r"居民|人口|外来|外地|外籍|港籍|民族|年轻|青年|白领|老年人|老人|长者|高收入|务工|新市民|五湖四海|常住|户籍|流动")
 LISTING = re.compile(r"(有什么|有哪些|有啥|都有|哪些|什么样的)(特色)?(项目|活动|服务|品牌)")
 # the bot's, the city's or a business's line or head, not the resident's community
 NOT_OWN = re.compile(r"客服|12345|市长|公司|医院|银行|学校|派出所|地铁|公交|超市|商场|酒店|饭店|快递|外卖|工业区|政府|晚报|日报|报社")
+# "宁波市文明办的电话", "桃花源记的作者是谁": someone else's contact, not the resident's community's
+OTHERS = re.compile(r"([\u4e00-\u9fff]{2,8})的(?:办公|值班|联系|服务)?(?:电话|号码|手机|联系方式|热线|作者|负责人|主任|书记|领导|联系人)")
+OURS = re.compile(r"社区|我们|我家|咱|你们|居委|村|小区")
 GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|事情|情况|介绍")  # "附近有什么服务": an overview
 
 
@@ -67,6 +72,12 @@ class Answer:
     uses_residence: bool = False         # the answer read where the resident lives (else the same for anyone)
 
 EXAMPLE_QUESTIONS = ("附近有哪些养老服务", "哪个社区有四点钟学校", "宁波首批品质社区有哪些")
+
+
+def _someone_elses(text: str) -> bool:
+    """The contact asked for belongs to something named that is not a community (文明办的电话)."""
+    m = OTHERS.search(text)
+    return m is not None and not OURS.search(m.group(1))
 
 
 class Engine:
@@ -203,7 +214,7 @@ class Engine:
         if beyond is not None:
             return beyond
         asks_own = not comms and not q.of("programme") and bool(q.aspects & {"phone", "contact"}) and \
-            not NOT_OWN.search(q.text)
+            not NOT_OWN.search(q.text) and not _someone_elses(q.text)
         if target is None and (q.nearby or asks_own or self._is_a_need_without_place(q)):
             answer = self._where_resident_lives(q, resident_community, asks_own, comms)
             answer.uses_residence = True
@@ -324,6 +335,10 @@ class Engine:
             ranked = self._rank_items(q, c)
             if ranked:
                 return Answer("community_items", {"community": c, "entries": ranked}, "community", 0.9, True, ents)
+        if "residents" in q.aspects and not cats and not progs:
+            makeup = self._makeup(c)
+            if makeup:
+                return Answer("community_items", {"community": c, "entries": makeup}, "community", 0.9, True, ents)
         if cats:
             found = self._rank_programmes(q, [p for p in c.programmes if set(p.categories) & set(cats)])
             names = [self.model.categories[x].name for x in cats]
@@ -368,6 +383,14 @@ class Engine:
         grams = q.residual_bigrams
         scored = [(len(grams & text_bigrams(p.title + p.kind + p.description)), -i, p) for i, p in enumerate(programmes)]
         return [p for *_, p in sorted(scored, key=lambda t: (-t[0], -t[1]))]
+
+    def _makeup(self, c: Community) -> list[dict]:
+        """The facts and figures that say who lives in `c`, most telling first (at most three)."""
+        candidates = [i for i in c.items if i.kind in ("fact", "figure")]
+        if c.description:
+            candidates.append(Item("fact", c.description, [], c.source))
+        scored = sorted(((len(MAKEUP.findall(i.text)), -n, i) for n, i in enumerate(candidates)), key=lambda t: (-t[0], -t[1]))
+        return [{"kind": i.kind, "item": i, "score": float(k)} for k, _, i in scored[:3] if k]
 
     def _rank_items(self, q: Query, c: Community) -> list[dict]:
         """Facts, figures, honours and programmes of `c`, scored by what the question shares with them."""

@@ -34,7 +34,7 @@ WORDS = {
     "program": "项目", "project": "项目", "projects": "项目", "honours": "荣誉", "honors": "荣誉", "awards": "荣誉",
     "award": "荣誉", "mediation": "调解", "legal": "法律", "health": "健康", "reading": "阅读", "culture": "文化",
     "sports": "运动", "community": "社区", "communities": "社区", "village": "村", "are there": "有哪些",
-    "is there": "有没有", "wrote": "谁写的", "written": "谁写的", "who wrote": "谁写的", "author": "作者",
+    "is there": "有没有", "wrote": "谁写的", "written by": "谁写的", "written on": "写着", "written": "写的", "who wrote": "谁写的", "author": "作者",
     "reporter": "记者", "article": "文章", "report": "报道", "philosophy": "理念", "concept": "理念", "slogan": "口号",
     "motto": "口号", "idea": "理念", "building heads": "楼栋长", "building leaders": "楼栋长", "unit heads": "单元长",
     "volunteer teams": "志愿服务队伍", "teams": "队伍", "area": "面积", "founded": "成立", "established": "成立",

@@ -20,10 +20,15 @@ WHO = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(是谁|是干什么的|是做什么�
                  r"担任什么|是什么职务|什么职务|什么人|是什么人)")
 AUTHOR = re.compile(r"谁写的|作者|撰稿|哪位记者|哪个记者|记者是谁|记者叫|谁报道|谁采写|谁拍的|摄影师|谁摄影|照片是谁")
 WRITERS = re.compile(r"记者|撰稿|作者|摄影")
+# what the articles are: a writer is asked about only for a report, never for any book or poem
+REPORT = re.compile(r"报道|文章|稿|新闻|这篇|那篇|报纸|日报|晚报|报社|网站|转载|消息|照片|图片")
 # the common family names: a word that does not start with one (时间积分) is not taken for a person
 SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
                "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-               "俞乐虞柴翁应竺裘鲍童葛施洪傅岑屠邬包")
+               "俞乐虞柴翁应竺裘鲍童葛施洪傅岑屠邬包齐康伍卜穆萧祁禹狄米贝臧伏谈茅庞纪舒屈项祝阮蓝闵席季贾娄颜梅"
+               "盛骆樊凌霍柯缪宗宣郁单杭左吉邢裴荣荀惠甄曲芮储靳巫焦巴仲宫仇栾甘厉戎祖符景詹束司郜薄印怀蒲邰"
+               "索赖卓蔺蒙池乔胥闻翟贡姬申冉郦雍桑桂濮牛寿边冀尚温庄晏瞿阎慕茹艾庾衡耿匡聂鲁柏窦章云苗凤花任"
+               "柳史费廉薛倪滕殷毕安常时皮卞")
 NOT_A_NAME = re.compile(r"书记|主任|社区|队长|负责人|联系人|领导|我们|你们|他们|这个|那个|主持|记者")
 
 
@@ -51,6 +56,8 @@ def author_answer(engine: "Engine", q: Query) -> "Answer | None":
     m = engine.model
     sources = {m.communities[i].source for i in q.ids("community")} | {m.programmes[i].source for i in q.ids("programme")} \
         | {m.lists[i].source for i in q.ids("list")}
+    if not sources and not REPORT.search(q.text):
+        return None  # 桃花源记的作者是谁: not one of the articles
     people = [p for p in m.people.values() if WRITERS.search(p.role) and (not sources or p.source in sources)]
     if not people:
         return None

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 CONNECTIVES = "和与跟及、同还"
 SIDE_WORDS = re.compile(r"分别|各自|都|两个社区|这两个|两者|两家|它们|他们|同一个|同个|一样|相同|比较|对比|哪个人多|谁的人多|哪个大")
 MOST = 4
+DIFFERENCE = re.compile(r"不一样|不同|区别|差别|差异")   # asks how they differ, not whether they share a place
 
 
 def compare(engine: "Engine", q: Query) -> "Answer | None":
@@ -53,6 +54,6 @@ def _comparative(text: str) -> str:
     """`哪个人多` asks each side for its population; `同一个区/街道吗` for each side's place."""
     if re.search(r"人多|人口|人更多|居民多", text):
         return "人口多少"
-    if re.search(r"同一个|同个|一样|相同|都在|都属于", text) and "哪" not in text:
+    if re.search(r"同一个|同个|一样|相同|都在|都属于", text) and "哪" not in text and not DIFFERENCE.search(text):
         return "在哪里"
     return ""

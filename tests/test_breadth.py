@@ -234,3 +234,37 @@ async def test_a_need_without_a_place_lists_and_offers_to_look_nearer(say):
 async def test_a_communitys_programmes_on_a_named_list(say, question, must):
     reply = await say(question)
     assert all(m in reply for m in must)
+
+
+# ------------------------------------------------------------------ what the articles never say
+async def test_a_procedure_the_articles_never_describe_is_said_to_be_unknown(say):
+    reply = await say("老年人想申请日间照料，要带什么材料")
+    assert "资料里没有" in reply and "申请办法或所需材料" in reply
+    assert "住在哪个社区" not in reply
+
+
+async def test_the_writer_of_a_book_is_not_one_of_the_reporters(say):
+    reply = await say("红楼梦的作者是谁")
+    assert "记者" not in reply and any(s in reply for s in SORRY)
+
+
+async def test_someone_elses_phone_is_not_taken_for_the_residents_community(say):
+    reply = await say("宁波市民政局的办公电话是多少")
+    assert "住在哪个社区" not in reply and any(s in reply for s in SORRY)
+
+
+async def test_an_unknown_name_with_a_less_common_surname_is_said_unknown(say):
+    reply = await say("康建华是谁")
+    assert "资料里没有" in reply and "住在哪个社区" not in reply
+
+
+# ------------------------------------------------------------------ who lives there
+async def test_who_lives_in_a_community(say):
+    reply = await say("海创社区住的都是些什么人")
+    assert "外地" in reply or "五湖四海" in reply
+
+
+async def test_how_two_communities_residents_differ(say):
+    reply = await say("学苑社区跟力邦社区的居民有什么区别")
+    assert "民族" in reply and "外来" in reply
+    assert "门牌" not in reply          # not read as "are they in the same place"
