@@ -28,6 +28,7 @@ _DOTS = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
 def normalise(text: str) -> str:
     t = unicodedata.normalize("NFKC", text or "")
     t = _T2S.convert(t).lower()
+    t = t.replace("、", "和")  # an enumeration comma joins names like 和 (学弄、学苑、虞波), not a clause break
     t = _KEEP.sub(" ", t)
     t = _DOTS.sub(" ", t)
     t = _CJK_SPACE.sub("", t).strip()
