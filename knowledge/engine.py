@@ -24,6 +24,7 @@ Finally the asked-for detail (fee, hours, 公众号 ...) is checked against the 
 """
 from __future__ import annotations
 
+import math
 import re
 import threading
 from dataclasses import dataclass, field
@@ -74,6 +75,21 @@ class Answer:
 EXAMPLE_QUESTIONS = ("附近有哪些养老服务", "哪个社区有四点钟学校", "宁波首批品质社区有哪些")
 
 
+def _shared_word_weights(model: Model) -> dict[str, float]:
+    """How much a bigram shared by a question and a fact counts: 1 for words few facts use (宗旨,
+    理念), down to 0.3 for words most use (服务, 工作, 社区), so a fact is chosen for what sets it
+    apart (inverse document frequency over every community's facts, figures and programmes)."""
+    df: dict[str, int] = {}
+    docs = 0
+    for c in model.communities.values():
+        for text in (c.description, *(i.text for i in c.items), *(p.title + (p.kind or "") + p.description for p in c.programmes)):
+            docs += 1
+            for g in text_bigrams(text):
+                df[g] = df.get(g, 0) + 1
+    scale = math.log((docs + 1) / 3) or 1.0
+    return {g: max(0.3, min(1.0, math.log((docs + 1) / (n + 1)) / scale)) for g, n in df.items() if n > 2}
+
+
 def _someone_elses(text: str) -> bool:
     """The contact asked for belongs to something named that is not a community (文明办的电话)."""
     m = OTHERS.search(text)
@@ -102,6 +118,7 @@ class Engine:
             for g in bigrams(compact(" ".join([p.title, p.kind, p.description, *p.aliases]))):
                 self.programme_grams.setdefault(g, set()).add(p.id)
         self.passages = PassageIndex(model, self.index.tokenizer)
+        self.item_weight = _shared_word_weights(model)
 
     @classmethod
     def from_database(cls, db: sqlite_utils.Database, threshold: float = 72.0, margin: float = 6.0) -> "Engine":
@@ -401,7 +418,8 @@ class Engine:
             candidates.append(("fact", c.description, [], Item("fact", c.description, [], c.source)))
         candidates += [("programme", p.title + (p.kind or "") + p.description, p.aliases, p) for p in c.programmes]
         for n, (kind, text, keywords, obj) in enumerate(candidates):
-            score = float(len(grams & text_bigrams(text)))
+            weight = self.item_weight
+            score = sum(weight.get(g, 1.0) for g in grams & text_bigrams(text))
             score += 2.0 * sum(1 for k in keywords if compact_cached(k) in q.text and not CUE_WORD.fullmatch(compact_cached(k)))
             if not score:
                 continue

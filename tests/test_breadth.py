@@ -268,3 +268,13 @@ async def test_how_two_communities_residents_differ(say):
     reply = await say("学苑社区跟力邦社区的居民有什么区别")
     assert "民族" in reply and "外来" in reply
     assert "门牌" not in reply          # not read as "are they in the same place"
+
+
+async def test_names_listed_with_enumeration_commas_are_each_answered(say):
+    reply = await say("学弄、学苑、虞波三个社区各有什么荣誉")
+    assert all(name in reply for name in ("学弄社区", "学苑社区", "虞波社区")), reply
+
+
+async def test_a_fact_is_chosen_for_the_word_that_sets_it_apart(say):
+    reply = await say("海创社区和湖西社区的工作宗旨分别是什么")
+    assert "亲民" in reply and "海创一家人" in reply
