@@ -35,6 +35,8 @@ _ASKS = re.compile(r"什么|哪|吗|几|多少|怎么|如何|有没有")
 NEARBY = re.compile(r"附近|周边|周围|这边|这里|我们这|我们社区|你们社区|咱们|咱社区|我这|家门口|那边|身边|本社区|我们小区|我家附近|离我|我的社区|我家社区")
 BIND = re.compile(r"(我住在|我住|俺住在|俺住|住在|我家在|俺家在|家住|我是|俺是|我们是|我来自|我在|我搬到|搬到了|搬到|搬去了|搬去|"
                   r"(说错了|搞错了|弄错了|不对|错了)是)$")
+SELF = re.compile(r"(我|俺|咱|本人)(们)?(家|小区|户口|一家)?(就|也|现在|一直)?(住在|住|在|是|属于|归|来自|搬到|搬进|搬来|落户)")
+ONLY_PLACES_LEFT = re.compile(r"^[的那边这里归属于在]*$")
 STOP = re.compile(r"社区|有什么|有哪些|什么|哪些|是谁|叫什么|多少|是什么|吗|呢|的|了|哪个|一下|有没有|请问|俺|我们|我|"
                   r"这边|那边|附近|是|有|在|啥|么|怎么样|个|名|家|一|不|吧|呀|想|知道|请|告诉|可以|能")
 # place-like words: 2-6 characters ending in a place suffix, minus common words that merely end so
@@ -94,6 +96,24 @@ def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> l
     return unknown
 
 
+def _says_lives_in(text: str, first: Mention, mentions: list[Mention]) -> bool:
+    """`我住在X`, and the looser ways of saying it: 我家是X的, 我们小区属于余姚的X, 我户口在镇海招宝山的X,
+    本人住南山X那边: a first-person statement whose only words before the community are places."""
+    prefix = text[:first.start]
+    if BIND.search(prefix):
+        return True
+    said = None
+    for said in SELF.finditer(prefix):
+        pass                      # the last statement before the community
+    if said is None:
+        return False
+    rest = prefix[said.end():]
+    for p in sorted((m for m in mentions if m.kind == "place" and m.start >= said.end() and m.end <= first.start),
+                    key=lambda m: -m.start):
+        rest = rest[:p.start - said.end()] + rest[p.end - said.end():]
+    return bool(ONLY_PLACES_LEFT.match(rest))
+
+
 def understand(question: str, index: EntityIndex) -> Query:
     text = compact(translate(question, index.pinyin_names))
     mentions = index.recognise(text)
@@ -103,5 +123,5 @@ def understand(question: str, index: EntityIndex) -> Query:
             len(clauses[-1]) >= 4 and _ASKS.search(clauses[-1]):
         aspects.discard("phone")  # "打了电话没人接，想问下力邦社区有什么给孩子的项目": the question is the last clause
     first = next((m for m in mentions if m.kind == "community"), None)
-    binds = bool(first and BIND.search(text[:first.start]))
+    binds = first is not None and _says_lives_in(text, first, mentions)
     return Query(text, mentions, aspects, bool(NEARBY.search(text)), binds, _unknown_places(text, index, mentions))

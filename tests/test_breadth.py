@@ -278,3 +278,10 @@ async def test_names_listed_with_enumeration_commas_are_each_answered(say):
 async def test_a_fact_is_chosen_for_the_word_that_sets_it_apart(say):
     reply = await say("海创社区和湖西社区的工作宗旨分别是什么")
     assert "亲民" in reply and "海创一家人" in reply
+
+
+@pytest.mark.parametrize("said", ["我们家是海创社区的", "我户口在鄞州下应街道的海创社区", "本人住鄞州海创社区那边",
+                                  "我们小区属于下应街道的海创社区"])
+async def test_the_looser_ways_of_saying_where_one_lives_are_remembered(say, said, engine):
+    assert engine.understand(said).binds
+    assert not engine.understand("我在想海创社区书记是谁").binds     # 我在 + a verb: a question, not a home
