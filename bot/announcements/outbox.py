@@ -29,6 +29,7 @@ Failed rows are re-sent only on an operator's word (`announce retry ID`).
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from dataclasses import dataclass
 
@@ -80,6 +81,14 @@ def m002_leases(db: sqlite_utils.Database) -> None:
         db["delivery_worker"].create({"id": int, "status": str, "at": float}, pk="id")
 
 
+@MIGRATIONS()
+def m003_draft_ids(db: sqlite_utils.Database) -> None:
+    """The draft an announcement was made from: a retried 确认 finds it instead of making a second."""
+    if "draft_id" not in db["announcements"].columns_dict:
+        db["announcements"].add_column("draft_id", str)
+    db["announcements"].create_index(["draft_id"], unique=True, if_not_exists=True)
+
+
 class Outbox:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
@@ -95,17 +104,33 @@ class Outbox:
         district is given as the ids of its communities), or of WeChat tags (see audience.py)."""
         return recipients(self.db, scope, targets)
 
-    def create(self, author: str, scope: str, targets: list[str], text: str, send_at: float | None = None) -> int:
+    def create(self, author: str, scope: str, targets: list[str], text: str, send_at: float | None = None,
+               draft_id: str | None = None) -> int:
         """A new announcement. Written through `db.atomic()`, so it nests in the transaction that
-        closes the staff member's draft (`ResidentStates.save_with`)."""
+        closes the staff member's draft (`ResidentStates.save_with`). Made from a draft with an id,
+        it is made once: the same draft again gives the announcement already made (the draft's
+        close may live elsewhere, in Redis, and be lost by a crash after this commit)."""
+        made = self.by_draft(draft_id) if draft_id else None
+        if made is not None:
+            return made[0]
         now = time.time()
-        with self.db.atomic():      # nests: the staff member's flow may commit with it
-            cur = self.db.conn.execute(
-                "insert into announcements (author, scope, targets, text, created_at, send_at, status, audience) "
-                "values (?, ?, ?, ?, ?, ?, 'scheduled', ?)",
-                (author, scope, json.dumps(targets, ensure_ascii=False), text, now, send_at or now,
-                 len(self.audience(scope, targets))))
+        try:
+            with self.db.atomic():      # nests: the staff member's flow may commit with it
+                cur = self.db.conn.execute(
+                    "insert into announcements (author, scope, targets, text, created_at, send_at, status, audience, "
+                    "draft_id) values (?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)",
+                    (author, scope, json.dumps(targets, ensure_ascii=False), text, now, send_at or now,
+                     len(self.audience(scope, targets)), draft_id))
+        except sqlite3.IntegrityError:      # another process made it from the same draft meanwhile
+            made = self.by_draft(draft_id) if draft_id else None
+            if made is None:
+                raise
+            return made[0]
         return cur.lastrowid
+
+    def by_draft(self, draft_id: str) -> tuple[int, int] | None:
+        """(id, audience) of the announcement made from this draft, if any."""
+        return self.db.conn.execute("select id, audience from announcements where draft_id = ?", [draft_id]).fetchone()
 
     def queue_due(self, now: float | None = None) -> list[int]:
         """Materialise recipients of announcements whose time has come (idempotent)."""
