@@ -109,15 +109,19 @@ def build_deliverer(cfg: Config, webhook: WeChatWebhook):
     from bot.announcements.delivery import Deliverer
     from bot.announcements.reports import attach_reports
     deps = webhook.deps
-    limit = None
+    limit = leases = None
     if getattr(webhook, "redis", None) is not None:
+        from bot.announcements.leases import worker_name
+        from bot.storage.redis_leases import RedisLeases
         from bot.storage.redis_token import RedisRateLimit
         limit = RedisRateLimit(webhook.redis, cfg.delivery.rate_per_second, cfg.wechat.app_id)
+        leases = RedisLeases(webhook.redis, deps.outbox, worker_name(), cfg.delivery.lease_seconds)
 
     def unsubscribed(openid: str) -> None:
         deps.residents.forget(openid)
         deps.announcements.followers.on_event(openid, subscribed=False)
-    deliverer = Deliverer(deps.outbox, webhook.client, cfg.delivery, on_unsubscribed=unsubscribed, limit=limit)
+    deliverer = Deliverer(deps.outbox, webhook.client, cfg.delivery, on_unsubscribed=unsubscribed, limit=limit,
+                          leases=leases)
     attach_reports(deliverer, deps)
     return deliverer
 

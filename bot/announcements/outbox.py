@@ -13,8 +13,9 @@ row's channel is decided once, before anything is sent (a resident gets one chan
 announcement). A row is claimed with `UPDATE ... WHERE state = 'pending'` before the call (one
 worker wins, also across processes) and confirmed after. A claim is a lease: it names its owner
 (host, process, worker) and expires `delivery.lease_seconds` after it was last renewed; a live
-worker renews its leases, so only rows of a worker that died are ever settled. `reconcile`
-settles rows whose lease expired (by the same rule as an ambiguous answer from WeChat):
+worker renews its leases, so only rows of a worker that died are ever settled (the leases are
+kept in the rows, or in Redis with `storage.redis_url`: leases.py). `reconcile` settles rows
+whose lease expired (by the same rule as an ambiguous answer from WeChat):
   * template messages carry client_msg_id = "linli-<row id>", which WeChat uses to drop a
     repeat for the same openid within 10 minutes: such rows first claimed less than 10 minutes
     ago go back to pending and are sent again safely;
@@ -174,12 +175,14 @@ class Outbox:
             row.channel = found[0] if found else channel
         return row.channel
 
-    def claim(self, row: Row, channel: str, owner: str = "", lease_seconds: float = 60.0) -> bool:
-        """Take the row before calling WeChat; False when another worker already did."""
+    def claim(self, row: Row, channel: str, owner: str = "", lease_seconds: float | None = 60.0) -> bool:
+        """Take the row before calling WeChat; False when another worker already did. Without
+        `lease_seconds` the lease is kept elsewhere (Redis, see leases.py)."""
         now = time.time()
+        until = now + lease_seconds if lease_seconds is not None else None
         won = self._x("update outbox set state = 'claimed', channel = ?, claimed_at = ?, attempts = attempts + 1, "
                       "owner = ?, lease_until = ?, first_at = coalesce(first_at, ?) where id = ? and state = 'pending'",
-                      (channel, now, owner, now + lease_seconds, now, row.id)) == 1
+                      (channel, now, owner, until, now, row.id)) == 1
         if won:
             row.channel, row.attempts = channel, row.attempts + 1
         return won
@@ -218,16 +221,28 @@ class Outbox:
         self._x("update outbox set state = 'uncertain', error = ?, owner = null where id = ? and state = 'claimed'",
                 (redact(error), row.id))
 
-    def reconcile(self, now: float | None = None) -> dict[str, int]:
-        """Settle claimed rows whose lease expired (the rule is in the module docstring)."""
+    def claims(self) -> list[tuple[int, float]]:
+        """(id, claimed_at) of every claimed row."""
+        return self.db.conn.execute("select id, claimed_at from outbox where state = 'claimed'").fetchall()
+
+    def reconcile(self, now: float | None = None, claims: list[tuple[int, float]] | None = None) -> dict[str, int]:
+        """Settle claimed rows whose lease expired (the rule is in the module docstring): by the
+        rows' own `lease_until`, or the given `claims` (id, claimed_at) whose lease (in Redis) is gone."""
         now = now or time.time()
-        expired = "state = 'claimed' and coalesce(lease_until, 0) < ?"
-        again = self._x(f"update outbox set state = 'pending', next_at = 0, owner = null where {expired} and "
-                        "((channel = 'template' and coalesce(first_at, claimed_at) > ?) or "
-                        "(channel = 'mass' and coalesce(first_at, claimed_at) > ?))",
-                        [now, now - TEMPLATE_DEDUP_SECONDS, now - MASS_DEDUP_SECONDS])
-        held = self._x(f"update outbox set state = 'uncertain', owner = null, "
-                       f"error = 'worker died between call and confirmation' where {expired}", [now])
+        if claims is None:
+            expired, each = "state = 'claimed' and coalesce(lease_until, 0) < ?", [[now]]
+        else:
+            expired, each = "state = 'claimed' and id = ? and claimed_at = ?", [list(c) for c in claims]
+        again = held = 0
+        with self.db.conn:
+            for params in each:
+                again += self.db.conn.execute(
+                    f"update outbox set state = 'pending', next_at = 0, owner = null where {expired} and "
+                    "((channel = 'template' and coalesce(first_at, claimed_at) > ?) or "
+                    "(channel = 'mass' and coalesce(first_at, claimed_at) > ?))",
+                    [*params, now - TEMPLATE_DEDUP_SECONDS, now - MASS_DEDUP_SECONDS]).rowcount
+                held += self.db.conn.execute(f"update outbox set state = 'uncertain', owner = null, error = "
+                                             f"'worker died between call and confirmation' where {expired}", params).rowcount
         return {"resent_with_dedup_key": again, "uncertain": held}
 
     def resend_uncertain(self, announcement_id: int) -> int:
