@@ -214,14 +214,14 @@ def test_several_workers_need_redis(tmp_path):
 async def test_a_flow_started_on_one_worker_continues_on_the_other(workers, redis_server):
     """The conversation context is in Redis, written before the reply: the very next message
     continues the flow on the other worker, and the SQLite context column stays empty."""
-    _, [(a, wa), (b, wb)] = workers
+    cfg, [(a, wa), (b, wb)] = workers
     with wa.db.conn:
         wa.db.conn.execute("insert into residents (openid, community_id, subscribed, context, last_seen) "
                            "values ('oFollower', 'yubo', 1, '', ?)", [time.time()])
     wa.deps.staff.add("oStaffW", "孙", ["yubo"])
     preview = await a.ask(text("发布公告 虞波社区 周六义诊", openid="oStaffW"))
     assert "确认" in preview
-    assert await wa.redis.exists("linli:ctx:oStaffW")
+    assert 1800_000 <= await wa.redis.pttl("linli:ctx:oStaffW") <= cfg.storage.context_ttl_seconds * 1000
     assert "#" in await b.ask(text("确认", openid="oStaffW"))       # no pause: nothing waits to be written
     assert wb.db["announcements"].count == 1
     assert await wa.redis.exists("linli:ctx:oStaffW") == 0          # the draft is closed for everyone
@@ -250,6 +250,40 @@ async def test_a_crash_between_the_announcement_and_the_closed_draft_doubles_not
     assert wb.db["announcements"].count == 1
     assert await wa.redis.exists(key) == 0              # and now the draft is closed
     await b.ask(text("确认", openid="oStaffC"))        # nothing left to confirm
+    assert wb.db["announcements"].count == 1
+
+
+async def test_a_worker_dying_while_it_closes_the_draft_doubles_nothing(workers, redis_server):
+    """The same crash window, live: Redis holds every write (CLIENT PAUSE WRITE) while a worker
+    answers 确认; once the announcement is committed in SQLite the worker dies (its task is
+    cancelled while its context write waits). The retried 确认 on the other worker makes nothing new."""
+    from redis.asyncio import Redis
+
+    from announce_helpers import DISPATCHER
+    from bot.conversation.message import Message
+    _, [(a, wa), (b, wb)] = workers
+    with wa.db.conn:
+        wa.db.conn.execute("insert into residents (openid, community_id, subscribed, context, last_seen) "
+                           "values ('oFollower', 'yubo', 1, '', ?)", [time.time()])
+    wa.deps.staff.add("oStaffK", "孙", ["yubo"])
+    await a.ask(text("发布公告 虞波社区 周一停气", openid="oStaffK"))
+    control = Redis.from_url(redis_server.url)
+    await control.execute_command("CLIENT", "PAUSE", 10000, "WRITE")
+    try:
+        dying = asyncio.ensure_future(DISPATCHER.dispatch(Message(kind="text", openid="oStaffK", text="确认"), wa.deps))
+        for _ in range(200):
+            if wa.db["announcements"].count:
+                break
+            await asyncio.sleep(0.01)
+        assert wa.db["announcements"].count == 1
+        await asyncio.sleep(0.1)
+        assert not dying.done()                     # still waiting to close the draft in Redis
+        dying.cancel()
+    finally:
+        await control.execute_command("CLIENT", "UNPAUSE")
+        await control.aclose()
+    assert await wa.redis.exists("linli:ctx:oStaffK")          # the draft is still open
+    assert "#1" in await b.ask(text("确认", openid="oStaffK"))
     assert wb.db["announcements"].count == 1
 
 

@@ -45,8 +45,8 @@ class RedisResidents:
         return state
 
     async def save(self, state: ResidentState) -> None:
+        self._durable(state, self.durable.save)      # first: a binding stays even if Redis fails now
         await self._write_context(state)
-        self._durable(state, self.durable.save)
 
     async def save_with(self, state: ResidentState, effect: Callable[[], T]) -> T:
         """`effect()` and the resident's row commit in SQLite first, then the context is written."""
