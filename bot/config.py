@@ -52,6 +52,7 @@ class StorageConfig:
     state_flush_seconds: float = 0.25
     state_cache_entries: int = 100000
     redis_url: str = ""
+    context_ttl_seconds: float = 86400.0
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,8 @@ def _validate(cfg: Config) -> None:
         raise ConfigError("server.reply_deadline_seconds: must be between 0.1 and 4.9 (WeChat waits 5 s)")
     if not 0 < cfg.storage.state_flush_seconds <= 5:
         raise ConfigError("storage.state_flush_seconds: must be more than 0 and at most 5")
+    if cfg.storage.context_ttl_seconds < 1:
+        raise ConfigError("storage.context_ttl_seconds: must be at least 1")
     if cfg.storage.state_cache_entries < 0:
         raise ConfigError("storage.state_cache_entries: must be 0 (off) or more")
     if cfg.matching.reply_cache_entries < 0:

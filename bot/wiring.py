@@ -62,14 +62,18 @@ def prepare_knowledge(cfg: Config) -> None:
     db.conn.close()
 
 
-def build_dependencies(cfg: Config, db: sqlite_utils.Database, knowledge=None) -> Dependencies:
-    """`knowledge` may be given (an Engine is immutable, so tests share one)."""
+def build_dependencies(cfg: Config, db: sqlite_utils.Database, knowledge=None, redis=None) -> Dependencies:
+    """`knowledge` may be given (an Engine is immutable, so tests share one); with `redis` the
+    conversation context lives there (shared by workers), the rest of a resident in SQLite."""
     from bot.announcements.outbox import Outbox
     from bot.admin.keywords import KeywordReplies
     from bot.announcements.staff import StaffStore
     from bot.announcements.service import Announcements
     writes = WriteBehind(db, seconds=cfg.storage.state_flush_seconds)
     residents = SQLiteResidents(db, writes, cache_entries=cfg.storage.state_cache_entries)
+    if redis is not None:
+        from bot.storage.redis_residents import RedisResidents
+        residents = RedisResidents(residents, redis, cfg.storage.context_ttl_seconds)
     deps = Dependencies(templates=Templates(cfg.path(cfg.knowledge.templates_dir)), residents=residents,
                         questions=QuestionLog(db, writes),
                         knowledge=knowledge if knowledge is not None else load_knowledge(cfg, db),
@@ -93,7 +97,7 @@ def build_webhook(cfg: Config, db: sqlite_utils.Database | None = None, knowledg
                   "replay": RedisReplay(redis)}
     tokens = RedisTokenStore(redis) if redis is not None else TokenStore(db)
     client = WeChatClient(w.api_base_url, w.app_id, w.app_secret, tokens, timeout=w.api_timeout_seconds)
-    webhook = WeChatWebhook(config=cfg, dispatcher=build_dispatcher(), deps=build_dependencies(cfg, db, knowledge),
+    webhook = WeChatWebhook(config=cfg, dispatcher=build_dispatcher(), deps=build_dependencies(cfg, db, knowledge, redis),
                             client=client, **(shared or {}))
     from bot.announcements.wechat_api import AccountAPI
     webhook.deps.announcements.api = AccountAPI(client)
@@ -105,15 +109,19 @@ def build_deliverer(cfg: Config, webhook: WeChatWebhook):
     from bot.announcements.delivery import Deliverer
     from bot.announcements.reports import attach_reports
     deps = webhook.deps
-    limit = None
+    limit = leases = None
     if getattr(webhook, "redis", None) is not None:
+        from bot.announcements.leases import worker_name
+        from bot.storage.redis_leases import RedisLeases
         from bot.storage.redis_token import RedisRateLimit
         limit = RedisRateLimit(webhook.redis, cfg.delivery.rate_per_second, cfg.wechat.app_id)
+        leases = RedisLeases(webhook.redis, deps.outbox, worker_name(), cfg.delivery.lease_seconds)
 
     def unsubscribed(openid: str) -> None:
         deps.residents.forget(openid)
         deps.announcements.followers.on_event(openid, subscribed=False)
-    deliverer = Deliverer(deps.outbox, webhook.client, cfg.delivery, on_unsubscribed=unsubscribed, limit=limit)
+    deliverer = Deliverer(deps.outbox, webhook.client, cfg.delivery, on_unsubscribed=unsubscribed, limit=limit,
+                          leases=leases)
     attach_reports(deliverer, deps)
     return deliverer
 

@@ -10,7 +10,8 @@ Parsing, targeting and checks live in bot/announcements (service.py); this modul
 The draft is this flow's own state (`announce`, expiring after `TTL` seconds): any other message
 in between is answered as usual and leaves the draft waiting. All of these handlers score 1.0:
 they only accept a message while their step is open (or a command). 确认 closes the draft and
-creates the announcement in one transaction (`ResidentStates.save_with`).
+creates the announcement together (`ResidentStates.save_with`: one transaction in SQLite; with the
+context in Redis, the draft's id makes a retried 确认 find the announcement already made).
 """
 from __future__ import annotations
 
@@ -150,6 +151,8 @@ async def confirm(msg: Message, deps, state) -> Reply:
     if deps.staff.get(msg.openid) is None:
         return _control(deps.templates.render("announce_refused", reason="not_staff"))
     result = deps.residents.save_with(state, lambda: deps.announcements.submit(msg.openid, draft))
+    if deps.residents.is_async:
+        result = await result
     if isinstance(result, Preview):
         return _control(render_preview(deps, result))
     aid, p = result

@@ -257,7 +257,7 @@ async def test_a_worker_killed_after_part_one_never_repeats_it(setup, fake_wecha
     fake_wechat.on_call = None
     await asyncio.sleep(0.4)                                   # the dead worker's lease expires
     after = Deliverer(webhook.deps.outbox, webhook.client, cfg.delivery)
-    after.settle_expired()
+    await after.settle_expired()
     await drain(after)
     st = webhook.deps.outbox.status(aid)
     assert st["channels"]["custom"].get("uncertain") == 1

@@ -150,7 +150,7 @@ async def test_second_worker_leaves_a_live_workers_claims_alone(setup, fake_wech
     assert states(webhook, aid) == {"claimed": 4}
     second = build_deliverer(cfg, webhook)      # `serve` or `announce deliver` starting meanwhile
     for _ in range(6):
-        second.settle_expired()
+        await second.settle_expired()
         await second.run_once()
         await asyncio.sleep(0.2)
     await busy
@@ -168,10 +168,10 @@ async def test_a_dead_workers_expired_claims_are_settled(setup, fake_wechat):
     for row in webhook.deps.outbox.due(10):
         assert dead.outbox.claim(row, "custom", dead.owner, cfg.delivery.lease_seconds)
     other = build_deliverer(cfg, webhook)
-    other.settle_expired()
+    await other.settle_expired()
     assert states(webhook, aid) == {"claimed": 2}
     await asyncio.sleep(0.3)
-    other.settle_expired()
+    await other.settle_expired()
     assert states(webhook, aid) == {"uncertain": 2}
 
 

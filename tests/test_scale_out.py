@@ -89,6 +89,79 @@ async def test_two_delivery_workers_deliver_once_per_recipient(workers, fake_wec
     got = Counter(o for o, _ in fake_wechat.delivered)
     assert len(got) == 300 and set(got.values()) == {1}
     assert len(fake_wechat.calls_to("/cgi-bin/stable_token")) == 1
+    # the leases were in Redis (none in the rows) and each went once its row was confirmed
+    assert wa.db.conn.execute("select count(*) from outbox where lease_until is not null").fetchone()[0] == 0
+    assert await wa.redis.keys("linli:lease:*") == []
+
+
+@pytest.fixture
+async def deliverers(redis_server, make_config, engine, fake_wechat):
+    """Delivery workers of their own (webhook, Redis connection) on one database and one Redis."""
+    redis_server.flush()
+    made = []
+
+    def make(**settings):
+        cfg = make_config(BOT_STORAGE_REDIS_URL=redis_server.url, BOT_STORAGE_STATE_CACHE_ENTRIES=0,
+                          BOT_DELIVERY_RATE_PER_SECOND=100000, BOT_WECHAT_API_TIMEOUT_SECONDS=5, **settings)
+        webhook = build_webhook(cfg, knowledge=engine)
+        made.append(webhook)
+        return build_deliverer(cfg, webhook)
+    yield make
+    for webhook in made:
+        await webhook.client.close()
+        await webhook.redis.aclose()
+
+
+def outbox_states(deliverer, ids) -> dict[str, int]:
+    marks = ",".join("?" * len(ids))
+    return dict(Counter(r[0] for r in deliverer.outbox.db.conn.execute(f"select state from outbox where id in ({marks})", ids)))
+
+
+async def test_two_deliverers_never_claim_the_same_row(deliverers):
+    a, b = deliverers(), deliverers()
+    with a.outbox.db.conn:
+        a.outbox.db.conn.executemany("insert into residents (openid, community_id, subscribed, context, last_seen) "
+                                     "values (?, 'yubo', 1, '', ?)", [(f"oC{i}", time.time()) for i in range(20)])
+    a.outbox.create("cli", "community", ["yubo"], "停水通知")
+    a.outbox.queue_due()
+    rows_a, rows_b = a.outbox.due(20), b.outbox.due(20)
+    won = await asyncio.gather(*(w.leases.claim(r, "custom") for pair in zip(rows_a, rows_b)
+                                 for w, r in zip((a, b), pair)))
+    assert sum(won) == 20 and all(x != y for x, y in zip(won[::2], won[1::2]))   # one winner per row
+    # a pending row whose Redis lease is held (its claimer died before claiming the row itself)
+    # is taken by nobody until that lease expires
+    with a.outbox.db.conn:
+        a.outbox.db.conn.execute("update outbox set state = 'pending' where id = ?", [rows_a[0].id])
+    assert not await b.leases.claim(b.outbox.due(1)[0], "custom")
+
+
+async def test_only_a_dead_workers_expired_redis_leases_are_settled(deliverers, fake_wechat):
+    """A worker claimed two rows and died (kill -9: its leases are never renewed nor released);
+    a live worker is in slow calls that outlast the lease (it renews). A third worker settling
+    expired leases meanwhile settles the dead worker's rows only, and only once expired."""
+    dead, live, other = (deliverers(BOT_DELIVERY_LEASE_SECONDS=0.6) for _ in range(3))
+    with dead.outbox.db.conn:
+        dead.outbox.db.conn.executemany("insert into residents (openid, community_id, subscribed, context, last_seen) "
+                                        "values (?, 'yubo', 1, '', ?)", [(f"oL{i}", time.time()) for i in range(6)])
+    dead.outbox.create("cli", "community", ["yubo"], "停电通知")
+    dead.outbox.queue_due()
+    died = dead.outbox.due(2)
+    for row in died:
+        assert await dead.leases.claim(row, "custom")
+    await other.settle_expired()
+    assert outbox_states(other, [r.id for r in died]) == {"claimed": 2}       # not expired yet: left alone
+    fake_wechat.delay = 1.0                      # WeChat answers slowly: the calls outlast the lease
+    busy = asyncio.create_task(live.run_once())
+    await asyncio.sleep(0.3)
+    for _ in range(6):
+        await other.settle_expired()
+        await asyncio.sleep(0.2)
+    await busy
+    all_ids = [r[0] for r in other.outbox.db.conn.execute("select id from outbox")]
+    assert outbox_states(other, [r.id for r in died]) == {"uncertain": 2}
+    assert outbox_states(other, all_ids) == {"uncertain": 2, "sent": 4}
+    assert sorted(o for o, _ in fake_wechat.delivered) == sorted({o for o, _ in fake_wechat.delivered})
+    assert len(fake_wechat.delivered) == 4
 
 
 def test_serve_with_two_workers_shares_one_port_and_outlives_a_killed_worker(redis_server, tmp_path):
@@ -138,9 +211,9 @@ def test_several_workers_need_redis(tmp_path):
     assert out.returncode == 2 and "redis_url" in out.stderr
 
 
-async def test_a_flow_started_on_one_worker_continues_on_the_other(workers):
-    """The conversation context is in the shared database (each worker reads it per message);
-    the next message of a person comes at human pace, after the write-behind interval."""
+async def test_a_flow_started_on_one_worker_continues_on_the_other(workers, redis_server):
+    """The conversation context is in Redis, written before the reply: the very next message
+    continues the flow on the other worker, and the SQLite context column stays empty."""
     cfg, [(a, wa), (b, wb)] = workers
     with wa.db.conn:
         wa.db.conn.execute("insert into residents (openid, community_id, subscribed, context, last_seen) "
@@ -148,8 +221,69 @@ async def test_a_flow_started_on_one_worker_continues_on_the_other(workers):
     wa.deps.staff.add("oStaffW", "孙", ["yubo"])
     preview = await a.ask(text("发布公告 虞波社区 周六义诊", openid="oStaffW"))
     assert "确认" in preview
-    await asyncio.sleep(cfg.storage.state_flush_seconds + 0.2)
-    assert "#" in await b.ask(text("确认", openid="oStaffW"))
+    assert 1800_000 <= await wa.redis.pttl("linli:ctx:oStaffW") <= cfg.storage.context_ttl_seconds * 1000
+    assert "#" in await b.ask(text("确认", openid="oStaffW"))       # no pause: nothing waits to be written
+    assert wb.db["announcements"].count == 1
+    assert await wa.redis.exists("linli:ctx:oStaffW") == 0          # the draft is closed for everyone
+    wa.deps.flush(), wb.deps.flush()
+    contexts = [r[0] for r in wa.db.conn.execute("select context from residents where openid = 'oStaffW'")]
+    assert contexts in ([], [""], [None])
+
+
+async def test_a_crash_between_the_announcement_and_the_closed_draft_doubles_nothing(workers):
+    """确认 commits the announcement in SQLite, then closes the draft in Redis. A worker that dies
+    in between leaves the draft open in Redis (recreated here exactly: the key as it was before
+    the 确认). The retried 确认, on the other worker, answers with the announcement already made."""
+    _, [(a, wa), (b, wb)] = workers
+    with wa.db.conn:
+        wa.db.conn.execute("insert into residents (openid, community_id, subscribed, context, last_seen) "
+                           "values ('oFollower', 'yubo', 1, '', ?)", [time.time()])
+    wa.deps.staff.add("oStaffC", "孙", ["yubo"])
+    await a.ask(text("发布公告 虞波社区 周日停水", openid="oStaffC"))
+    key = "linli:ctx:oStaffC"
+    before = await wa.redis.get(key)
+    first = await a.ask(text("确认", openid="oStaffC"))
+    assert "#" in first and wa.db["announcements"].count == 1
+    await wa.redis.set(key, before, px=60000)           # the state write that the crash prevented
+    again = await b.ask(text("确认", openid="oStaffC"))
+    assert again == first                               # answered as done, with the same number
+    assert wb.db["announcements"].count == 1
+    assert await wa.redis.exists(key) == 0              # and now the draft is closed
+    await b.ask(text("确认", openid="oStaffC"))        # nothing left to confirm
+    assert wb.db["announcements"].count == 1
+
+
+async def test_a_worker_dying_while_it_closes_the_draft_doubles_nothing(workers, redis_server):
+    """The same crash window, live: Redis holds every write (CLIENT PAUSE WRITE) while a worker
+    answers 确认; once the announcement is committed in SQLite the worker dies (its task is
+    cancelled while its context write waits). The retried 确认 on the other worker makes nothing new."""
+    from redis.asyncio import Redis
+
+    from announce_helpers import DISPATCHER
+    from bot.conversation.message import Message
+    _, [(a, wa), (b, wb)] = workers
+    with wa.db.conn:
+        wa.db.conn.execute("insert into residents (openid, community_id, subscribed, context, last_seen) "
+                           "values ('oFollower', 'yubo', 1, '', ?)", [time.time()])
+    wa.deps.staff.add("oStaffK", "孙", ["yubo"])
+    await a.ask(text("发布公告 虞波社区 周一停气", openid="oStaffK"))
+    control = Redis.from_url(redis_server.url)
+    await control.execute_command("CLIENT", "PAUSE", 10000, "WRITE")
+    try:
+        dying = asyncio.ensure_future(DISPATCHER.dispatch(Message(kind="text", openid="oStaffK", text="确认"), wa.deps))
+        for _ in range(200):
+            if wa.db["announcements"].count:
+                break
+            await asyncio.sleep(0.01)
+        assert wa.db["announcements"].count == 1
+        await asyncio.sleep(0.1)
+        assert not dying.done()                     # still waiting to close the draft in Redis
+        dying.cancel()
+    finally:
+        await control.execute_command("CLIENT", "UNPAUSE")
+        await control.aclose()
+    assert await wa.redis.exists("linli:ctx:oStaffK")          # the draft is still open
+    assert "#1" in await b.ask(text("确认", openid="oStaffK"))
     assert wb.db["announcements"].count == 1
 
 

@@ -208,7 +208,7 @@ def announce_cmd(args, webhook, cfg) -> int:
         deliverer = build_deliverer(cfg, webhook)
 
         async def drain() -> None:
-            deliverer.outbox.reconcile()
+            await deliverer.settle_expired()
             while await deliverer.run_once():
                 pass
             await webhook.client.close()

@@ -28,10 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
 import time
-import uuid
 from typing import Callable
 
 from bot.channels.wechat.client import AmbiguousError, CredentialError, TransientError, WeChatAPIError
@@ -39,6 +36,7 @@ from bot.config import ROOT, DeliveryConfig, mass_tags
 from bot.announcements import messages
 from bot.announcements.channels import Channels
 from bot.announcements.content import cut, subscribe_value
+from bot.announcements.leases import DatabaseLeases, RowLeases, worker_name
 from bot.announcements.media import MEDIA_DAYS, Images
 from bot.announcements.outbox import MASS_DEDUP_SECONDS, TEMPLATE_DEDUP_SECONDS, Outbox, Row
 from bot.announcements.wechat_api import AccountAPI
@@ -70,16 +68,18 @@ class RateLimit:
 
 class Deliverer:
     def __init__(self, outbox: Outbox, client, cfg: DeliveryConfig, concurrency: int = 8,
-                 on_unsubscribed: Callable[[str], None] | None = None, limit=None) -> None:
+                 on_unsubscribed: Callable[[str], None] | None = None, limit=None, leases: RowLeases | None = None) -> None:
         """`on_unsubscribed(openid)` hears of residents WeChat reports as gone (43004), so a
-        copy of their state kept in memory is dropped. `limit`: a shared rate limit (Redis)."""
+        copy of their state kept in memory is dropped. `limit`: a shared rate limit (Redis).
+        `leases`: where claims are held (Redis); by default in the outbox rows."""
         self.outbox, self.client, self.cfg = outbox, client, cfg
         self.on_unsubscribed = on_unsubscribed
         self.limit = limit or RateLimit(cfg.rate_per_second)
         self.concurrency = concurrency
         self.paused_until = 0.0
         self.tags = mass_tags(cfg)
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.leases = leases or DatabaseLeases(outbox, worker_name(), cfg.lease_seconds)
+        self.owner = self.leases.owner
         self.halted = ""   # why the worker stopped (credentials refused); empty while it may send
         self.channels = Channels(outbox.db, cfg)
         self.api = AccountAPI(client)
@@ -93,18 +93,22 @@ class Deliverer:
     def _backoff(self, attempts: int) -> float:
         return time.time() + min(self.cfg.backoff_cap_seconds, self.cfg.backoff_seconds * 2 ** max(0, attempts - 1))
 
-    def _claim(self, row: Row, channel: str) -> bool:
-        return self.outbox.claim(row, channel, self.owner, self.cfg.lease_seconds)
-
     async def send_one(self, row: Row) -> None:
         channel = self.outbox.assign_channel(row, self.channel_for(row.openid))
         if not channel:
-            if self._claim(row, "none"):
+            if await self.leases.claim(row, "none"):
                 self.outbox.fail(row, "outside the 48 h window and no template message configured")
+                await self.leases.settled([row])
             return
         await self.limit.acquire()  # before the claim: a crash while waiting leaves nothing claimed
-        if self.halted or not self._claim(row, channel):
+        if self.halted or not await self.leases.claim(row, channel):
             return
+        try:
+            await self._deliver(row, channel)
+        finally:
+            await self.leases.settled([row])     # its state is recorded: the lease goes
+
+    async def _deliver(self, row: Row, channel: str) -> None:
         parts = await self._prepared(row, lambda: self._custom_parts(row)) if channel == "custom" else []
         if parts is None:
             return
@@ -176,9 +180,15 @@ class Deliverer:
     async def send_mass(self, aid: int, tag: int, rows: list[Row]) -> None:
         """One mass send for the rows of an announcement whose residents share a tag."""
         await self.limit.acquire()
-        claimed = [r for r in rows if not self.halted and self._claim(r, "mass")]
+        claimed = [r for r in rows if not self.halted and await self.leases.claim(r, "mass")]
         if not claimed:
             return
+        try:
+            await self._deliver_mass(aid, tag, claimed)
+        finally:
+            await self.leases.settled(claimed)
+
+    async def _deliver_mass(self, aid: int, tag: int, claimed: list[Row]) -> None:
         message = await self._prepared(claimed, lambda: self._mass_message(claimed[0]))
         if message is None:
             return
@@ -262,7 +272,7 @@ class Deliverer:
         """Keep this worker's leases alive while it works."""
         while True:
             await asyncio.sleep(self.cfg.lease_seconds / 3)
-            self.outbox.renew(self.owner, self.cfg.lease_seconds)
+            await self.leases.renew()
 
     async def run_once(self, batch: int = 200) -> int:
         """Queue due announcements and send what is due now; returns rows handled."""
@@ -295,8 +305,8 @@ class Deliverer:
             await self.on_finished()
         return len(rows)
 
-    def settle_expired(self) -> None:
-        settled = self.outbox.reconcile()
+    async def settle_expired(self) -> None:
+        settled = await self.leases.reconcile()
         if any(settled.values()):
             log.warning("settled rows whose worker died (lease expired): %s", settled)
 
@@ -306,7 +316,7 @@ class Deliverer:
         stop = stop or asyncio.Event()
         while not stop.is_set() and not self.halted:
             try:
-                self.settle_expired()
+                await self.settle_expired()
                 handled = await self.run_once()
             except Exception:  # noqa: BLE001 - the worker must outlive one bad batch
                 log.exception("delivery batch failed")

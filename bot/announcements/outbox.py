@@ -13,8 +13,9 @@ row's channel is decided once, before anything is sent (a resident gets one chan
 announcement). A row is claimed with `UPDATE ... WHERE state = 'pending'` before the call (one
 worker wins, also across processes) and confirmed after. A claim is a lease: it names its owner
 (host, process, worker) and expires `delivery.lease_seconds` after it was last renewed; a live
-worker renews its leases, so only rows of a worker that died are ever settled. `reconcile`
-settles rows whose lease expired (by the same rule as an ambiguous answer from WeChat):
+worker renews its leases, so only rows of a worker that died are ever settled (the leases are
+kept in the rows, or in Redis with `storage.redis_url`: leases.py). `reconcile` settles rows
+whose lease expired (by the same rule as an ambiguous answer from WeChat):
   * template messages carry client_msg_id = "linli-<row id>", which WeChat uses to drop a
     repeat for the same openid within 10 minutes: such rows first claimed less than 10 minutes
     ago go back to pending and are sent again safely;
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import sqlite3
 import time
 from dataclasses import dataclass
 
@@ -104,6 +106,14 @@ def m003_forms_images_parts(db: sqlite_utils.Database) -> None:
     db["announcements"].create_index(["token"], if_not_exists=True)
 
 
+@MIGRATIONS()
+def m004_draft_ids(db: sqlite_utils.Database) -> None:
+    """The draft an announcement was made from: a retried 确认 finds it instead of making a second."""
+    if "draft_id" not in db["announcements"].columns_dict:
+        db["announcements"].add_column("draft_id", str)
+    db["announcements"].create_index(["draft_id"], unique=True, if_not_exists=True)
+
+
 class Outbox:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
@@ -120,18 +130,33 @@ class Outbox:
         return recipients(self.db, scope, targets)
 
     def create(self, author: str, scope: str, targets: list[str], text: str, send_at: float | None = None,
-               form: str = "", image_id: int = 0) -> int:
+               form: str = "", image_id: int = 0, draft_id: str | None = None) -> int:
         """A new announcement, with an unguessable token for its page. Written through
         `db.atomic()`, so it nests in the transaction that closes the staff member's draft
-        (`ResidentStates.save_with`)."""
+        (`ResidentStates.save_with`). Made from a draft with an id, it is made once: the same draft
+        again gives the announcement already made (the draft's close may live elsewhere, in Redis,
+        and be lost by a crash after this commit)."""
+        made = self.by_draft(draft_id) if draft_id else None
+        if made is not None:
+            return made[0]
         now = time.time()
-        with self.db.atomic():      # nests: the staff member's flow may commit with it
-            cur = self.db.conn.execute(
-                "insert into announcements (author, scope, targets, text, created_at, send_at, status, audience, "
-                "form, token, image_id) values (?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?, ?)",
-                (author, scope, json.dumps(targets, ensure_ascii=False), text, now, send_at or now,
-                 len(self.audience(scope, targets)), form, secrets.token_urlsafe(18), image_id or 0))
+        try:
+            with self.db.atomic():      # nests: the staff member's flow may commit with it
+                cur = self.db.conn.execute(
+                    "insert into announcements (author, scope, targets, text, created_at, send_at, status, audience, "
+                    "form, token, image_id, draft_id) values (?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?, ?, ?)",
+                    (author, scope, json.dumps(targets, ensure_ascii=False), text, now, send_at or now,
+                     len(self.audience(scope, targets)), form, secrets.token_urlsafe(18), image_id or 0, draft_id))
+        except sqlite3.IntegrityError:      # another process made it from the same draft meanwhile
+            made = self.by_draft(draft_id) if draft_id else None
+            if made is None:
+                raise
+            return made[0]
         return cur.lastrowid
+
+    def by_draft(self, draft_id: str) -> tuple[int, int] | None:
+        """(id, audience) of the announcement made from this draft, if any."""
+        return self.db.conn.execute("select id, audience from announcements where draft_id = ?", [draft_id]).fetchone()
 
     def public(self, token: str) -> dict | None:
         """The announcement a page token names, once it is being delivered (not before, not
@@ -199,12 +224,14 @@ class Outbox:
             row.channel = found[0] if found else channel
         return row.channel
 
-    def claim(self, row: Row, channel: str, owner: str = "", lease_seconds: float = 60.0) -> bool:
-        """Take the row before calling WeChat; False when another worker already did."""
+    def claim(self, row: Row, channel: str, owner: str = "", lease_seconds: float | None = 60.0) -> bool:
+        """Take the row before calling WeChat; False when another worker already did. Without
+        `lease_seconds` the lease is kept elsewhere (Redis, see leases.py)."""
         now = time.time()
+        until = now + lease_seconds if lease_seconds is not None else None
         won = self._x("update outbox set state = 'claimed', channel = ?, claimed_at = ?, attempts = attempts + 1, "
                       "owner = ?, lease_until = ?, first_at = coalesce(first_at, ?) where id = ? and state = 'pending'",
-                      (channel, now, owner, now + lease_seconds, now, row.id)) == 1
+                      (channel, now, owner, until, now, row.id)) == 1
         if won:
             row.channel, row.attempts = channel, row.attempts + 1
         return won
@@ -243,16 +270,28 @@ class Outbox:
         self._x("update outbox set state = 'uncertain', error = ?, owner = null where id = ? and state = 'claimed'",
                 (redact(error), row.id))
 
-    def reconcile(self, now: float | None = None) -> dict[str, int]:
-        """Settle claimed rows whose lease expired (the rule is in the module docstring)."""
+    def claims(self) -> list[tuple[int, float]]:
+        """(id, claimed_at) of every claimed row."""
+        return self.db.conn.execute("select id, claimed_at from outbox where state = 'claimed'").fetchall()
+
+    def reconcile(self, now: float | None = None, claims: list[tuple[int, float]] | None = None) -> dict[str, int]:
+        """Settle claimed rows whose lease expired (the rule is in the module docstring): by the
+        rows' own `lease_until`, or the given `claims` (id, claimed_at) whose lease (in Redis) is gone."""
         now = now or time.time()
-        expired = "state = 'claimed' and coalesce(lease_until, 0) < ?"
-        again = self._x(f"update outbox set state = 'pending', next_at = 0, owner = null where {expired} and "
-                        "((channel = 'template' and coalesce(first_at, claimed_at) > ?) or "
-                        "(channel = 'mass' and coalesce(first_at, claimed_at) > ?))",
-                        [now, now - TEMPLATE_DEDUP_SECONDS, now - MASS_DEDUP_SECONDS])
-        held = self._x(f"update outbox set state = 'uncertain', owner = null, "
-                       f"error = 'worker died between call and confirmation' where {expired}", [now])
+        if claims is None:
+            expired, each = "state = 'claimed' and coalesce(lease_until, 0) < ?", [[now]]
+        else:
+            expired, each = "state = 'claimed' and id = ? and claimed_at = ?", [list(c) for c in claims]
+        again = held = 0
+        with self.db.conn:
+            for params in each:
+                again += self.db.conn.execute(
+                    f"update outbox set state = 'pending', next_at = 0, owner = null where {expired} and "
+                    "((channel = 'template' and coalesce(first_at, claimed_at) > ?) or "
+                    "(channel = 'mass' and coalesce(first_at, claimed_at) > ?))",
+                    [*params, now - TEMPLATE_DEDUP_SECONDS, now - MASS_DEDUP_SECONDS]).rowcount
+                held += self.db.conn.execute(f"update outbox set state = 'uncertain', owner = null, error = "
+                                             f"'worker died between call and confirmation' where {expired}", params).rowcount
         return {"resent_with_dedup_key": again, "uncertain": held}
 
     def resend_uncertain(self, announcement_id: int) -> int:

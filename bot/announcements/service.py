@@ -14,6 +14,7 @@ Owner of `announcement_reports` (which finished announcements were reported to t
 from __future__ import annotations
 
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -65,9 +66,10 @@ class Preview:
     link: bool = False              # template and subscription messages carry a link to the page
 
     def draft(self) -> dict:
-        """What the conversation keeps until the staff member confirms."""
+        """What the conversation keeps until the staff member confirms; its `id` makes the
+        announcement once, however often 确认 is retried (see `Outbox.create`)."""
         return {"targets": self.targets.to_dict(), "text": self.text, "send_at": self.send_at,
-                "form": self.asked_form, "image_id": self.image_id}
+                "form": self.asked_form, "image_id": self.image_id, "id": uuid.uuid4().hex}
 
 
 def from_draft(draft: dict) -> Preview:
@@ -162,12 +164,16 @@ class Announcements:
         """The confirmed draft, checked again (time, permission, audience): (id, preview) or a refusal.
         `sender` answers `may_address` for an author who is not in the staff register (the web
         console's users); otherwise the register (or the CLI's operator) decides."""
+        made = self.outbox.by_draft(draft["id"]) if draft.get("id") else None
+        if made is not None:       # a retried 确认: the announcement exists, it is answered as done
+            return made[0], Preview(targets=Targets.from_dict(draft["targets"]), text=draft["text"],
+                                    send_at=draft.get("send_at"), audience=made[1])
         staff = sender or (self.staff.get(author) if author != "cli" else _Operator())
         p = self.settle(staff, from_draft(draft))
         if p.error:
             return p
         aid = self.outbox.create(author, p.targets.scope, p.targets.ids, p.text, p.send_at,
-                                 form=p.form if p.form == "article" else "", image_id=p.image_id)
+                                 form=p.form if p.form == "article" else "", image_id=p.image_id, draft_id=draft.get("id"))
         return aid, p
 
     async def attach_image(self, data: bytes) -> Attached:

@@ -104,7 +104,9 @@ class Dispatcher(Router):
         return best, runner
 
     async def dispatch(self, msg: Message, deps) -> Reply:
-        state = deps.residents.get(msg.openid)
+        residents = deps.residents
+        awaits = residents.is_async      # a shared store (Redis) is awaited; SQLite's costs no await
+        state = (await residents.get(msg.openid)) if awaits else residents.get(msg.openid)
         ctx: dict = {"state": state}
         best, runner = await self._choose(msg, deps, ctx)
         if best is None:
@@ -114,7 +116,10 @@ class Dispatcher(Router):
         if reply is NO_REPLY:
             reply = Reply(outcome="control")    # the shared constant stays untouched
         reply = pager.one_door(reply, state, deps.templates)
-        deps.residents.save(state)
+        if awaits:
+            await residents.save(state)
+        else:
+            residents.save(state)
         reply.handler = reply.handler or name
         reply.runner_up = runner[2] if runner else ""
         if msg.kind in LOGGED_KINDS:

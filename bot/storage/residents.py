@@ -2,7 +2,8 @@
 conversation context (open flows and the last topic, see bot/conversation/context.py).
 
 `ResidentStates` is the interface handlers rely on; `SQLiteResidents` is the embedded
-implementation. A shared store for several machines (Redis) implements the same four methods."""
+implementation; `RedisResidents` (redis_residents.py) keeps the conversation context in Redis for
+several workers, with the same methods as coroutines (`is_async`)."""
 from __future__ import annotations
 
 import functools
@@ -47,6 +48,8 @@ class ResidentState:
 
 
 class ResidentStates(Protocol):
+    is_async: bool      # True: get, save and save_with are coroutines (a shared store)
+
     def get(self, openid: str) -> ResidentState: ...
     def save(self, state: ResidentState) -> None: ...
     def save_with(self, state: ResidentState, effect: Callable[[], T]) -> T: ...
@@ -67,6 +70,8 @@ class SQLiteResidents:
     Residents seen lately are also kept in memory (`cache_entries`, oldest dropped first): reading
     a row cost a fifth of answering. That is right while one process serves the database; when
     several do, set `cache_entries` to 0 and every message reads the row."""
+
+    is_async = False
 
     def __init__(self, db: sqlite_utils.Database, writes: WriteBehind, cache_entries: int = 100000) -> None:
         self.db, self.writes, self.cache_entries = db, writes, cache_entries
