@@ -31,7 +31,6 @@ class ServerConfig:
     timestamp_window_seconds: int = 300
     header_timeout_seconds: float = 10.0
     max_connections: int = 1000
-    event_loop: str = "uvloop"
 
 
 
@@ -178,8 +177,6 @@ def _validate(cfg: Config) -> None:
         raise ConfigError("server.header_timeout_seconds: must be 1-600 s, and server.max_connections at least 16")
     if cfg.storage.redis_url and not cfg.storage.redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError(f"storage.redis_url: must be a redis:// URL, got {cfg.storage.redis_url!r}")
-    if s.event_loop not in ("uvloop", "asyncio"):
-        raise ConfigError(f"server.event_loop: must be 'uvloop' or 'asyncio', got {s.event_loop!r}")
     if s.timestamp_window_seconds <= 0:
         raise ConfigError("server.timestamp_window_seconds: must be positive")
     if not w.token:

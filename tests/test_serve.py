@@ -96,17 +96,3 @@ def test_reload_on_sighup_and_clean_stop(server):
              if " linli.messages " in line or line.startswith("{")]
     assert {"kind": "text", "handler": "ask.ask", "outcome": "replied"}.items() <= lines[-1].items()
 
-
-@pytest.mark.parametrize("setting, expected", [("uvloop", "uvloop"), ("asyncio", "asyncio")])
-def test_the_server_runs_on_the_configured_event_loop(setting, expected):
-    import asyncio
-
-    from bot.channels.wechat.serving import run_forever
-    from bot.config import load_config, replace
-    cfg = replace(load_config(), server={"event_loop": setting})
-    seen = []
-
-    async def main():
-        seen.append(type(asyncio.get_running_loop()).__module__)
-    run_forever(main(), cfg)
-    assert seen and seen[0].split(".")[0] == expected

@@ -150,17 +150,6 @@ async def serve(app: web.Application, cfg: Config, reuse_port: bool = False,
         await runner.cleanup()
 
 
-def run_forever(main, cfg: Config) -> None:
-    """Run the serving coroutine on the configured event loop. uvloop (libuv) runs the same asyncio
-    code with less time spent in the loop and the transports, which is most of what a bare aiohttp
-    app costs per request; `asyncio` remains for platforms without it."""
-    if cfg.server.event_loop == "uvloop":
-        import uvloop
-        uvloop.run(main)
-    else:
-        asyncio.run(main)
-
-
 def run_workers(n: int, start: Callable[[int], None], on_reload: Callable[[], bool] | None = None) -> int:
     """Fork `n` processes running `start(index)`; forward SIGTERM/SIGINT to them, start again any
     that dies on its own, return when all have stopped after a signal. SIGHUP runs `on_reload()`
