@@ -282,8 +282,11 @@ async def test_a_worker_dying_while_it_closes_the_draft_doubles_nothing(workers,
     finally:
         await control.execute_command("CLIENT", "UNPAUSE")
         await control.aclose()
-    assert await wa.redis.exists("linli:ctx:oStaffK")          # the draft is still open
-    assert "#1" in await b.ask(text("确认", openid="oStaffK"))
+    # a write the worker had already sent is carried out by Redis once unpaused, whatever became of
+    # the worker: the draft is then closed; otherwise it is still open and the retry finds the announcement
+    still_open = await wa.redis.exists("linli:ctx:oStaffK")
+    again = await b.ask(text("确认", openid="oStaffK"))
+    assert ("#1" in again) if still_open else ("#" not in again)
     assert wb.db["announcements"].count == 1
 
 
