@@ -84,10 +84,11 @@ def _shared_word_weights(model: Model) -> dict[str, float]:
     for c in model.communities.values():
         for text in (c.description, *(i.text for i in c.items), *(p.title + (p.kind or "") + p.description for p in c.programmes)):
             docs += 1
-            for g in text_bigrams(text):
+            for g in bigrams(compact(text)):     # not text_bigrams: its memo would hold every text at once
                 df[g] = df.get(g, 0) + 1
     scale = math.log((docs + 1) / 3) or 1.0
-    return {g: max(0.3, min(1.0, math.log((docs + 1) / (n + 1)) / scale)) for g, n in df.items() if n > 2}
+    weights = ((g, max(0.3, math.log((docs + 1) / (n + 1)) / scale)) for g, n in df.items() if n > 2)
+    return {g: w for g, w in weights if w < 0.9}   # the long tail counts 1 and is not stored (memory at 100k entries)
 
 
 def _someone_elses(text: str) -> bool:
