@@ -60,6 +60,12 @@ WORDS = {
     "party service center": "党群服务中心", "party service centre": "党群服务中心", "service center": "服务中心",
     "service centre": "服务中心", "ningbo evening news": "宁波晚报", "evening news": "晚报", "ningbo daily": "宁波日报",
     "community festival": "甬上社区节", "festival": "社区节",
+    "port": "口岸", "border crossing": "口岸", "pass through": "通关", "every day": "每天", "daily": "每天",
+    "unit leaders": "单元长", "floor leaders": "楼层长", "elected": "选出", "logo": "标识", "emblem": "标识",
+    "held": "举办", "hosted": "举办", "take on": "承接", "handle": "承接", "items": "事项", "administrative": "行政",
+    "social organizations": "社会组织", "social organisations": "社会组织", "blessing": "福", "won": "获得",
+    "twice": "两次", "times": "次", "share": "占比", "percentage": "占比", "percent": "占比",
+    "come from": "来自", "other parts of the country": "外地", "other places": "外地", "from elsewhere": "外地",
     # pinyin question words
     "shequ": "社区", "shuji": "书记", "zhuren": "主任", "shi": "是", "shei": "谁", "shui": "谁", "de": "的",
     "zai": "在", "nali": "哪里", "nar": "哪儿", "dianhua": "电话", "you": "有", "shenme": "什么", "nage": "哪个",
