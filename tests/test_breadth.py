@@ -285,3 +285,10 @@ async def test_a_fact_is_chosen_for_the_word_that_sets_it_apart(say):
 async def test_the_looser_ways_of_saying_where_one_lives_are_remembered(say, said, engine):
     assert engine.understand(said).binds
     assert not engine.understand("我在想海创社区书记是谁").binds     # 我在 + a verb: a question, not a home
+
+
+@pytest.mark.parametrize("question, must", [("What does the logo of Dushi Senlin community say?", "众木成林"),
+                                            ("How many unit leaders does Saihan community have?", "147"),
+                                            ("Where was the community festival held?", "幸福苑")])
+async def test_english_community_vocabulary(say, question, must):
+    assert must in await say(question)
