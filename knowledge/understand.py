@@ -85,8 +85,23 @@ class Query:
         return len(rest) >= 2
 
 
+# provinces and large cities residents name without 省/市 (杭州有哪些品质社区): places too, known or not
+BARE_PLACES = re.compile(r"北京|上海|天津|重庆|杭州|广州|南京|苏州|武汉|成都|西安|长沙|郑州|济南|青岛|合肥|福州|厦门|"
+                         r"沈阳|大连|哈尔滨|长春|昆明|贵阳|南宁|南昌|太原|石家庄|兰州|乌鲁木齐|拉萨|呼和浩特|银川|西宁|"
+                         r"海口|三亚|温州|绍兴|嘉兴|湖州|金华|台州|舟山|丽水|衢州|无锡|常州|东莞|佛山|珠海|香港|澳门|台湾|"
+                         r"浙江|江苏|广东|山东|河南|河北|湖南|湖北|四川|福建|安徽|江西|山西|陕西|辽宁|吉林|黑龙江|云南|贵州|"
+                         r"广西|海南|甘肃|青海|宁夏|新疆|西藏")
+
+
 def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
     unknown = []
+    for m in BARE_PLACES.finditer(text):
+        word = m.group(0)
+        if any(mm.start <= m.start() < mm.end for mm in mentions) or any(p.startswith(word) for p in index.places):
+            continue
+        # asked about (杭州有哪些…, 想问问上海的社区), not told in passing (从湖南老家过来, 有广东的、四川的)
+        if (m.start() == 0 or text[m.start() - 1] in "在去到问") and text[m.end():m.end() + 1] in tuple("有的哪市区县省社那这"):
+            unknown.append(word)
     for m in _PLACE.finditer(text):
         word = m.group(0)
         if _NOT_PLACE.search(word) or any(mm.start <= m.start() < mm.end or mm.start < m.end() <= mm.end for mm in mentions):

@@ -292,3 +292,14 @@ async def test_the_looser_ways_of_saying_where_one_lives_are_remembered(say, sai
                                             ("Where was the community festival held?", "幸福苑")])
 async def test_english_community_vocabulary(say, question, must):
     assert must in await say(question)
+
+
+async def test_a_city_the_articles_do_not_cover_is_said_unknown(say):
+    reply = await say("杭州有哪些社区上了品质社区榜")
+    assert "杭州" in reply and any(s in reply for s in SORRY + ("没有",))
+
+
+async def test_a_city_told_in_passing_does_not_stop_a_need_from_being_answered(say):
+    await say("我家在深圳湾社区")
+    reply = await say("我爸妈从湖南老家过来，想找点适合老人的活动")
+    assert "深圳湾" in reply and "湖南" not in reply
