@@ -155,6 +155,7 @@ class EntityIndex:
         self.tokenizer = jieba.Tokenizer()
         self._last_homophones: tuple[str, dict] | None = None
         self._last_bounds: tuple[str, set[int]] | None = None
+        self._last_tokens: tuple[str, list[str]] | None = None
         for surface, entries in s.forms.items():
             if any(kind in ("community", "programme", "place", "list", "person") for kind, _, _ in entries) and \
                     3 <= len(surface) <= 12:
@@ -168,11 +169,20 @@ class EntityIndex:
         if last is not None and last[0] == text:
             return last[1]
         bounds, pos = {0}, 0
-        for token in self.tokenizer.cut(text, HMM=False):
+        for token in self.tokens(text):
             pos += len(token)
             bounds.add(pos)
         self._last_bounds = (text, bounds)  # one tuple assignment: safe when shared across threads
         return bounds
+
+    def tokens(self, text: str) -> list[str]:
+        """jieba's words of `text` (names as user dictionary), segmented once per text for every use."""
+        last = self._last_tokens
+        if last is not None and last[0] == text:
+            return last[1]
+        tokens = list(self.tokenizer.cut(text, HMM=False))
+        self._last_tokens = (text, tokens)
+        return tokens
 
     def straddles(self, text: str, start: int, end: int) -> bool:
         """True when [start, end) begins inside one word and ends inside another."""
@@ -374,7 +384,7 @@ class EntityIndex:
                 if not any(m.start < o.end and o.start < m.end for o in mentions):
                     mentions.append(m)
         if "category" not in {m.kind for m in mentions} or len(text) >= 8:
-            for category, start, end in self.phrases.find(text):
+            for category, start, end in self.phrases.find(self.tokens(text)):
                 if not any(start < o.end and o.start < end for o in mentions):
                     mentions.append(Mention("category", [category], start, end, GAPPED_SCORE, text[start:end], "gapped"))
         mentions.sort(key=lambda m: m.start)

@@ -21,7 +21,6 @@ _CLAUSE_END = re.compile(r"[，,。；;！!？?]")
 
 class NeedPhrases:
     def __init__(self, categories, tokenizer) -> None:
-        self.tokenizer = tokenizer
         self.by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         for cat in categories:
             for phrase in cat.synonyms:
@@ -29,11 +28,11 @@ class NeedPhrases:
                 if len(words) >= 2:
                     self.by_first[words[0]].append((words[1:], cat.id))
 
-    def find(self, text: str) -> list[tuple[str, int, int]]:
-        """(category id, start, end) of each phrase found with words in between."""
-        tokens, starts, pos = [], [], 0
-        for token in self.tokenizer.cut(text, HMM=False):
-            tokens.append(token)
+    def find(self, tokens: list[str]) -> list[tuple[str, int, int]]:
+        """(category id, start, end) of each phrase found with words in between, in the text
+        whose words are `tokens` (segmented once by the matcher)."""
+        starts, pos = [], 0
+        for token in tokens:
             starts.append(pos)
             pos += len(token)
         found = []

@@ -18,6 +18,7 @@ import pytest
 from bot.channels.wechat.webhook import make_app
 from bot.wiring import build_deliverer, build_webhook
 from conftest import AES_KEY, APP_ID, TOKEN
+from workers import worker_pids
 from redis_server import RedisServer, free_port
 from wechat_peer import Peer, text
 
@@ -171,16 +172,7 @@ def test_serve_with_two_workers_shares_one_port_and_outlives_a_killed_worker(red
     proc = subprocess.Popen([sys.executable, "run_bot.py", "serve", "--workers", "2"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        pids = set()
-        for _ in range(1200):     # two workers load the knowledge each: slow on a busy machine
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as resp:
-                    pids.add(resp.headers.get("X-Worker"))
-                if len(pids) == 2:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.1)
+        pids = worker_pids(f"http://127.0.0.1:{port}")
         assert len(pids) == 2, proc.stdout.read1().decode() if proc.poll() is not None else pids
         os.kill(int(next(iter(pids))), signal.SIGKILL)        # one worker dies: the other serves on
         time.sleep(1)     # connections queued on the dead worker's socket are reset; new ones are not

@@ -11,7 +11,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.channels.wechat.client import TOKEN_INVALID, TransientError, WeChatAPIError
+from bot.channels.wechat.client import TransientError, WeChatAPIError
 
 
 class AccountAPI:
@@ -19,24 +19,16 @@ class AccountAPI:
         self.client = client
 
     async def get(self, path: str, params: dict | None = None) -> dict:
-        """GET with the token; same refresh-once rule as `client.call`."""
+        """GET with the token; the same refresh-once rule as `client.call` (`client.with_token`)."""
         session = await self.client.session()
-        stale = None
-        for _ in range(2):
-            token = await self.client.access_token(stale=stale)
-            async with session.get(self.client.base_url + path,
-                                   params={**(params or {}), "access_token": token}) as resp:
+
+        async def request(token: str) -> dict:
+            async with session.get(self.client.base_url + path, params={**(params or {}), "access_token": token}) as resp:
                 if resp.status >= 500:
                     raise aiohttp.ClientResponseError(resp.request_info, (), status=resp.status,
                                                       message=f"WeChat API answered HTTP {resp.status}")
-                data = json.loads(await resp.read() or b"{}")
-            code = int(data.get("errcode", 0) or 0)
-            if code not in TOKEN_INVALID:
-                break
-            stale = token
-        if code:
-            raise WeChatAPIError(code, str(data.get("errmsg", "")))
-        return data
+                return json.loads(await resp.read() or b"{}")
+        return await self.client.with_token(request)
 
     async def user_list(self, next_openid: str = "") -> dict[str, Any]:
         """user/get: up to 10,000 follower openids after `next_openid`."""
@@ -73,9 +65,8 @@ class AccountAPI:
         """A multipart upload with the token (refreshed once when refused). Uploading reaches no
         resident, so a lost connection is only ever a TransientError."""
         session = await self.client.session()
-        stale = None
-        for _ in range(2):
-            token = await self.client.access_token(stale=stale)
+
+        async def request(token: str) -> dict:
             form = aiohttp.FormData()
             form.add_field(*form_fields[:2], filename=form_fields[2], content_type=form_fields[3])
             try:
@@ -90,13 +81,8 @@ class AccountAPI:
                 body = None
             if not isinstance(body, dict):
                 raise TransientError(f"{path}: HTTP {status}, not a JSON object")
-            code = int(body.get("errcode", 0) or 0)
-            if code not in TOKEN_INVALID:
-                break
-            stale = token
-        if code:
-            raise WeChatAPIError(code, str(body.get("errmsg", "")))
-        return body
+            return body
+        return await self.client.with_token(request)
 
     async def upload(self, data: bytes, kind: str = "image", filename: str = "image.jpg",
                      content_type: str = "image/jpeg") -> str:

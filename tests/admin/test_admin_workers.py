@@ -7,6 +7,7 @@ import asyncio
 from bot.channels.wechat.webhook import make_app
 from bot.wiring import build_webhook, mount_console
 from admin.console_helpers import ConsoleClient
+from workers import worker_pids
 from wechat_peer import Peer, text
 
 PROG = "xuenong.diqiubuding"
@@ -56,7 +57,6 @@ def test_a_console_sign_in_holds_on_every_worker_of_serve(tmp_path):
     import re
     import subprocess
     import sys
-    import time
     import urllib.parse
     import urllib.request
 
@@ -74,16 +74,7 @@ def test_a_console_sign_in_holds_on_every_worker_of_serve(tmp_path):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        pids = set()
-        for _ in range(1200):     # both workers up (each loads the knowledge)
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=1) as resp:
-                    pids.add(resp.headers.get("X-Worker"))
-                if len(pids) == 2:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.1)
+        pids = worker_pids(base)
         assert len(pids) == 2, pids
         browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         page = browser.open(base + "/admin/login", timeout=10).read().decode()

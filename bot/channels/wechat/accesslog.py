@@ -12,7 +12,8 @@ import logging
 
 import orjson
 
-logger = logging.getLogger("linli.messages")
+MESSAGE_LOG = "linli.messages"
+logger = logging.getLogger(MESSAGE_LOG)
 
 
 class AccessLog:

@@ -15,11 +15,13 @@ import json
 import logging
 import re
 import time
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 import aiohttp
 import sqlite_utils
 from sqlite_utils import Migrations
+
+from bot.channels.wechat.accesslog import MESSAGE_LOG
 
 log = logging.getLogger("linli.client")
 TOKEN_INVALID = {40001, 42001, 40014}
@@ -55,9 +57,6 @@ def redact(text: str) -> str:
     return _SECRET_JSON.sub(r"\1***", _SECRET.sub(r"\1=***", str(text)))
 
 
-UNSCANNED = "linli.messages"
-
-
 def install_redaction() -> None:
     """Every log record, whichever logger and handler, is redacted when it is made (message,
     arguments and traceback), so no handler can write a token or secret. The message log
@@ -70,7 +69,7 @@ def install_redaction() -> None:
 
     def redacting(*args, **kwargs) -> logging.LogRecord:
         record = make(*args, **kwargs)
-        if record.name == UNSCANNED:
+        if record.name == MESSAGE_LOG:
             return record
         message = record.getMessage()
         clean = redact(message)
@@ -201,13 +200,18 @@ class WeChatClient:
 
     async def call(self, path: str, payload: dict) -> dict:
         """POST an API call with the token; one refresh and one retry on an invalid token."""
+        return await self.with_token(lambda token: self._post(path, payload, {"access_token": token}))
+
+    async def with_token(self, request: Callable[[str], Awaitable[dict]]) -> dict:
+        """`request(token)` (any API call answering JSON) with one refresh and one retry when the
+        token is refused; an errcode is raised (CredentialError when no call can succeed)."""
         token = await self._token()
-        data = await self._post(path, payload, {"access_token": token})
+        data = await request(token)
         code = int(data.get("errcode", 0) or 0)
         if code in TOKEN_INVALID:
             log.warning("access_token refused (%s); refreshing once", code)
             token = await self._token(stale=token)
-            data = await self._post(path, payload, {"access_token": token})
+            data = await request(token)
             code = int(data.get("errcode", 0) or 0)
         if code:
             kind = CredentialError if code in CREDENTIAL_CODES else WeChatAPIError

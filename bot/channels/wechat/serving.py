@@ -26,6 +26,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestPayloadError
 
+from bot.channels.wechat.accesslog import MESSAGE_LOG
 from bot.config import Config, ConfigError
 
 log = logging.getLogger("linli.serve")
@@ -72,7 +73,7 @@ class RepeatLimit(logging.Filter):
         self._seen: dict[tuple, list] = {}   # key -> [window start, count]
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.name == "linli.messages":
+        if record.name == MESSAGE_LOG:
             return True
         now, key = self.clock(), (record.name, record.levelno, str(record.msg)[:200])
         entry = self._seen.get(key)
