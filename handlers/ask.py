@@ -41,7 +41,8 @@ def answer(deps, state, text: str) -> Reply:
         ctx.open(FLOW, found.open_question["kind"], data, TTL)
     else:
         ctx.close(FLOW)
-    if found.answered and found.intent not in ("clarify", "fallback"):
+    # a question understood but not answerable (资料里没有虞波社区书记) is still the topic: 那学弄呢
+    if found.intent not in ("clarify", "fallback") and (found.answered or found.entities != "{}"):
         asked = open_question.get("question", question) if open_question else question
         ctx.topic = topic_of(asked, found.entities, found.people, found.intent == "lives_in", kb)
     text_out = found.text

@@ -35,7 +35,8 @@ LIST_FUZZY_MIN = 85.0        # list names are long; a word left out (百佳文�
 # what may follow a bare two-character name (中山有…, 海创服务品牌…) — not 中山路, 金山银山, 泉水怎么烧开
 _ALIAS_AFTER = ("有", "的", "在", "是", "社区", "那", "这", "街道", "书记", "主任", "附近", "周边", "村", "怎么样", "属于",
                 "位于", "哪", "获", "推", "实行", "依托", "什么", "里", "吗", "服务", "品牌", "特色", "项目", "活动",
-                "电话", "地址", "荣誉", "介绍", "简介", "情况", "呢", "还有")
+                "电话", "地址", "荣誉", "介绍", "简介", "情况", "呢", "还有", "咋样", "怎样", "啥情况", "啥样",
+                "概况", "咋回事")
 _ALIAS_BEFORE = ("住", "在", "是", "到", "去", "家")
 # beside a connective a bare name counts only when another community is named too (海创和福城, not 金山和银山)
 _PAIRED = ("和", "与", "跟", "、", "比")

@@ -119,6 +119,18 @@ async def test_pronouns_and_short_questions_reuse_the_last_subject(chat, first, 
         assert expect in reply
 
 
+async def test_a_community_said_short_in_a_follow_up_takes_its_full_name(chat):
+    for first in ("学弄社区啥情况，介绍下", "学弄社区咋样啊"):
+        _, reply = await chat(first, "那福城呢")
+        assert "福城社区" in reply and "福明街道" in reply
+    assert "福明街道" in (await chat("福城咋样"))[0]
+
+
+async def test_a_question_the_knowledge_cannot_answer_is_still_the_topic_of_the_next(chat):
+    unknown, other = await chat("凌霄社区几点开门", "那都市森林呢")
+    assert "凌霄" in unknown and "都市森林" in other and "时间" in other
+
+
 async def test_a_short_aspect_question_after_a_community(chat):
     _, reply = await chat("都市森林社区在哪", "书记呢")
     assert "许文君" in reply

@@ -113,7 +113,8 @@ def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
         left = TAIL.sub("", LEAD.sub("", q.text[:m.start] + q.text[m.end:]))
         old = topic.entity(m.kind)
         if not left.strip("的") and old is not None and old[2] >= 0:
-            return Resolution(topic.question[:old[2]] + q.text[m.start:m.end] + topic.question[old[3]:], kind)
+            said = _full_name(m, kb) or q.text[m.start:m.end]
+            return Resolution(topic.question[:old[2]] + said + topic.question[old[3]:], kind)
     for pronoun, kinds in ((PLACE_PRONOUN, ("community",)), (PERSON_PRONOUN, ("person",)),
                            (THING_PRONOUN, ("programme", "community"))):
         found = pronoun.search(q.text)
@@ -131,6 +132,20 @@ def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
         if name:
             return Resolution(name + body, kind, guess=kind == "followup")
     return None
+
+
+def _full_name(mention, kb) -> str:
+    """The full name of a mention said short (福城 -> 福城社区): a bare name read alone is
+    recognised, but set into the last question it may not be (福城啥情况)."""
+    if len(mention.ids) != 1:
+        return ""
+    if mention.kind == "community":
+        c = kb.community(mention.ids[0])
+        return c.name if c else ""
+    if mention.kind == "programme":
+        p = kb.model.programmes.get(mention.ids[0])
+        return p.name if p else ""
+    return ""
 
 
 def _subject_name(topic: Topic, kinds: tuple[str, ...], kb) -> str:
