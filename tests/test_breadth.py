@@ -289,7 +289,8 @@ async def test_the_looser_ways_of_saying_where_one_lives_are_remembered(say, sai
 
 @pytest.mark.parametrize("question, must", [("What does the logo of Dushi Senlin community say?", "众木成林"),
                                             ("How many unit leaders does Saihan community have?", "147"),
-                                            ("Where was the community festival held?", "幸福苑")])
+                                            ("Where was the community festival held?", "幸福苑"),
+                                            ("When did Xingfuyuan start renovating its old housing?", "2019")])
 async def test_english_community_vocabulary(say, question, must):
     assert must in await say(question)
 
