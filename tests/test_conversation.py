@@ -131,6 +131,16 @@ async def test_a_question_the_knowledge_cannot_answer_is_still_the_topic_of_the_
     assert "凌霄" in unknown and "都市森林" in other and "时间" in other
 
 
+@pytest.mark.parametrize("first,follow,must", [
+    ("海创社区在哪个街道", "不对不对，我是问那边的服务品牌", "小蚂蚁"),    # repeated 不对, 我是问, 那边
+    ("学苑社区在哪个街道", "那边住着哪些少数民族", "维吾尔"),             # 那边 is the last place, not "near me"
+    ("幸福苑社区书记是谁", "社区电话呢", "幸福苑"),                      # 社区 alone is the last community
+])
+async def test_there_and_the_community_point_at_the_last_subject(chat, first, follow, must):
+    _, reply = await chat(first, follow)
+    assert must in reply and "住在哪个社区" not in reply
+
+
 async def test_a_short_aspect_question_after_a_community(chat):
     _, reply = await chat("都市森林社区在哪", "书记呢")
     assert "许文君" in reply

@@ -21,12 +21,13 @@ import orjson
 
 from bot.conversation.context import Topic
 from bot.conversation.memo import Memo
+from knowledge.understand import NEARBY
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
-CORRECTION = re.compile(r"^(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|打错了|写错了|搞错了|更正一下|更正|纠正一下|纠正)"
-                        r"[啊了呀吧哦，,。.!！\s]*")
+CORRECTION = re.compile(r"^(?:(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|打错了|写错了|搞错了|更正一下|更正|纠正一下|纠正)"
+                        r"[啊了呀吧哦，,。.!！\s]*)+")
 NOT_BUT = re.compile(r"^不是(.{1,12}?)[，,]?而?是(.+)$")
-MEANT = re.compile(r"^(我是说|我说的是|我问的是|我想问的是|我想问|我要问的是|我要问|我指的是|应该是|是问|是)")
+MEANT = re.compile(r"^(我是说|我说的是|我问的是|我是问|我想问的是|我想问|我想知道|我要问的是|我要问|我指的是|应该是|是问|是)")
 MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(已经|刚|刚刚|现在)?(搬到|搬去|搬家到|搬进|搬来|搬进了|住的是|现在住在|现在住|住在)(了)?")
 PERSON_PRONOUN = re.compile(r"这位书记|这位主任|这位|那位|这个人|此人|他的?|她的?")
 PLACE_PRONOUN = re.compile(r"(他们|她们|他|她|它)(的|所在的?)?社区|那里|那儿|那边|这个社区|该社区|那个社区|这个地方|那个地方")
@@ -34,6 +35,8 @@ THING_PRONOUN = re.compile(r"它们?的?|这个项目|该项目|那个项目")
 LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|请问)[，,]?")
 TAIL = re.compile(r"(的呢|呢|怎么样|咋样|如何)?[？?。.!！~]*$")
 SHORT = 14
+# 哪些社区有… asks across communities, 我们社区… about the resident's own: neither is the last subject
+OTHER_COMMUNITIES = re.compile(r"(哪|几|多少|那些|我们|咱们?|我家|本)个?些?社区")
 _RESOLVED: Memo[Resolution] = Memo(10000)
 _TOPICS: Memo[Topic] = Memo(10000)
 CLAUSE = re.compile(r"[，,。；;！!？?\n]+")
@@ -105,7 +108,8 @@ def _correction(t: str) -> str | None:
 
 def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
     q = kb.understand(t)
-    if q.nearby or q.binds or not topic.question:
+    # 那边/那里 read as "near me" unless the last subject is what they point at
+    if q.binds or not topic.question or (q.nearby and NEARBY.search(PLACE_PRONOUN.sub("", t))):
         return None
     named = [m for m in q.mentions if m.kind in SUBJECT_KINDS]
     if named:       # 那X呢: the message is only an entity: the last question about it
@@ -127,7 +131,7 @@ def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
     body = TAIL.sub("", LEAD.sub("", q.text))
     # an aspect, a category, or the 呢 of an elliptical question (那工作目标呢)
     asks_something = bool(q.aspects - {"which"}) or bool(q.of("category")) or t.rstrip("？?。.!！~").endswith("呢")
-    if body and len(body) <= SHORT and asks_something and "社区" not in body and "which" not in q.aspects:
+    if body and len(body) <= SHORT and asks_something and not OTHER_COMMUNITIES.search(body) and "which" not in q.aspects:
         name = _subject_name(topic, ("community", "programme", "person"), kb)
         if name:
             return Resolution(name + body, kind, guess=kind == "followup")
