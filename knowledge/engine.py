@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlite_utils
@@ -228,6 +228,8 @@ class Engine:
             inner = self._about_community(q, self.model.communities[target])
             inner.lives_in = target
             return inner
+        if q.nearby and "which" in q.aspects and q.of("place"):
+            q = replace(q, nearby=False)  # 奉化这边…是哪个社区: the place named is the scope, not the resident's
         beyond = self._wider(q, target)
         if beyond is not None:
             return beyond

@@ -60,8 +60,9 @@ WORDS = {
     "party service center": "党群服务中心", "party service centre": "党群服务中心", "service center": "服务中心",
     "service centre": "服务中心", "ningbo evening news": "宁波晚报", "evening news": "晚报", "ningbo daily": "宁波日报",
     "community festival": "甬上社区节", "festival": "社区节",
-    "port": "口岸", "border crossing": "口岸", "pass through": "通关", "every day": "每天", "daily": "每天",
-    "unit leaders": "单元长", "floor leaders": "楼层长", "elected": "选出", "logo": "标识", "emblem": "标识",
+    "port": "口岸", "border crossing": "口岸", "cross the border": "跨境", "cross-border students": "跨境学童", "pass through": "通关", "every day": "每天", "daily": "每天",
+    "unit leaders": "单元长", "floor leaders": "楼层长", "group leaders": "小组长", "group leader": "小组长",
+    "floor group leaders": "楼道小组长", "stairwell leaders": "楼道长", "elected": "选出", "logo": "标识", "emblem": "标识",
     "held": "举办", "hosted": "举办", "take on": "承接", "handle": "承接", "items": "事项", "administrative": "行政",
     "social organizations": "社会组织", "social organisations": "社会组织", "blessing": "福", "won": "获得",
     "twice": "两次", "times": "次", "share": "占比", "percentage": "占比", "percent": "占比",
@@ -126,10 +127,25 @@ def translate(question: str, names: dict[str, str]) -> str:
     return LATIN.sub(lambda m: _run(m.group(0), names), question)
 
 
+# after a noun these start a relative clause (the kids who cross the border), not a question
+RELATIVE = frozenset(("who", "which", "where", "when", "whose"))
+ASKING_BEFORE = frozenset(("is", "are", "was", "were", "and", "or", "but", "so", "me", "know", "ask", "tell"))
+
+
+def _singular(word: str) -> str:
+    for plural, single in (("ies", "y"), ("es", ""), ("s", "")):
+        if word.endswith(plural) and len(word) > len(plural) + 2 and word[: -len(plural)] + single in WORDS:
+            return word[: -len(plural)] + single
+    return ""
+
+
 def _run(run: str, names: dict[str, str]) -> str:
     words = [w for w in re.split(r"[\s']+", run.lower()) if w]
     out, i = [], 0
     while i < len(words):
+        if words[i] in RELATIVE and i > 0 and words[i - 1] not in ASKING_BEFORE:
+            i += 1
+            continue
         for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
             phrase = " ".join(words[i:i + n])
             joined = "".join(words[i:i + n]).replace("-", "")
@@ -137,6 +153,8 @@ def _run(run: str, names: dict[str, str]) -> str:
                 out.append(names[joined])
             elif phrase in WORDS:
                 out.append(WORDS[phrase])
+            elif n == 1 and _singular(phrase):
+                out.append(WORDS[_singular(phrase)])
             else:
                 continue
             i += n

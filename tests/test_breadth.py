@@ -146,6 +146,8 @@ async def test_a_recorded_phone_is_always_given(tmp_path):
     ("我住在赛罕社区", "家里的洗衣机坏了谁能帮忙修", "家电维修"),
     ("我住在凌霄社区", "我是刚工作的年轻人，下班后有什么去处", "白领之家"),
     ("我住在赛罕社区", "孩子放学没人接，社区有什么办法", "时间盒子"),
+    ("我住在凌霄社区", "下了班就在出租屋刷手机，想认识点同龄人", "白领之家"),    # 刷手机 asks no phone number
+    ("我住在赛罕社区", "老公天天跟我吵，说要离婚，谁能帮忙劝劝", "好大姐"),
 ])
 async def test_needs_find_the_service(say, home, question, must):
     await say(home)
@@ -159,6 +161,9 @@ async def test_needs_find_the_service(say, home, question, must):
     ("Xuenong shequ zai nali", "梨洲"),
     ("Who is Xu Wenjun", "都市森林"),
     ("who wrote the article about Saihan", "刘永强"),
+    ("what does Shenzhen Bay do for the children who cross the border", "跨境"),   # who: a relative clause
+    ("How many provinces do the migrant workers of Libang come from", "20"),      # plural of a known word
+    ("How many group leaders are there in Libang?", "18"),
 ])
 async def test_english_and_pinyin(say, question, must):
     assert must in await say(question)
@@ -304,3 +309,16 @@ async def test_a_city_told_in_passing_does_not_stop_a_need_from_being_answered(s
     await say("我家在深圳湾社区")
     reply = await say("我爸妈从湖南老家过来，想找点适合老人的活动")
     assert "深圳湾" in reply and "湖南" not in reply
+
+
+async def test_a_place_named_with_which_is_the_scope_not_the_residents_surroundings(say):
+    reply = await say("我在奉化这边上班，听说奉化有个社区住的都是外地打工的，是哪个")
+    assert "力邦" in reply and "住在哪个社区" not in reply
+
+
+async def test_the_first_round_of_a_list_said_as_an_ordinal(say):
+    assert "597" in await say("第一届品质社区评选有多少个社区参加")
+
+
+async def test_a_programme_is_found_by_what_it_does_in_everyday_words(say):
+    assert "小剪爱" in (await say("赛罕社区免费理发的志愿服务叫什么")).split("\n")[1]
