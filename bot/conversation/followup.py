@@ -141,15 +141,18 @@ def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
 def _full_name(mention, kb) -> str:
     """The full name of a mention said short (福城 -> 福城社区): a bare name read alone is
     recognised, but set into the last question it may not be (福城啥情况)."""
-    if len(mention.ids) != 1:
-        return ""
-    if mention.kind == "community":
-        c = kb.community(mention.ids[0])
+    return _name_of(mention.kind, mention.ids[0], kb) if len(mention.ids) == 1 and mention.kind in ("community", "programme") else ""
+
+
+def _name_of(kind: str, entity_id: str, kb) -> str:
+    """The name a community or programme is known by; a person's id is their name."""
+    if kind == "community":
+        c = kb.community(entity_id)
         return c.name if c else ""
-    if mention.kind == "programme":
-        p = kb.model.programmes.get(mention.ids[0])
+    if kind == "programme":
+        p = kb.model.programmes.get(entity_id)
         return p.name if p else ""
-    return ""
+    return entity_id
 
 
 def _subject_name(topic: Topic, kinds: tuple[str, ...], kb) -> str:
@@ -158,15 +161,7 @@ def _subject_name(topic: Topic, kinds: tuple[str, ...], kb) -> str:
         programme = topic.entity("programme")
         if programme is not None and programme[1] in kb.model.programmes:
             return kb.community(kb.model.programmes[programme[1]].community_id).name
-    if m is None:
-        return ""
-    if m[0] == "community":
-        c = kb.community(m[1])
-        return c.name if c else ""
-    if m[0] == "programme":
-        p = kb.model.programmes.get(m[1])
-        return p.name if p else ""
-    return m[1]
+    return _name_of(m[0], m[1], kb) if m is not None else ""
 
 
 def topic_of(question: str, entities_json: str, people: tuple[str, ...], bound: bool, kb) -> Topic:
