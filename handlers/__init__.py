@@ -5,12 +5,13 @@ only breaks ties, so the fallback comes last."""
 from __future__ import annotations
 
 from bot.conversation.router import Dispatcher
+from bot.conversation.turns import TurnMemo
 from handlers import (announce, announce_manage, ask, events, fallback, keywords, location, media, more, recent,
                       smalltalk)
 
 
-def build_dispatcher() -> Dispatcher:
-    dp = Dispatcher()
+def build_dispatcher(turns: TurnMemo | None = None) -> Dispatcher:
+    dp = Dispatcher(turns)
     dp.include_routers(keywords.router, events.router, media.router, announce.router, announce_manage.router,
                        more.router, smalltalk.router, recent.router, location.router, ask.router, fallback.router)
     return dp

@@ -12,7 +12,7 @@ The last answered question becomes the context's topic, for the next follow-up."
 from __future__ import annotations
 
 from bot.conversation.answers import QUESTION_CHARS, for_matching
-from bot.conversation.followup import focus, resolve, topic_of
+from bot.conversation.followup import focus, reads_topic, resolve, topic_of
 from bot.conversation.message import Message, Reply
 from bot.conversation.router import Router
 from handlers import recent
@@ -53,7 +53,8 @@ def answer(deps, state, text: str) -> Reply:
         text_out += "\n\n" + extra
     outcome = "clarify" if found.intent == "clarify" else "answered" if found.answered else "unanswered"
     return Reply(text_out, outcome=outcome, intent=found.intent, confidence=found.confidence,
-                 entities=found.entities, settles=bool(open_flow) and found.open_question == {} and found.answered)
+                 entities=found.entities, settles=bool(open_flow) and found.open_question == {} and found.answered,
+                 repeatable=not recent.reads_announcements(deps, question), reads_topic=reads_topic(text, kb))
 
 
 def _has_text(msg: Message, deps, ctx) -> bool:

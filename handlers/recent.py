@@ -78,9 +78,14 @@ async def recent(msg: Message, deps, state, page: int = 0) -> Reply:
                  intent="recent", settles=settles)
 
 
+def reads_announcements(deps, question: str) -> bool:
+    """Whether the answer to `question` looks at the announcements (which change at any time)."""
+    return deps.announcements is not None and "活动" in question
+
+
 def for_activity_question(deps, question: str, entities_json: str) -> str:
     """Recent announcements of the one community an activity question was about ("" if none)."""
-    if deps.announcements is None or "活动" not in question:
+    if not reads_announcements(deps, question):
         return ""
     ids = orjson.loads(entities_json).get("community") or []
     if len(ids) != 1:

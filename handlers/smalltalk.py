@@ -37,7 +37,8 @@ def _reply(deps, intent: str) -> Reply:
         text = deps.templates.render_constant(intent, examples=deps.knowledge.example_questions() if deps.knowledge else ())
     else:
         text = deps.templates.render_constant(intent)
-    return Reply(text, handler=f"smalltalk.{intent}", intent=f"smalltalk.{intent}")
+    return Reply(text, handler=f"smalltalk.{intent}", intent=f"smalltalk.{intent}", repeatable=True,
+                 reads_topic=False)
 
 
 @router.message(_intent, score=0.9)

@@ -64,6 +64,11 @@ class KeywordReplies:
         self._regex = re.compile("|".join(re.escape(r.pattern.lower()) for r in words)) if words else None
         self._by_id = {r.id: r for r in self._all}
 
+    @property
+    def generation(self) -> list:
+        """An object whose identity changes whenever the replies are read again (memos compare it)."""
+        return self._all
+
     def all(self) -> list[KeywordReply]:
         return list(self._all)
 

@@ -21,7 +21,7 @@ import orjson
 
 from bot.conversation.context import Topic
 from bot.conversation.memo import Memo
-from knowledge.understand import NEARBY
+from knowledge.understand import NEARBY, Query
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
 CORRECTION = re.compile(r"^(?:(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|打错了|写错了|搞错了|更正一下|更正|纠正一下|纠正)"
@@ -106,35 +106,64 @@ def _correction(t: str) -> str | None:
     return None
 
 
-def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
+def _references(t: str, kb) -> tuple[Query | None, list[tuple]]:
+    """How `t` may refer to the last topic, read from its words alone: the steps `_against_topic`
+    tries in order — ("entity", mention) for 那X呢, ("pronoun", match, kinds) for 它/那里/他,
+    ("short", body) for 书记呢. No steps: a question of its own, whatever the topic."""
     q = kb.understand(t)
     # 那边/那里 read as "near me" unless the last subject is what they point at
-    if q.binds or not topic.question or (q.nearby and NEARBY.search(PLACE_PRONOUN.sub("", t))):
-        return None
+    if q.binds or (q.nearby and NEARBY.search(PLACE_PRONOUN.sub("", t))):
+        return q, []
+    steps: list[tuple] = []
     named = [m for m in q.mentions if m.kind in SUBJECT_KINDS]
     if named:       # 那X呢: the message is only an entity: the last question about it
         m = named[0]
-        left = TAIL.sub("", LEAD.sub("", q.text[:m.start] + q.text[m.end:]))
-        old = topic.entity(m.kind)
-        if not left.strip("的") and old is not None and old[2] >= 0:
-            said = _full_name(m, kb) or q.text[m.start:m.end]
-            return Resolution(topic.question[:old[2]] + said + topic.question[old[3]:], kind)
+        if not TAIL.sub("", LEAD.sub("", q.text[:m.start] + q.text[m.end:])).strip("的"):
+            steps.append(("entity", m))
     for pronoun, kinds in ((PLACE_PRONOUN, ("community",)), (PERSON_PRONOUN, ("person",)),
                            (THING_PRONOUN, ("programme", "community"))):
         found = pronoun.search(q.text)
         if found:   # 他认为品质社区主要看什么: the pronoun stands for the last subject, whatever else is named
-            name = _subject_name(topic, kinds, kb)
-            if name:
-                return Resolution(q.text[:found.start()] + name + q.text[found.end():], kind)
+            steps.append(("pronoun", found, kinds))
     if named:
-        return None        # a question of its own about what it names
+        return q, steps     # else a question of its own about what it names
     body = TAIL.sub("", LEAD.sub("", q.text))
     # an aspect, a category, or the 呢 of an elliptical question (那工作目标呢)
     asks_something = bool(q.aspects - {"which"}) or bool(q.of("category")) or t.rstrip("？?。.!！~").endswith("呢")
     if body and len(body) <= SHORT and asks_something and not OTHER_COMMUNITIES.search(body) and "which" not in q.aspects:
-        name = _subject_name(topic, ("community", "programme", "person"), kb)
-        if name:
-            return Resolution(name + body, kind, guess=kind == "followup")
+        steps.append(("short", body))
+    return q, steps
+
+
+def reads_topic(text: str, kb) -> bool:
+    """Whether reading `text` can depend on the last topic (else its answer is the same after any)."""
+    t = text.strip()
+    if _moved_to(t):
+        return False
+    if _correction(t) is not None:
+        return True
+    return bool(_references(t, kb)[1])
+
+
+def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
+    if not topic.question:
+        return None
+    q, steps = _references(t, kb)
+    for step in steps:
+        if step[0] == "entity":
+            m = step[1]
+            old = topic.entity(m.kind)
+            if old is not None and old[2] >= 0:
+                said = _full_name(m, kb) or q.text[m.start:m.end]
+                return Resolution(topic.question[:old[2]] + said + topic.question[old[3]:], kind)
+        elif step[0] == "pronoun":
+            found, name = step[1], _subject_name(topic, step[2], kb)
+            if name:
+                return Resolution(q.text[:found.start()] + name + q.text[found.end():], kind)
+        else:
+            name = _subject_name(topic, ("community", "programme", "person"), kb)
+            if name:
+                return Resolution(name + step[1], kind, guess=kind == "followup")
     return None
 
 

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 
+TEXT_KINDS = ("text", "voice")
+
+
 @dataclass(slots=True)
 class Message:
     """A plain incoming message; `text` is the content, or the voice recognition result.
@@ -53,6 +56,8 @@ class Reply:
     entities: str = "{}"
     settles: bool = False
     runner_up: str = ""
+    repeatable: bool = False        # read nothing but the message, community, topic, knowledge and templates
+    reads_topic: bool = True        # may depend on the last topic (a follow-up); False: the same after any
 
     @property
     def empty(self) -> bool:

@@ -15,18 +15,19 @@ registered first), and the winner and runner-up are logged. The scale, used by e
 
 The dispatcher reads the resident's state once, hands it to the handler as `state`, passes
 the reply through the one door that sizes every reply (bot/conversation/pager.py), saves the
-state and logs the message. Handlers never see aiohttp or WeChat's wire format."""
+state and logs the message. A turn that repeats one taken before in the same situation is answered
+from memory (bot/conversation/turns.py), skipping the decision and the handler. Handlers never see aiohttp or WeChat's wire format."""
 from __future__ import annotations
 
 import inspect
 from typing import Any, Awaitable, Callable
 
 from bot.conversation import pager
-from bot.conversation.message import NO_REPLY, Article, Message, Reply
+from bot.conversation.message import NO_REPLY, TEXT_KINDS, Article, Message, Reply
+from bot.conversation.turns import TurnMemo
 
 __all__ = ["Article", "Dispatcher", "Message", "NO_REPLY", "Reply", "Router"]
 
-TEXT_KINDS = ("text", "voice")
 LOGGED_KINDS = frozenset(("text", "voice", "image", "video", "shortvideo", "location", "link"))
 Filter = Callable[[Message, Any, dict], "bool | dict"]
 Handler = Callable[..., Awaitable[Reply]]
@@ -64,9 +65,10 @@ class Router:
 class Dispatcher(Router):
     """The root router: scores every candidate, calls the winner, sizes, saves and logs."""
 
-    def __init__(self) -> None:
+    def __init__(self, turns: TurnMemo | None = None) -> None:
         super().__init__("root")
         self._by_kind: dict[str, list[tuple]] = {}
+        self.turns = turns      # repeated turns answered from memory (bot/conversation/turns.py); None: off
 
     def _candidates(self, kind: str) -> list[tuple]:
         """(filters, handler, name, score) that can take this kind, in order (once per kind)."""
@@ -107,8 +109,15 @@ class Dispatcher(Router):
         residents = deps.residents
         awaits = residents.is_async      # a shared store (Redis) is awaited; SQLite's costs no await
         state = (await residents.get(msg.openid)) if awaits else residents.get(msg.openid)
-        ctx: dict = {"state": state}
-        best, runner = await self._choose(msg, deps, ctx)
+        turns, key = self.turns, None
+        if turns is not None and (key := turns.key(msg, state)) is not None:
+            turn = turns.recall(deps, key, state)
+            if turn is not None:         # a repeated turn: the same reply and topic, no decision needed
+                if turn.topic is not None:
+                    state.context.topic = turn.topic
+                return await self._finish(msg, deps, state, turn.reply(), turn.score, awaits)
+            before = turns.before(state)
+        best, runner = await self._choose(msg, deps, {"state": state})
         if best is None:
             return Reply(handler="none", outcome="control")
         score, handler, name, data = best
@@ -116,12 +125,19 @@ class Dispatcher(Router):
         if reply is NO_REPLY:
             reply = Reply(outcome="control")    # the shared constant stays untouched
         reply = pager.one_door(reply, state, deps.templates)
-        if awaits:
-            await residents.save(state)
-        else:
-            residents.save(state)
         reply.handler = reply.handler or name
         reply.runner_up = runner[2] if runner else ""
+        if key is not None:
+            turns.keep(deps, key, reply, score, state, before)
+        return await self._finish(msg, deps, state, reply, score, awaits)
+
+    @staticmethod
+    async def _finish(msg: Message, deps, state, reply: Reply, score: float, awaits: bool) -> Reply:
+        """Save the state and log the message."""
+        if awaits:
+            await deps.residents.save(state)
+        else:
+            deps.residents.save(state)
         if msg.kind in LOGGED_KINDS:
             deps.questions.log(msg.openid, msg.text or f"[{msg.kind}]", channel=msg.channel,
                                intent=reply.intent or reply.handler, runner_up=reply.runner_up,

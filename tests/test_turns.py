@@ -1,0 +1,103 @@
+"""Repeated turns answered from memory (bot/conversation/turns.py), through the webhook.
+
+A resident who asks what was asked before, in the same situation, gets the same answer without
+the decision over every handler being taken again; anything that makes the answer differ — the
+last topic, the community, new knowledge, a new keyword reply, a new announcement, an open flow —
+gets a fresh answer. Every message is still logged and the state still saved."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+import sqlite_utils
+
+from knowledge.engine import Engine
+from knowledge.loader import load, write
+from test_breadth import DATA
+from wechat_peer import text
+
+_users = itertools.count()
+
+
+@pytest.fixture
+async def chat(make_bot):
+    peer, webhook = await make_bot()
+
+    async def send(*messages: str, user: str | None = None) -> list[str]:
+        user = user or f"oTurn{next(_users):05d}"
+        return [await peer.ask(text(m, openid=user)) for m in messages]
+    send.webhook = webhook
+    return send
+
+
+def count_decisions(webhook) -> list[int]:
+    """Counts how often the decision over every handler is taken (the costly path a repeat skips)."""
+    dispatcher, calls = webhook.dispatcher, [0]
+    choose = dispatcher._choose
+
+    async def counted(*args):
+        calls[0] += 1
+        return await choose(*args)
+    dispatcher._choose = counted
+    return calls
+
+
+async def test_a_repeated_question_is_answered_alike_without_deciding_again_and_logged_each_time(chat):
+    webhook = chat.webhook
+    decisions = count_decisions(webhook)
+    first = await chat("后大街社区书记是谁", user="oTurnA")
+    again = await chat("后大街社区书记是谁", user="oTurnB")
+    assert first == again and "吴民丽" in first[0]
+    assert decisions[0] == 1
+    webhook.deps.flush()
+    rows = list(webhook.db.query("select intent, outcome from questions where text = '后大街社区书记是谁'"))
+    assert len(rows) == 2 and rows[0] == rows[1] and rows[0]["outcome"] == "answered"
+
+
+async def test_the_topic_a_repeated_turn_leaves_is_the_one_the_first_left(chat):
+    _, _, _, follow = await chat("凌霄社区书记是谁", "后大街社区在哪", "凌霄社区书记是谁", "那海创社区呢", user="oTurnTopic")
+    first = await chat("凌霄社区书记是谁", "那海创社区呢")
+    assert follow == first[1]
+
+
+async def test_the_same_words_after_different_topics_are_decided_afresh(chat):
+    _, secretary = await chat("凌霄社区书记是谁", "那海创社区呢")
+    _, where = await chat("凌霄社区在哪个街道", "那海创社区呢")
+    assert secretary != where and "下应" in where
+
+
+async def test_a_new_keyword_reply_wins_over_a_remembered_turn(chat):
+    webhook = chat.webhook
+    [before] = await chat("停车收费标准")
+    webhook.deps.keywords.save({"match": "keyword", "pattern": "停车", "kind": "text", "text": "停车请咨询物业：0574-0000"})
+    [after] = await chat("停车收费标准")
+    assert "0574-0000" not in before and "0574-0000" in after
+
+
+async def test_new_knowledge_is_answered_at_once(chat):
+    webhook = chat.webhook
+    [before] = await chat("后大街社区书记是谁")
+    data = load(DATA)
+    for record in data["people.yaml"] + data["contacts.yaml"]:
+        if record["name"] == "吴民丽":
+            record["name"] = "吴新丽"
+    db = sqlite_utils.Database(memory=True)
+    write(db, data)
+    webhook.deps.knowledge = Engine.from_database(db)
+    [after] = await chat("后大街社区书记是谁")
+    assert "吴民丽" in before and "吴新丽" in after
+
+
+async def test_an_activity_question_shows_an_announcement_queued_since(chat):
+    webhook = chat.webhook
+    [before] = await chat("虞波社区有什么活动")
+    webhook.deps.outbox.create("cli", "community", ["yubo"], "周日虞波社区义诊")
+    webhook.deps.outbox.queue_due()
+    [after] = await chat("虞波社区有什么活动")
+    assert "周日虞波社区义诊" not in before and "周日虞波社区义诊" in after
+
+
+async def test_a_long_reply_still_opens_its_pages_when_asked_again(chat):
+    for user in ("oTurnPagesA", "oTurnPagesB"):
+        first, more = await chat("深圳湾社区都有哪些项目", "更多", user=user)
+        assert "更多" in first and "没有更多" not in more
