@@ -31,9 +31,11 @@ def answer(deps, state, text: str) -> Reply:
     resolution = resolve(text, ctx.topic, kb) if not open_flow else None
     question = focus(resolution.question, kb) if resolution else text
     found = deps.reply_cache.answer(kb, deps.templates, question, state.community_id, open_question)
+    read_community = found.uses_residence
     if resolution is not None and resolution.guess and not found.answered:
         question = text
         found = deps.reply_cache.answer(kb, deps.templates, text, state.community_id, open_question)
+        read_community = read_community or found.uses_residence
     if found.chosen_community:
         state.community_id = found.chosen_community
     if found.open_question:
@@ -54,7 +56,8 @@ def answer(deps, state, text: str) -> Reply:
     outcome = "clarify" if found.intent == "clarify" else "answered" if found.answered else "unanswered"
     return Reply(text_out, outcome=outcome, intent=found.intent, confidence=found.confidence,
                  entities=found.entities, settles=bool(open_flow) and found.open_question == {} and found.answered,
-                 repeatable=not recent.reads_announcements(deps, question), reads_topic=reads_topic(text, kb))
+                 repeatable=not recent.reads_announcements(deps, question), reads_topic=reads_topic(text, kb),
+                 reads_community=read_community)
 
 
 def _has_text(msg: Message, deps, ctx) -> bool:

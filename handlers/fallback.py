@@ -10,7 +10,7 @@ router = Router("fallback")
 @router.message(kinds=("text", "voice"), score=0.0)
 async def fallback(msg: Message, deps, state) -> Reply:
     return Reply(deps.templates.render_constant("fallback"), outcome="unanswered", intent="fallback", confidence=0.0,
-                 repeatable=True, reads_topic=False)
+                 repeatable=True, reads_topic=False, reads_community=False)
 
 
 @router.message(kinds=("location",), score=0.0)

@@ -38,7 +38,7 @@ def _reply(deps, intent: str) -> Reply:
     else:
         text = deps.templates.render_constant(intent)
     return Reply(text, handler=f"smalltalk.{intent}", intent=f"smalltalk.{intent}", repeatable=True,
-                 reads_topic=False)
+                 reads_topic=False, reads_community=False)
 
 
 @router.message(_intent, score=0.9)

@@ -101,3 +101,15 @@ async def test_a_long_reply_still_opens_its_pages_when_asked_again(chat):
     for user in ("oTurnPagesA", "oTurnPagesB"):
         first, more = await chat("深圳湾社区都有哪些项目", "更多", user=user)
         assert "更多" in first and "没有更多" not in more
+
+
+async def test_a_question_about_ones_own_community_is_answered_for_each_community(chat):
+    webhook = chat.webhook
+    decisions = count_decisions(webhook)
+    _, houdajie = await chat("我住在后大街社区", "社区书记是谁", user="oTurnHome1")
+    _, dushi = await chat("我住在都市森林社区", "社区书记是谁", user="oTurnHome2")
+    assert "吴民丽" in houdajie and "许文君" in dushi
+    taken = decisions[0]
+    await chat("我住在后大街社区", "凌霄社区书记是谁", user="oTurnHome3")
+    await chat("我住在都市森林社区", "凌霄社区书记是谁", user="oTurnHome4")
+    assert decisions[0] == taken + 3      # 凌霄's secretary is the same for anyone: decided once

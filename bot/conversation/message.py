@@ -58,6 +58,7 @@ class Reply:
     runner_up: str = ""
     repeatable: bool = False        # read nothing but the message, community, topic, knowledge and templates
     reads_topic: bool = True        # may depend on the last topic (a follow-up); False: the same after any
+    reads_community: bool = True    # may depend on where the resident lives; False: the same for anyone
 
     @property
     def empty(self) -> bool:

@@ -39,8 +39,8 @@ class Turn:
 
 
 class TurnMemo:
-    """Turns by (kind, text, community, topic); a turn whose reply did not read the topic is kept
-    once for any topic (`ANY_TOPIC`), as the reply cache keeps answers once for anyone."""
+    """Turns by (kind, text, community, topic); a turn whose reply did not read the community or
+    the topic is kept once for any (`ANY`), as the reply cache keeps answers once for anyone."""
 
     def __init__(self, entries: int = 10000) -> None:
         self._memo: Memo[Turn] = Memo(entries)
@@ -50,10 +50,10 @@ class TurnMemo:
 
     @staticmethod
     def key(msg: Message, state) -> tuple | None:
-        """What a turn may read of the message and the state; None when a flow is open."""
+        """What a turn reads of the message for certain; None when a flow is open."""
         if msg.kind not in TEXT_KINDS or state.context.flows:
             return None
-        return msg.kind, msg.text, state.community_id
+        return msg.kind, msg.text
 
     @staticmethod
     def _topic(state) -> tuple:
@@ -66,8 +66,12 @@ class TurnMemo:
         return deps.knowledge, deps.templates, keywords
 
     def recall(self, deps, key: tuple, state) -> Turn | None:
-        owner = self._owner(deps)
-        return self._memo.peek(owner, (*key, ANY_TOPIC)) or self._memo.peek(owner, (*key, self._topic(state)))
+        owner, peek = self._owner(deps), self._memo.peek
+        found = peek(owner, (*key, ANY, ANY)) or peek(owner, (*key, state.community_id, ANY))
+        if found is None:
+            topic = self._topic(state)
+            found = peek(owner, (*key, ANY, topic)) or peek(owner, (*key, state.community_id, topic))
+        return found
 
     def before(self, state) -> tuple:
         """What the turn about to be taken starts from (for `keep`)."""
@@ -79,9 +83,10 @@ class TurnMemo:
         if not reply.repeatable or reply.article is not None or state.context.flows or state.community_id != community:
             return
         left = state.context.topic if state.context.topic is not topic else None
-        self._memo.put(self._owner(deps), (*key, topic_key if reply.reads_topic else ANY_TOPIC),
+        self._memo.put(self._owner(deps), (*key, community if reply.reads_community else ANY,
+                                           topic_key if reply.reads_topic else ANY),
                        Turn(reply.text, reply.handler, reply.outcome, reply.intent, reply.confidence, reply.entities,
                             reply.runner_up, score, left))
 
 
-ANY_TOPIC = ("\x00any",)   # the topic part of the key of turns that read no topic
+ANY = ("\x00any",)   # the community or topic part of the key of turns that did not read it
