@@ -113,3 +113,38 @@ async def test_a_question_about_ones_own_community_is_answered_for_each_communit
     await chat("我住在后大街社区", "凌霄社区书记是谁", user="oTurnHome3")
     await chat("我住在都市森林社区", "凌霄社区书记是谁", user="oTurnHome4")
     assert decisions[0] == taken + 3      # 凌霄's secretary is the same for anyone: decided once
+
+
+async def test_a_clarifying_question_asked_from_memory_still_waits_for_the_answer(chat):
+    webhook = chat.webhook
+    decisions = count_decisions(webhook)
+    ask_a, answer_a = await chat("附近有什么养老服务", "我住在后大街社区", user="oTurnNear1")
+    taken = decisions[0]
+    ask_b, answer_b = await chat("附近有什么养老服务", "我住在后大街社区", user="oTurnNear2")
+    assert ask_a == ask_b and "哪个社区" in ask_b
+    assert answer_a == answer_b and "老友助老" in answer_b
+    assert decisions[0] == taken + 1     # the clarifying question came from memory, the binding did not
+
+
+async def test_a_draft_left_open_by_a_remembered_question_can_still_be_confirmed(chat):
+    from announce_helpers import residents
+    webhook = chat.webhook
+    residents(webhook, "yubo", 2)
+    for staff in ("oTurnStaff1", "oTurnStaff2"):
+        webhook.deps.staff.add(staff, "周", ["yubo"])
+        _, where, done = await chat("发布公告 虞波社区 周六义诊", "虞波社区在哪", "确认", user=staff)
+        assert "浒山" in where and "#" in done
+    assert webhook.db["announcements"].count == 2
+
+
+async def test_an_expired_clarification_is_not_remembered_as_open(chat):
+    webhook = chat.webhook
+    await chat("附近有什么养老服务", user="oTurnLate1")
+    await chat("附近有什么养老服务", user="oTurnLate2")
+    state = webhook.deps.residents.get("oTurnLate2")
+    state.context.flows["ask"].expires = 0
+    webhook.deps.residents.save(state)
+    [fresh] = await chat("后大街社区", user="oTurnLate1")
+    [late] = await chat("后大街社区", user="oTurnLate2")
+    assert "养老" in fresh.split("\n")[0]           # the open question answered for 后大街
+    assert late.startswith("后大街社区（")             # expired: 后大街社区 is asked about on its own

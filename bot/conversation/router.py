@@ -112,9 +112,8 @@ class Dispatcher(Router):
         turns, key = self.turns, None
         if turns is not None and (key := turns.key(msg, state)) is not None:
             turn = turns.recall(deps, key, state)
-            if turn is not None:         # a repeated turn: the same reply and topic, no decision needed
-                if turn.topic is not None:
-                    state.context.topic = turn.topic
+            if turn is not None:         # a repeated turn: the same reply and state change, no decision needed
+                turn.apply(state)
                 return await self._finish(msg, deps, state, turn.reply(), turn.score, awaits)
             before = turns.before(state)
         best, runner = await self._choose(msg, deps, {"state": state})

@@ -1,21 +1,28 @@
 """Repeated turns answered from memory.
 
-A turn — a text message, the handler that wins it, its reply and the topic it leaves — is a pure
-function of the message, the resident's community and last topic, and the knowledge, templates
-and keyword replies, provided no flow is open before or after it and the handler read nothing
-else. Handlers say so per reply (`Reply.repeatable`: a question answered from the knowledge, small
-talk, the fallback; not an answer that read the announcements, nor anything a staff member does).
-Such turns are kept, bounded, and a repeat skips the decision over every handler and the handler
-itself; the resident's state is still saved and the message still logged. Measured on the live
-server, the decision and the handler were half of a request's cost (benchmarks/README.md).
+A turn — a text message, the handler that wins it, its reply, the flows it opens or closes and
+the topic it leaves — is a pure function of the message, the open flows, the resident's community
+and last topic, and the knowledge, templates and keyword replies, provided the handler read
+nothing else. Handlers say so per reply (`Reply.repeatable`: a question answered from the
+knowledge, small talk, the fallback; not an answer that read the announcements, nor anything a
+staff member does). Such turns are kept, bounded, and a repeat skips the decision over every
+handler and the handler itself; the resident's state is still changed the same way, saved, and
+the message logged. Measured on the live server, the decision and the handler were half of a
+request's cost (benchmarks/README.md).
 
+A flow the turn opened is opened again with a fresh expiry; a flow it did not touch keeps its own.
+Turns that open pages of a long reply are not kept (the pages would be kept with them).
 The memory empties itself when the knowledge, the templates or the keyword replies are replaced
 (compared by identity, as bot/conversation/memo.py does)."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
-from bot.conversation.context import Topic
+import orjson
+
+from bot.conversation import pager
+from bot.conversation.context import FlowState, Topic
 from bot.conversation.memo import Memo
 from bot.conversation.message import TEXT_KINDS, Message, Reply
 
@@ -31,16 +38,33 @@ class Turn:
     entities: str
     runner_up: str
     score: float
+    settles: bool
     topic: Topic | None
+    closed: tuple[str, ...]                         # flows the turn closed
+    opened: tuple[tuple[str, str, bytes, float], ...]   # (flow, step, data as JSON, seconds to live)
 
     def reply(self) -> Reply:
         return Reply(self.text, handler=self.handler, outcome=self.outcome, intent=self.intent,
-                     confidence=self.confidence, entities=self.entities, runner_up=self.runner_up)
+                     confidence=self.confidence, entities=self.entities, runner_up=self.runner_up,
+                     settles=self.settles)
+
+    def apply(self, state) -> None:
+        """Change the state as the turn did when it was taken."""
+        flows = state.context.flows
+        for name in self.closed:
+            flows.pop(name, None)
+        if self.opened:
+            now = time.time()
+            for name, step, data, ttl in self.opened:
+                flows[name] = FlowState(step, orjson.loads(data), now + ttl)
+        if self.topic is not None:
+            state.context.topic = self.topic
 
 
 class TurnMemo:
-    """Turns by (kind, text, community, topic); a turn whose reply did not read the community or
-    the topic is kept once for any (`ANY`), as the reply cache keeps answers once for anyone."""
+    """Turns by (kind, text, open flows, community, topic); a turn whose reply did not read the
+    community or the topic is kept once for any (`ANY`), as the reply cache keeps answers once
+    for anyone."""
 
     def __init__(self, entries: int = 10000) -> None:
         self._memo: Memo[Turn] = Memo(entries)
@@ -50,10 +74,15 @@ class TurnMemo:
 
     @staticmethod
     def key(msg: Message, state) -> tuple | None:
-        """What a turn reads of the message for certain; None when a flow is open."""
-        if msg.kind not in TEXT_KINDS or state.context.flows:
+        """What a turn reads of the message and the state for certain (expired flows dropped first)."""
+        if msg.kind not in TEXT_KINDS:
             return None
-        return msg.kind, msg.text
+        context = state.context
+        if not context.flows:
+            return msg.kind, msg.text, ()
+        flows = tuple((name, flow.step, orjson.dumps(flow.data, option=orjson.OPT_SORT_KEYS))
+                      for name in sorted(context.flows) if (flow := context.flow(name)) is not None)
+        return msg.kind, msg.text, flows
 
     @staticmethod
     def _topic(state) -> tuple:
@@ -75,18 +104,31 @@ class TurnMemo:
 
     def before(self, state) -> tuple:
         """What the turn about to be taken starts from (for `keep`)."""
-        return state.community_id, state.context.topic, self._topic(state)
+        return state.community_id, state.context.topic, self._topic(state), dict(state.context.flows)
+
+    @staticmethod
+    def _untouched(name: str, flow: FlowState, before: dict, key: tuple) -> bool:
+        """The same flow as before the turn, with the same step and data (handlers may change data in place)."""
+        if before.get(name) is not flow:
+            return False
+        return any(n == name and step == flow.step and data == orjson.dumps(flow.data, option=orjson.OPT_SORT_KEYS)
+                   for n, step, data in key[2])
 
     def keep(self, deps, key: tuple, reply: Reply, score: float, state, before: tuple) -> None:
         """Keep the turn just taken, when it is one that repeats (see the module docstring)."""
-        community, topic, topic_key = before
-        if not reply.repeatable or reply.article is not None or state.context.flows or state.community_id != community:
+        community, topic, topic_key, flows_before = before
+        flows = state.context.flows
+        if not reply.repeatable or reply.article is not None or state.community_id != community or pager.FLOW in flows:
             return
+        now = time.time()
+        opened = tuple((name, f.step, orjson.dumps(f.data), f.expires - now)
+                       for name, f in flows.items() if not self._untouched(name, f, flows_before, key))
+        closed = tuple(name for name in flows_before if name not in flows)
         left = state.context.topic if state.context.topic is not topic else None
         self._memo.put(self._owner(deps), (*key, community if reply.reads_community else ANY,
                                            topic_key if reply.reads_topic else ANY),
                        Turn(reply.text, reply.handler, reply.outcome, reply.intent, reply.confidence, reply.entities,
-                            reply.runner_up, score, left))
+                            reply.runner_up, score, reply.settles, left, closed, opened))
 
 
 ANY = ("\x00any",)   # the community or topic part of the key of turns that did not read it
