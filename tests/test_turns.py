@@ -6,28 +6,14 @@ last topic, the community, new knowledge, a new keyword reply, a new announcemen
 gets a fresh answer. Every message is still logged and the state still saved."""
 from __future__ import annotations
 
-import itertools
-
-import pytest
 import sqlite_utils
 
 from knowledge.engine import Engine
 from knowledge.loader import load, write
 from test_breadth import DATA
-from wechat_peer import text
+from test_conversation import chat
 
-_users = itertools.count()
-
-
-@pytest.fixture
-async def chat(make_bot):
-    peer, webhook = await make_bot()
-
-    async def send(*messages: str, user: str | None = None) -> list[str]:
-        user = user or f"oTurn{next(_users):05d}"
-        return [await peer.ask(text(m, openid=user)) for m in messages]
-    send.webhook = webhook
-    return send
+__all__ = ["chat"]   # the conversation tests' resident: chat(*messages, user=...) -> replies
 
 
 def count_decisions(webhook) -> list[int]:
