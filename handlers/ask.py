@@ -11,6 +11,8 @@ and the open question is dropped; the open question expires after `TTL` seconds 
 The last answered question becomes the context's topic, for the next follow-up."""
 from __future__ import annotations
 
+from functools import partial
+
 from bot.conversation.answers import QUESTION_CHARS, for_matching
 from bot.conversation.followup import focus, reads_topic, resolve, topic_of
 from bot.conversation.message import Message, Reply
@@ -50,14 +52,13 @@ def answer(deps, state, text: str) -> Reply:
     text_out = found.text
     if cut:
         text_out = deps.templates.render("question_cut", chars=QUESTION_CHARS) + "\n" + text_out
-    extra = recent.for_activity_question(deps, question, found.entities)
-    if extra:
-        text_out += "\n\n" + extra
+    # the announcements change at any time: read afresh each time the answer is given
+    fresh = partial(recent.for_activity_question, question=question, entities_json=found.entities) \
+        if recent.reads_announcements(deps, question) else None
     outcome = "clarify" if found.intent == "clarify" else "answered" if found.answered else "unanswered"
     return Reply(text_out, outcome=outcome, intent=found.intent, confidence=found.confidence,
                  entities=found.entities, settles=bool(open_flow) and found.open_question == {} and found.answered,
-                 repeatable=not recent.reads_announcements(deps, question), reads_topic=reads_topic(text, kb),
-                 reads_community=read_community)
+                 repeatable=True, reads_topic=reads_topic(text, kb), reads_community=read_community, fresh=fresh)
 
 
 def _has_text(msg: Message, deps, ctx) -> bool:

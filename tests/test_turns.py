@@ -98,7 +98,19 @@ async def test_a_question_about_ones_own_community_is_answered_for_each_communit
     taken = decisions[0]
     await chat("我住在后大街社区", "凌霄社区书记是谁", user="oTurnHome3")
     await chat("我住在都市森林社区", "凌霄社区书记是谁", user="oTurnHome4")
-    assert decisions[0] == taken + 3      # 凌霄's secretary is the same for anyone: decided once
+    assert decisions[0] == taken + 1      # 凌霄's secretary is the same for anyone: decided once
+
+
+async def test_a_remembered_move_is_written_at_once_like_any_other(chat):
+    webhook = chat.webhook
+    decisions = count_decisions(webhook)
+    await chat("我住在凌霄社区", user="oTurnMove1")
+    await chat("我住在凌霄社区", user="oTurnMove2")
+    assert decisions[0] == 1
+    row = webhook.db["residents"].get("oTurnMove2")      # no flush: a resident's community is never batched
+    assert row["community_id"] == "lingxiao"
+    [own] = await chat("我们社区书记是谁", user="oTurnMove2")
+    assert "陈雪波" in own
 
 
 async def test_a_clarifying_question_asked_from_memory_still_waits_for_the_answer(chat):
@@ -109,7 +121,8 @@ async def test_a_clarifying_question_asked_from_memory_still_waits_for_the_answe
     ask_b, answer_b = await chat("附近有什么养老服务", "我住在后大街社区", user="oTurnNear2")
     assert ask_a == ask_b and "哪个社区" in ask_b
     assert answer_a == answer_b and "老友助老" in answer_b
-    assert decisions[0] == taken + 1     # the clarifying question came from memory, the binding did not
+    assert decisions[0] == taken         # the clarifying question and the answer to it both from memory
+    assert webhook.db["residents"].get("oTurnNear2")["community_id"] == "houdajie"
 
 
 async def test_a_draft_left_open_by_a_remembered_question_can_still_be_confirmed(chat):
@@ -134,3 +147,14 @@ async def test_an_expired_clarification_is_not_remembered_as_open(chat):
     [late] = await chat("后大街社区", user="oTurnLate2")
     assert "养老" in fresh.split("\n")[0]           # the open question answered for 后大街
     assert late.startswith("后大街社区（")             # expired: 后大街社区 is asked about on its own
+
+
+
+async def test_a_remembered_activity_question_still_reads_todays_announcements(chat):
+    webhook = chat.webhook
+    decisions = count_decisions(webhook)
+    [before] = await chat("后大街社区有什么活动")
+    webhook.deps.outbox.create("cli", "community", ["houdajie"], "后大街社区周六包饺子")
+    webhook.deps.outbox.queue_due()
+    [after] = await chat("后大街社区有什么活动")
+    assert decisions[0] == 1 and "包饺子" not in before and "包饺子" in after

@@ -5,7 +5,7 @@ and a Reply back into theirs; handlers see nothing else."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Any, Callable, Mapping
 
 
 TEXT_KINDS = ("text", "voice")
@@ -59,10 +59,17 @@ class Reply:
     repeatable: bool = False        # read nothing but the message, community, topic, knowledge and templates
     reads_topic: bool = True        # may depend on the last topic (a follow-up); False: the same after any
     reads_community: bool = True    # may depend on where the resident lives; False: the same for anyone
+    fresh: Callable[[Any], str] | None = None   # (deps) -> a part added each time it is given (changing data)
 
     @property
     def empty(self) -> bool:
         return not self.text and self.article is None
+
+    def add_fresh(self, deps) -> None:
+        """Add the part read afresh (today's announcements), when there is one."""
+        extra = self.fresh(deps) if self.fresh is not None else ""
+        if extra:
+            self.text += "\n\n" + extra
 
 
 NO_REPLY = Reply(outcome="control")

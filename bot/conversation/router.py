@@ -114,7 +114,11 @@ class Dispatcher(Router):
             turn = turns.recall(deps, key, state)
             if turn is not None:         # a repeated turn: the same reply and state change, no decision needed
                 turn.apply(state)
-                return await self._finish(msg, deps, state, turn.reply(), turn.score, awaits)
+                reply = turn.reply()
+                if reply.fresh is not None:
+                    reply.add_fresh(deps)
+                    reply = pager.one_door(reply, state, deps.templates)
+                return await self._finish(msg, deps, state, reply, turn.score, awaits)
             before = turns.before(state)
         best, runner = await self._choose(msg, deps, {"state": state})
         if best is None:
@@ -123,11 +127,13 @@ class Dispatcher(Router):
         reply = await (handler(msg, deps, state, **data) if data else handler(msg, deps, state))
         if reply is NO_REPLY:
             reply = Reply(outcome="control")    # the shared constant stays untouched
+        as_given = reply.text
+        reply.add_fresh(deps)
         reply = pager.one_door(reply, state, deps.templates)
         reply.handler = reply.handler or name
         reply.runner_up = runner[2] if runner else ""
         if key is not None:
-            turns.keep(deps, key, reply, score, state, before)
+            turns.keep(deps, key, reply, as_given, score, state, before)
         return await self._finish(msg, deps, state, reply, score, awaits)
 
     @staticmethod

@@ -4,8 +4,8 @@ A turn — a text message, the handler that wins it, its reply, the flows it ope
 the topic it leaves — is a pure function of the message, the open flows, the resident's community
 and last topic, and the knowledge, templates and keyword replies, provided the handler read
 nothing else. Handlers say so per reply (`Reply.repeatable`: a question answered from the
-knowledge, small talk, the fallback; not an answer that read the announcements, nor anything a
-staff member does). Such turns are kept, bounded, and a repeat skips the decision over every
+knowledge, small talk, the fallback; not anything a staff member does). What changes at any time
+(an activity question's recent announcements) is the reply's fresh part, read again on every repeat. Such turns are kept, bounded, and a repeat skips the decision over every
 handler and the handler itself; the resident's state is still changed the same way, saved, and
 the message logged. Measured on the live server, the decision and the handler were half of a
 request's cost (benchmarks/README.md).
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any, Callable
 
 import orjson
 
@@ -39,6 +40,8 @@ class Turn:
     runner_up: str
     score: float
     settles: bool
+    fresh: Callable[[Any], str] | None              # the part read afresh each time (Reply.fresh)
+    community: str | None                           # where the resident lives after the turn, if it moved
     topic: Topic | None
     closed: tuple[str, ...]                         # flows the turn closed
     opened: tuple[tuple[str, str, bytes, float], ...]   # (flow, step, data as JSON, seconds to live)
@@ -46,7 +49,7 @@ class Turn:
     def reply(self) -> Reply:
         return Reply(self.text, handler=self.handler, outcome=self.outcome, intent=self.intent,
                      confidence=self.confidence, entities=self.entities, runner_up=self.runner_up,
-                     settles=self.settles)
+                     settles=self.settles, fresh=self.fresh)
 
     def apply(self, state) -> None:
         """Change the state as the turn did when it was taken."""
@@ -59,6 +62,8 @@ class Turn:
                 flows[name] = FlowState(step, orjson.loads(data), now + ttl)
         if self.topic is not None:
             state.context.topic = self.topic
+        if self.community is not None:
+            state.community_id = self.community
 
 
 class TurnMemo:
@@ -114,11 +119,12 @@ class TurnMemo:
         return any(n == name and step == flow.step and data == orjson.dumps(flow.data, option=orjson.OPT_SORT_KEYS)
                    for n, step, data in key[2])
 
-    def keep(self, deps, key: tuple, reply: Reply, score: float, state, before: tuple) -> None:
-        """Keep the turn just taken, when it is one that repeats (see the module docstring)."""
+    def keep(self, deps, key: tuple, reply: Reply, text: str, score: float, state, before: tuple) -> None:
+        """Keep the turn just taken, when it is one that repeats (see the module docstring); `text`
+        is the reply as the handler gave it, before its fresh part was added."""
         community, topic, topic_key, flows_before = before
         flows = state.context.flows
-        if not reply.repeatable or reply.article is not None or state.community_id != community or pager.FLOW in flows:
+        if not reply.repeatable or reply.article is not None or pager.FLOW in flows:
             return
         now = time.time()
         opened = tuple((name, f.step, orjson.dumps(f.data), f.expires - now)
@@ -127,8 +133,9 @@ class TurnMemo:
         left = state.context.topic if state.context.topic is not topic else None
         self._memo.put(self._owner(deps), (*key, community if reply.reads_community else ANY,
                                            topic_key if reply.reads_topic else ANY),
-                       Turn(reply.text, reply.handler, reply.outcome, reply.intent, reply.confidence, reply.entities,
-                            reply.runner_up, score, reply.settles, left, closed, opened))
+                       Turn(text, reply.handler, reply.outcome, reply.intent, reply.confidence, reply.entities,
+                            reply.runner_up, score, reply.settles, reply.fresh,
+                            state.community_id if state.community_id != community else None, left, closed, opened))
 
 
 ANY = ("\x00any",)   # the community or topic part of the key of turns that did not read it
