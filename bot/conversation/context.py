@@ -58,15 +58,41 @@ class ConversationContext:
         self.flows.pop(name, None)
 
     def dumps(self) -> str:
-        if not self.flows and not self.topic.question and not self.topic.bound:
-            return ""
-        return orjson.dumps({"flows": {k: [v.step, v.data, v.expires] for k, v in self.flows.items()},
-                             "topic": [self.topic.question, self.topic.mentions, self.topic.bound]}).decode()
+        topic = self.topic
+        if not self.flows:
+            if not topic.question and not topic.bound:
+                return ""
+            known = _WRITTEN.get(id(topic))      # topics are shared and never changed, only replaced
+            if known is not None and known[0] is topic:
+                return known[1]
+        text = orjson.dumps({"flows": {k: [v.step, v.data, v.expires] for k, v in self.flows.items()},
+                             "topic": [topic.question, topic.mentions, topic.bound]}).decode()
+        if not self.flows:
+            _keep(_WRITTEN, id(topic), (topic, text))
+        return text
 
     @classmethod
     def loads(cls, text: str | None) -> "ConversationContext":
         if not text:
             return cls()
+        topic = _READ.get(text)
+        if topic is not None:
+            return cls({}, topic)
         raw = orjson.loads(text)
-        topic = raw.get("topic") or ["", [], False]
-        return cls({k: FlowState(*v) for k, v in raw.get("flows", {}).items()}, Topic(*topic))
+        flows = {k: FlowState(*v) for k, v in raw.get("flows", {}).items()}
+        topic = Topic(*(raw.get("topic") or ["", [], False]))
+        if not flows:
+            _keep(_READ, text, topic)
+        return cls(flows, topic)
+
+
+# A context without open flows is only its topic, and topics are shared and never changed (only
+# replaced): the JSON of the common ones is parsed and written once, not on every message.
+_READ: dict[str, Topic] = {}
+_WRITTEN: dict[int, tuple[Topic, str]] = {}   # id(topic) -> (topic, JSON); the topic kept, so the id stays its
+
+
+def _keep(table: dict, key, value, limit: int = 4096) -> None:
+    if len(table) >= limit:
+        table.clear()
+    table[key] = value

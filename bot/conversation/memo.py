@@ -39,6 +39,11 @@ class Memo(Generic[V]):
         self._serve(owner)
         return self._items.get(key)
 
+    def table(self, owner: tuple) -> dict[Hashable, V]:
+        """The entries kept for `owner` (read-only use), for several lookups after one owner check."""
+        self._serve(owner)
+        return self._items
+
     def put(self, owner: tuple, key: Hashable, value: V) -> None:
         self._serve(owner)
         if self.entries:

@@ -100,11 +100,11 @@ class TurnMemo:
         return deps.knowledge, deps.templates, keywords
 
     def recall(self, deps, key: tuple, state) -> Turn | None:
-        owner, peek = self._owner(deps), self._memo.peek
-        found = peek(owner, (*key, ANY, ANY)) or peek(owner, (*key, state.community_id, ANY))
+        get = self._memo.table(self._owner(deps)).get
+        found = get((*key, ANY, ANY)) or get((*key, state.community_id, ANY))
         if found is None:
             topic = self._topic(state)
-            found = peek(owner, (*key, ANY, topic)) or peek(owner, (*key, state.community_id, topic))
+            found = get((*key, ANY, topic)) or get((*key, state.community_id, topic))
         return found
 
     def before(self, state) -> tuple:
