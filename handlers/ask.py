@@ -58,7 +58,8 @@ def answer(deps, state, text: str) -> Reply:
     outcome = "clarify" if found.intent == "clarify" else "answered" if found.answered else "unanswered"
     return Reply(text_out, outcome=outcome, intent=found.intent, confidence=found.confidence,
                  entities=found.entities, settles=bool(open_flow) and found.open_question == {} and found.answered,
-                 repeatable=True, reads_topic=reads_topic(text, kb), reads_community=read_community, fresh=fresh)
+                 repeatable=True, reads_topic=reads_topic(text, kb), reads_community=read_community, fresh=fresh,
+                 moves_to=found.chosen_community or "")
 
 
 def _has_text(msg: Message, deps, ctx) -> bool:

@@ -60,6 +60,7 @@ class Reply:
     reads_topic: bool = True        # may depend on the last topic (a follow-up); False: the same after any
     reads_community: bool = True    # may depend on where the resident lives; False: the same for anyone
     fresh: Callable[[Any], str] | None = None   # (deps) -> a part added each time it is given (changing data)
+    moves_to: str = ""              # the community the message said the resident lives in ("" none)
 
     @property
     def empty(self) -> bool:

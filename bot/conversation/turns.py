@@ -41,7 +41,7 @@ class Turn:
     score: float
     settles: bool
     fresh: Callable[[Any], str] | None              # the part read afresh each time (Reply.fresh)
-    community: str | None                           # where the resident lives after the turn, if it moved
+    community: str                                  # where the turn said the resident lives ("" if it did not)
     topic: Topic | None
     closed: tuple[str, ...]                         # flows the turn closed
     opened: tuple[tuple[str, str, bytes, float], ...]   # (flow, step, data as JSON, seconds to live)
@@ -62,7 +62,7 @@ class Turn:
                 flows[name] = FlowState(step, orjson.loads(data), now + ttl)
         if self.topic is not None:
             state.context.topic = self.topic
-        if self.community is not None:
+        if self.community:
             state.community_id = self.community
 
 
@@ -124,18 +124,19 @@ class TurnMemo:
         is the reply as the handler gave it, before its fresh part was added."""
         community, topic, topic_key, flows_before = before
         flows = state.context.flows
-        if not reply.repeatable or reply.article is not None or pager.FLOW in flows:
+        if not reply.repeatable or reply.article is not None or pager.FLOW in flows or \
+                state.community_id not in (community, reply.moves_to):   # a move the reply did not declare
             return
         now = time.time()
         opened = tuple((name, f.step, orjson.dumps(f.data), f.expires - now)
                        for name, f in flows.items() if not self._untouched(name, f, flows_before, key))
         closed = tuple(name for name in flows_before if name not in flows)
-        left = state.context.topic if state.context.topic is not topic else None
+        # a turn kept for any topic must not carry its asker's unchanged topic to the next resident
+        left = state.context.topic if state.context.topic is not topic or reply.reads_topic else None
         self._memo.put(self._owner(deps), (*key, community if reply.reads_community else ANY,
                                            topic_key if reply.reads_topic else ANY),
                        Turn(text, reply.handler, reply.outcome, reply.intent, reply.confidence, reply.entities,
-                            reply.runner_up, score, reply.settles, reply.fresh,
-                            state.community_id if state.community_id != community else None, left, closed, opened))
+                            reply.runner_up, score, reply.settles, reply.fresh, reply.moves_to, left, closed, opened))
 
 
 ANY = ("\x00any",)   # the community or topic part of the key of turns that did not read it
