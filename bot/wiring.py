@@ -11,7 +11,7 @@ from bot.channels.wechat.webhook import WeChatWebhook
 from bot.channels.wechat.client import TokenStore, WeChatClient, install_redaction
 from bot.config import Config
 from bot.conversation.turns import TurnMemo
-from handlers import build_dispatcher
+from handlers import ask, build_dispatcher
 from bot.conversation.answers import ReplyCache
 from bot.conversation.templates import Templates
 from bot.conversation.dependencies import Dependencies
@@ -98,7 +98,7 @@ def build_webhook(cfg: Config, db: sqlite_utils.Database | None = None, knowledg
                   "replay": RedisReplay(redis)}
     tokens = RedisTokenStore(redis) if redis is not None else TokenStore(db)
     client = WeChatClient(w.api_base_url, w.app_id, w.app_secret, tokens, timeout=w.api_timeout_seconds)
-    webhook = WeChatWebhook(config=cfg, dispatcher=build_dispatcher(TurnMemo(cfg.matching.reply_cache_entries)), deps=build_dependencies(cfg, db, knowledge, redis),
+    webhook = WeChatWebhook(config=cfg, dispatcher=build_dispatcher(TurnMemo(cfg.matching.reply_cache_entries, ask.topic_view)), deps=build_dependencies(cfg, db, knowledge, redis),
                             client=client, **(shared or {}))
     from bot.announcements.wechat_api import AccountAPI
     webhook.deps.announcements.api = AccountAPI(client)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from functools import partial
 
 from bot.conversation.answers import QUESTION_CHARS, for_matching
+from bot.conversation import followup
 from bot.conversation.followup import focus, reads_topic, resolve, topic_of
 from bot.conversation.message import Message, Reply
 from bot.conversation.router import Router
@@ -60,6 +61,11 @@ def answer(deps, state, text: str) -> Reply:
                  entities=found.entities, settles=bool(open_flow) and found.open_question == {} and found.answered,
                  repeatable=True, reads_topic=reads_topic(text, kb), reads_community=read_community, fresh=fresh,
                  moves_to=found.chosen_community or "")
+
+
+def topic_view(text: str, topic, deps) -> tuple:
+    """The part of the last topic the question path reads for `text` (bot/conversation/turns.py)."""
+    return followup.topic_view(for_matching(text)[0], topic, deps.knowledge)
 
 
 def _has_text(msg: Message, deps, ctx) -> bool:

@@ -158,3 +158,15 @@ async def test_a_remembered_activity_question_still_reads_todays_announcements(c
     webhook.deps.outbox.queue_due()
     [after] = await chat("后大街社区有什么活动")
     assert decisions[0] == 1 and "包饺子" not in before and "包饺子" in after
+
+
+async def test_a_short_follow_up_is_remembered_by_the_subject_it_stands_for(chat):
+    webhook = chat.webhook
+    decisions = count_decisions(webhook)
+    _, first = await chat("凌霄社区书记是谁", "有什么养老服务", user="oTurnView1")
+    taken = decisions[0]
+    _, second = await chat("凌霄社区在哪个街道", "有什么养老服务", user="oTurnView2")
+    _, other = await chat("后大街社区在哪个街道", "有什么养老服务", user="oTurnView3")
+    assert first == second and "凌霄" in second
+    assert "后大街" in other and other != second
+    assert decisions[0] == taken + 3      # the other topics' own questions, and 后大街's follow-up

@@ -145,6 +145,23 @@ def reads_topic(text: str, kb) -> bool:
     return bool(_references(t, kb)[1])
 
 
+def topic_view(text: str, topic: Topic, kb) -> tuple:
+    """The part of `topic` that reading `text` uses: the last subject's name when the message only
+    stands in for it (它/那里/书记呢), else the whole topic (那X呢 and corrections rewrite the last
+    question itself). Two topics with the same view give `text` the same reading."""
+    t = text.strip()
+    whole = (topic.question, topic.bound, tuple(map(tuple, topic.mentions)))
+    if _moved_to(t):
+        return ()
+    if _correction(t) is not None:
+        return whole
+    steps = _references(t, kb)[1]
+    if any(step[0] == "entity" for step in steps):
+        return whole
+    kinds = [step[2] if step[0] == "pronoun" else ("community", "programme", "person") for step in steps]
+    return (bool(topic.question), *(_subject_name(topic, k, kb) for k in kinds))
+
+
 def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
     if not topic.question:
         return None

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Hashable
 
 import orjson
 
@@ -69,10 +69,13 @@ class Turn:
 class TurnMemo:
     """Turns by (kind, text, open flows, community, topic); a turn whose reply did not read the
     community or the topic is kept once for any (`ANY`), as the reply cache keeps answers once
-    for anyone."""
+    for anyone, and one that read the topic under the part of it that it read (`topic_view`)."""
 
-    def __init__(self, entries: int = 10000) -> None:
+    def __init__(self, entries: int = 10000, topic_view: Callable[[str, Topic, Any], Hashable] | None = None) -> None:
         self._memo: Memo[Turn] = Memo(entries)
+        # (text, topic, deps) -> the part of the topic a reply that reads it depends on (default: all of it)
+        self._view = topic_view or (lambda text, topic, deps: (topic.question, topic.bound,
+                                                                tuple(map(tuple, topic.mentions))))
 
     def __len__(self) -> int:
         return len(self._memo)
@@ -90,11 +93,6 @@ class TurnMemo:
         return msg.kind, msg.text, flows
 
     @staticmethod
-    def _topic(state) -> tuple:
-        topic = state.context.topic
-        return topic.question, topic.bound, tuple(map(tuple, topic.mentions)) if topic.mentions else ()
-
-    @staticmethod
     def _owner(deps) -> tuple:
         keywords = deps.keywords.generation if deps.keywords is not None else None
         return deps.knowledge, deps.templates, keywords
@@ -103,13 +101,13 @@ class TurnMemo:
         get = self._memo.table(self._owner(deps)).get
         found = get((*key, ANY, ANY)) or get((*key, state.community_id, ANY))
         if found is None:
-            topic = self._topic(state)
-            found = get((*key, ANY, topic)) or get((*key, state.community_id, topic))
+            view = self._view(key[1], state.context.topic, deps)
+            found = get((*key, ANY, view)) or get((*key, state.community_id, view))
         return found
 
     def before(self, state) -> tuple:
         """What the turn about to be taken starts from (for `keep`)."""
-        return state.community_id, state.context.topic, self._topic(state), dict(state.context.flows)
+        return state.community_id, state.context.topic, dict(state.context.flows)
 
     @staticmethod
     def _untouched(name: str, flow: FlowState, before: dict, key: tuple) -> bool:
@@ -122,7 +120,7 @@ class TurnMemo:
     def keep(self, deps, key: tuple, reply: Reply, text: str, score: float, state, before: tuple) -> None:
         """Keep the turn just taken, when it is one that repeats (see the module docstring); `text`
         is the reply as the handler gave it, before its fresh part was added."""
-        community, topic, topic_key, flows_before = before
+        community, topic, flows_before = before
         flows = state.context.flows
         if not reply.repeatable or reply.article is not None or pager.FLOW in flows or \
                 state.community_id not in (community, reply.moves_to):   # a move the reply did not declare
@@ -131,10 +129,10 @@ class TurnMemo:
         opened = tuple((name, f.step, orjson.dumps(f.data), f.expires - now)
                        for name, f in flows.items() if not self._untouched(name, f, flows_before, key))
         closed = tuple(name for name in flows_before if name not in flows)
-        # a turn kept for any topic must not carry its asker's unchanged topic to the next resident
-        left = state.context.topic if state.context.topic is not topic or reply.reads_topic else None
+        # an unchanged topic is not carried: residents sharing a view of the topic may have different ones
+        left = state.context.topic if state.context.topic is not topic else None
         self._memo.put(self._owner(deps), (*key, community if reply.reads_community else ANY,
-                                           topic_key if reply.reads_topic else ANY),
+                                           self._view(key[1], topic, deps) if reply.reads_topic else ANY),
                        Turn(text, reply.handler, reply.outcome, reply.intent, reply.confidence, reply.entities,
                             reply.runner_up, score, reply.settles, reply.fresh, reply.moves_to, left, closed, opened))
 
