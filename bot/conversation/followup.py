@@ -39,6 +39,7 @@ SHORT = 14
 OTHER_COMMUNITIES = re.compile(r"(哪|几|多少|那些|我们|咱们?|我家|本)个?些?社区")
 _RESOLVED: Memo[Resolution] = Memo(10000)
 _TOPICS: Memo[Topic] = Memo(10000)
+_REFERENCES: Memo[tuple] = Memo(10000)
 CLAUSE = re.compile(r"[，,。；;！!？?\n]+")
 ASKS = re.compile(r"什么|哪|谁|吗|多少|几|怎么|如何|是否|有没有|能不能|呢|[?？]")
 
@@ -109,7 +110,12 @@ def _correction(t: str) -> str | None:
 def _references(t: str, kb) -> tuple[Query | None, list[tuple]]:
     """How `t` may refer to the last topic, read from its words alone: the steps `_against_topic`
     tries in order — ("entity", mention) for 那X呢, ("pronoun", match, kinds) for 它/那里/他,
-    ("short", body) for 书记呢. No steps: a question of its own, whatever the topic."""
+    ("short", body) for 书记呢. No steps: a question of its own, whatever the topic. Memoised: a
+    pure function of the text and the knowledge, read on every repeat of a follow-up."""
+    return _REFERENCES.get((kb,), t, lambda: _read_references(t, kb))
+
+
+def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
     q = kb.understand(t)
     # 那边/那里 read as "near me" unless the last subject is what they point at
     if q.binds or (q.nearby and NEARBY.search(PLACE_PRONOUN.sub("", t))):
