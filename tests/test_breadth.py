@@ -322,3 +322,8 @@ async def test_the_first_round_of_a_list_said_as_an_ordinal(say):
 
 async def test_a_programme_is_found_by_what_it_does_in_everyday_words(say):
     assert "小剪爱" in (await say("赛罕社区免费理发的志愿服务叫什么")).split("\n")[1]
+
+
+async def test_over_there_after_a_place_is_that_place_not_the_residents_surroundings(say):
+    reply = await say("北仑那边有哪些社区上了品质社区榜")
+    assert "学苑" in reply and "住在哪个社区" not in reply
