@@ -325,5 +325,5 @@ async def test_a_programme_is_found_by_what_it_does_in_everyday_words(say):
 
 
 async def test_over_there_after_a_place_is_that_place_not_the_residents_surroundings(say):
-    reply = await say("北仑那边有哪些社区上了品质社区榜")
-    assert "学苑" in reply and "住在哪个社区" not in reply
+    reply = await say("镇海那边有什么养老服务")
+    assert "后大街" in reply and "住在哪个社区" not in reply
