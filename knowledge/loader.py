@@ -8,6 +8,7 @@ built successfully, so it keeps serving the previous knowledge.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -307,10 +308,28 @@ def digest(folder: Path) -> str:
     return h.hexdigest()
 
 
+@contextmanager
+def _write_lock(db: sqlite_utils.Database):
+    """A transaction that holds the write lock from its start (BEGIN IMMEDIATE). A plain BEGIN reads
+    first; if another connection (the serving process's question log) commits before the first
+    write, SQLite refuses the upgrade at once ("database is locked") instead of waiting."""
+    if db.conn.in_transaction:
+        yield
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
 def write(db: sqlite_utils.Database, data: dict[str, list[dict]], fingerprint: str = "") -> dict[str, int]:
     """Replace the knowledge tables in one transaction; returns row counts."""
     rows = _rows(data)
-    with db.atomic():  # one transaction: all tables or none
+    with _write_lock(db), db.atomic():  # one transaction: all tables or none
         for table in KNOWLEDGE_TABLES:
             if db[table].exists():
                 db[table].drop()

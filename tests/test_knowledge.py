@@ -387,3 +387,29 @@ def test_a_need_phrase_said_with_a_word_or_two_inside_is_still_the_need(engine, 
 @pytest.mark.parametrize("text", ["刚到家里找了半天才搬来", "刚才说的，搬来的事"])   # too many words between / a clause break
 def test_a_phrase_spread_too_far_or_over_a_clause_is_not_the_need(engine, text):
     assert not [m for m in engine.understand(text).of("category") if m.how == "gapped"]
+
+
+def test_a_commit_by_the_serving_process_during_a_rebuild_waits_instead_of_failing_it(tmp_path):
+    """The console rebuilds the knowledge on a connection of its own while the webhook's connection
+    commits question-log rows: the rebuild holds the write lock from its first statement, so the
+    other commit waits (here: is refused at once, timeout 0) instead of making the rebuild fail."""
+    import sqlite3
+
+    from knowledge.loader import load, write
+    path = tmp_path / "k.db"
+    db = sqlite_utils.Database(path)
+    db.execute("pragma journal_mode=wal")
+    db["questions"].insert({"id": 1, "text": "x"}, pk="id")
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    outcome: list[str] = []
+
+    def meanwhile(sql: str) -> None:
+        if not outcome and "sqlite_master" in sql:      # the rebuild's first look at the tables
+            try:
+                other.execute("insert into questions (text) values ('y')")
+                outcome.append("committed")
+            except sqlite3.OperationalError:
+                outcome.append("waited")
+    db.conn.set_trace_callback(meanwhile)
+    write(db, load(DATA))
+    assert outcome == ["waited"] and db["communities"].count > 100
