@@ -28,6 +28,10 @@ class Topic:
     mentions: list = field(default_factory=list)   # [kind, id, start, end] of entities in `question`
     bound: bool = False                     # the last message told where the resident lives
 
+    def key(self) -> tuple:
+        """The whole topic as a hashable value (for memo keys)."""
+        return self.question, self.bound, tuple(map(tuple, self.mentions))
+
     def entity(self, *kinds: str) -> list | None:
         """The first mention of one of `kinds` (in that order of preference)."""
         for kind in kinds:

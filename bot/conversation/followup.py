@@ -53,8 +53,7 @@ class Resolution:
 
 def resolve(text: str, topic: Topic, kb) -> Resolution:
     """`text` read against the last topic (memoised: a pure function of both and the knowledge)."""
-    key = (text, topic.question, tuple(map(tuple, topic.mentions)), topic.bound)
-    return _RESOLVED.get((kb,), key, lambda: _resolve(text, topic, kb))
+    return _RESOLVED.get((kb,), (text, topic.key()), lambda: _resolve(text, topic, kb))
 
 
 def _resolve(text: str, topic: Topic, kb) -> Resolution:
@@ -141,29 +140,30 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
     return q, steps
 
 
-def reads_topic(text: str, kb) -> bool:
-    """Whether reading `text` can depend on the last topic (else its answer is the same after any)."""
+def _topic_steps(text: str, kb) -> list[tuple] | None:
+    """The steps reading `text` takes against the last topic ([]: none, the topic is not read);
+    None when it reads the whole last question (a correction, 那X呢)."""
     t = text.strip()
     if _moved_to(t):
-        return False
+        return []
     if _correction(t) is not None:
-        return True
-    return bool(_references(t, kb)[1])
+        return None
+    steps = _references(t, kb)[1]
+    return None if any(step[0] == "entity" for step in steps) else steps
+
+
+def reads_topic(text: str, kb) -> bool:
+    """Whether reading `text` can depend on the last topic (else its answer is the same after any)."""
+    return _topic_steps(text, kb) != []
 
 
 def topic_view(text: str, topic: Topic, kb) -> tuple:
     """The part of `topic` that reading `text` uses: the last subject's name when the message only
     stands in for it (它/那里/书记呢), else the whole topic (那X呢 and corrections rewrite the last
     question itself). Two topics with the same view give `text` the same reading."""
-    t = text.strip()
-    whole = (topic.question, topic.bound, tuple(map(tuple, topic.mentions)))
-    if _moved_to(t):
-        return ()
-    if _correction(t) is not None:
-        return whole
-    steps = _references(t, kb)[1]
-    if any(step[0] == "entity" for step in steps):
-        return whole
+    steps = _topic_steps(text, kb)
+    if steps is None:
+        return topic.key()
     kinds = [step[2] if step[0] == "pronoun" else ("community", "programme", "person") for step in steps]
     return (bool(topic.question), *(_subject_name(topic, k, kb) for k in kinds))
 

@@ -115,10 +115,9 @@ class Dispatcher(Router):
             if turn is not None:         # a repeated turn: the same reply and state change, no decision needed
                 turn.apply(state)
                 reply = turn.reply()
-                if reply.fresh is not None:
-                    reply.add_fresh(deps)
-                    reply = pager.one_door(reply, state, deps.templates)
-                return await self._finish(msg, deps, state, reply, turn.score, awaits)
+                reply.add_fresh(deps)
+                return await self._finish(msg, deps, state, pager.one_door(reply, state, deps.templates),
+                                          turn.score, awaits)
             before = turns.before(state)
         best, runner = await self._choose(msg, deps, {"state": state})
         if best is None:

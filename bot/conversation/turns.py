@@ -74,8 +74,7 @@ class TurnMemo:
     def __init__(self, entries: int = 10000, topic_view: Callable[[str, Topic, Any], Hashable] | None = None) -> None:
         self._memo: Memo[Turn] = Memo(entries)
         # (text, topic, deps) -> the part of the topic a reply that reads it depends on (default: all of it)
-        self._view = topic_view or (lambda text, topic, deps: (topic.question, topic.bound,
-                                                                tuple(map(tuple, topic.mentions))))
+        self._view = topic_view or (lambda text, topic, deps: topic.key())
 
     def __len__(self) -> int:
         return len(self._memo)
