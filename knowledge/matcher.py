@@ -86,6 +86,26 @@ class Surfaces:
                 self.by_bigram[bg].add(s)
 
 
+def _short_stem(surface: str) -> str:
+    """The distinctive part of a community name of at most two characters (西门 of 西门社区), else ''."""
+    for suffix in _SUFFIXES:
+        if surface.endswith(suffix) and len(surface) - len(suffix) <= 2:
+            return surface[:-len(suffix)]
+    return ""
+
+
+def _keeps_stem(window: str, stem: str) -> bool:
+    """A typo of a two-character name keeps both its characters in order (西门口社区 for 西门社区):
+    one character changed is half the name (西溪社区 is not 西门社区; a sound-alike is the pinyin
+    path's)."""
+    at = 0
+    for ch in stem:
+        at = window.find(ch, at) + 1
+        if not at:
+            return False
+    return True
+
+
 def _strip_suffix(name: str) -> str:
     for suffix in _SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
@@ -323,10 +343,13 @@ class EntityIndex:
             if kind == "community" and not surface.endswith(_SUFFIXES):
                 continue
             best = (0.0, 0, 0, "fuzzy")
+            short = kind == "community" and _short_stem(surface)
             for start in (i for i, ch in enumerate(text) if ch == surface[0]):
                 for length in range(max(3, L - 2), L + 3):
                     window = text[start:start + length]
                     if len(window) == length and window[-1] == surface[-1] and window != surface:
+                        if short and not _keeps_stem(window, short):
+                            continue
                         best = max(best, (fuzz.ratio(window, surface), start, start + length, "fuzzy"))
             if best[0]:
                 scored[(surface, kind)] = best

@@ -41,7 +41,7 @@ STOP = re.compile(r"社区|有什么|有哪些|什么|哪些|是谁|叫什么|�
                   r"这边|那边|附近|是|有|在|啥|么|怎么样|个|名|家|一|不|吧|呀|想|知道|请|告诉|可以|能")
 # place-like words: 2-6 characters ending in a place suffix, minus common words that merely end so
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2,8}?)(特别行政区|自治区|开发区|街道|省|市|区|县|镇|旗)")
-_NOT_PLACE = re.compile(r"(社|小|城|园|片|辖|景|山|街|市|郊|校|营|专)区$|(城|超|集|菜|夜|上|门|都)市$|(城|乡)镇$|哪|什么|几|个|这|那|本|该|全(市|区|县|省)")
+_NOT_PLACE = re.compile(r"(社|小|城|园|片|辖|景|山|街|市|郊|校|营|专)区$|(城|超|集|菜|夜|上|门|都)市$|(城|乡)镇$|哪|什么|几|个|这|那|本|该|全(市|区|县|省)|外(省|市|区|县)$|我|你|他|她|从")
 
 
 @dataclass
@@ -111,6 +111,53 @@ def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> l
     return unknown
 
 
+# words that say which kind of community, how many, or what is done to one — not which one
+_GENERIC_BEFORE_COMMUNITY = re.compile(
+    r"^(我们?|你们?|他们?|咱们?|俺|本|该|各个?|每个?|其他|其它|别的|整个|全国|全省|全市|所在|附近|周边|隔壁|旁边|相关|一些|"
+    r"有的|好的|优秀|先进|示范|模范|文明|和谐|智慧|幸福|老旧|城市|农村|乡村|城乡|城中村|街道|小区|居民|品质|五星|星级|明星|"
+    r"标杆|特色|传统|现代|国际|开放|封闭|大型|小型|网格|邻里|熟人|理想|未来|完整|美丽|平安|绿色|低碳|健康|书香|法治|数字|"
+    r"互联网|线上|这里|那里|哪里|一下|请问|问问|打听|了解|知道|告诉|介绍|走进|进入|来到|深入|扎根|服务|回到|建设|打造|创建|"
+    r"管理|治理|联系|加入|参加|入选|评上|评为|成为|选出|一共|总共|所有|全部|多少|多少个|书记|主任|领导|共话|晚报|日报|"
+    r"新闻|报道|典范|榜样|样板|精品|品牌)$|[几哪这那些啥]|什么|怎样|个$")
+# what follows a community's name when a question is about it (樱花社区的书记, 西溪社区在哪, …评上了吗)
+_AFTER_NAMED = re.compile(r"$|的|在|有|是|书记|主任|电话|地址|怎么|咋|呢|吗|吧|啊|评|获|得|属于|位于|离|和|跟|与|哪|什么|啥|"
+                          r"几|多|居委会|党委|党总支|办公|里|那|这|现在|也|都|还|搞|办|举办|开展|进|上|算|归")
+_FUNCTION_CHARS = set("的了在是有和跟与及把被给对向从到去来住进上里个些们这那哪啥吗呢吧啊么也都就还又很最更一")
+_CLAUSE_BREAKS = re.compile(r"[\s，,。；;！!？?、：:（）()]+")   # quotes stay: “共建典范社区” is a title
+
+
+def _unknown_communities(question: str, text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
+    """`樱花社区的书记是谁`: the word before 社区 names no community the knowledge holds. That word is
+    jieba's word right before 社区, or a run of single characters (a name jieba does not know), in
+    the same clause, and a question about it goes on as questions about a community do."""
+    if "社区" not in text:
+        return []
+    unknown = []
+    for clause in _CLAUSE_BREAKS.split(question):
+        clause = compact(clause)
+        if "社区" not in clause:
+            continue
+        at, tokens = 0, index.tokens(clause)
+        for i, token in enumerate(tokens):
+            at += len(token)
+            if token != "社区" or i == 0 or not _AFTER_NAMED.match(clause, at):
+                continue
+            j = i - 1
+            if len(tokens[j]) == 1:
+                while j > 0 and len(tokens[j - 1]) == 1 and tokens[j - 1] not in _FUNCTION_CHARS and i - j < 4:
+                    j -= 1
+            name = "".join(tokens[j:i])
+            if len(name) < 2 or set(name) & _FUNCTION_CHARS and len(tokens[j]) == 1 or \
+                    _GENERIC_BEFORE_COMMUNITY.search(name):
+                continue
+            said, found = name + "社区", text.find(name + "社区")
+            while found >= 0 and any(m.start < found + len(said) and found < m.end for m in mentions):
+                found = text.find(said, found + 1)
+            if found >= 0:
+                unknown.append(said)
+    return unknown
+
+
 def _says_lives_in(text: str, first: Mention, mentions: list[Mention]) -> bool:
     """`我住在X`, and the looser ways of saying it: 我家是X的, 我们小区属于余姚的X, 我户口在镇海招宝山的X,
     本人住南山X那边: a first-person statement whose only words before the community are places."""
@@ -139,4 +186,5 @@ def understand(question: str, index: EntityIndex) -> Query:
         aspects.discard("phone")  # "打了电话没人接，想问下力邦社区有什么给孩子的项目": the question is the last clause
     first = next((m for m in mentions if m.kind == "community"), None)
     binds = first is not None and _says_lives_in(text, first, mentions)
-    return Query(text, mentions, aspects, bool(NEARBY.search(text)), binds, _unknown_places(text, index, mentions))
+    unknown = _unknown_places(text, index, mentions) + _unknown_communities(question, text, index, mentions)
+    return Query(text, mentions, aspects, bool(NEARBY.search(text)), binds, unknown)

@@ -327,3 +327,37 @@ async def test_a_programme_is_found_by_what_it_does_in_everyday_words(say):
 async def test_over_there_after_a_place_is_that_place_not_the_residents_surroundings(say):
     reply = await say("镇海那边有什么养老服务")
     assert "后大街" in reply and "住在哪个社区" not in reply
+
+
+# ------------------------------------------------------------------ communities the articles do not name
+@pytest.mark.parametrize("question, unknown", [
+    ("玉兰社区主任叫什么", "玉兰社区"),
+    ("麻烦问下梧桐社区在哪条街", "梧桐社区"),
+    ("苏州金鸡社区有没有养老服务", "金鸡社区"),
+])
+async def test_a_community_the_knowledge_lacks_is_said_unknown_not_asked_about(say, question, unknown):
+    reply = await say(question)
+    assert unknown in reply and "资料里没有" in reply
+    assert "住在哪个社区" not in reply
+
+
+@pytest.mark.parametrize("question", [
+    "宁波晚报社区联盟首批有几个社区",         # 社区 inside a list's own name, and a count
+    "哪些社区有四点钟学校",                   # which, not a name
+    "老人多的社区有什么养老服务",             # 的 before 社区
+    "品质社区的评选标准是什么",               # a list
+])
+async def test_words_before_community_that_name_no_community_are_not_unknown_names(engine, question):
+    assert not any(p.endswith("社区") for p in engine.understand(question).unknown_places)
+
+
+async def test_one_character_changed_in_a_two_character_name_is_another_community(engine):
+    # 西门社区 is known; 西湖社区 shares half its name, which is not a typo of it
+    assert not engine.understand("西湖社区在哪").of("community")
+    assert engine.understand("西门口社区在哪").of("community")       # both characters kept: still 西门
+    assert engine.understand("后大接社区在哪").of("community")       # a three-character name keeps its typo path
+
+
+async def test_a_migrant_worker_said_the_common_way_finds_the_migrant_programmes(say):
+    reply = await say("我们是来宁波的外来工，哪个社区是外来工自己参与管理的")
+    assert "力邦" in reply
