@@ -154,7 +154,8 @@ async def test_corrections_re_ask_the_last_question(chat):
 
 
 async def test_moving_and_corrected_homes_rebind_the_community(chat):
-    for second in ("我搬到深圳湾社区了", "我现在住在深圳湾社区", "不对，我住的是深圳湾社区"):
+    for second in ("我搬到深圳湾社区了", "我现在住在深圳湾社区", "不对，我住的是深圳湾社区", "啊搞错了，搬去的是深圳湾社区",
+                   "我新家在深圳湾社区"):
         _, bound, nearby = await chat("我住在福城社区", second, "附近有什么关爱老人的项目")
         assert "深圳湾" in bound and ("暖心天使" in nearby or "三有三益" in nearby) and "福城" not in nearby
     _, _, street = await chat("我住在海创社区", "说错了，是海棠社区", "我们社区在哪个街道")

@@ -2,7 +2,7 @@
 
 The conversation remembers the last answered question in full with the entities it named
 (`Topic`). A new message is read against it:
-  rebind      我搬到X了 / 我现在住在X / 我住的是X / (after 我住在Y) 说错了，是X  -> 我住在X
+  rebind      我搬到X了 / 我现在住在X / 我住的是X / (哦)说错了，搬到的是X / (after 我住在Y) 说错了，是X  -> 我住在X
   correction  不对/说错了/不是这个，(我问的)是X -> the last question about X; with no entity,
               the rest is asked about the last subject (说错了，我想问老人有多少)
   followup    那X呢 / X呢 -> the last question with X in place of the entity of X's kind;
@@ -24,11 +24,11 @@ from bot.conversation.memo import Memo
 from knowledge.understand import NEARBY, Query
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
-CORRECTION = re.compile(r"^(?:(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|打错了|写错了|搞错了|更正一下|更正|纠正一下|纠正)"
+CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|打错了|写错了|搞错了|更正一下|更正|纠正一下|纠正)"
                         r"[啊了呀吧哦，,。.!！\s]*)+")
 NOT_BUT = re.compile(r"^不是(.{1,12}?)[，,]?而?是(.+)$")
 MEANT = re.compile(r"^(我是说|我说的是|我问的是|我是问|我想问的是|我想问|我想知道|我要问的是|我要问|我指的是|应该是|是问|是)")
-MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(已经|刚|刚刚|现在)?(搬到|搬去|搬家到|搬进|搬来|搬进了|住的是|现在住在|现在住|住在)(了)?")
+MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(已经|刚|刚刚|现在)?(搬到的是|搬去的是|搬进的是|搬到|搬去|搬家到|搬进|搬来|搬进了|住的是|现在住在|现在住|住在|新家是|新家在)(了)?")
 PERSON_PRONOUN = re.compile(r"这位书记|这位主任|这位|那位|这个人|此人|他的?|她的?")
 PLACE_PRONOUN = re.compile(r"(他们|她们|他|她|它)(的|所在的?)?社区|那里|那儿|那边|这个社区|该社区|那个社区|这个地方|那个地方")
 THING_PRONOUN = re.compile(r"它们?的?|这个项目|该项目|那个项目")
