@@ -22,14 +22,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import jieba
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from knowledge.english import name_table
 from knowledge.model import Model
 from knowledge.phrases import GAPPED_SCORE, NeedPhrases
-from knowledge.text import bigrams, compact, pinyin, sounds_alike
+from knowledge.text import bigrams, compact, pinyin, sounds_alike, sounds_near
 
 PINYIN_SCORE = 96.0
+KEYWORD_FREQ = 500            # a common word's frequency in jieba's dictionary (开场 212, 楼道 100)
 PROGRAMME_FUZZY_MIN = 78.0   # programme names have no 社区 anchor, so a plain typo needs more
 LIST_FUZZY_MIN = 85.0        # list names are long; a word left out (百佳文明创建工作品牌) still scores high
 # what may follow a bare two-character name (中山有…, 海创服务品牌…) — not 中山路, 金山银山, 泉水怎么烧开
@@ -66,9 +67,10 @@ class Mention:
 
 @dataclass
 class Surfaces:
-    """surface form -> [(kind, id, weight)], plus a bigram index for the typo path."""
+    """surface form -> [(kind, id, weight)], plus a bigram index per kind for the typo path (per kind:
+    the 社区 of twenty thousand community names must not be counted for a programme's typo)."""
     forms: dict[str, list[tuple[str, str, float]]] = field(default_factory=lambda: defaultdict(list))
-    by_bigram: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    by_bigram: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
     max_len: int = 2
 
     def add(self, surface: str, kind: str, ident: str, weight: float = 100.0) -> None:
@@ -83,7 +85,7 @@ class Surfaces:
         self.max_len = max(self.max_len, len(s))
         if kind in ("community", "programme", "list") and len(s) >= 3:
             for bg in bigrams(s):
-                self.by_bigram[bg].add(s)
+                self.by_bigram[kind][bg].add(s)
 
 
 def _short_stem(surface: str) -> str:
@@ -95,9 +97,11 @@ def _short_stem(surface: str) -> str:
 
 
 def _keeps_stem(window: str, stem: str) -> bool:
-    """A typo of a two-character name keeps both its characters in order (西门口社区 for 西门社区):
-    one character changed is half the name (西溪社区 is not 西门社区; a sound-alike is the pinyin
-    path's)."""
+    """A typo of a two-character name keeps both its characters in order (西门口社区 for 西门社区),
+    or changes one for a character of a near sound (虞坡 for 虞波): any other change is half the
+    name (西溪社区 is not 西门社区)."""
+    if len(window) >= len(stem) and all(sounds_near(a, b) for a, b in zip(window, stem)):
+        return True
     at = 0
     for ch in stem:
         at = window.find(ch, at) + 1
@@ -152,11 +156,11 @@ class EntityIndex:
         for person in model.people.values():
             for w in (person.name, *person.aliases):
                 s.add(w, "person", person.id)
-        # community names by first character, for typos in the middle of a name (海仓社区)
-        self.community_by_first: dict[str, list[str]] = defaultdict(list)
+        # community names by first character and length, for typos in the middle of a name (金口水岸社区)
+        self.community_by_first: dict[tuple[str, int], list[str]] = defaultdict(list)
         for surface, entries in s.forms.items():
-            if surface.endswith(_SUFFIXES) and any(k == "community" for k, _, _ in entries):
-                self.community_by_first[surface[0]].append(surface)
+            if surface.endswith(_SUFFIXES) and len(surface) >= 4 and any(k == "community" for k, _, _ in entries):
+                self.community_by_first[(surface[0], len(surface))].append(surface)
         # homophone index: (first syllable, second syllable) -> [(surface, kind)], so the pinyin
         # paths only compare windows that already sound alike at their start
         self.sound_index: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
@@ -181,6 +185,14 @@ class EntityIndex:
             if any(kind in ("community", "programme", "place", "list", "person") for kind, _, _ in entries) and \
                     3 <= len(surface) <= 12:
                 self.tokenizer.add_word(surface, freq=50000)  # two-character names stay out: they would bend 中山路
+        # the knowledge's own keywords the dictionary lacks (快闪, 红歌) are words too, so a question
+        # is cut as its facts are (快闪开场, not 快/闪开/场)
+        for c in model.communities.values():
+            for item in c.items:
+                for word in item.keywords:
+                    word = compact(word)
+                    if 2 <= len(word) <= 6 and not self.tokenizer.FREQ.get(word):
+                        self.tokenizer.add_word(word, freq=KEYWORD_FREQ)
         self.phrases = NeedPhrases(model.categories.values(), self.tokenizer)
 
     def _bounds(self, text: str) -> set[int]:
@@ -319,41 +331,58 @@ class EntityIndex:
                 continue  # 生育文化 does not hold 渔文化: a sound-alike name must begin where a word begins
             scored[(surface, kind)] = max(scored.get((surface, kind), (0.0, 0, 0, "")),
                                           (PINYIN_SCORE, start, start + len(surface), "pinyin"))
-        counts: dict[str, int] = defaultdict(int)
-        for g in bigrams(text):
-            for surface in self.surfaces.by_bigram.get(g, ()):
-                counts[surface] += 1
         if kind == "community":
-            # every name shares 社区 with the text; candidates are names starting with a character
-            # that stands up to six places before a 社区/村 in the text
-            counts = defaultdict(int)
-            for suffix in _SUFFIXES:
-                end = text.find(suffix)
-                while end >= 0:
-                    for start in range(max(0, end - 6), end):
-                        for surface in self.community_by_first.get(text[start], ()):
-                            counts[surface] = 2
-                    end = text.find(suffix, end + 1)
+            self._community_typos(text, scored)
+        else:
+            self._name_typos(text, kind, scored)
+        return self._decide(kind, scored)
+
+    def _community_typos(self, text: str, scored: dict) -> None:
+        """Windows that start up to six places before a 社区/村 and end with it, each scored against the
+        names of its first character and a length within two of its own (rapidfuzz over each group
+        at once: at 100k entries a first character has hundreds of names)."""
+        sounded, cutoff = set(scored), self.threshold - self.margin  # lower scores never decide
+        for suffix in _SUFFIXES:
+            at = text.find(suffix)
+            while at >= 0:
+                end = at + len(suffix)
+                for start in range(max(0, at - 6), at):
+                    window = text[start:end]
+                    for length in range(max(4, len(window) - 2), len(window) + 3):
+                        group = self.community_by_first.get((text[start], length))
+                        if not group:
+                            continue
+                        for surface, score, _ in process.extract(window, group, scorer=fuzz.ratio,
+                                                                 score_cutoff=cutoff, limit=None):
+                            key = (surface, "community")
+                            if key in sounded or surface == window or surface[-1] != window[-1]:
+                                continue
+                            short = _short_stem(surface)
+                            if short and not _keeps_stem(window, short):
+                                continue
+                            scored[key] = max(scored.get(key, (0.0, 0, 0, "fuzzy")), (score, start, end, "fuzzy"))
+                at = text.find(suffix, at + 1)
+
+    def _name_typos(self, text: str, kind: str, scored: dict) -> None:
+        """Names sharing two bigrams with the text, scored over windows that start and end with the
+        name's first and last characters."""
+        counts: dict[str, int] = defaultdict(int)
+        index = self.surfaces.by_bigram.get(kind, {})
+        for g in bigrams(text):
+            for surface in index.get(g, ()):
+                counts[surface] += 1
         for surface, shared in counts.items():
             L = len(surface)
             if shared < 2 or L < 4 or (surface, kind) in scored:
                 continue
-            if not any(k == kind for k, _, _ in self.surfaces.forms[surface]):
-                continue
-            if kind == "community" and not surface.endswith(_SUFFIXES):
-                continue
             best = (0.0, 0, 0, "fuzzy")
-            short = kind == "community" and _short_stem(surface)
             for start in (i for i, ch in enumerate(text) if ch == surface[0]):
                 for length in range(max(3, L - 2), L + 3):
                     window = text[start:start + length]
                     if len(window) == length and window[-1] == surface[-1] and window != surface:
-                        if short and not _keeps_stem(window, short):
-                            continue
                         best = max(best, (fuzz.ratio(window, surface), start, start + length, "fuzzy"))
             if best[0]:
                 scored[(surface, kind)] = best
-        return self._decide(kind, scored)
 
     # ------------------------------------------------------------------ path 3
     def homophone_categories(self, text: str) -> list[Mention]:

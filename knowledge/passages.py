@@ -155,7 +155,8 @@ class PassageIndex:
 
     def best(self, text: str, community: str | None = None, threshold: float = COVERAGE) -> tuple[float, Passage] | None:
         """The best passage over `threshold`; None when another community's passage ties with it
-        (no confident pick between two places)."""
+        (no confident pick between two places). A passage of no community (a person, a list) is
+        no rival place: it ties with any."""
         hits = self.search(text, community)
         if not hits or hits[0][0] < threshold:
             return None
@@ -163,7 +164,7 @@ class PassageIndex:
         for cov2, p2 in hits[1:]:
             if cov2 < cov:
                 break
-            if p2.community_id != p.community_id and \
+            if p2.community_id != p.community_id and p.community_id and p2.community_id and \
                     len(letters & set(compact(p2.text))) == len(letters & set(compact(p.text))):
                 return None
         return hits[0]

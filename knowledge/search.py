@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from knowledge.passages import COVERAGE
-from knowledge.understand import Query
+from knowledge.understand import STOP, Query
 
 if TYPE_CHECKING:
     from knowledge.engine import Answer, Engine
@@ -20,14 +20,26 @@ if TYPE_CHECKING:
 WEAK = {"community", "unknown_detail", "none_here", "nearby_unknown", "contacts", "rank"}
 ROLE_WORDS = re.compile(r"书记|主任|负责人|当家人|是谁|队长|联系人|领导|叫什么名字?")
 GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|事情|情况|介绍|怎么样|一下")
+# 哪首歌, 几位书记: the measure word belongs to the question, the noun after it to the content
+ASKED_MEASURE = re.compile(r"[哪几](个|首|位|家|支|条|种|所|座|项|届|批|名|本|部|篇|句|场|次)")
 SHARP = 0.75         # a passage must cover this much to beat a category list or a guessed programme
 STRICT = 0.6          # a contacts answer gives way only to a passage that covers this much
 
 
-def _content(q: Query) -> str:
-    """What the question is about, in parts (entities and function words removed; question cues such
-    as 得过, 多少 stay, as they may be content: 时间积分)."""
-    return " ".join(GENERIC.sub(" ", ROLE_WORDS.sub(" ", q.residual)).split())
+def _content(engine: "Engine", q: Query) -> str:
+    """What the question is about, in parts: entities and whole function words removed (question cues
+    such as 得过, 多少 stay, as they may be content: 时间积分). Words are removed whole, as the
+    segmenter cut them: the 家 of 我家 goes, the 家 of 大家 stays with its word."""
+    text = q.text
+    for m in sorted(q.mentions, key=lambda m: -m.start):
+        if m.kind in ("community", "place"):
+            text = text[:m.start] + " " + text[m.end:]
+    kept = []
+    for part in ASKED_MEASURE.sub(" ", text).split():
+        for token in engine.index.tokens(part):
+            gone = STOP.fullmatch(token) or ROLE_WORDS.fullmatch(token) or GENERIC.fullmatch(token)
+            kept.append(" " if gone else token)
+    return " ".join("".join(kept).split())
 
 
 def _beyond_categories(q: Query, text: str) -> str:
@@ -48,7 +60,7 @@ def _answer(engine: "Engine", hit, confidence: float) -> "Answer":
 def deeper(engine: "Engine", q: Query, c: "Community", result: "Answer") -> "Answer | None":
     if result.answered and result.template not in WEAK:
         return None
-    text = _content(q)
+    text = _content(engine, q)
     if len(_beyond_categories(q, text).replace(" ", "")) < 2:
         return None  # "有什么养老服务" and none here: nothing more to look for
     hit = engine.passages.best(text, community=c.id, threshold=STRICT if result.template == "contacts" else COVERAGE)
@@ -58,7 +70,7 @@ def deeper(engine: "Engine", q: Query, c: "Community", result: "Answer") -> "Ans
 
 
 def wider(engine: "Engine", q: Query) -> "Answer | None":
-    text = _content(q)
+    text = _content(engine, q)
     if len(text.replace(" ", "")) < 2:
         return None
     hit = engine.passages.best(text)
@@ -71,7 +83,7 @@ def sharper(engine: "Engine", q: Query) -> "Answer | None":
     weak_programme = q.of("programme") and all(m.how != "exact" for m in q.of("programme"))
     if not (q.ids("category") or weak_programme) or q.ids("list"):
         return None
-    text = _content(q)
+    text = _content(engine, q)
     rest = _beyond_categories(q, text)
     if len(rest.replace(" ", "")) < 3:
         return None  # "附近有哪些养老服务": the category is the whole question

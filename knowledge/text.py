@@ -74,6 +74,33 @@ def pinyin(text: str) -> tuple[frozenset[str], ...]:
     return tuple(char_pinyin(ch) for ch in text)
 
 
+# sounds residents and voice input confuse: the fuzzy-pinyin pairs of input methods, and aspiration
+_NEAR_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("p", "b"), ("t", "d"), ("k", "g"), ("n", "l"), ("h", "f"))
+_NEAR_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
+
+
+@lru_cache(maxsize=16384)
+def near_readings(ch: str) -> frozenset[str]:
+    """One character's readings with confusable sounds folded together (坡 po and 波 bo both read bo)."""
+    folded = set()
+    for r in char_pinyin(ch):
+        for a, b in _NEAR_INITIALS:
+            if r.startswith(a):
+                r = b + r[len(a):]
+                break
+        for a, b in _NEAR_FINALS:
+            if r.endswith(a):
+                r = r[:-len(a)] + b
+                break
+        folded.add(r)
+    return frozenset(folded)
+
+
+def sounds_near(a: str, b: str) -> bool:
+    """Two characters a resident may write for each other by sound."""
+    return a == b or bool(near_readings(a) & near_readings(b))
+
+
 def sounds_alike(a: tuple[frozenset[str], ...], b: tuple[frozenset[str], ...]) -> bool:
     """Same length and every character shares a reading."""
     return len(a) == len(b) and all(x & y for x, y in zip(a, b))

@@ -256,9 +256,15 @@ async def test_plus_can_be_said_as_jia(say):
 
 
 async def test_typo_between_several_names_asks_which(say):
-    reply = await say("海仓社区有什么特点", user="oL")
-    assert "没有找到“海仓社区”" in reply and "海创社区" in reply and "1." in reply
-    assert "单体最大" in await say("1", user="oL")
+    reply = await say("金口水岸社区有什么特点", user="oL")
+    assert "没有找到“金口水岸社区”" in reply and "金色水岸社区" in reply and "1." in reply
+    assert "金牌管家" in await say("1", user="oL")
+
+
+async def test_half_of_a_two_character_name_changed_is_an_unknown_community(say):
+    # 海仓 is not 海创 (nor 海湾, 海棠): one of two characters changed, and not by its sound
+    reply = await say("海仓社区有什么特点", user="oL2")
+    assert "资料里没有" in reply and "海仓社区" in reply and "海创" not in reply
 
 
 @pytest.mark.parametrize("question,programme_community", [
@@ -286,8 +292,8 @@ async def test_service_word_beats_a_programme_alias(say):
 
 
 async def test_choice_answered_by_name(say):
-    await say("海仓社区有什么特点", user="oM")
-    assert "单体最大" in await say("海创社区", user="oM")
+    await say("金口水岸社区有什么特点", user="oM")
+    assert "金牌管家" in await say("金色水岸社区", user="oM")
 
 
 async def test_follow_up_questions_keep_the_context(say):

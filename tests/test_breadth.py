@@ -355,9 +355,26 @@ async def test_one_character_changed_in_a_two_character_name_is_another_communit
     # 西门社区 is known; 西湖社区 shares half its name, which is not a typo of it
     assert not engine.understand("西湖社区在哪").of("community")
     assert engine.understand("西门口社区在哪").of("community")       # both characters kept: still 西门
+    assert engine.understand("西们社区在哪").of("community")         # one changed for a near sound: still 西门
     assert engine.understand("后大接社区在哪").of("community")       # a three-character name keeps its typo path
 
 
 async def test_a_migrant_worker_said_the_common_way_finds_the_migrant_programmes(say):
     reply = await say("我们是来宁波的外来工，哪个社区是外来工自己参与管理的")
     assert "力邦" in reply
+
+
+# ------------------------------------------------------------------ passages: what the question is about
+def test_function_words_are_removed_whole_and_the_asking_measure_word_goes(engine):
+    from knowledge.search import _content
+    content = _content(engine, engine.understand("大家一起唱的是哪首歌"))
+    assert "大家" in content and "歌" in content      # 家 of 大家 is not the 家 of 我家
+    assert "哪" not in content and "首" not in content
+
+
+async def test_a_passage_of_no_community_is_no_rival_place_for_a_community_fact(say):
+    # the opening song is told of the festival's community and of the two girls who sang it
+    reply = await say("社区节开场时大家合唱的是哪首歌")
+    assert "唱支山歌给党听" in reply
+    # and the knowledge's own keywords cut the question as they cut its facts (快闪 开场, not 快 闪开 场)
+    assert "唱支山歌给党听" in await say("快闪开场那天大家一起唱的哪首歌")

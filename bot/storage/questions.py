@@ -53,8 +53,8 @@ class QuestionLog:
     def log(self, openid: str, text: str, *, channel: str, intent: str, runner_up: str, confidence: float,
             outcome: str, entities: str = "{}") -> None:
         """Queue one message for the next batch."""
-        at = time.time()
-        self._rows.append((at, openid_hash(openid), text[:500], intent, entities, round(confidence, 3),
+        at = time.time()   # confidence to three places by arithmetic: round() prints and re-reads the float
+        self._rows.append((at, openid_hash(openid), text[:500], intent, entities, int(confidence * 1000 + 0.5) / 1000,
                            int(outcome in ("answered", "control")), channel, runner_up, outcome))
         self.writes.queued(len(self._rows))
         return at
