@@ -103,7 +103,7 @@ def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> l
         if (m.start() == 0 or text[m.start() - 1] in "在去到问") and text[m.end():m.end() + 1] in tuple("有的哪市区县省社那这"):
             unknown.append(word)
     for m in _PLACE.finditer(text):
-        word = m.group(0)
+        word = m.group(0).lstrip("和与跟及在的是到去从")   # 文明社区和浙江省…: 和 is no part of a place
         if _NOT_PLACE.search(word) or any(mm.start <= m.start() < mm.end or mm.start < m.end() <= mm.end for mm in mentions):
             continue
         if not any(word.endswith(p) or p.endswith(word) for p in index.places):
@@ -118,11 +118,15 @@ _GENERIC_BEFORE_COMMUNITY = re.compile(
     r"标杆|特色|传统|现代|国际|开放|封闭|大型|小型|网格|邻里|熟人|理想|未来|完整|美丽|平安|绿色|低碳|健康|书香|法治|数字|"
     r"互联网|线上|这里|那里|哪里|一下|请问|问问|打听|了解|知道|告诉|介绍|走进|进入|来到|深入|扎根|服务|回到|建设|打造|创建|"
     r"管理|治理|联系|加入|参加|入选|评上|评为|成为|选出|一共|总共|所有|全部|多少|多少个|书记|主任|领导|共话|晚报|日报|"
-    r"新闻|报道|典范|榜样|样板|精品|品牌)$|[几哪这那些啥]|什么|怎样|个$")
+    r"新闻|报道|典范|榜样|样板|精品|品牌|年轻|优质|新型|老牌|成熟|普通|典型|高档|新建|安置|拆迁|单位|老年|年轻人|青年|"
+    r"大|小)$|[几哪这那些啥]|什么|怎样|个$")
 # what follows a community's name when a question is about it (樱花社区的书记, 西溪社区在哪, …评上了吗)
 _AFTER_NAMED = re.compile(r"$|的|在|有|是|书记|主任|电话|地址|怎么|咋|呢|吗|吧|啊|评|获|得|属于|位于|离|和|跟|与|哪|什么|啥|"
-                          r"几|多|居委会|党委|党总支|办公|里|那|这|现在|也|都|还|搞|办|举办|开展|进|上|算|归")
-_FUNCTION_CHARS = set("的了在是有和跟与及把被给对向从到去来住进上里个些们这那哪啥吗呢吧啊么也都就还又很最更一")
+                          r"几|多|居委会|党委|党总支|办公|里|那|这|现在|也|都|还|搞|办|举办|开展|进|上|算|归|最近|近期|最新|今年|平时|"
+                          r"加入|入选|参加|上榜|如何|好不好")
+_FUNCTION_CHARS = set("的了在是有和跟与及把被给对向从到去来住进上里个些们这那哪啥吗呢吧啊么也都就还又很最更一我你他她它咱俺刚才回已再仍")
+# a one-character end of a name jieba cut off (梧桐 湾, 翠竹 园): the word before belongs to the name
+_NAME_ENDS = set("湾园苑里坊庄城湖山桥港岸府邸居亭塘海江河门街巷路营屯堡寨坝洲岛畈浦弄")
 _CLAUSE_BREAKS = re.compile(r"[\s，,。；;！!？?、：:（）()]+")   # quotes stay: “共建典范社区” is a title
 
 
@@ -143,8 +147,12 @@ def _unknown_communities(question: str, text: str, index: EntityIndex, mentions:
             if token != "社区" or i == 0 or not _AFTER_NAMED.match(clause, at):
                 continue
             j = i - 1
-            if len(tokens[j]) == 1:
-                while j > 0 and len(tokens[j - 1]) == 1 and tokens[j - 1] not in _FUNCTION_CHARS and i - j < 4:
+            if tokens[j] in _NAME_ENDS and j > 0 and 2 <= len(tokens[j - 1]) <= 3 and \
+                    not _GENERIC_BEFORE_COMMUNITY.search(tokens[j - 1]):
+                j -= 1
+            if len(tokens[j]) <= 3:   # single characters before it are the rest of a name jieba did not know (翠 竹园)
+                while j > 0 and len(tokens[j - 1]) == 1 and tokens[j - 1] not in _FUNCTION_CHARS and \
+                        len("".join(tokens[j - 1:i])) <= 4:
                     j -= 1
             name = "".join(tokens[j:i])
             if len(name) < 2 or set(name) & _FUNCTION_CHARS and len(tokens[j]) == 1 or \

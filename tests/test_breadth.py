@@ -334,6 +334,8 @@ async def test_over_there_after_a_place_is_that_place_not_the_residents_surround
     ("玉兰社区主任叫什么", "玉兰社区"),
     ("麻烦问下梧桐社区在哪条街", "梧桐社区"),
     ("苏州金鸡社区有没有养老服务", "金鸡社区"),
+    ("枫林湾社区入选品质社区了吗", "枫林湾社区"),          # a name jieba cuts as 枫林 + 湾
+    ("青石巷社区最近有啥活动", "青石巷社区"),              # 活动 is no reason to ask where one lives
 ])
 async def test_a_community_the_knowledge_lacks_is_said_unknown_not_asked_about(say, question, unknown):
     reply = await say(question)
@@ -346,6 +348,8 @@ async def test_a_community_the_knowledge_lacks_is_said_unknown_not_asked_about(s
     "哪些社区有四点钟学校",                   # which, not a name
     "老人多的社区有什么养老服务",             # 的 before 社区
     "品质社区的评选标准是什么",               # a list
+    "新型社区都有什么特点",                   # a kind of community
+    "我才回到社区就听说要办义诊",             # 回到 社区: a verb, not a name
 ])
 async def test_words_before_community_that_name_no_community_are_not_unknown_names(engine, question):
     assert not any(p.endswith("社区") for p in engine.understand(question).unknown_places)
