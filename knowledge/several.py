@@ -1,4 +1,5 @@
 """Several communities in one question: `A和B分别在哪个街道`, `A和B都在镇海吗`, `A和B的书记分别是谁`.
+A side the knowledge does not know (白沙社区和后大街社区哪个大) is said to be unknown beside the others.
 
 The question is split into one question per community (the other names, their connective and
 the words 分别/都/各自 taken out), each answered as if asked alone, and the answers are shown side
@@ -29,7 +30,9 @@ def compare(engine: "Engine", q: Query) -> "Answer | None":
         ids = engine._settle(q, m.ids)
         if len(ids) == 1 and all(ids[0] != c for *_, c in picked):
             picked.append((m.start, m.end, ids[0]))
-    if len(picked) < 2:
+    # 白沙社区和后大街社区哪个大: a side the knowledge lacks is said to be unknown, beside the other
+    unknown = [p for p in q.unknown_places if p.endswith("社区")] if picked and SIDE_WORDS.search(q.text) else []
+    if len(picked) + len(unknown[:1]) < 2:
         return None
     picked = picked[:MOST]
     parts = []
@@ -45,6 +48,7 @@ def compare(engine: "Engine", q: Query) -> "Answer | None":
             text = text[:start] + text[end:]
         text = SIDE_WORDS.sub("", text) + _comparative(q.text)
         parts.append(engine._about_community(engine.understand(text), engine.model.communities[keep[2]]))
+    parts += [Answer("unknown_place", {"places": [name]}, "fallback", 0.9, False) for name in unknown[:MOST - len(parts)]]
     ids = [c for *_, c in picked]
     return Answer("several", {"parts": parts}, "compare", min(p.confidence for p in parts),
                   any(p.answered for p in parts), {"community": ids})

@@ -382,3 +382,8 @@ async def test_a_passage_of_no_community_is_no_rival_place_for_a_community_fact(
     assert "唱支山歌给党听" in reply
     # and the knowledge's own keywords cut the question as they cut its facts (快闪 开场, not 快 闪开 场)
     assert "唱支山歌给党听" in await say("快闪开场那天大家一起唱的哪首歌")
+
+
+async def test_a_side_of_a_comparison_the_knowledge_lacks_is_said_unknown_beside_the_other(say):
+    reply = await say("金桂社区跟丹顶鹤社区比较起来怎么样")
+    assert "丹顶鹤社区" in reply and "资料里没有“金桂社区”" in reply
