@@ -88,6 +88,15 @@ class Surfaces:
                 self.by_bigram[kind][bg].add(s)
 
 
+SEGMENTED_TEXTS = 64   # texts whose segmentation is kept (dict operations are atomic: safe across threads)
+
+
+def _remember(memo: dict, text: str, value) -> None:
+    if len(memo) >= SEGMENTED_TEXTS:
+        memo.clear()
+    memo[text] = value
+
+
 def _short_stem(surface: str) -> str:
     """The distinctive part of a community name of at most two characters (西门 of 西门社区), else ''."""
     for suffix in _SUFFIXES:
@@ -142,6 +151,8 @@ class EntityIndex:
             for part in (c.province, c.city, c.county, c.street):
                 if part:
                     s.add(part, "place", part)
+                    if part.startswith("国家") and len(part) >= 5:   # 国家高新区 is said 高新区
+                        s.add(part[2:], "place", part, 95.0)
                     if len(_place_short(part)) >= 2 and _place_short(part) != part:
                         s.add(_place_short(part), "place", part, 95.0)
         for p in model.programmes.values():
@@ -179,8 +190,8 @@ class EntityIndex:
         jieba.setLogLevel(60)
         self.tokenizer = jieba.Tokenizer()
         self._last_homophones: tuple[str, dict] | None = None
-        self._last_bounds: tuple[str, set[int]] | None = None
-        self._last_tokens: tuple[str, list[str]] | None = None
+        self._bounds_of: dict[str, set[int]] = {}
+        self._tokens_of: dict[str, list[str]] = {}
         for surface, entries in s.forms.items():
             if any(kind in ("community", "programme", "place", "list", "person") for kind, _, _ in entries) and \
                     3 <= len(surface) <= 12:
@@ -198,23 +209,23 @@ class EntityIndex:
     def _bounds(self, text: str) -> set[int]:
         """Word boundaries of `text`, segmented once per text (not once per candidate: that made
         matching quadratic in the length of a message)."""
-        last = self._last_bounds
-        if last is not None and last[0] == text:
-            return last[1]
-        bounds, pos = {0}, 0
-        for token in self.tokens(text):
-            pos += len(token)
-            bounds.add(pos)
-        self._last_bounds = (text, bounds)  # one tuple assignment: safe when shared across threads
+        bounds = self._bounds_of.get(text)
+        if bounds is None:
+            bounds, pos = {0}, 0
+            for token in self.tokens(text):
+                pos += len(token)
+                bounds.add(pos)
+            _remember(self._bounds_of, text, bounds)
         return bounds
 
     def tokens(self, text: str) -> list[str]:
-        """jieba's words of `text` (names as user dictionary), segmented once per text for every use."""
-        last = self._last_tokens
-        if last is not None and last[0] == text:
-            return last[1]
-        tokens = list(self.tokenizer.cut(text, HMM=False))
-        self._last_tokens = (text, tokens)
+        """jieba's words of `text` (names as user dictionary), segmented once per text for every use:
+        the texts of one question (the whole, its clauses, its parts) are kept together, a few at
+        once, so reading one does not push the other out."""
+        tokens = self._tokens_of.get(text)
+        if tokens is None:
+            tokens = list(self.tokenizer.cut(text, HMM=False))
+            _remember(self._tokens_of, text, tokens)
         return tokens
 
     def straddles(self, text: str, start: int, end: int) -> bool:
