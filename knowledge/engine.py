@@ -323,7 +323,13 @@ class Engine:
         cats = q.ids("category")
         progs = [self.model.programmes[p] for p in q.ids("programme") if self.model.programmes[p].community_id == c.id]
         if "phone" in q.aspects:
-            return Answer("phone", {"community": c, "contacts": c.contacts}, "contact", 1.0, True, ents)
+            phone = Answer("phone", {"community": c, "contacts": c.contacts}, "contact", 1.0, True, ents)
+            if q.besides_phone:  # 海湾社区的服务项目叫啥 有电话没: the other ask answered too, then the phone
+                asked = self.understand(q.besides_phone)
+                other = self._structured(asked, c, nearby)
+                if other.answered and other.template not in ("phone", "contacts") and asked.content_left:
+                    return Answer("several", {"parts": [other, phone]}, other.intent, other.confidence, True, ents)
+            return phone
         if "contact" in q.aspects:
             # a role named in the question (腰鼓队队长) ranks its holder first
             overlap = {id(p): len(text_bigrams(p.role) & bigrams(q.text)) for p in c.contacts}

@@ -25,10 +25,12 @@ from knowledge.text import bigrams, compact
 COVERAGE = 0.62       # accepted share of the question's token weight (README: calibration)
 MIN_WEIGHT = 3.0       # and at least this much matched weight (one distinctive token)
 CANDIDATES = 20
+STRONG_SHARED, STRONG_WEIGHT = 3, 12.0   # shared tokens and their weight that make a passage a hit whatever else is said
 UNSEEN = 0.5           # weight of a question word the knowledge never uses, relative to the rarest known
 _NOISE = re.compile(r"[^0-9a-z\u4e00-\u9fff]")
 CUES = re.compile("|".join(v for k, v in ASPECTS.items() if k != "location"))
-_JUNK_WORDS = {"社区", "哪个", "什么", "哪些", "一下", "怎么", "这个", "那个", "是不是", "有没有", "多少", "为什么", "哪里"}
+_JUNK_WORDS = {"社区", "哪个", "什么", "哪些", "一下", "怎么", "这个", "那个", "是不是", "有没有", "多少", "为什么", "哪里",
+               "两个", "两位", "几位", "几个"}
 
 
 def _place_token(community_id: str) -> str:
@@ -129,7 +131,11 @@ class PassageIndex:
             return []
         # words the knowledge never uses count against every passage: 今天天气 is not about 天天
         unseen = [t for t in asked - query if not CUES.fullmatch(t)]  # 得过, 多少: how one asks, not what
-        total = sum(self.idf[t] for t in query) + UNSEEN * self.rare * len(unseen)
+        # one unseen word counts once: not again for its parts (油纸 of 油纸伞), nor when a part of it is
+        # known (小女孩 holds 女孩)
+        unseen = [t for t in unseen if not any(k in t for k in query) and not any(t != u and t in u for u in unseen)]
+        known = sum(self.idf[t] for t in query)
+        total = known + UNSEEN * self.rare * len(unseen)
         match = " OR ".join(f'"{t}"' for t in query)
         letters = _letters(text)
         cols = "tokens, text, community, source, kind, ref"
@@ -149,17 +155,26 @@ class PassageIndex:
             chars = len(letters & set(compact(p.text)))  # ties: the passage sharing more of the question's characters
             if len(shared) < 2 and chars < len(letters):
                 continue  # one word in common and the rest of the question elsewhere: 快递柜 is not 快递站
-            scored.append((round(weight / total, 6), chars, weight, -rank, p))
+            coverage = weight / total
+            if len(shared) >= STRONG_SHARED and weight >= STRONG_WEIGHT and weight >= 0.9 * known:
+                # a long, detailed question (撑着油纸伞穿旗袍走秀的阿姨们): words the knowledge never uses
+                # must not sink a passage that holds every distinctive word it does use
+                coverage = max(coverage, COVERAGE)
+            scored.append((round(coverage, 6), chars, weight, -rank, p))
         scored.sort(key=lambda s: (-s[0], -s[1], -s[2], -s[3]))
         return [(cov, p) for cov, _, weight, _, p in scored if weight >= MIN_WEIGHT][:CANDIDATES]
 
-    def best(self, text: str, community: str | None = None, threshold: float = COVERAGE) -> tuple[float, Passage] | None:
+    def best(self, text: str, community: str | None = None, threshold: float = COVERAGE,
+             prefer: str = "") -> tuple[float, Passage] | None:
         """The best passage over `threshold`; None when another community's passage ties with it
         (no confident pick between two places). A passage of no community (a person, a list) is
         no rival place: it ties with any."""
         hits = self.search(text, community)
         if not hits or hits[0][0] < threshold:
             return None
+        if prefer:  # 那两个小丫头叫什么名字: of passages that cover as much, a person's tells a name
+            top = [h for h in hits if h[0] == hits[0][0]]
+            hits = [h for h in top if h[1].kind == prefer] + [h for h in hits if h[1].kind != prefer or h not in top]
         (cov, p), letters = hits[0], _letters(text)
         for cov2, p2 in hits[1:]:
             if cov2 < cov:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from knowledge.model import Community
 
 WEAK = {"community", "unknown_detail", "none_here", "nearby_unknown", "contacts", "rank"}
-ROLE_WORDS = re.compile(r"书记|主任|负责人|当家人|是谁|队长|联系人|领导|叫什么名字?")
+ROLE_WORDS = re.compile(r"书记|主任|负责人|当家人|是谁|队长|联系人|领导|叫什么名字?|叫啥名?字?|名字|姓名")
 GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|事情|情况|介绍|怎么样|一下")
 # 哪首歌, 几位书记: the measure word belongs to the question, the noun after it to the content
 ASKED_MEASURE = re.compile(r"[哪几](个|首|位|家|支|条|种|所|座|项|届|批|名|本|部|篇|句|场|次)")
@@ -73,7 +73,7 @@ def wider(engine: "Engine", q: Query) -> "Answer | None":
     text = _content(engine, q)
     if len(text.replace(" ", "")) < 2:
         return None
-    hit = engine.passages.best(text)
+    hit = engine.passages.best(text, prefer="person" if "contact" in q.aspects else "")
     return _answer(engine, hit, hit[0]) if hit else None
 
 

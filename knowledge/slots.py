@@ -27,6 +27,9 @@ class Slot:
 
 
 SLOTS = [
+    Slot("奖金或奖励", re.compile(r"奖金|奖励多少|奖多少|能拿多少钱|拿多少钱|补贴多少|补助多少|奖励金|奖多少钱"),
+         re.compile(r"\d+(\.\d+)?万?元|\d+块|奖金\d")),
+    Slot("积分或分值", re.compile(r"多少分|几分|记多少|积多少|多少积分|几个积分"), re.compile(r"\d+个?(积)?分")),
     Slot("收费标准", re.compile(r"学费|费用|收费|多少钱|几块钱|价格|价钱|免费吗|要钱吗|要不要钱|花钱"),
          re.compile(r"\d+(\.\d+)?元|免费|收费|不要钱|\d+块")),
     Slot("开放或活动时间", re.compile(r"几点|开放时间|办公时间|营业时间|上班时间|周几|星期几|每周|每星期|几号开|什么时间开|开门|放映时间|"
@@ -50,7 +53,7 @@ SLOTS = [
          ("programme",)),
 ]
 CHECKED = {"programme", "community_items", "community_services", "passage", "person", "community", "unknown_detail",
-           "category_communities"}
+           "category_communities", "list", "lists", "list_count"}
 BROAD = {"unknown_detail", "category_communities"}   # a "not known" is not followed by these: they answer nothing of it
 
 
@@ -75,11 +78,15 @@ def _subject(engine: "Engine", a: "Answer") -> tuple[str, str]:
     if a.template == "passage":
         c = d.get("community")
         return (c.name if c else ""), d["passage"].text
+    if a.template in ("list", "lists", "list_count"):
+        lists = d.get("lists") or [d["list"]]
+        return "、".join(kl.name for kl in lists), " ".join(kl.description + " ".join(f.text for f in kl.figures) for kl in lists)
     c = d.get("community")
     if c is None:
         return "", ""
     if a.template == "community_items":
-        return c.name, " ".join(getattr(e["item"], "text", "") or getattr(e["item"], "description", "") for e in d["entries"])
+        return c.name, " ".join(getattr(e["item"], "text", "") or
+                                (getattr(e["item"], "title", "") + getattr(e["item"], "description", "")) for e in d["entries"])
     if a.template == "community_services":
         return c.name, " ".join(p.title + p.description for p in d["programmes"])
     return c.name, " ".join([c.description, *(i.text for i in c.items)])

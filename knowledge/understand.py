@@ -17,7 +17,7 @@ from knowledge.text import bigrams, compact
 ASPECTS = {
     "location": r"在哪|哪里|哪儿|什么地方|位置|地址|地点|哪个街道|哪条街|哪个区|哪个县|哪个市|哪个城市|哪个镇|哪个省|属于哪|位于|怎么走|在什么",
     "phone": r"电话|(?<!智能)(?<!用)(?<!玩)(?<!刷)(?<!看)(?<!换)(?<!修)手机(?!游戏|上网|刷)|号码|联系方式|热线|怎么联系|微信号|联系他|联系她",
-    "contact": r"书记|主任|负责人|当家人|是谁|叫什么名|队长|联系人|领导",
+    "contact": r"书记|主任|负责人|当家人|是谁|叫什么名|叫啥名|队长|联系人|(?<!当)(?<!当个)(?<!个小)(?<!是)(?<!做)(?<!过)领导",
     "honour": r"荣誉|称号|获得过|获得了|获过|得过|获奖|奖项|评为|评上|级别|什么奖|表彰",
     "figure": r"多少|几个|几名|几家|几项|几支|几位|几人|几次|几级|几种|几类|几年|多大|面积|人口|百分之|比例|几成|几大类",
     "time": r"什么时候|哪年|哪一年|何时|几几年|什么年代|建于|成立于|多久|时间",
@@ -40,7 +40,8 @@ ONLY_PLACES_LEFT = re.compile(r"^[的那边这里归属于在]*$")
 STOP = re.compile(r"社区|有什么|有哪些|什么|哪些|是谁|叫什么|多少|是什么|吗|呢|的|了|哪个|一下|有没有|请问|俺|我们|我|"
                   r"这边|那边|附近|是|有|在|啥|么|怎么样|个|名|家|一|不|吧|呀|想|知道|请|告诉|可以|能")
 # place-like words: 2-6 characters ending in a place suffix, minus common words that merely end so
-_PLACE = re.compile(r"([\u4e00-\u9fff]{2,8}?)(特别行政区|自治区|开发区|街道|省|市|区|县|镇|旗)")
+# 旗 only as banners are named (鄂托克前旗, 正蓝旗), not 穿旗袍
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2,8}?)(特别行政区|自治区|开发区|街道|省|市|区|县|镇|(?:前|后|中|左|右|联合|蓝|白|黄|红)旗)")
 _NOT_PLACE = re.compile(r"(社|小|城|园|片|辖|景|山|街|市|郊|校|营|专)区$|(城|超|集|菜|夜|上|门|都)市$|(城|乡)镇$|哪|什么|几|个|这|那|本|该|全(市|区|县|省)|外(省|市|区|县)$|我|你|他|她|从")
 
 
@@ -52,6 +53,7 @@ class Query:
     nearby: bool
     binds: bool                                 # "I live in <community>"
     unknown_places: list[str] = field(default_factory=list)
+    besides_phone: str = ""                     # another clause that asks, beside one asking the phone
 
     def of(self, kind: str) -> list[Mention]:
         return [m for m in self.mentions if m.kind == kind]
@@ -166,6 +168,37 @@ def _unknown_communities(question: str, text: str, index: EntityIndex, mentions:
     return unknown
 
 
+_ROUND = re.compile(r"第([一二三四五六七八九十两\d]{1,3})(?:届|批|期)|首(?:届|批|期)")
+_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _rounds(text: str) -> set[int]:
+    """The rounds a text names: 第三届 -> 3, 首批 -> 1 (numbers past 十 read as written digits only)."""
+    found = set()
+    for m in _ROUND.finditer(text):
+        n = m.group(1)
+        found.add(1 if n is None else int(n) if n.isdigit() else _NUMERALS.get(n, 0))
+    return found
+
+
+def _other_rounds(text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
+    """`第三届品质社区`: a round of a list the knowledge does not hold. Its list mention is dropped
+    (it is not the second round's list) and the round is named as unknown."""
+    asked = _rounds(text)
+    if not asked:
+        return []
+    unknown = []
+    for m in [m for m in mentions if m.kind == "list"]:
+        held = set()
+        for lid in m.ids:
+            kl = index.model.lists[lid]
+            held |= _rounds(" ".join((kl.name, *kl.aliases)))
+        if held and not asked & held:
+            mentions.remove(m)
+            unknown.append(_ROUND.search(text).group(0) + m.surface)
+    return unknown
+
+
 def _says_lives_in(text: str, first: Mention, mentions: list[Mention]) -> bool:
     """`我住在X`, and the looser ways of saying it: 我家是X的, 我们小区属于余姚的X, 我户口在镇海招宝山的X,
     本人住南山X那边: a first-person statement whose only words before the community are places."""
@@ -194,5 +227,19 @@ def understand(question: str, index: EntityIndex) -> Query:
         aspects.discard("phone")  # "打了电话没人接，想问下力邦社区有什么给孩子的项目": the question is the last clause
     first = next((m for m in mentions if m.kind == "community"), None)
     binds = first is not None and _says_lives_in(text, first, mentions)
-    unknown = _unknown_places(text, index, mentions) + _unknown_communities(question, text, index, mentions)
-    return Query(text, mentions, aspects, bool(NEARBY.search(text)), binds, unknown)
+    unknown = _other_rounds(text, index, mentions)
+    unknown += _unknown_places(text, index, mentions) + _unknown_communities(question, text, index, mentions)
+    return Query(text, mentions, aspects, bool(NEARBY.search(text)), binds, unknown,
+                 _besides_phone(question) if "phone" in aspects else "")
+
+
+_ASKS_CLAUSE = re.compile(r"什么|哪|吗|几|多少|怎么|如何|有没有|啥|谁|呢|没有?$|不$")
+
+
+def _besides_phone(question: str) -> str:
+    """`海湾社区的服务项目叫啥 有电话没`: the first clause that asks something other than the phone."""
+    for clause in _CLAUSE_BREAKS.split(question):
+        clause = compact(clause)
+        if len(clause) >= 4 and _ASKS_CLAUSE.search(clause) and not _ASPECT_RE["phone"].search(clause):
+            return clause
+    return ""
