@@ -433,3 +433,7 @@ async def test_a_second_ask_beside_the_phone_is_answered_too(say):
     reply = await say("凌霄社区有啥特色项目 电话多少")
     assert "白领之家" in reply and "没有凌霄社区的电话" in reply
     assert "白领之家" not in await say("凌霄社区电话多少")      # the phone alone stays the phone
+
+
+async def test_spoken_first_is_the_articles_written_first(say):
+    assert "10个" in await say("头一批品质社区一共评了几个")
