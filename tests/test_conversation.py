@@ -112,6 +112,7 @@ async def test_a_follow_up_repeats_the_last_question_not_the_first(chat):
     ("凌霄社区在哪", "它的书记是谁", "陈雪波"),
     ("介绍一下赛罕社区", "那里有多少名楼栋长", "赛罕"),
     ("时间银行是哪个社区的", "它在哪个区", "泉水"),
+    ("深圳湾社区的文化节叫什么", "里面都有啥", "百家宴"),       # 里面: what is inside the last subject
 ])
 async def test_pronouns_and_short_questions_reuse_the_last_subject(chat, first, follow, expect):
     _, reply = await chat(first, follow)
