@@ -25,6 +25,7 @@ from knowledge.text import bigrams, compact
 COVERAGE = 0.62       # accepted share of the question's token weight (README: calibration)
 MIN_WEIGHT = 3.0       # and at least this much matched weight (one distinctive token)
 CANDIDATES = 20
+EVIDENCE_MARGIN = 0.2   # one community's passages together must lead any other's by this much
 STRONG_SHARED, STRONG_WEIGHT = 3, 12.0   # shared tokens and their weight that make a passage a hit whatever else is said
 UNSEEN = 0.5           # weight of a question word the knowledge never uses, relative to the rarest known
 _NOISE = re.compile(r"[^0-9a-z\u4e00-\u9fff]")
@@ -125,10 +126,30 @@ class PassageIndex:
 
     def search(self, text: str, community: str | None = None, kinds: set[str] | None = None) -> list[tuple[float, Passage]]:
         """Passages by coverage of `text` (already compacted, entities and function words removed)."""
+        return [(cov, p) for cov, p, _ in self._scored(text, community, kinds)[1]]
+
+    def by_community(self, text: str, threshold: float = COVERAGE) -> tuple[float, list[Passage]] | None:
+        """A question whose facts are spread over one community's passages (单体最大的商住型社区, 六成居民
+        来自五湖四海, 叫啥): the community whose passages together cover `threshold` of it, clearly ahead
+        (`EVIDENCE_MARGIN`) of any other; (coverage, its passages, best first), else None."""
+        total, scored = self._scored(text)
+        union: dict[str, set[str]] = {}
+        found: dict[str, list[Passage]] = {}
+        for _, p, shared in scored:
+            if p.community_id:
+                union.setdefault(p.community_id, set()).update(shared)
+                found.setdefault(p.community_id, []).append(p)
+        ranked = sorted(((sum(self.idf[t] for t in words) / total, cid) for cid, words in union.items()), reverse=True)
+        if not ranked or ranked[0][0] < threshold or (len(ranked) > 1 and ranked[0][0] - ranked[1][0] < EVIDENCE_MARGIN):
+            return None
+        return ranked[0][0], found[ranked[0][1]]
+
+    def _scored(self, text: str, community: str | None = None, kinds: set[str] | None = None):
+        """(the question's total weight, [(coverage, passage, shared tokens)] best first)."""
         asked = {t for t in self.tokenise(text, query=True) if t not in self.common}
         query = {t for t in asked if t in self.idf}
         if not query:
-            return []
+            return 1.0, []
         # words the knowledge never uses count against every passage: 今天天气 is not about 天天
         unseen = [t for t in asked - query if not CUES.fullmatch(t)]  # 得过, 多少: how one asks, not what
         # one unseen word counts once: not again for its parts (油纸 of 油纸伞), nor when a part of it is
@@ -160,9 +181,9 @@ class PassageIndex:
                 # a long, detailed question (撑着油纸伞穿旗袍走秀的阿姨们): words the knowledge never uses
                 # must not sink a passage that holds every distinctive word it does use
                 coverage = max(coverage, COVERAGE)
-            scored.append((round(coverage, 6), chars, weight, -rank, p))
+            scored.append((round(coverage, 6), chars, weight, -rank, p, shared))
         scored.sort(key=lambda s: (-s[0], -s[1], -s[2], -s[3]))
-        return [(cov, p) for cov, _, weight, _, p in scored if weight >= MIN_WEIGHT][:CANDIDATES]
+        return total, [(cov, p, shared) for cov, _, weight, _, p, shared in scored if weight >= MIN_WEIGHT][:CANDIDATES]
 
     def best(self, text: str, community: str | None = None, threshold: float = COVERAGE,
              prefer: str = "") -> tuple[float, Passage] | None:

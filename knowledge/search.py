@@ -23,6 +23,7 @@ GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|�
 # 哪首歌, 几位书记: the measure word belongs to the question, the noun after it to the content
 ASKED_MEASURE = re.compile(r"[哪几](个|首|位|家|支|条|种|所|座|项|届|批|名|本|部|篇|句|场|次)")
 SHARP = 0.75         # a passage must cover this much to beat a category list or a guessed programme
+EVIDENCE_SHOWN = 2    # passages shown when a community is found by several of them together
 STRICT = 0.6          # a contacts answer gives way only to a passage that covers this much
 
 
@@ -53,7 +54,7 @@ def _answer(engine: "Engine", hit, confidence: float) -> "Answer":
     coverage, p = hit
     c = engine.model.communities.get(p.community_id)
     kl = engine.model.lists.get(p.ref) if p.kind == "list" else None
-    return Answer("passage", {"passage": p, "community": c, "list": kl}, "passage", round(coverage, 3), True,
+    return Answer("passage", {"passage": p, "community": c, "list": kl, "more": []}, "passage", round(coverage, 3), True,
                   {"community": [c.id]} if c else {})
 
 
@@ -74,7 +75,20 @@ def wider(engine: "Engine", q: Query) -> "Answer | None":
     if len(text.replace(" ", "")) < 2:
         return None
     hit = engine.passages.best(text, prefer="person" if "contact" in q.aspects else "")
+    if hit is None and q.aspects & {"which", "contact"}:
+        return _community_evidence(engine, text)
     return _answer(engine, hit, hit[0]) if hit else None
+
+
+def _community_evidence(engine: "Engine", text: str) -> "Answer | None":
+    """Which community a question describes by facts told in several of its passages."""
+    found = engine.passages.by_community(text)
+    if found is None:
+        return None
+    coverage, passages = found
+    answer = _answer(engine, (coverage, passages[0]), coverage)
+    answer.data["more"] = passages[1:EVIDENCE_SHOWN]
+    return answer
 
 
 def sharper(engine: "Engine", q: Query) -> "Answer | None":

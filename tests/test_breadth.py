@@ -437,3 +437,9 @@ async def test_a_second_ask_beside_the_phone_is_answered_too(say):
 
 async def test_spoken_first_is_the_articles_written_first(say):
     assert "10个" in await say("头一批品质社区一共评了几个")
+
+
+async def test_a_community_described_by_facts_told_in_several_passages_is_found(say):
+    # 六成 from a figure, 单体最大的商住型 from the description: together they are 海创社区
+    reply = await say("居民里六成来自五湖四海 又是单体最大的商住型社区 是哪个")
+    assert "海创社区" in reply and "60%" in reply
