@@ -49,7 +49,7 @@ WORDS = {
     "when was": "什么时候", "built": "建", "founded in": "成立于", "how old": "多少年", "how big": "多大",
     "number of": "多少", "total": "一共", "ranked": "排第几", "rank": "排名", "ranking": "排名", "which communities": "哪些社区",
     "what communities": "哪些社区", "list of": "名单", "alliance": "社区联盟", "honour": "荣誉", "honor": "荣誉",
-    "brand": "品牌", "brands": "品牌", "feature": "特色", "features": "特色", "special": "特色", "characteristics": "特点",
+    "brand": "品牌", "english": "英语", "club": "俱乐部", "clubs": "俱乐部", "brands": "品牌", "feature": "特色", "features": "特色", "special": "特色", "characteristics": "特点",
     "famous for": "特色", "known for": "特色", "lunar new year": "年夜饭", "new year's eve dinner": "年夜饭",
     "kindergarten": "儿童", "after-school": "放学", "after school": "放学", "daycare": "日间照料",
     "legal aid": "法律援助", "lawyer": "律师", "doctor": "医生", "clinic": "义诊", "free clinic": "义诊",

@@ -30,6 +30,7 @@ from knowledge.phrases import GAPPED_SCORE, NeedPhrases
 from knowledge.text import bigrams, compact, pinyin, sounds_alike, sounds_near
 
 PINYIN_SCORE = 96.0
+COMMON_WORD_FREQ = 100       # a word this frequent in jieba's dictionary is said as meant, not misheard
 KEYWORD_FREQ = 500            # a common word's frequency in jieba's dictionary (开场 212, 楼道 100)
 PROGRAMME_FUZZY_MIN = 78.0   # programme names have no 社区 anchor, so a plain typo needs more
 LIST_FUZZY_MIN = 85.0        # list names are long; a word left out (百佳文明创建工作品牌) still scores high
@@ -340,6 +341,9 @@ class EntityIndex:
             bounds = self._bounds(text) if bounds is None else bounds
             if start not in bounds and kind == "programme":
                 continue  # 生育文化 does not hold 渔文化: a sound-alike name must begin where a word begins
+            if kind == "community" and \
+                    self.tokenizer.FREQ.get(_strip_suffix(text[start:start + len(surface)]), 0) >= COMMON_WORD_FREQ:
+                continue  # 名单社区 is no 茗山社区 misheard: a common word of its own is said as meant
             scored[(surface, kind)] = max(scored.get((surface, kind), (0.0, 0, 0, "")),
                                           (PINYIN_SCORE, start, start + len(surface), "pinyin"))
         if kind == "community":

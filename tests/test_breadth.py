@@ -443,3 +443,14 @@ async def test_a_community_described_by_facts_told_in_several_passages_is_found(
     # 六成 from a figure, 单体最大的商住型 from the description: together they are 海创社区
     reply = await say("居民里六成来自五湖四海 又是单体最大的商住型社区 是哪个")
     assert "海创社区" in reply and "60%" in reply
+
+
+async def test_a_common_word_is_no_misheard_community_name(engine):
+    # 名单 sounds like 茗山 (单 is also read shan), but it is a word of its own, said as meant
+    assert not engine.understand("名单社区").of("community")
+    assert engine.understand("明山社区在哪").ids("community") == ["mingshan"]   # a rare word may still be a slip
+
+
+async def test_the_hundred_best_list_named_short(say):
+    reply = await say("学弄社区上了百佳的是什么")
+    assert "百佳" in reply and "学弄" in reply
