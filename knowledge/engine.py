@@ -37,7 +37,7 @@ from knowledge.model import Community, Item, Model, Programme
 from knowledge.passages import PassageIndex
 from knowledge.listing import list_answer, place_filter
 from knowledge.people import author_answer, person_answer, unknown_person
-from knowledge.search import deeper, sharper, wider
+from knowledge.search import about_list, deeper, sharper, wider
 from knowledge.slots import check_slot
 from knowledge.several import compare
 from knowledge.text import bigrams, compact, compact_cached, text_bigrams
@@ -479,6 +479,9 @@ class Engine:
         if len(lists) > 1 and not progs:
             return Answer("lists", {"lists": [self.model.lists[x] for x in lists]}, "list", 0.8, True, {"list": lists})
         if lists and not (progs and "which" in q.aspects):
+            beyond = about_list(self, q)   # 宁波晚报社区联盟后面还有啥活动: not its members
+            if beyond is not None:
+                return beyond
             kl = self.model.lists[lists[0]]
             members = ([self.model.communities[m] for m in kl.members] if kl.kind == "communities"
                        else [self.model.programmes[m] for m in kl.members])

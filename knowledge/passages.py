@@ -25,6 +25,10 @@ from knowledge.text import bigrams, compact
 COVERAGE = 0.62       # accepted share of the question's token weight (README: calibration)
 MIN_WEIGHT = 3.0       # and at least this much matched weight (one distinctive token)
 CANDIDATES = 20
+# ways of saying one thing that are no service category: how Chinese says "later, planned" (后面还有,
+# 接下来, 还将); a tag per group, as for the categories' synonyms
+CONCEPTS = {"zqplans": ("接下来", "后续", "今后", "以后", "之后", "后面", "还将", "还要", "还会", "计划", "打算", "下一步",
+                        "今年还", "还有啥", "还有什么", "将组织", "将举办", "将开展")}
 EVIDENCE_MARGIN = 0.2   # one community's passages together must lead any other's by this much
 STRONG_SHARED, STRONG_WEIGHT = 3, 12.0   # shared tokens and their weight that make a passage a hit whatever else is said
 UNSEEN = 0.5           # weight of a question word the knowledge never uses, relative to the rarest known
@@ -78,8 +82,9 @@ def passages_of(model: Model) -> list[Passage]:
 class PassageIndex:
     def __init__(self, model: Model, tokenizer) -> None:
         self.tokenizer = tokenizer
-        self.synonyms = sorted(((compact(w), "zc" + _NOISE.sub("", cat.id)) for cat in model.categories.values()
-                                for w in cat.synonyms if len(compact(w)) >= 2), key=lambda x: -len(x[0]))
+        self.synonyms = sorted([(compact(w), "zc" + _NOISE.sub("", cat.id)) for cat in model.categories.values()
+                                for w in cat.synonyms if len(compact(w)) >= 2] +
+                               [(w, tag) for tag, words in CONCEPTS.items() for w in words], key=lambda x: -len(x[0]))
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
         # the passages live in the table, not as Python objects: at 100k entries that many live
         # objects would slow every garbage collection, and so every answer
@@ -127,6 +132,12 @@ class PassageIndex:
     def search(self, text: str, community: str | None = None, kinds: set[str] | None = None) -> list[tuple[float, Passage]]:
         """Passages by coverage of `text` (already compacted, entities and function words removed)."""
         return [(cov, p) for cov, p, _ in self._scored(text, community, kinds)[1]]
+
+    def telling(self, concept: str, source: str) -> list[Passage]:
+        """Passages of one article (`source`) that say a concept (a `CONCEPTS` tag: zqplans)."""
+        rows = self.db.execute("select text, community, source, kind, ref from p where p match ? and source = ?",
+                               (f'"{concept}"', source)).fetchall()
+        return [Passage(*r) for r in rows]
 
     def by_community(self, text: str, threshold: float = COVERAGE) -> tuple[float, list[Passage]] | None:
         """A question whose facts are spread over one community's passages (单体最大的商住型社区, 六成居民

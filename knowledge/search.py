@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from knowledge.passages import COVERAGE
+from knowledge.passages import CONCEPTS, COVERAGE
 from knowledge.understand import STOP, Query
 
 if TYPE_CHECKING:
@@ -78,6 +78,23 @@ def wider(engine: "Engine", q: Query) -> "Answer | None":
     if hit is None and q.aspects & {"which", "contact"}:
         return _community_evidence(engine, text)
     return _answer(engine, hit, hit[0]) if hit else None
+
+
+def about_list(engine: "Engine", q: Query) -> "Answer | None":
+    """`宁波晚报社区联盟后面还有啥活动`: a question about a list that asks neither its members, their
+    number nor their places is looked up in the passages of the list's own article."""
+    lists = q.ids("list")
+    if len(lists) != 1 or q.aspects & {"list", "figure", "which", "rank", "location"} or q.ids("place"):
+        return None
+    text = _content(engine, q)
+    for m in q.of("list"):
+        text = text.replace(m.surface, " ")
+    if len(text.replace(" ", "")) < 2:
+        return None
+    source = engine.model.lists[lists[0]].source
+    concepts = sorted(t for t in engine.passages.tokenise(" ".join(text.split()), query=True) if t in CONCEPTS)
+    said = [p for c in concepts for p in engine.passages.telling(c, source) if p.kind != "list"]
+    return _answer(engine, (COVERAGE, said[0]), COVERAGE) if len(said) == 1 else None
 
 
 def _community_evidence(engine: "Engine", text: str) -> "Answer | None":

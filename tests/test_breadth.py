@@ -454,3 +454,9 @@ async def test_a_common_word_is_no_misheard_community_name(engine):
 async def test_the_hundred_best_list_named_short(say):
     reply = await say("学弄社区上了百佳的是什么")
     assert "百佳" in reply and "学弄" in reply
+
+
+async def test_what_a_list_plans_next_is_told_from_its_article_not_its_members(say):
+    reply = await say("晚报那个社区联盟下一步打算搞些什么")
+    assert "红歌联赛" in reply and "资料中可见" not in reply
+    assert "资料中可见" in await say("晚报那个社区联盟都有哪些社区")     # its members stay its members
