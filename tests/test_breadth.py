@@ -459,4 +459,5 @@ async def test_the_hundred_best_list_named_short(say):
 async def test_what_a_list_plans_next_is_told_from_its_article_not_its_members(say):
     reply = await say("晚报那个社区联盟下一步打算搞些什么")
     assert "红歌联赛" in reply and "资料中可见" not in reply
-    assert "资料中可见" in await say("晚报那个社区联盟都有哪些社区")     # its members stay its members
+    # its members stay its members, also asked next in the same conversation (那个社区联盟 is no pronoun)
+    assert "资料中可见" in await say("晚报那个社区联盟都有哪些社区")
