@@ -51,6 +51,9 @@ SLOTS = [
          re.compile(r"队长|负责人|主任|书记|领头|牵头|带领|以其名字命名"), ("programme",)),
     Slot("具体地址", re.compile(r"地址|门牌|哪条路|具体位置|具体在哪"), re.compile(r"[路街巷]\d*号|大厦|\d+号|\d+楼"),
          ("programme",)),
+    # the most general last: 门牌号是多少 asks an address, not a number
+    Slot("具体数字", re.compile(r"多少|几个|几家|几位|几名|几桌|几户|几次|几条|几项|几支|几座|几所|几种|几成|几岁|几年|几多"),
+         re.compile(r"\d|[一二两三四五六七八九十百千万半几]+[个家位名桌户次条项支座所种成岁年人度届批类倍]"), ("passage", "programme")),
 ]
 CHECKED = {"programme", "community_items", "community_services", "passage", "person", "community", "unknown_detail",
            "category_communities", "list", "lists", "list_count"}

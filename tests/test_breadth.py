@@ -461,3 +461,8 @@ async def test_what_a_list_plans_next_is_told_from_its_article_not_its_members(s
     assert "红歌联赛" in reply and "资料中可见" not in reply
     # its members stay its members, also asked next in the same conversation (那个社区联盟 is no pronoun)
     assert "资料中可见" in await say("晚报那个社区联盟都有哪些社区")
+
+
+async def test_a_count_the_articles_do_not_give_is_said_unknown_before_what_they_do_say(say):
+    reply = await say("社区节上旗袍秀到底来了多少个阿姨")
+    assert "资料里没有" in reply and "具体数字" in reply and "四安" in reply
