@@ -466,3 +466,9 @@ async def test_what_a_list_plans_next_is_told_from_its_article_not_its_members(s
 async def test_a_count_the_articles_do_not_give_is_said_unknown_before_what_they_do_say(say):
     reply = await say("社区节上旗袍秀到底来了多少个阿姨")
     assert "资料里没有" in reply and "具体数字" in reply and "四安" in reply
+
+
+async def test_a_deputy_is_not_given_as_the_head_without_saying_so(say):
+    reply = await say("北岸琴森社区的正书记叫什么")
+    assert "孟佳寅" in reply and "副书记" in reply and "资料里没有提到北岸琴森社区的书记" in reply
+    assert "资料里没有" not in await say("北岸琴森社区的副书记叫什么")
