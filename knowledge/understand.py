@@ -13,6 +13,7 @@ from functools import cached_property
 from knowledge.english import translate
 from knowledge.matcher import EntityIndex, Mention
 from knowledge.text import bigrams, compact
+from knowledge.unknown import CLAUSE_BREAKS, unknown_names
 
 ASPECTS = {
     "location": r"在哪|哪里|哪儿|什么地方|位置|地址|地点|哪个街道|哪条街|哪个区|哪个县|哪个市|哪个城市|哪个镇|哪个省|属于哪|位于|怎么走|在什么",
@@ -39,10 +40,6 @@ SELF = re.compile(r"(我|俺|咱|本人)(们)?(家|小区|户口|一家)?(就|�
 ONLY_PLACES_LEFT = re.compile(r"^[的那边这里归属于在]*$")
 STOP = re.compile(r"社区|有什么|有哪些|什么|哪些|是谁|叫什么|多少|是什么|吗|呢|的|了|哪个|一下|有没有|请问|俺|我们|我|"
                   r"这边|那边|附近|是|有|在|啥|么|怎么样|个|名|家|一|不|吧|呀|想|知道|请|告诉|可以|能")
-# place-like words: 2-6 characters ending in a place suffix, minus common words that merely end so
-# 旗 only as banners are named (鄂托克前旗, 正蓝旗), not 穿旗袍
-_PLACE = re.compile(r"([\u4e00-\u9fff]{2,8}?)(特别行政区|自治区|开发区|街道|省|市|区|县|镇|(?:前|后|中|左|右|联合|蓝|白|黄|红)旗)")
-_NOT_PLACE = re.compile(r"(社|小|城|园|片|辖|景|山|街|市|郊|校|营|专)区$|(城|超|集|菜|夜|上|门|都)市$|(城|乡)镇$|哪|什么|几|个|这|那|本|该|全(市|区|县|省)|外(省|市|区|县)$|我|你|他|她|从")
 
 
 @dataclass
@@ -87,118 +84,6 @@ class Query:
         return len(rest) >= 2
 
 
-# provinces and large cities residents name without 省/市 (杭州有哪些品质社区): places too, known or not
-BARE_PLACES = re.compile(r"北京|上海|天津|重庆|杭州|广州|南京|苏州|武汉|成都|西安|长沙|郑州|济南|青岛|合肥|福州|厦门|"
-                         r"沈阳|大连|哈尔滨|长春|昆明|贵阳|南宁|南昌|太原|石家庄|兰州|乌鲁木齐|拉萨|呼和浩特|银川|西宁|"
-                         r"海口|三亚|温州|绍兴|嘉兴|湖州|金华|台州|舟山|丽水|衢州|无锡|常州|东莞|佛山|珠海|香港|澳门|台湾|"
-                         r"浙江|江苏|广东|山东|河南|河北|湖南|湖北|四川|福建|安徽|江西|山西|陕西|辽宁|吉林|黑龙江|云南|贵州|"
-                         r"广西|海南|甘肃|青海|宁夏|新疆|西藏")
-
-
-def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
-    unknown = []
-    for m in BARE_PLACES.finditer(text):
-        word = m.group(0)
-        if any(mm.start <= m.start() < mm.end for mm in mentions) or any(p.startswith(word) for p in index.places):
-            continue
-        # asked about (杭州有哪些…, 想问问上海的社区), not told in passing (从湖南老家过来, 有广东的、四川的)
-        if (m.start() == 0 or text[m.start() - 1] in "在去到问") and text[m.end():m.end() + 1] in tuple("有的哪市区县省社那这"):
-            unknown.append(word)
-    for m in _PLACE.finditer(text):
-        word = m.group(0).lstrip("和与跟及在的是到去从")   # 文明社区和浙江省…: 和 is no part of a place
-        if _NOT_PLACE.search(word) or any(mm.start <= m.start() < mm.end or mm.start < m.end() <= mm.end for mm in mentions):
-            continue
-        if not any(word.endswith(p) or p.endswith(word) for p in index.places):
-            unknown.append(word)
-    return unknown
-
-
-# words that say which kind of community, how many, or what is done to one — not which one
-_GENERIC_BEFORE_COMMUNITY = re.compile(
-    r"^(我们?|你们?|他们?|咱们?|俺|本|该|各个?|每个?|其他|其它|别的|整个|全国|全省|全市|所在|附近|周边|隔壁|旁边|相关|一些|"
-    r"有的|好的|优秀|先进|示范|模范|文明|和谐|智慧|幸福|老旧|城市|农村|乡村|城乡|城中村|街道|小区|居民|品质|五星|星级|明星|"
-    r"标杆|特色|传统|现代|国际|开放|封闭|大型|小型|网格|邻里|熟人|理想|未来|完整|美丽|平安|绿色|低碳|健康|书香|法治|数字|"
-    r"互联网|线上|这里|那里|哪里|一下|请问|问问|打听|了解|知道|告诉|介绍|走进|进入|来到|深入|扎根|服务|回到|建设|打造|创建|"
-    r"管理|治理|联系|加入|参加|入选|评上|评为|成为|选出|一共|总共|所有|全部|多少|多少个|书记|主任|领导|共话|晚报|日报|"
-    r"新闻|报道|典范|榜样|样板|精品|品牌|年轻|优质|新型|老牌|成熟|普通|典型|高档|新建|安置|拆迁|单位|老年|年轻人|青年|"
-    r"大|小|商住|住宅|商业|回迁|保障房|公租房|廉租房)$|[几哪这那些啥]|什么|怎样|个$")
-# what follows a community's name when a question is about it (樱花社区的书记, 西溪社区在哪, …评上了吗)
-_AFTER_NAMED = re.compile(r"$|的|在|有|是|书记|主任|电话|地址|怎么|咋|呢|吗|吧|啊|评|获|得|属于|位于|离|和|跟|与|哪|什么|啥|"
-                          r"几|多|居委会|党委|党总支|办公|里|那|这|现在|也|都|还|搞|办|举办|开展|进|上|算|归|最近|近期|最新|今年|平时|"
-                          r"加入|入选|参加|上榜|如何|好不好")
-_FUNCTION_CHARS = set("的了在是有和跟与及把被给对向从到去来住进上里个些们这那哪啥吗呢吧啊么也都就还又很最更一我你他她它咱俺刚才回已再仍")
-# a one-character end of a name jieba cut off (梧桐 湾, 翠竹 园): the word before belongs to the name
-_NAME_ENDS = set("湾园苑里坊庄城湖山桥港岸府邸居亭塘海江河门街巷路营屯堡寨坝洲岛畈浦弄")
-_CLAUSE_BREAKS = re.compile(r"[\s，,。；;！!？?、：:（）()]+")   # quotes stay: “共建典范社区” is a title
-
-
-def _unknown_communities(question: str, text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
-    """`樱花社区的书记是谁`: the word before 社区 names no community the knowledge holds. That word is
-    jieba's word right before 社区, or a run of single characters (a name jieba does not know), in
-    the same clause, and a question about it goes on as questions about a community do."""
-    if "社区" not in text:
-        return []
-    unknown = []
-    for clause in _CLAUSE_BREAKS.split(question):
-        clause = compact(clause)
-        if "社区" not in clause:
-            continue
-        at, tokens = 0, index.tokens(clause)
-        for i, token in enumerate(tokens):
-            at += len(token)
-            if token != "社区" or i == 0 or not _AFTER_NAMED.match(clause, at):
-                continue
-            j = i - 1
-            if tokens[j] in _NAME_ENDS and j > 0 and 2 <= len(tokens[j - 1]) <= 3 and \
-                    not _GENERIC_BEFORE_COMMUNITY.search(tokens[j - 1]):
-                j -= 1
-            if len(tokens[j]) <= 3:   # single characters before it are the rest of a name jieba did not know (翠 竹园)
-                while j > 0 and len(tokens[j - 1]) == 1 and tokens[j - 1] not in _FUNCTION_CHARS and \
-                        len("".join(tokens[j - 1:i])) <= 4:
-                    j -= 1
-            name = "".join(tokens[j:i])
-            if len(name) < 2 or set(name) & _FUNCTION_CHARS and len(tokens[j]) == 1 or \
-                    _GENERIC_BEFORE_COMMUNITY.search(name):
-                continue
-            said, found = name + "社区", text.find(name + "社区")
-            while found >= 0 and any(m.start < found + len(said) and found < m.end for m in mentions):
-                found = text.find(said, found + 1)
-            if found >= 0:
-                unknown.append(said)
-    return unknown
-
-
-_ROUND = re.compile(r"第([一二三四五六七八九十两\d]{1,3})(?:届|批|期)|首(?:届|批|期)")
-_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-
-
-def _rounds(text: str) -> set[int]:
-    """The rounds a text names: 第三届 -> 3, 首批 -> 1 (numbers past 十 read as written digits only)."""
-    found = set()
-    for m in _ROUND.finditer(text):
-        n = m.group(1)
-        found.add(1 if n is None else int(n) if n.isdigit() else _NUMERALS.get(n, 0))
-    return found
-
-
-def _other_rounds(text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
-    """`第三届品质社区`: a round of a list the knowledge does not hold. Its list mention is dropped
-    (it is not the second round's list) and the round is named as unknown."""
-    asked = _rounds(text)
-    if not asked:
-        return []
-    unknown = []
-    for m in [m for m in mentions if m.kind == "list"]:
-        held = set()
-        for lid in m.ids:
-            kl = index.model.lists[lid]
-            held |= _rounds(" ".join((kl.name, *kl.aliases)))
-        if held and not asked & held:
-            mentions.remove(m)
-            unknown.append(_ROUND.search(text).group(0) + m.surface)
-    return unknown
-
-
 def _says_lives_in(text: str, first: Mention, mentions: list[Mention]) -> bool:
     """`我住在X`, and the looser ways of saying it: 我家是X的, 我们小区属于余姚的X, 我户口在镇海招宝山的X,
     本人住南山X那边: a first-person statement whose only words before the community are places."""
@@ -227,8 +112,7 @@ def understand(question: str, index: EntityIndex) -> Query:
         aspects.discard("phone")  # "打了电话没人接，想问下力邦社区有什么给孩子的项目": the question is the last clause
     first = next((m for m in mentions if m.kind == "community"), None)
     binds = first is not None and _says_lives_in(text, first, mentions)
-    unknown = _other_rounds(text, index, mentions)
-    unknown += _unknown_places(text, index, mentions) + _unknown_communities(question, text, index, mentions)
+    unknown = unknown_names(question, text, index, mentions)
     return Query(text, mentions, aspects, bool(NEARBY.search(text)), binds, unknown,
                  _besides_phone(question) if "phone" in aspects else "")
 
@@ -238,7 +122,7 @@ _ASKS_CLAUSE = re.compile(r"什么|哪|吗|几|多少|怎么|如何|有没有|�
 
 def _besides_phone(question: str) -> str:
     """`海湾社区的服务项目叫啥 有电话没`: the first clause that asks something other than the phone."""
-    for clause in _CLAUSE_BREAKS.split(question):
+    for clause in CLAUSE_BREAKS.split(question):
         clause = compact(clause)
         if len(clause) >= 4 and _ASKS_CLAUSE.search(clause) and not _ASPECT_RE["phone"].search(clause):
             return clause
