@@ -28,7 +28,10 @@ CANDIDATES = 20
 # ways of saying one thing that are no service category: how Chinese says "later, planned" (后面还有,
 # 接下来, 还将); a tag per group, as for the categories' synonyms
 CONCEPTS = {"zqplans": ("接下来", "后续", "今后", "以后", "之后", "后面", "还将", "还要", "还会", "计划", "打算", "下一步",
-                        "今年还", "还有啥", "还有什么", "将组织", "将举办", "将开展")}
+                        "今年还", "还有啥", "还有什么", "将组织", "将举办", "将开展"),
+            # people told of by age and sex, in the words of the articles and of residents
+            "zqgirl": ("女孩", "小姑娘", "小丫头", "丫头", "女娃", "小女生", "女生"),
+            "zqaunt": ("阿姨", "大妈", "大姐", "大婶", "婶子")}
 EVIDENCE_MARGIN = 0.2   # one community's passages together must lead any other's by this much
 STRONG_SHARED, STRONG_WEIGHT = 3, 12.0   # shared tokens and their weight that make a passage a hit whatever else is said
 UNSEEN = 0.5           # weight of a question word the knowledge never uses, relative to the rarest known

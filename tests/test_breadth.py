@@ -472,3 +472,9 @@ async def test_a_deputy_is_not_given_as_the_head_without_saying_so(say):
     reply = await say("北岸琴森社区的正书记叫什么")
     assert "孟佳寅" in reply and "副书记" in reply and "资料里没有提到北岸琴森社区的书记" in reply
     assert "资料里没有" not in await say("北岸琴森社区的副书记叫什么")
+
+
+async def test_people_said_in_residents_words_are_the_articles_people(say):
+    # 小丫头 is the articles' 女孩, 大妈 their 阿姨: one concept each in the passage index
+    assert "余睿淳" in await say("红歌快闪里领唱的小丫头是谁")
+    assert "四安" in await say("社区节上穿旗袍的大妈们是哪个村的")
