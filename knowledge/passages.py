@@ -208,8 +208,8 @@ class PassageIndex:
         if not hits or hits[0][0] < threshold:
             return None
         if prefer:  # 那两个小丫头叫什么名字: of passages that cover as much, a person's tells a name
-            top = [h for h in hits if h[0] == hits[0][0]]
-            hits = [h for h in top if h[1].kind == prefer] + [h for h in hits if h[1].kind != prefer or h not in top]
+            tied = sum(1 for h in hits if h[0] == hits[0][0])   # hits come best first: the ties lead
+            hits = sorted(hits[:tied], key=lambda h: h[1].kind != prefer) + hits[tied:]
         (cov, p), letters = hits[0], _letters(text)
         for cov2, p2 in hits[1:]:
             if cov2 < cov:

@@ -27,13 +27,13 @@ EVIDENCE_SHOWN = 2    # passages shown when a community is found by several of t
 STRICT = 0.6          # a contacts answer gives way only to a passage that covers this much
 
 
-def _content(engine: "Engine", q: Query) -> str:
-    """What the question is about, in parts: entities and whole function words removed (question cues
-    such as 得过, 多少 stay, as they may be content: 时间积分). Words are removed whole, as the
-    segmenter cut them: the 家 of 我家 goes, the 家 of 大家 stays with its word."""
+def _content(engine: "Engine", q: Query, named: tuple[str, ...] = ("community", "place")) -> str:
+    """What the question is about, in parts: the mentions of `named` kinds and whole function words
+    removed (question cues such as 得过, 多少 stay, as they may be content: 时间积分). Words are
+    removed whole, as the segmenter cut them: the 家 of 我家 goes, the 家 of 大家 stays with its word."""
     text = q.text
     for m in sorted(q.mentions, key=lambda m: -m.start):
-        if m.kind in ("community", "place"):
+        if m.kind in named:
             text = text[:m.start] + " " + text[m.end:]
     kept = []
     for part in ASKED_MEASURE.sub(" ", text).split():
@@ -86,13 +86,11 @@ def about_list(engine: "Engine", q: Query) -> "Answer | None":
     lists = q.ids("list")
     if len(lists) != 1 or q.aspects & {"list", "figure", "which", "rank", "location"} or q.ids("place"):
         return None
-    text = _content(engine, q)
-    for m in q.of("list"):
-        text = text.replace(m.surface, " ")
+    text = _content(engine, q, named=("community", "place", "list"))
     if len(text.replace(" ", "")) < 2:
         return None
     source = engine.model.lists[lists[0]].source
-    concepts = sorted(t for t in engine.passages.tokenise(" ".join(text.split()), query=True) if t in CONCEPTS)
+    concepts = sorted(t for t in engine.passages.tokenise(text, query=True) if t in CONCEPTS)
     said = [p for c in concepts for p in engine.passages.telling(c, source) if p.kind != "list"]
     return _answer(engine, (COVERAGE, said[0]), COVERAGE) if len(said) == 1 else None
 

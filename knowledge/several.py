@@ -32,7 +32,7 @@ def compare(engine: "Engine", q: Query) -> "Answer | None":
             picked.append((m.start, m.end, ids[0]))
     # 白沙社区和后大街社区哪个大: a side the knowledge lacks is said to be unknown, beside the other
     unknown = [p for p in q.unknown_places if p.endswith("社区")] if picked and SIDE_WORDS.search(q.text) else []
-    if len(picked) + len(unknown[:1]) < 2:
+    if len(picked) + len(unknown) < 2:
         return None
     picked = picked[:MOST]
     parts = []
