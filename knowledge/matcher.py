@@ -10,7 +10,8 @@ Three paths, tried in this order, each with an explicit decision rule:
    name's (丹顶和 → 丹顶鹤) scores PINYIN_SCORE. A hit needs `threshold`; when the best two
    hits are closer than `margin`, both are returned as ambiguous and the caller asks.
 3. homophone path for category words (羊老服务 → 养老): pinyin only, and only where a service
-   word follows (服务, 活动, 中心 ...) or the text ends, so 杨老师 is not read as 养老.
+   word follows (服务, 活动, 中心 ...) or the text ends, so 杨老师 is not read as 养老; and for
+   people's names of three characters, one character changed (孟家寅 → 孟佳寅).
 4. need phrases said loosely (发挥点余热): a category phrase whose words come in order with a word
    or two between them (knowledge/phrases.py), where no other mention covers them; in a short
    text only when no category was found otherwise.
@@ -178,8 +179,7 @@ class EntityIndex:
         self.sound_index: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
         for surface, entries in s.forms.items():
             for kind in dict.fromkeys(k for k, _, _ in entries):
-                if kind == "category" or (kind == "community" and len(surface) >= 3) or \
-                        (kind == "programme" and len(surface) >= 3):
+                if kind == "category" or (kind in ("community", "programme", "person") and len(surface) >= 3):
                     py = pinyin(surface)
                     for a in py[0]:
                         for b in py[1]:
@@ -411,6 +411,17 @@ class EntityIndex:
                 found.append(Mention("category", ids, start, start + len(surface), PINYIN_SCORE, text[start:start + len(surface)], "pinyin"))
         return found
 
+    def misheard_person(self, text: str) -> Mention | None:
+        """A name of three characters or more written by its sound with one character changed
+        (孟家寅 for 孟佳寅, as voice input writes it); never a common word of its own."""
+        for surface, start in self._homophones(text, "person"):
+            window = text[start:start + len(surface)]
+            if sum(a != b for a, b in zip(window, surface)) == 1 and \
+                    self.tokenizer.FREQ.get(window, 0) < COMMON_WORD_FREQ:
+                ids = [i for k, i, _ in self.surfaces.forms[surface] if k == "person"]
+                return Mention("person", ids, start, start + len(surface), PINYIN_SCORE, window, "pinyin")
+        return None
+
     def recognise(self, text: str) -> list[Mention]:
         """All mentions in `text` (already compacted), typo and homophone paths included.
 
@@ -447,6 +458,8 @@ class EntityIndex:
             m = self.fuzzy_names(blanked, "programme")
             if m and m.score >= max(self.threshold, PROGRAMME_FUZZY_MIN if m.how == "fuzzy" else 0):
                 place(m)
+        if "person" not in kinds:
+            place(self.misheard_person(text))
         if "category" not in {m.kind for m in mentions}:
             for m in self.homophone_categories(text):
                 if not any(m.start < o.end and o.start < m.end for o in mentions):

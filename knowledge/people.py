@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from knowledge.engine import Answer, Engine
 
 # "<2-4 characters>是谁/是干什么的/是做什么的/是哪个社区的/什么职务": a question about a named person
-WHO = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(是谁|是干什么的|是做什么的|是干啥的|是哪个社区的|是哪里的|在哪个社区|"
+WHO = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(?:书记|副书记|主任|队长|老师|阿姨|大姐|大妈|师傅|同志|先生|女士)?(是谁|是干什么的|是做什么的|是干啥的|是哪个社区的|是哪里的|在哪个社区|"
                  r"担任什么|是什么职务|什么职务|什么人|是什么人)")
 AUTHOR = re.compile(r"谁写的|作者|撰稿|哪位记者|哪个记者|记者是谁|记者叫|谁报道|谁采写|谁拍的|摄影师|谁摄影|照片是谁")
 WRITERS = re.compile(r"记者|撰稿|作者|摄影")
@@ -65,10 +65,18 @@ def author_answer(engine: "Engine", q: Query) -> "Answer | None":
     return Answer("person", {"rows": rows}, "person", 0.9, True, {"person": [p.id for p in people]})
 
 
+def unknown_name(q: Query) -> str:
+    """The name of a person the knowledge lacks that `q` asks about (`孙建平是谁`, `李建国书记是哪个
+    社区的`), else "". The rest may name a service (张建国是哪个社区的志愿者), never an entity."""
+    m = WHO.match(q.text)
+    if not m or NOT_A_NAME.search(m.group(1)) or m.group(1)[0] not in SURNAMES or \
+            any(o.kind not in ("category", "aspect") or o.start < m.end(1) for o in q.mentions):
+        return ""
+    return m.group(1)
+
+
 def unknown_person(q: Query) -> "Answer | None":
     """`孙建平是谁`: a name the knowledge lacks is said to be unknown, never asked about."""
     from knowledge.engine import Answer
-    m = WHO.match(q.text)
-    if not m or q.mentions or NOT_A_NAME.search(m.group(1)) or m.group(1)[0] not in SURNAMES:
-        return None
-    return Answer("person_unknown", {"who": m.group(1)}, "person", 0.3, False)
+    who = unknown_name(q)
+    return Answer("person_unknown", {"who": who}, "person", 0.3, False) if who else None

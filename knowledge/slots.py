@@ -24,6 +24,7 @@ class Slot:
     asked: re.Pattern
     stated: re.Pattern
     only: tuple[str, ...] = ()    # answers this slot is checked on (all of CHECKED when empty)
+    counted: bool = False         # a count: what states it depends on the measure word asked (多少户 needs 户)
 
 
 SLOTS = [
@@ -52,9 +53,28 @@ SLOTS = [
     Slot("具体地址", re.compile(r"地址|门牌|哪条路|具体位置|具体在哪"), re.compile(r"[路街巷]\d*号|大厦|\d+号|\d+楼"),
          ("programme",)),
     # the most general last: 门牌号是多少 asks an address, not a number
-    Slot("具体数字", re.compile(r"多少|几个|几家|几位|几名|几桌|几户|几次|几条|几项|几支|几座|几所|几种|几成|几岁|几年|几多"),
-         re.compile(r"\d|[一二两三四五六七八九十百千万半几]+[个家位名桌户次条项支座所种成岁年人度届批类倍]"), ("passage", "programme")),
+    Slot("具体数字", re.compile(r"多少|(?<!哪)几(?:个|家|位|名|桌|户|次|条|项|支|座|所|种|成|岁|年|多)"),
+         re.compile(r"\d|[一二两三四五六七八九十百千万半几]+[个家位名桌户次条项支座所种成岁年人度届批类倍]"),
+         ("passage", "programme", "community_items", "community"), counted=True),
 ]
+# A count asked with a measure word (多少户, 几桌, 多少人) is stated only by a number with that
+# measure or one that counts the same things: 户 is not answered by 60% or by 1000多人, nor
+# 几家 by an ordinal (第一个).
+MEASURES = {"人": "人|名|位|口", "名": "人|名|位", "位": "人|名|位", "口": "人|口", "户": "户|家庭", "家": "家|个|户",
+            "桌": "桌", "次": "次|场|回|届", "场": "场|次", "回": "回|次", "岁": "岁", "支": "支|个|队", "条": "条",
+            "项": "项|个|件", "件": "件|个|项", "所": "所|个|家", "座": "座|栋|幢|个", "栋": "栋|幢|座", "幢": "栋|幢|座",
+            "种": "种|个|类", "类": "类|种|个", "届": "届", "批": "批", "年": "年", "天": "天|日", "棵": "棵|株",
+            "辆": "辆|台", "台": "台|辆", "间": "间|个", "平方米": "平方米|平米|㎡|亩", "平米": "平方米|平米|㎡|亩"}
+_MEASURE_ASKED = re.compile(r"(?:多少|几)个?(" + "|".join(sorted(MEASURES, key=len, reverse=True)) + ")")
+_NUMBER = r"(?<![第\d一二两三四五六七八九十百千万几])(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万几]+)[多余]?[十百千万亿]*[多余]?"
+
+
+def _stated(slot: Slot, q: Query) -> re.Pattern:
+    """What states `slot` for this question: a count's number must carry the measure asked."""
+    found = _MEASURE_ASKED.search(q.text) if slot.counted else None
+    return re.compile(f"{_NUMBER}(?:{MEASURES[found.group(1)]})") if found else slot.stated
+
+
 CHECKED = {"programme", "community_items", "community_services", "passage", "person", "community", "unknown_detail",
            "category_communities", "list", "lists", "list_count"}
 BROAD = {"unknown_detail", "category_communities"}   # a "not known" is not followed by these: they answer nothing of it
@@ -104,7 +124,7 @@ def check_slot(engine: "Engine", q: Query, a: "Answer") -> "Answer":
     if slot is None or (slot.label == "电话" and a.template not in ("person", "category_communities")):
         return a  # a community's phone has its own answer (phone.j2)
     subject, text = _subject(engine, a)
-    if not text or slot.stated.search(text):
+    if not text or _stated(slot, q).search(text):
         return a
     known = None if a.template in BROAD else a  # a "not known" adds nothing after ours
     return Answer("slot_unknown", {"slot": slot.label, "subject": subject, "follow": known}, a.intent, 0.5, False,

@@ -40,6 +40,28 @@ async def test_an_unknown_name_is_said_to_be_unknown(say):
     assert "资料里没有" in reply and "住在哪个社区" not in reply
 
 
+@pytest.mark.parametrize("question,must", [
+    ("陈雪博是谁", "凌霄"),            # 博 for 波, as voice input writes it
+    ("许文军是哪个社区的书记", "都市森林"),
+    ("韩静鞍是干什么的", "新城市"),
+])
+async def test_a_name_written_by_its_sound_finds_the_person(say, question, must):
+    reply = await say(question)
+    assert must in reply and "资料里没有" not in reply, reply
+
+
+async def test_an_unknown_name_with_a_title_or_a_service_is_still_unknown(say):
+    for question in ("周国强主任是哪个社区的", "赵建华是哪个社区的志愿者 怎么联系他"):
+        reply = await say(question)
+        assert "资料里没有" in reply and "住在哪个社区" not in reply, reply
+
+
+async def test_an_unknown_name_after_a_conversation_is_not_read_as_a_follow_up(say):
+    await say("凌霄社区书记是谁", user="oFollowing")
+    reply = await say("周国强是谁", user="oFollowing")
+    assert "资料里没有" in reply and "陈雪波" not in reply
+
+
 async def test_a_persons_missing_phone_is_said_plainly(say):
     reply = await say("许文君的电话是多少")
     assert "资料里没有" in reply and "许文君" in reply
@@ -467,6 +489,25 @@ async def test_a_count_the_articles_do_not_give_is_said_unknown_before_what_they
     reply = await say("社区节上旗袍秀到底来了多少个阿姨")
     assert "资料里没有" in reply and "具体数字" in reply and "四安" in reply
 
+
+async def test_which_ones_and_which_round_are_no_count_and_no_rank(say):
+    malls = await say("凌霄社区是跟哪几家购物中心一起搞活动的")
+    rounds = await say("后大街社区是第几届评上的品质社区")
+    assert "银泰" in malls and "资料里没有" not in malls
+    assert "首批" in rounds and "排名" not in rounds
+
+
+async def test_a_count_asked_by_its_measure_word_needs_a_number_of_that_measure(say):
+    # 户 is not answered by a share of residents, 家 not by an ordinal (全市第一个)
+    households = await say("海创社区总共有几户人家")
+    shops = await say("丹顶鹤社区那个公益街区进驻了几家店")
+    assert "资料里没有" in households and "海创" in households
+    assert "资料里没有" in shops and "丹顶鹤" in shops
+    # a number of the measure asked, or one counting the same things (名 for 人), answers it
+    people = await say("力邦社区外来务工的有多少人")
+    teams = await say("赛罕社区志愿服务队伍一共几支")
+    assert "2800" in people and "资料里没有" not in people
+    assert "8支" in teams and "资料里没有" not in teams
 
 async def test_a_deputy_is_not_given_as_the_head_without_saying_so(say):
     reply = await say("北岸琴森社区的正书记叫什么")

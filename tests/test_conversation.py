@@ -163,6 +163,28 @@ async def test_moving_and_corrected_homes_rebind_the_community(chat):
     assert "新碶" in street and "下应" not in street
 
 
+async def test_a_message_that_corrects_itself_is_answered_for_the_correction(chat):
+    [a] = await chat("都市森林社区的书记叫什么？哎说错了，是后大街社区")
+    [b] = await chat("海创社区在哪个街道……不对不对 我是说海湾社区")
+    [c] = await chat("丹顶鹤社区楼栋长多少个，哦打错了，我想问赛罕社区的单元长有几名")
+    [d] = await chat("赛罕社区楼栋长多少…搞错了，我要问的是单元长有几名")
+    assert "吴民丽" in a and "许文君" not in a
+    assert "大榭" in b and "海创" not in b
+    assert "147" in c and "丹顶鹤" not in c
+    assert "147" in d and "52" not in d
+
+
+async def test_a_correction_needs_something_before_it_to_correct(chat):
+    [reply] = await chat("家里吵架了，不对的地方谁来评评理")
+    assert "调解" in reply
+
+
+async def test_a_past_home_said_beside_the_new_one_binds_the_new_one(chat):
+    [a, later] = await chat("我以前住在海创社区，后来搬到福城社区了，我们社区在哪个街道", "我们社区书记是谁")
+    [b] = await chat("我住在深圳湾社区，哦不对，前几天刚搬到福城社区了，我们社区在哪个街道")
+    assert "福明" in a and "下应" not in a and "海创" not in later
+    assert "福明" in b and "蛇口" not in b
+
 async def test_a_short_unrelated_message_is_not_forced_onto_the_last_community(chat):
     _, reply = await chat("丹顶鹤社区书记是谁", "帮我写一首诗")
     assert "丹顶鹤" not in reply

@@ -9,6 +9,9 @@ The conversation remembers the last answered question in full with the entities 
               它/那里/他 + rest -> the rest about the last programme / community / person;
               a short question naming nothing but asking an aspect or a category (书记呢, 有什么养老服务)
               -> about the last subject (not 哪些社区有…, which asks across communities)
+  in one message: 力邦社区书记是哪个？哦说错了，是丹顶鹤社区 / X在哪…不对，我是说Y / 我住X，哦不对，上个月
+              搬到Y了，… -> the part before the correction is the last topic of the part after it;
+              我原来住X，现在搬到Y了，… -> where the resident lives now (the past home is dropped)
   as_is       anything else, including questions that name their own subject or say 附近.
 A short question prefixed with the last subject is only a guess (`guess`): when that reading
 finds no answer, the message is answered as it was written."""
@@ -21,6 +24,7 @@ import orjson
 
 from bot.conversation.context import Topic
 from bot.conversation.memo import Memo
+from knowledge.people import unknown_name
 from knowledge.understand import NEARBY, Query
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
@@ -28,7 +32,12 @@ CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:(不对|不
                         r"[啊了呀吧哦，,。.!！\s]*)+")
 NOT_BUT = re.compile(r"^不是(.{1,12}?)[，,]?而?是(.+)$")
 MEANT = re.compile(r"^(我是说|我说的是|我问的是|我是问|我想问的是|我想问|我想知道|我要问的是|我要问|我指的是|应该是|是问|是)")
-MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(已经|刚|刚刚|现在)?(搬到的是|搬去的是|搬进的是|搬到|搬去|搬家到|搬进|搬来|搬进了|住的是|现在住在|现在住|住在|新家是|新家在)(了)?")
+MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(上个月|上月|上周|去年|今年|前几天|前阵子|前段时间|最近|已经|刚|刚刚|现在|后来|如今)*(搬到的是|搬去的是|搬进的是|搬到|搬去|搬家到|搬进|搬来|搬进了|住的是|现在住在|现在住|住在|新家是|新家在)(了)?")
+# a correction after a clause of the same message (…不对不对，我是说Y): what precedes is what it corrects
+INNER_CORRECTION = re.compile(r"(?:[，,。；;！!？?~～\s]|…+|\.{2,})+(?=[哦噢喔啊呃嗯哎唉诶额]*[，,\s]*(?:(?:不对|不是的|不是这个|说错了|"
+                              r"我说错了|打错了|写错了|搞错了|错了|更正|纠正)[啊了呀吧哦]?)+(?:[，,。.!！\s…]|是|我))")
+# 我原来住X，现在搬到Y了: the past home is no statement of where the resident lives
+PAST_HOME = re.compile(r"^(我|俺|我们|我家)?(原来|原先|以前|之前|本来|过去|早先)(是)?(住在?|在)[^，,。；;！!？?]+[，,。；;]+")
 PERSON_PRONOUN = re.compile(r"这位书记|这位主任|这位|那位|这个人|此人|他的?|她的?")
 PLACE_PRONOUN = re.compile(r"((他们|她们|他|她|它)(的|所在的?)?社区|那里|那儿|那边|这个社区|该社区|那个社区|这个地方|那个地方)"
                            r"(?!联盟|节|中心|服务|工作)")   # 那个社区联盟 names a list, not the last place
@@ -58,7 +67,12 @@ def resolve(text: str, topic: Topic, kb) -> Resolution:
 
 
 def _resolve(text: str, topic: Topic, kb) -> Resolution:
-    t = text.strip()
+    t = _without_past_home(text.strip())
+    inner = _inner_correction(t, kb)
+    if inner is not None:
+        before, after = inner
+        said = kb.understand(before)
+        return _resolve(after, _topic_of(before, {}, (), said.binds, kb), kb)
     home = _moved_to(t)
     if home:
         return Resolution("我住在" + home, "rebind")
@@ -90,6 +104,25 @@ def focus(text: str, kb) -> str:
     return "，".join(p for p, a in zip(parts, asking) if a or kb.understand(p).mentions)
 
 
+def _without_past_home(t: str) -> str:
+    """我原来住X，现在搬到Y了，… without the past home, when the rest says where they live now."""
+    past = PAST_HOME.match(t)
+    return t[past.end():] if past and _moved_to(t[past.end():]) else t
+
+
+def _inner_correction(t: str, kb) -> tuple[str, str] | None:
+    """(what is corrected, the correction) of a message correcting its own first part, else None.
+    The first part must name something (a community, programme, person or list) for the
+    correction to replace; 邻居吵架了，不对的地方谁管 corrects nothing."""
+    found = INNER_CORRECTION.search(t)
+    if found is None or found.start() == 0:
+        return None
+    before, after = t[:found.start()], t[found.end():]
+    if _correction(after) is None or not any(m.kind in SUBJECT_KINDS for m in kb.understand(before).mentions):
+        return None
+    return before, after
+
+
 def _moved_to(t: str) -> str:
     """Where 我搬到X了 / 我现在住在X / 我住的是X says the resident lives now ("" if it says no such thing)."""
     moved = MOVED.match(t)
@@ -118,8 +151,8 @@ def _references(t: str, kb) -> tuple[Query | None, list[tuple]]:
 def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
     q = kb.understand(t)
     # 那边/那里 read as "near me" unless the last subject is what they point at
-    if q.binds or (q.nearby and NEARBY.search(PLACE_PRONOUN.sub("", t))):
-        return q, []
+    if q.binds or (q.nearby and NEARBY.search(PLACE_PRONOUN.sub("", t))) or unknown_name(q):
+        return q, []    # (张伟是谁: a person of its own, though unknown, is no follow-up)
     steps: list[tuple] = []
     named = [m for m in q.mentions if m.kind in SUBJECT_KINDS]
     if named:       # 那X呢: the message is only an entity: the last question about it
@@ -144,9 +177,9 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
 def _topic_steps(text: str, kb) -> list[tuple] | None:
     """The steps reading `text` takes against the last topic ([]: none, the topic is not read);
     None when it reads the whole last question (a correction, 那X呢)."""
-    t = text.strip()
-    if _moved_to(t):
-        return []
+    t = _without_past_home(text.strip())
+    if _moved_to(t) or _inner_correction(t, kb):
+        return []     # says where the resident lives, or corrects itself: read alone
     if _correction(t) is not None:
         return None
     steps = _references(t, kb)[1]
