@@ -86,10 +86,13 @@ def list_answer(engine: "Engine", q: Query) -> "Answer | None":
             # "鄞州区和江北区各有几个": each place on its own as well
             each = [{"place": p, "members": [c for c in everyone.values() if p in (c.province, c.city, c.county, c.street)]}
                     for p in places] if len(places) > 1 else []
+            # one community found is what a follow-up's 它 stands for (大榭有社区上榜吗 → 它有什么项目)
+            only = {"community": list(everyone)} if total == 1 else {}
             return Answer("list_place", {"rows": rows, "places": places, "total": total, "counting": counting,
                                          "each": each},
-                          "list", 1.0, True, {"list": lists, "place": places})
-    if counting:
-        kl = engine.model.lists[lists[0]]
-        return Answer("list_count", {"list": kl, "figure": _figure(q, kl)}, "list", 1.0, True, {"list": [kl.id]})
+                          "list", 1.0, True, {"list": lists, "place": places, **only})
+    kl = engine.model.lists[lists[0]]
+    figure = _figure(q, kl)
+    if counting or figure is not None:   # 联盟社区分布在哪几个区: a stated figure answers which ones too
+        return Answer("list_count", {"list": kl, "figure": figure}, "list", 1.0, True, {"list": [kl.id]})
     return None

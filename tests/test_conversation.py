@@ -145,6 +145,8 @@ async def test_there_and_the_community_point_at_the_last_subject(chat, first, fo
 async def test_a_short_aspect_question_after_a_community(chat):
     _, reply = await chat("都市森林社区在哪", "书记呢")
     assert "许文君" in reply
+    _, street = await chat("幸福苑社区书记叫什么", "那是哪个街道的")
+    assert "东柳" in street
 
 
 async def test_corrections_re_ask_the_last_question(chat):

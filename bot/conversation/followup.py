@@ -169,7 +169,9 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
     body = TAIL.sub("", LEAD.sub("", q.text))
     # an aspect, a category, or the 呢 of an elliptical question (那工作目标呢)
     asks_something = bool(q.aspects - {"which"}) or bool(q.of("category")) or t.rstrip("？?。.!！~").endswith("呢")
-    if body and len(body) <= SHORT and asks_something and not OTHER_COMMUNITIES.search(body) and "which" not in q.aspects:
+    # (是哪个街道的 asks where the last subject is; 哪个社区有… asks across communities)
+    if body and len(body) <= SHORT and asks_something and not OTHER_COMMUNITIES.search(body) and \
+            ("which" not in q.aspects or "location" in q.aspects):
         steps.append(("short", body))
     return q, steps
 
