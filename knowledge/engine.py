@@ -329,6 +329,12 @@ class Engine:
                 other = self._structured(asked, c, nearby)
                 if other.answered and other.template not in ("phone", "contacts") and asked.content_left:
                     return Answer("several", {"parts": [other, phone]}, other.intent, other.confidence, True, ents)
+            serving = progs or self._rank_programmes(q, [p for p in c.programmes if set(p.categories) & set(cats)])
+            if serving and not any(x.phone for x in c.contacts):
+                # 泰和社区调解的电话: no number, but who does the mediation there is known
+                services = Answer("programme", {"programmes": serving, "communities": self.model.communities},
+                                  "programme", 1.0, True, ents)
+                return Answer("several", {"parts": [phone, services]}, "contact", 1.0, True, ents)
             return phone
         if "contact" in q.aspects:
             # a role named in the question (腰鼓队队长) ranks its holder first

@@ -58,6 +58,8 @@ WORDS = {
     "environment": "环保", "recycling": "垃圾分类", "women": "妇女", "family": "家庭", "marriage": "婚姻",
     "governance": "治理", "model": "模式", "mode": "模式", "method": "工作法", "work method": "工作法",
     "party service center": "党群服务中心", "party service centre": "党群服务中心", "service center": "服务中心",
+    "checkpoint": "口岸", "each day": "每天", "per day": "每天", "a day": "每天", "featured": "特色",
+    "good fortune": "福",
     "service centre": "服务中心", "ningbo evening news": "宁波晚报", "evening news": "晚报", "ningbo daily": "宁波日报",
     "community festival": "甬上社区节", "festival": "社区节",
     "port": "口岸", "border crossing": "口岸", "cross the border": "跨境", "cross-border students": "跨境学童", "pass through": "通关", "every day": "每天", "daily": "每天",
@@ -87,6 +89,8 @@ WORDS = {
     "jiedao": "街道", "duoshao": "多少", "laoren": "老人", "ertong": "儿童", "zhiyuanzhe": "志愿者", "ma": "吗",
     "xiangmu": "项目", "fuwu": "服务", "huodong": "活动", "yanglao": "养老",
 }
+# the last character of a name, as English says it (深圳湾 -> Shenzhen Bay)
+NAME_ENDS = {"湾": "bay", "湖": "lake", "桥": "bridge", "山": "hill", "港": "harbour"}
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\- ']*[A-Za-z0-9]|[A-Za-z]")
 MAX_WORDS = 4
 
@@ -109,6 +113,8 @@ def name_table(model: Model) -> dict[str, str]:
         short = c.name.removesuffix("社区")
         if short != c.name and len(short) >= 2:
             add(c.name, short)
+            if short[-1] in NAME_ENDS and len(short) >= 3:   # Shenzhen Bay, as English says 深圳湾
+                table.setdefault(pinyin_key(short[:-1]) + NAME_ENDS[short[-1]], c.name)
         for part in (c.province, c.city, c.county, c.street):
             if part:
                 add(part, part)

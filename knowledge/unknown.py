@@ -97,16 +97,18 @@ def _unknown_communities(question: str, text: str, index: EntityIndex, mentions:
     return unknown
 
 
-_ROUND = re.compile(r"第([一二三四五六七八九十两\d]{1,3})(?:届|批|期)|首(?:届|批|期)")
+_ROUND = re.compile(r"第([一二三四五六七八九十两\d]{1,3})(?:届|批|期)|首(?:届|批|期)|(下一?|新一|再下一)(?:届|批|期|轮)")
+NEXT_ROUND = -1   # 下一届: a round after every one the articles tell of
 _NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 def _rounds(text: str) -> set[int]:
-    """The rounds a text names: 第三届 -> 3, 首批 -> 1 (numbers past 十 read as written digits only)."""
+    """The rounds a text names: 第三届 -> 3, 首批 -> 1, 下一届 -> NEXT_ROUND (numbers past 十 read as
+    written digits only)."""
     found = set()
     for m in _ROUND.finditer(text):
         n = m.group(1)
-        found.add(1 if n is None else int(n) if n.isdigit() else _NUMERALS.get(n, 0))
+        found.add(NEXT_ROUND if m.group(2) else 1 if n is None else int(n) if n.isdigit() else _NUMERALS.get(n, 0))
     return found
 
 

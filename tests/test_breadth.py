@@ -317,7 +317,8 @@ async def test_the_looser_ways_of_saying_where_one_lives_are_remembered(say, sai
 @pytest.mark.parametrize("question, must", [("What does the logo of Dushi Senlin community say?", "众木成林"),
                                             ("How many unit leaders does Saihan community have?", "147"),
                                             ("Where was the community festival held?", "幸福苑"),
-                                            ("When did Xingfuyuan start renovating its old housing?", "2019")])
+                                            ("When did Xingfuyuan start renovating its old housing?", "2019"),
+                                            ("Roughly how many travellers use the Shenzhen Bay checkpoint per day?", "12万")])
 async def test_english_community_vocabulary(say, question, must):
     assert must in await say(question)
 
@@ -488,6 +489,22 @@ async def test_what_a_list_plans_next_is_told_from_its_article_not_its_members(s
 async def test_a_count_the_articles_do_not_give_is_said_unknown_before_what_they_do_say(say):
     reply = await say("社区节上旗袍秀到底来了多少个阿姨")
     assert "资料里没有" in reply and "具体数字" in reply and "四安" in reply
+
+
+async def test_a_round_after_the_last_one_told_of_is_unknown(say):
+    reply = await say("下届品质社区啥时候开始评")
+    assert "资料里没有" in reply and "下届品质社区" in reply
+
+
+async def test_a_service_phone_the_articles_lack_is_said_beside_who_gives_the_service(say):
+    reply = await say("泰和社区搞调解的找谁，电话多少")
+    assert "没有泰和社区的电话" in reply and "陈效邦" in reply
+
+
+async def test_one_community_found_on_a_list_is_what_it_stands_for_next(say):
+    await say("北仑那边有社区上了首批品质社区吗", user="oOnList")
+    reply = await say("它的书记是谁", user="oOnList")
+    assert "陈雪波" in reply
 
 
 async def test_which_ones_and_which_round_are_no_count_and_no_rank(say):
