@@ -36,6 +36,7 @@ from knowledge.matcher import EntityIndex
 from knowledge.model import Community, Item, Model, Programme
 from knowledge.passages import PassageIndex
 from knowledge.listing import list_answer, place_filter
+from knowledge.asks import asks_apart
 from knowledge.people import author_answer, person_answer, unknown_person
 from knowledge.search import about_list, deeper, sharper, wider
 from knowledge.slots import check_slot
@@ -177,6 +178,10 @@ class Engine:
         return q
 
     def answer(self, question: str, resident_community: str = "", open_question: dict | None = None) -> Answer:
+        if not open_question:
+            several = self._several_asks(question, resident_community)
+            if several is not None:
+                return several
         q = self.understand(question)
         open_question = open_question or {}
         entities = {k: q.ids(k) for k in ("community", "programme", "category", "list", "place", "person")
@@ -186,6 +191,25 @@ class Engine:
         result.entities = result.entities or entities
         result.uses_residence = decided.uses_residence
         return result
+
+    def _several_asks(self, question: str, resident_community: str) -> Answer | None:
+        """A message asking several specific things, each answered (knowledge/asks.py); None when
+        it asks one, or when fewer than two of its questions find an answer."""
+        questions = asks_apart(self, question)
+        if not questions:
+            return None
+        parts = [self.answer(x, resident_community) for x in questions]
+        answered = [p for p in parts if p.answered]
+        if len(answered) < 2:
+            return None
+        ents: dict[str, list[str]] = {}
+        for p in answered:
+            for kind, ids in (p.entities or {}).items():
+                ents[kind] = list(dict.fromkeys(ents.get(kind, []) + list(ids)))
+        several = Answer("several", {"parts": answered}, answered[0].intent, min(p.confidence for p in answered),
+                         True, ents)
+        several.uses_residence = any(p.uses_residence for p in parts)
+        return several
 
     def _decide(self, q: Query, resident_community: str, open_question: dict) -> Answer:
         comms = q.of("community")

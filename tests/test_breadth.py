@@ -491,6 +491,31 @@ async def test_a_count_the_articles_do_not_give_is_said_unknown_before_what_they
     assert "资料里没有" in reply and "具体数字" in reply and "四安" in reply
 
 
+async def test_a_message_asking_several_things_gets_each_answered(say):
+    both = await say("丹顶鹤社区在哪个区？书记叫什么？")
+    assert "鄞州" in both and "黄菊芬" in both
+    sides = await say("学弄社区和虞波社区是不是都在余姚？它们的荣誉有哪些？")
+    assert "余姚" in sides and "慈溪" in sides and "品质社区" in sides
+    # the second sentence asks about the teams, not the community: one question
+    teams = await say("赛罕社区有几支志愿服务队伍？叫什么？")
+    assert "8支" in teams and "——" not in teams
+
+
+async def test_where_an_event_went_is_no_question_of_where_the_community_is(say):
+    reply = await say("后大街社区的婚俗表演队出国去哪里演出过")
+    assert "济州" in reply
+
+
+async def test_where_the_resident_read_it_is_no_part_of_the_question(say):
+    reply = await say("我看宁波日报讲社区当家人的那篇报道，说后大街社区的婚俗表演出过国，去的是哪个国家")
+    assert "韩国" in reply
+
+
+async def test_sq_is_how_residents_type_community_and_big_prizes_are_honours(say):
+    assert "O2O" in await say("湖西sq是啥服务模式")
+    assert "山花奖" in await say("后大街sq拿过什么大奖")
+
+
 async def test_a_round_after_the_last_one_told_of_is_unknown(say):
     reply = await say("下届品质社区啥时候开始评")
     assert "资料里没有" in reply and "下届品质社区" in reply

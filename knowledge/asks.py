@@ -1,0 +1,47 @@
+"""One message asking several things: `A和B是不是都在镇海？负责人分别是谁？`, `赛罕社区在哪个旗？
+获过什么荣誉？`. Each asking sentence is answered as a question of its own and the answers are
+shown one after another, instead of the strongest cue deciding and the rest going unanswered.
+
+A sentence that names no subject is asked about the subject the message names (its first
+sentence that names one). Only sentences asking a specific aspect count (where, phone, who,
+honours, how many, when, rank, residents): `赛罕社区有几支志愿队？都叫什么？` stays one question,
+since its second sentence asks about the teams, not about the community. A message whose asking
+sentences ask the same aspects (在哪，怎么走) is one question too."""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from knowledge.text import compact
+
+if TYPE_CHECKING:
+    from knowledge.engine import Engine
+
+SENTENCES = re.compile(r"[？?。！!；;]+|(?<=[\u4e00-\u9fff])[，,\s]+(?=[\u4e00-\u9fff])")
+ASKING = re.compile(r"什么|哪|吗|几|多少|怎么|如何|有没有|啥|谁|呢|是不是|有没|没有?$|不$")
+SPECIFIC = frozenset(("location", "phone", "contact", "honour", "figure", "time", "rank", "residents"))
+SUBJECTS = ("community", "programme", "person", "list")
+MIN_CHARS, MOST = 4, 3
+
+
+def asks_apart(engine: "Engine", question: str) -> list[str]:
+    """The standalone questions of a message that asks several specific things; [] otherwise."""
+    if len(question) < 2 * MIN_CHARS or not SENTENCES.search(question):
+        return []
+    asking = []
+    for sentence in SENTENCES.split(question):
+        q = engine.understand(sentence)
+        if len(q.text) >= MIN_CHARS and ASKING.search(q.text) and q.aspects & SPECIFIC:
+            asking.append(q)
+    if len(asking) < 2 or len({frozenset(q.aspects & SPECIFIC) for q in asking}) < 2:
+        return []
+    subject = next((_subject(q) for q in asking if _subject(q)), "")
+    if not subject:
+        return []
+    return [q.text if _subject(q) else subject + q.text for q in asking[:MOST]]
+
+
+def _subject(q) -> str:
+    """The span of a sentence's named subjects (后大街社区和总浦桥社区), "" when it names none."""
+    named = [m for m in q.mentions if m.kind in SUBJECTS]
+    return compact(q.text[named[0].start:named[-1].end]) if named else ""
