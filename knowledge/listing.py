@@ -62,6 +62,9 @@ def _figure(q: Query, kl: "KList"):
     return best
 
 
+WHICH_ONES = re.compile(r"哪几|哪些|分布")
+
+
 def list_answer(engine: "Engine", q: Query) -> "Answer | None":
     from knowledge.engine import Answer
     lists = q.ids("list")
@@ -93,6 +96,8 @@ def list_answer(engine: "Engine", q: Query) -> "Answer | None":
                           "list", 1.0, True, {"list": lists, "place": places, **only})
     kl = engine.model.lists[lists[0]]
     figure = _figure(q, kl)
-    if counting or figure is not None:   # 联盟社区分布在哪几个区: a stated figure answers which ones too
+    # 联盟社区分布在哪几个区: a figure that names its members answers which ones too
+    which = figure is not None and "、" in figure.value and WHICH_ONES.search(q.text)
+    if counting or which:
         return Answer("list_count", {"list": kl, "figure": figure}, "list", 1.0, True, {"list": [kl.id]})
     return None

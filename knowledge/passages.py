@@ -31,7 +31,9 @@ CONCEPTS = {"zqplans": ("接下来", "后续", "今后", "以后", "之后", "�
                         "今年还", "还有啥", "还有什么", "将组织", "将举办", "将开展"),
             # people told of by age and sex, in the words of the articles and of residents
             "zqgirl": ("女孩", "小姑娘", "小丫头", "丫头", "女娃", "小女生", "女生"),
-            "zqaunt": ("阿姨", "大妈", "大姐", "大婶", "婶子")}
+            "zqaunt": ("阿姨", "大妈", "大姐", "大婶", "婶子"),
+            # a language other than Chinese, practised by talking
+            "zqlang": ("英语", "外语", "英文", "口语", "外国话", "老外聊")}
 EVIDENCE_MARGIN = 0.2   # one community's passages together must lead any other's by this much
 STRONG_SHARED, STRONG_WEIGHT = 3, 12.0   # shared tokens and their weight that make a passage a hit whatever else is said
 UNSEEN = 0.5           # weight of a question word the knowledge never uses, relative to the rarest known

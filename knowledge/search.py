@@ -80,11 +80,15 @@ def wider(engine: "Engine", q: Query) -> "Answer | None":
     return _answer(engine, hit, hit[0]) if hit else None
 
 
+WHICH_COMMUNITY = re.compile(r"哪(?:个|些|一个|家|几个)(?:社区|村|小区)")
+
+
 def about_list(engine: "Engine", q: Query) -> "Answer | None":
     """`宁波晚报社区联盟后面还有啥活动`: a question about a list that asks neither its members, their
     number nor their places is looked up in the passages of the list's own article."""
     lists = q.ids("list")
-    if len(lists) != 1 or q.aspects & {"list", "figure", "which", "rank", "location"} or q.ids("place"):
+    if len(lists) != 1 or q.aspects & {"list", "figure", "rank", "location"} or q.ids("place") or \
+            ("which" in q.aspects and WHICH_COMMUNITY.search(q.text)):
         return None
     text = _content(engine, q, named=("community", "place", "list"))
     if len(text.replace(" ", "")) < 2:
@@ -92,7 +96,11 @@ def about_list(engine: "Engine", q: Query) -> "Answer | None":
     source = engine.model.lists[lists[0]].source
     concepts = sorted(t for t in engine.passages.tokenise(text, query=True) if t in CONCEPTS)
     said = [p for c in concepts for p in engine.passages.telling(c, source) if p.kind != "list"]
-    return _answer(engine, (COVERAGE, said[0]), COVERAGE) if len(said) == 1 else None
+    if len(said) == 1:
+        return _answer(engine, (COVERAGE, said[0]), COVERAGE)
+    # 联盟授牌那天领唱的是哪首歌: a passage of the list's own article that covers the question
+    hit = engine.passages.best(text)
+    return _answer(engine, hit, hit[0]) if hit and hit[1].source == source and hit[1].kind != "list" else None
 
 
 def _community_evidence(engine: "Engine", text: str) -> "Answer | None":

@@ -24,6 +24,8 @@ _TRAILING = re.compile(r"[啊呀呢吧哦嘛啦哈哇噢]+$")
 # spoken forms of what the articles write (头一个 for 首个, 头一批 for 首批)
 _SPOKEN = re.compile(r"头一(个|家|回|次|批|届|位)")
 _WRITTEN = {"个": "首个", "家": "首家", "回": "首次", "次": "首次", "批": "首批", "届": "首届", "位": "首位"}
+# sq: how residents type 社区 (she qu) in a hurry (后大街sq)
+_SQ = re.compile(r"(?<![a-z])sq(?![a-z])")
 _DOTS = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
 
 
@@ -31,6 +33,7 @@ _DOTS = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
 def normalise(text: str) -> str:
     t = unicodedata.normalize("NFKC", text or "")
     t = _T2S.convert(t).lower()
+    t = _SQ.sub("社区", t) if "sq" in t else t
     t = t.replace("、", "和")  # an enumeration comma joins names like 和 (学弄、学苑、虞波), not a clause break
     t = _KEEP.sub(" ", t)
     t = _DOTS.sub(" ", t)

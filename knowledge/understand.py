@@ -16,10 +16,11 @@ from knowledge.text import bigrams, compact
 from knowledge.unknown import CLAUSE_BREAKS, unknown_names
 
 ASPECTS = {
-    "location": r"在哪|哪里|哪儿|什么地方|位置|地址|地点|哪个街道|哪条街|哪个区|哪个县|哪个市|哪个城市|哪个镇|哪个省|属于哪|位于|怎么走|在什么",
+    "location": r"在哪|哪里|哪儿|什么地方|位置|地址|地点|哪个街道|哪条街|哪个区|哪个县|哪个市|哪个城市|哪个镇|哪个省|属于哪|位于|怎么走|在什么|"
+                r"(?:是不是|是否|都)(?:在|属于)[^，,。？?]{1,8}(?:区|县|市|街道|镇|旗|吗|嘛|么)|(?:是不是|是否)都?(?:在|属于)",
     "phone": r"电话|(?<!智能)(?<!用)(?<!玩)(?<!刷)(?<!看)(?<!换)(?<!修)手机(?!游戏|上网|刷)|号码|联系方式|热线|怎么联系|微信号|联系他|联系她",
     "contact": r"书记|主任|负责人|当家人|是谁|叫什么名|叫啥名|队长|联系人|(?<!当)(?<!当个)(?<!个小)(?<!是)(?<!做)(?<!过)领导",
-    "honour": r"荣誉|称号|获得过|获得了|获过|得过|获奖|奖项|评为|评上|级别|什么奖|表彰",
+    "honour": r"荣誉|称号|获得过|获得了|获过|得过|获奖|奖项|评为|评上|级别|(?:什么|啥|哪些|哪个)大?奖|大奖|拿过.{0,3}奖|表彰",
     # 哪几个 asks which ones, not how many
     "figure": r"多少|(?<!哪)几(?:个|名|家|项|支|位|人|次|级|种|类|年|成|大类)|多大|面积|人口|百分之|比例",
     "time": r"什么时候|哪年|哪一年|何时|几几年|什么年代|建于|成立于|多久|时间",
@@ -32,6 +33,9 @@ ASPECTS = {
                  r"人群|居民(都|主要|大多|多)是",
 }
 _ASPECT_RE = {k: re.compile(v) for k, v in ASPECTS.items()}
+EVENT_PLACE = re.compile(r"(?:去|到)?(?:哪儿|哪里|哪)(?:个地方|个国家)?(?:演出|表演|演|办|举办|举行|比赛|参赛|交流|访问)|"
+                         r"(?:演出|表演|举办|举行)(?:的|了)?(?:地点|地方)?(?:是|在)(?:哪|什么地方)")
+PLACE_OF_COMMUNITY = re.compile(r"哪个(?:街道|区|县|市|镇|省)|位于|地址|怎么走|在哪儿?里?$")
 _CLAUSES = re.compile(r"[，,。；;！!？?]")
 _ASKS = re.compile(r"什么|哪|吗|几|多少|怎么|如何|有没有")
 NEARBY = re.compile(r"附近|周边|周围|这边|这里|我们这|我们社区|你们社区|咱们|咱社区|我这|家门口|(?:你们|您们|咱们?|我们)那边|身边|本社区|我们小区|我家附近|离我|我的社区|我家社区")
@@ -111,6 +115,8 @@ def understand(question: str, index: EntityIndex) -> Query:
     if len(clauses) > 1 and "phone" in aspects and not _ASPECT_RE["phone"].search(clauses[-1]) and \
             len(clauses[-1]) >= 4 and _ASKS.search(clauses[-1]):
         aspects.discard("phone")  # "打了电话没人接，想问下力邦社区有什么给孩子的项目": the question is the last clause
+    if "location" in aspects and EVENT_PLACE.search(text) and not PLACE_OF_COMMUNITY.search(text):
+        aspects.discard("location")  # 文艺队去哪儿演出了: where an event went, not where the community is
     first = next((m for m in mentions if m.kind == "community"), None)
     binds = first is not None and _says_lives_in(text, first, mentions)
     unknown = unknown_names(question, text, index, mentions)

@@ -176,6 +176,11 @@ async def test_a_message_that_corrects_itself_is_answered_for_the_correction(cha
     assert "147" in d and "52" not in d
 
 
+async def test_a_correction_after_a_dash_is_answered_for_the_correction(chat):
+    [reply] = await chat("丹顶鹤社区的书记是谁——说错了，是力邦社区")
+    assert "蔡荣华" in reply and "黄菊芬" not in reply
+
+
 async def test_a_correction_needs_something_before_it_to_correct(chat):
     [reply] = await chat("家里吵架了，不对的地方谁来评评理")
     assert "调解" in reply

@@ -34,7 +34,7 @@ NOT_BUT = re.compile(r"^不是(.{1,12}?)[，,]?而?是(.+)$")
 MEANT = re.compile(r"^(我是说|我说的是|我问的是|我是问|我想问的是|我想问|我想知道|我要问的是|我要问|我指的是|应该是|是问|是)")
 MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(上个月|上月|上周|去年|今年|前几天|前阵子|前段时间|最近|已经|刚|刚刚|现在|后来|如今)*(搬到的是|搬去的是|搬进的是|搬到|搬去|搬家到|搬进|搬来|搬进了|住的是|现在住在|现在住|住在|新家是|新家在)(了)?")
 # a correction after a clause of the same message (…不对不对，我是说Y): what precedes is what it corrects
-INNER_CORRECTION = re.compile(r"(?:[，,。；;！!？?~～\s]|…+|\.{2,})+(?=[哦噢喔啊呃嗯哎唉诶额]*[，,\s]*(?:(?:不对|不是的|不是这个|说错了|"
+INNER_CORRECTION = re.compile(r"(?:[，,。；;！!？?~～\s—－-]|…+|\.{2,})+(?=[哦噢喔啊呃嗯哎唉诶额]*[，,\s]*(?:(?:不对|不是的|不是这个|说错了|"
                               r"我说错了|打错了|写错了|搞错了|错了|更正|纠正)[啊了呀吧哦]?)+(?:[，,。.!！\s…]|是|我))")
 # 我原来住X，现在搬到Y了: the past home is no statement of where the resident lives
 PAST_HOME = re.compile(r"^(我|俺|我们|我家)?(原来|原先|以前|之前|本来|过去|早先)(是)?(住在?|在)[^，,。；;！!？?]+[，,。；;]+")
@@ -50,6 +50,8 @@ OTHER_COMMUNITIES = re.compile(r"(哪|几|多少|那些|我们|咱们?|我家|�
 _RESOLVED: Memo[Resolution] = Memo(10000)
 _TOPICS: Memo[Topic] = Memo(10000)
 _REFERENCES: Memo[tuple] = Memo(10000)
+FRAME = re.compile(r"^(?:我|俺)?(?:看|看到|看了|读到|听|听说|听人说|据说)[^，,。]{0,30}(?:报道|新闻|文章|消息|报纸|节目)"
+                   r"(?:里|上|中)?(?:说|讲|提到|写)?的?$")
 CLAUSE = re.compile(r"[，,。；;！!？?\n]+")
 ASKS = re.compile(r"什么|哪|谁|吗|多少|几|怎么|如何|是否|有没有|能不能|呢|[?？]")
 
@@ -94,14 +96,20 @@ def _resolve(text: str, topic: Topic, kb) -> Resolution:
 
 def focus(text: str, kb) -> str:
     """The clauses that ask, with those naming an entity: 打了电话没人接，想问下力邦社区有什么给孩子的项目
-    asks about children's programmes, not the phone. Unchanged when every clause or none asks."""
+    asks about children's programmes, not the phone. Unchanged when every clause or none asks.
+    Where the resident read or heard it (我看宁波日报那篇讲当家人的报道) is no part of the question."""
     parts = [p for p in CLAUSE.split(text) if p.strip()]
     if len(parts) < 2:
         return text
+    told = [p for p in parts if not FRAME.match(p.strip())]
+    if told and len(told) < len(parts):
+        return focus("，".join(told), kb)
     asking = [ASKS.search(p) is not None for p in parts]
     if all(asking) or not any(asking):
         return text
-    return "，".join(p for p, a in zip(parts, asking) if a or kb.understand(p).mentions)
+    # a clause that only tells (两个小姑娘领唱) stays: it says what is asked about; one that tells
+    # with a cue of another question (打了电话没人接) goes
+    return "，".join(p for p, a in zip(parts, asking) if a or kb.understand(p).mentions or not kb.understand(p).aspects)
 
 
 def _without_past_home(t: str) -> str:
@@ -162,7 +170,9 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
     for pronoun, kinds in ((PLACE_PRONOUN, ("community",)), (PERSON_PRONOUN, ("person",)),
                            (THING_PRONOUN, ("programme", "community"))):
         found = pronoun.search(q.text)
-        if found:   # 他认为品质社区主要看什么: the pronoun stands for the last subject, whatever else is named
+        # 他认为品质社区主要看什么: the pronoun stands for the last subject, whatever else is named;
+        # 学弄社区和虞波社区…它们的荣誉: for what the message itself named before it
+        if found and not any(m.kind in kinds and m.end <= found.start() for m in named):
             steps.append(("pronoun", found, kinds))
     if named:
         return q, steps     # else a question of its own about what it names
