@@ -183,14 +183,26 @@ class Engine:
             if several is not None:
                 return several
         q = self.understand(question)
-        open_question = open_question or {}
+        near_home = "" if open_question else self._namesake_near_home(q, resident_community)
+        open_question = open_question or ({"chosen": near_home} if near_home else {})
         entities = {k: q.ids(k) for k in ("community", "programme", "category", "list", "place", "person")
                     if q.ids(k)}
         decided = self._decide(q, resident_community, open_question)
         result = check_slot(self, q, decided)
         result.entities = result.entities or entities
-        result.uses_residence = decided.uses_residence
+        result.uses_residence = decided.uses_residence or bool(near_home)
         return result
+
+    def _namesake_near_home(self, q: Query, home: str) -> str:
+        """Of namesakes (three 阳光社区), the only one in the county of the community the resident
+        lives in, or has just said they live in: 我住金钟社区 → 说错了，我是阳光社区的 means 奉化's."""
+        comms = q.of("community")
+        if not comms or home not in self.model.communities:
+            return ""
+        ids = self._settle(q, comms[0].ids)
+        county = self.model.communities[home].county
+        near = [i for i in ids if county and self.model.communities[i].county == county] if len(ids) > 1 else []
+        return near[0] if len(near) == 1 else ""
 
     def _several_asks(self, question: str, resident_community: str) -> Answer | None:
         """A message asking several specific things, each answered (knowledge/asks.py); None when

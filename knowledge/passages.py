@@ -32,6 +32,8 @@ CONCEPTS = {"zqplans": ("接下来", "后续", "今后", "以后", "之后", "�
             # people told of by age and sex, in the words of the articles and of residents
             "zqgirl": ("女孩", "小姑娘", "小丫头", "丫头", "女娃", "小女生", "女生"),
             "zqaunt": ("阿姨", "大妈", "大姐", "大婶", "婶子"),
+            # the first of its kind, as the articles and residents say it
+            "zqfirst": ("首个", "第一个", "头一个", "首家", "第一家", "首创", "第一次", "首次"),
             # a language other than Chinese, practised by talking
             "zqlang": ("英语", "外语", "英文", "口语", "外国话", "老外聊")}
 EVIDENCE_MARGIN = 0.2   # one community's passages together must lead any other's by this much

@@ -511,6 +511,11 @@ async def test_where_the_resident_read_it_is_no_part_of_the_question(say):
     assert "韩国" in reply
 
 
+async def test_whom_it_was_heard_from_is_no_part_of_the_question(say):
+    reply = await say("丹顶鹤社区好像弄了个全市头一家的东西 我听同事说的没听清")
+    assert "公益街区" in reply
+
+
 async def test_sq_is_how_residents_type_community_and_big_prizes_are_honours(say):
     assert "O2O" in await say("湖西sq是啥服务模式")
     assert "山花奖" in await say("后大街sq拿过什么大奖")

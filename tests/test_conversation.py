@@ -186,6 +186,13 @@ async def test_a_correction_needs_something_before_it_to_correct(chat):
     assert "调解" in reply
 
 
+async def test_a_namesake_is_the_one_in_the_county_of_the_home_it_corrects(chat):
+    _, bound, projects = await chat("我家在奉化的金钟社区", "哦搞错了，我家是阳光社区的", "我们社区有什么特色项目")
+    assert "锦屏" in bound and "锋领阳光" in projects
+    [asked] = await chat("阳光社区有什么特色项目")     # no home to go by: which one is asked
+    assert "哪一个" in asked
+
+
 async def test_a_past_home_said_beside_the_new_one_binds_the_new_one(chat):
     [a, later] = await chat("我以前住在海创社区，后来搬到福城社区了，我们社区在哪个街道", "我们社区书记是谁")
     [b] = await chat("我住在深圳湾社区，哦不对，前几天刚搬到福城社区了，我们社区在哪个街道")
