@@ -98,6 +98,10 @@ def _someone_elses(text: str) -> bool:
     return m is not None and not OURS.search(m.group(1))
 
 
+# what residents ask of their community in general words (附近有什么活动, 我们社区有多少人)
+COMMUNITY_WORDS = re.compile(r"社区|小区|活动|服务|项目|通知|公告|书记|主任|志愿|设施|中心|队伍|居民|人口|邻居|党员|楼栋")
+
+
 class Engine:
     def __init__(self, model: Model, threshold: float = 72.0, margin: float = 6.0) -> None:
         self.model = model
@@ -290,6 +294,10 @@ class Engine:
                 target = resident_community
             elif not q.nearby and (found := wider(self, q)) is not None:
                 return found  # "倡议的社区书记有几位": the articles say, whoever asks
+            elif not self._asks_of_a_community(q):
+                # "附近租房多少钱", "从我家这边坐几路车": nothing a community's knowledge holds, so
+                # asking where the resident lives would only lead to "not known"
+                return self._without_community(q)
             else:  # the resident asked about their own surroundings: ask where that is
                 return Answer("need_community", {}, "clarify", 0.6, False,
                               open_question={"kind": "need_community", "question": q.text})
@@ -304,6 +312,14 @@ class Engine:
         if found is None and not target and not q.of("community") and unknown_person(q) is not None:
             found = wider(self, q) or unknown_person(q)  # 时间积分是哪个社区的: the articles may still say
         return found
+
+    @staticmethod
+    def _asks_of_a_community(q: Query) -> bool:
+        """Whether a question about the resident's surroundings asks what a community's knowledge
+        holds: a service, a programme, its people, place, honours or lists, or its activities."""
+        return bool(q.ids("category") or q.ids("programme") or q.ids("list") or
+                    q.aspects & {"contact", "phone", "location", "honour", "residents", "rank", "list", "time"} or
+                    COMMUNITY_WORDS.search(q.text))
 
     def _is_a_need_without_place(self, q: Query) -> bool:
         """A service need with no place, list, programme or "which community" in it."""
@@ -408,7 +424,11 @@ class Engine:
             if makeup:
                 return Answer("community_items", {"community": c, "entries": makeup}, "community", 0.9, True, ents)
         if cats:
-            found = self._rank_programmes(q, [p for p in c.programmes if set(p.categories) & set(cats)])
+            # a programme counts for a category it is not filed under when its own text says the word
+            # asked (党员组了哪些队伍: 水街护河队, "由党员组建", is an environment team)
+            said = [m.surface for m in q.of("category") if len(m.surface) >= 2]
+            found = self._rank_programmes(q, [p for p in c.programmes if set(p.categories) & set(cats) or
+                                              any(w in p.description or w in p.title for w in said)])
             names = [self.model.categories[x].name for x in cats]
             ranked = self._rank_items(q, c)
             beyond = q.residual

@@ -111,9 +111,12 @@ def focus(text: str, kb) -> str:
     asking = [ASKS.search(p) is not None for p in parts]
     if all(asking) or not any(asking):
         return text
-    # a clause that only tells (两个小姑娘领唱) stays: it says what is asked about; one that tells
-    # with a cue of another question (打了电话没人接) goes
-    return "，".join(p for p, a in zip(parts, asking) if a or kb.understand(p).mentions or not kb.understand(p).aspects)
+    # a clause that only tells, before the question (两个小姑娘领唱，唱的是哪首歌), says what is asked
+    # about; one that tells with a cue of another question (打了电话没人接) or comes after the
+    # question (…有什么活动？我看报道说他们居民来自五湖四海) does not
+    last = max(i for i, a in enumerate(asking) if a)
+    return "，".join(p for i, (p, a) in enumerate(zip(parts, asking))
+                    if a or kb.understand(p).mentions or (i < last and not kb.understand(p).aspects))
 
 
 def _without_past_home(t: str) -> str:
