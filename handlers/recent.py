@@ -22,6 +22,7 @@ CUE = re.compile("|".join(CUES))
 RECENT = re.compile(r"(最近|近期|这几天|本周|这周|最新|新).{0,4}(活动|通知|公告)|有什么(活动|通知|公告)|有(通知|公告)|"
                     r"(活动|通知|公告)(有哪些|有什么|吗)")
 OTHER_SUBJECTS = ("programme", "category", "list", "person")
+ASKED_OF_KNOWLEDGE = frozenset(("time", "contact", "phone", "location", "figure", "honour", "residents"))
 PAGE = re.compile(r"^\s*(?:公告|通知)\s*第\s*(\d{1,3})\s*页\s*$")
 
 
@@ -58,6 +59,8 @@ def _score(msg: Message, deps, ctx) -> float:
         return -1.0
     if other:
         return 0.3       # 有什么养老活动: the category decides, not the word 活动
+    if deps.knowledge.understand(text).aspects & ASKED_OF_KNOWLEDGE:
+        return 0.4       # 静远社区上班时间有啥通知吗: the hours are what is asked, the knowledge's to answer
     if "通知" in text or "公告" in text:
         return 0.8
     return 0.4 if community else 0.6

@@ -318,7 +318,7 @@ class Engine:
         """Whether a question about the resident's surroundings asks what a community's knowledge
         holds: a service, a programme, its people, place, honours or lists, or its activities."""
         return bool(q.ids("category") or q.ids("programme") or q.ids("list") or
-                    q.aspects & {"contact", "phone", "location", "honour", "residents", "rank", "list", "time"} or
+                    q.aspects & {"contact", "phone", "honour", "residents", "rank", "list", "time"} or
                     COMMUNITY_WORDS.search(q.text))
 
     def _is_a_need_without_place(self, q: Query) -> bool:
@@ -424,11 +424,12 @@ class Engine:
             if makeup:
                 return Answer("community_items", {"community": c, "entries": makeup}, "community", 0.9, True, ents)
         if cats:
-            # a programme counts for a category it is not filed under when its own text says the word
-            # asked (党员组了哪些队伍: 水街护河队, "由党员组建", is an environment team)
+            # after the category's own programmes, those whose own text says the word asked (党员组了
+            #哪些队伍: 水街护河队, "由党员组建", is filed as an environment team)
             said = [m.surface for m in q.of("category") if len(m.surface) >= 2]
-            found = self._rank_programmes(q, [p for p in c.programmes if set(p.categories) & set(cats) or
-                                              any(w in p.description or w in p.title for w in said)])
+            found = self._rank_programmes(q, [p for p in c.programmes if set(p.categories) & set(cats)])
+            found += self._rank_programmes(q, [p for p in c.programmes if p not in found and
+                                               any(w in p.description or w in p.title for w in said)])
             names = [self.model.categories[x].name for x in cats]
             ranked = self._rank_items(q, c)
             beyond = q.residual

@@ -26,6 +26,7 @@ _SPOKEN = re.compile(r"头一(个|家|回|次|批|届|位)")
 _WRITTEN = {"个": "首个", "家": "首家", "回": "首次", "次": "首次", "批": "首批", "届": "首届", "位": "首位"}
 # sq: how residents type 社区 (she qu) in a hurry (后大街sq)
 _SQ = re.compile(r"(?<![a-z])sq(?![a-z])")
+_SPOKEN_BREAK = re.compile(r"[啊呀吧嘛啦哈哇噢]+(?=\s)|(?<=\s)(?:就是说|就是|然后|那个|嗯+|呃+)")
 _DOTS = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
 
 
@@ -37,6 +38,7 @@ def normalise(text: str) -> str:
     t = t.replace("、", "和")  # an enumeration comma joins names like 和 (学弄、学苑、虞波), not a clause break
     t = _KEEP.sub(" ", t)
     t = _DOTS.sub(" ", t)
+    t = _SPOKEN_BREAK.sub(" ", t)   # 唱的是啥歌啊 就是记者们…: the particle and filler of a spoken pause
     t = _CJK_SPACE.sub("", t).strip()
     t = re.sub(r"\s+", " ", t)
     t = _FILLERS.sub("", t)

@@ -35,6 +35,8 @@ ASPECTS = {
 _ASPECT_RE = {k: re.compile(v) for k, v in ASPECTS.items()}
 EVENT_PLACE = re.compile(r"(?:去|到)?(?:哪儿|哪里|哪)(?:个地方|个国家)?(?:演出|表演|演|办|举办|举行|比赛|参赛|交流|访问)|"
                          r"(?:演出|表演|举办|举行)(?:的|了)?(?:地点|地方)?(?:是|在)(?:哪|什么地方)")
+PRACTICE = re.compile(r"(?:什么|啥|哪些)(?:特别|特色|创新|新)?的?(?:做法|办法|制度|机制|经验|模式|举措|措施|特点)|怎么(?:做|管|干|抓)的")
+WHO = re.compile(r"谁|叫什么|叫啥|名字|哪位|姓什么|是哪个")
 PLACE_OF_COMMUNITY = re.compile(r"哪个(?:街道|区|县|市|镇|省)|位于|地址|怎么走|在哪儿?里?$")
 _CLAUSES = re.compile(r"[，,。；;！!？?]")
 _ASKS = re.compile(r"什么|哪|吗|几|多少|怎么|如何|有没有")
@@ -115,6 +117,8 @@ def understand(question: str, index: EntityIndex) -> Query:
     if len(clauses) > 1 and "phone" in aspects and not _ASPECT_RE["phone"].search(clauses[-1]) and \
             len(clauses[-1]) >= 4 and _ASKS.search(clauses[-1]):
         aspects.discard("phone")  # "打了电话没人接，想问下力邦社区有什么给孩子的项目": the question is the last clause
+    if "contact" in aspects and PRACTICE.search(text) and not WHO.search(text):
+        aspects.discard("contact")   # 书记这块有什么特别的做法: how the secretaries work, not who they are
     if "location" in aspects and EVENT_PLACE.search(text) and not PLACE_OF_COMMUNITY.search(text):
         aspects.discard("location")  # 文艺队去哪儿演出了: where an event went, not where the community is
     first = next((m for m in mentions if m.kind == "community"), None)

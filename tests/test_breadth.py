@@ -521,6 +521,28 @@ async def test_sq_is_how_residents_type_community_and_big_prizes_are_honours(say
     assert "山花奖" in await say("后大街sq拿过什么大奖")
 
 
+async def test_surroundings_asked_for_what_no_community_knows_get_an_honest_answer_not_a_question(say):
+    for question in ("我家附近哪里停车便宜", "从我们这边打车去火车站要多少钱"):
+        reply = await say(question, user="oNowhere")
+        assert "答不上来" in reply and "住在哪个社区" not in reply, reply
+    assert "住在哪个社区" in await say("附近有什么法律服务", user="oNowhere2")
+
+
+async def test_a_programme_counts_for_the_word_its_own_text_says(say):
+    reply = await say("北岸琴森社区有哪些党员组建的队伍")
+    assert "水街护河队" in reply and "绿色环保队" in reply
+
+
+async def test_how_the_secretaries_work_is_no_question_of_who_they_are(say):
+    reply = await say("赛罕社区在书记方面有啥创新的制度")
+    assert "轮值" in reply
+
+
+async def test_who_wrote_an_article_asked_in_other_words(say):
+    assert "刘永强" in await say("介绍赛罕社区新火聚的那篇报道是谁写的")
+    assert "刘永强" in await say("写赛罕社区那篇新闻的记者叫什么")
+
+
 async def test_a_round_after_the_last_one_told_of_is_unknown(say):
     reply = await say("下届品质社区啥时候开始评")
     assert "资料里没有" in reply and "下届品质社区" in reply

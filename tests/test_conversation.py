@@ -181,6 +181,16 @@ async def test_a_correction_after_a_dash_is_answered_for_the_correction(chat):
     assert "蔡荣华" in reply and "黄菊芬" not in reply
 
 
+async def test_a_remark_after_the_question_does_not_change_what_is_asked(chat):
+    [reply] = await chat("海创社区有什么服务品牌？我听说那边外地人很多。")
+    assert "小蚂蚁" in reply
+
+
+async def test_hours_asked_with_the_word_notice_are_the_knowledges_to_answer(chat):
+    [reply] = await chat("静远社区工作人员上班时间有什么通知")
+    assert "错时" in reply
+
+
 async def test_a_correction_needs_something_before_it_to_correct(chat):
     [reply] = await chat("家里吵架了，不对的地方谁来评评理")
     assert "调解" in reply
