@@ -3,7 +3,7 @@
 shown one after another, instead of the strongest cue deciding and the rest going unanswered.
 
 A sentence that names no subject is asked about the subject the message names (its first
-sentence that names one). Only sentences asking a specific aspect count (where, phone, who,
+sentence that names one), with that whole sentence when it only tells (the context of each). Only sentences asking a specific aspect count (where, phone, who,
 honours, how many, when, rank, residents): `赛罕社区有几支志愿队？都叫什么？` stays one question,
 since its second sentence asks about the teams, not about the community. A message whose asking
 sentences ask the same aspects (在哪，怎么走) is one question too."""
@@ -21,6 +21,7 @@ SENTENCES = re.compile(r"[？?。！!；;]+|(?<=[\u4e00-\u9fff])[，,\s]+(?=[\u4
 ASKING = re.compile(r"什么|哪|吗|几|多少|怎么|如何|有没有|啥|谁|呢|是不是|有没|没有?$|不$")
 SPECIFIC = frozenset(("location", "phone", "contact", "honour", "figure", "time", "rank", "residents"))
 SUBJECTS = ("community", "programme", "person", "list")
+MEASURE = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff])")
 MIN_CHARS, MOST = 4, 3
 
 
@@ -28,17 +29,24 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
     """The standalone questions of a message that asks several specific things; [] otherwise."""
     if len(question) < 2 * MIN_CHARS or not SENTENCES.search(question):
         return []
-    asking = []
-    for sentence in SENTENCES.split(question):
-        q = engine.understand(sentence)
-        if len(q.text) >= MIN_CHARS and ASKING.search(q.text) and q.aspects & SPECIFIC:
-            asking.append(q)
-    if len(asking) < 2 or len({frozenset(q.aspects & SPECIFIC) for q in asking}) < 2:
+    said = [engine.understand(sentence) for sentence in SENTENCES.split(question)]
+    asking = [q for q in said if len(q.text) >= MIN_CHARS and ASKING.search(q.text) and q.aspects & SPECIFIC]
+    if len(asking) < 2 or len({_asked(q) for q in asking}) < 2:
         return []
-    subject = next((_subject(q) for q in asking if _subject(q)), "")
-    if not subject:
+    source = next((q for q in said if _subject(q)), None)
+    if source is None:
         return []
-    return [q.text if _subject(q) else subject + q.text for q in asking[:MOST]]
+    # a sentence that only tells (力邦社区住的基本都是外地来打工的，一共多少人，…) is the context of each
+    # question; of one that asks, only what it names
+    prefix = _subject(source) if source in asking else source.text + "，"
+    return [q.text if _subject(q) else prefix + q.text for q in asking[:MOST]]
+
+
+def _asked(q) -> tuple:
+    """What a sentence asks: its specific aspects, and for a count the measure word (多少人 and
+    多少个省 are two questions)."""
+    measure = MEASURE.search(q.text) if "figure" in q.aspects else None
+    return frozenset(q.aspects & SPECIFIC), measure.group(1) if measure else ""
 
 
 def _subject(q) -> str:

@@ -496,6 +496,9 @@ async def test_a_message_asking_several_things_gets_each_answered(say):
     assert "鄞州" in both and "黄菊芬" in both
     sides = await say("学弄社区和虞波社区是不是都在余姚？它们的荣誉有哪些？")
     assert "余姚" in sides and "慈溪" in sides and "品质社区" in sides
+    # two counts of different things, after a sentence that only tells: each, in its context
+    counts = await say("我看报道说赛罕社区搞网格化管理，楼栋长有多少名，单元长有几个？")
+    assert "52" in counts and "147" in counts
     # the second sentence asks about the teams, not the community: one question
     teams = await say("赛罕社区有几支志愿服务队伍？叫什么？")
     assert "8支" in teams and "——" not in teams
