@@ -12,13 +12,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from knowledge.text import compact
+from knowledge.text import ASKS, compact
 
 if TYPE_CHECKING:
     from knowledge.engine import Engine
 
 SENTENCES = re.compile(r"[？?。！!；;]+|(?<=[\u4e00-\u9fff])[，,\s]+(?=[\u4e00-\u9fff])")
-ASKING = re.compile(r"什么|哪|吗|几|多少|怎么|如何|有没有|啥|谁|呢|是不是|有没|没有?$|不$")
 SPECIFIC = frozenset(("location", "phone", "contact", "honour", "figure", "time", "rank", "residents"))
 SUBJECTS = ("community", "programme", "person", "list")
 MEASURE = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff])")
@@ -30,7 +29,7 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
     if len(question) < 2 * MIN_CHARS or not SENTENCES.search(question):
         return []
     said = [engine.understand(sentence) for sentence in SENTENCES.split(question)]
-    asking = [q for q in said if len(q.text) >= MIN_CHARS and ASKING.search(q.text) and q.aspects & SPECIFIC]
+    asking = [q for q in said if len(q.text) >= MIN_CHARS and ASKS.search(q.text) and q.aspects & SPECIFIC]
     if len(asking) < 2 or len({_asked(q) for q in asking}) < 2:
         return []
     source = next((q for q in said if _subject(q)), None)

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from knowledge.english import translate
 from knowledge.matcher import EntityIndex, Mention
-from knowledge.text import bigrams, compact
+from knowledge.text import ASKS, CLAUSE_ENDS, bigrams, compact
 from knowledge.unknown import CLAUSE_BREAKS, unknown_names
 
 ASPECTS = {
@@ -38,8 +38,6 @@ EVENT_PLACE = re.compile(r"(?:去|到)?(?:哪儿|哪里|哪)(?:个地方|个国�
 PRACTICE = re.compile(r"(?:什么|啥|哪些)(?:特别|特色|创新|新)?的?(?:做法|办法|制度|机制|经验|模式|举措|措施|特点)|怎么(?:做|管|干|抓)的")
 WHO = re.compile(r"谁|叫什么|叫啥|名字|哪位|姓什么|是哪个")
 PLACE_OF_COMMUNITY = re.compile(r"哪个(?:街道|区|县|市|镇|省)|位于|地址|怎么走|在哪儿?里?$")
-_CLAUSES = re.compile(r"[，,。；;！!？?]")
-_ASKS = re.compile(r"什么|哪|吗|几|多少|怎么|如何|有没有")
 NEARBY = re.compile(r"附近|周边|周围|这边|这里|我们这|我们社区|你们社区|咱们|咱社区|我这|家门口|(?:你们|您们|咱们?|我们)那边|身边|本社区|我们小区|我家附近|离我|我的社区|我家社区")
 BIND = re.compile(r"(我住在|我住|俺住在|俺住|住在|我家在|俺家在|家住|我是|俺是|我们是|我来自|我在|我搬到|搬到了|搬到|搬去了|搬去|"
                   r"(说错了|搞错了|弄错了|不对|错了)是|(搬到|搬去|搬进|搬来|住)的(是|在)|新家(是|在))$")
@@ -113,9 +111,9 @@ def understand(question: str, index: EntityIndex) -> Query:
     text = compact(translate(question, index.pinyin_names))
     mentions = index.recognise(text)
     aspects = {name for name, rx in _ASPECT_RE.items() if rx.search(text)}
-    clauses = [compact(c) for c in _CLAUSES.split(question) if compact(c)]
+    clauses = [compact(c) for c in CLAUSE_ENDS.split(question) if compact(c)]
     if len(clauses) > 1 and "phone" in aspects and not _ASPECT_RE["phone"].search(clauses[-1]) and \
-            len(clauses[-1]) >= 4 and _ASKS.search(clauses[-1]):
+            len(clauses[-1]) >= 4 and ASKS.search(clauses[-1]):
         aspects.discard("phone")  # "打了电话没人接，想问下力邦社区有什么给孩子的项目": the question is the last clause
     if "contact" in aspects and PRACTICE.search(text) and not WHO.search(text):
         aspects.discard("contact")   # 书记这块有什么特别的做法: how the secretaries work, not who they are
@@ -128,13 +126,12 @@ def understand(question: str, index: EntityIndex) -> Query:
                  _besides_phone(question) if "phone" in aspects else "")
 
 
-_ASKS_CLAUSE = re.compile(r"什么|哪|吗|几|多少|怎么|如何|有没有|啥|谁|呢|没有?$|不$")
 
 
 def _besides_phone(question: str) -> str:
     """`海湾社区的服务项目叫啥 有电话没`: the first clause that asks something other than the phone."""
     for clause in CLAUSE_BREAKS.split(question):
         clause = compact(clause)
-        if len(clause) >= 4 and _ASKS_CLAUSE.search(clause) and not _ASPECT_RE["phone"].search(clause):
+        if len(clause) >= 4 and ASKS.search(clause) and not _ASPECT_RE["phone"].search(clause):
             return clause
     return ""

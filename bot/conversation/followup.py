@@ -25,6 +25,7 @@ import orjson
 from bot.conversation.context import Topic
 from bot.conversation.memo import Memo
 from knowledge.people import unknown_name
+from knowledge.text import ASKS, CLAUSE_ENDS
 from knowledge.understand import NEARBY, Query
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
@@ -55,8 +56,6 @@ FRAME = re.compile(r"^(?:我|俺)?(?:看|看到|看了|读到|听|听说|听人�
 # who the resident heard it from (我听邻居讲的没听清): not what is asked (邻居 is no neighbourhood service here)
 HEARSAY = re.compile(r"[，,\s]*(?:我|俺)?(?:听|听说|听到)(?:邻居|别人|人家|朋友|同事|家里人|老伴|孩子|小区里的人)(?:讲|说|聊)"
                      r"(?:的|过|起)?(?:[，,\s]*没听清楚?|[，,\s]*没听太清)?")
-CLAUSE = re.compile(r"[，,。；;！!？?\n]+")
-ASKS = re.compile(r"什么|哪|谁|吗|多少|几|怎么|如何|是否|有没有|能不能|呢|[?？]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +101,7 @@ def focus(text: str, kb) -> str:
     asks about children's programmes, not the phone. Unchanged when every clause or none asks.
     Where the resident read or heard it (我看宁波日报那篇讲当家人的报道) is no part of the question."""
     text = HEARSAY.sub("", text) if "听" in text else text
-    parts = [p for p in CLAUSE.split(text) if p.strip()]
+    parts = [p for p in CLAUSE_ENDS.split(text) if p.strip()]
     if len(parts) < 2:
         return text
     told = [p for p in parts if not FRAME.match(p.strip())]
