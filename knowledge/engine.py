@@ -394,10 +394,14 @@ class Engine:
             if not progs or max(overlap.values(), default=0) >= 2:
                 role = next((w for w in ("副书记", "书记", "主任", "队长") if w in q.text), "")
                 people = sorted(c.contacts, key=lambda p: (-overlap[id(p)], role not in p.role))
-                if people and overlap[id(people[0])] >= 2:
+                named_role = bool(people) and overlap[id(people[0])] >= 2
+                if named_role:
                     people = [p for p in people if overlap[id(p)] >= 2]
-                return Answer("contacts", {"community": c, "contacts": people, "role": role}, "contact", 1.0,
-                              bool(people), ents)
+                elif role and any(role in p.role for p in people):
+                    people = [p for p in people if role in p.role]   # 书记是谁: not the drum team's captain too
+                # a role the question names (腰鼓队的队长) is answered by its holder, never by a passage
+                return Answer("contacts", {"community": c, "contacts": people, "role": role, "named_role": named_role},
+                              "contact", 1.0, bool(people), ents)
         elsewhere = [self.model.programmes[p] for p in q.ids("programme") if self.model.programmes[p].community_id != c.id]
         if elsewhere and not progs and not cats:
             return Answer("programme", {"programmes": elsewhere, "communities": self.model.communities,

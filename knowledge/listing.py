@@ -94,6 +94,10 @@ def list_answer(engine: "Engine", q: Query) -> "Answer | None":
             return Answer("list_place", {"rows": rows, "places": places, "total": total, "counting": counting,
                                          "each": each},
                           "list", 1.0, True, {"list": lists, "place": places, **only})
+    if counting and len(lists) > 1:   # 首届和第二届各评出了几个: each list's count, side by side
+        parts = [Answer("list_count", {"list": engine.model.lists[x], "figure": _figure(q, engine.model.lists[x])},
+                        "list", 1.0, True, {"list": [x]}) for x in lists[:3]]
+        return Answer("several", {"parts": parts}, "list", 1.0, True, {"list": lists[:3]})
     kl = engine.model.lists[lists[0]]
     figure = _figure(q, kl)
     # 联盟社区分布在哪几个区: a figure that names its members answers which ones too

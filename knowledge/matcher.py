@@ -186,6 +186,7 @@ class EntityIndex:
                             self.sound_index[(a, b)].append((surface, kind))
         self.pinyin_names = name_table(model)   # Houdajie, Zhang Weifang (knowledge/english.py)
         self.places = {k for k, v in s.forms.items() if any(kind == "place" for kind, _, _ in v)}
+        self.list_names = sorted(k for k, v in s.forms.items() if any(kind == "list" for kind, _, _ in v))
         # segmentation with the names as a user dictionary; category words are deliberately left
         # out so they cannot pull the segmentation towards themselves (务工 in 服务工作室)
         jieba.setLogLevel(60)
@@ -421,6 +422,20 @@ class EntityIndex:
                 ids = [i for k, i, _ in self.surfaces.forms[surface] if k == "person"]
                 return Mention("person", ids, start, start + len(surface), PINYIN_SCORE, window, "pinyin")
         return None
+
+    def quoted(self, text: str, span: str) -> Mention | None:
+        """A part of one programme's name a resident quoted (“三有” of 三有三益), found where the text
+        holds it; None when it is a whole name, no programme's or several's."""
+        start = text.find(span)
+        if len(span) < 2 or start < 0:
+            return None
+        grams = bigrams(span)
+        index = self.surfaces.by_bigram.get("programme", {})
+        names = set.intersection(*(set(index.get(g, ())) for g in grams)) if grams else set()
+        ids = {i for name in names if span in name for k, i, _ in self.surfaces.forms[name] if k == "programme"}
+        if len(ids) != 1:
+            return None
+        return Mention("programme", list(ids), start, start + len(span), PINYIN_SCORE, span, "quoted")
 
     def recognise(self, text: str) -> list[Mention]:
         """All mentions in `text` (already compacted), typo and homophone paths included.

@@ -59,7 +59,7 @@ def _answer(engine: "Engine", hit, confidence: float) -> "Answer":
 
 
 def deeper(engine: "Engine", q: Query, c: "Community", result: "Answer") -> "Answer | None":
-    if result.answered and result.template not in WEAK:
+    if result.answered and (result.template not in WEAK or result.data.get("named_role")):
         return None
     text = _content(engine, q)
     if len(_beyond_categories(q, text).replace(" ", "")) < 2:

@@ -35,6 +35,25 @@ ASPECTS = {
 _ASPECT_RE = {k: re.compile(v) for k, v in ASPECTS.items()}
 EVENT_PLACE = re.compile(r"(?:去|到)?(?:哪儿|哪里|哪)(?:个地方|个国家)?(?:演出|表演|演|办|举办|举行|比赛|参赛|交流|访问)|"
                          r"(?:演出|表演|举办|举行)(?:的|了)?(?:地点|地方)?(?:是|在)(?:哪|什么地方)")
+ROUNDS_PAIRED = re.compile(r"(首届|首批|第[一二三四五六七八九十\d]{1,2}[届批])(和|与|跟|及|还有)"
+                           r"(?=首届|首批|第[一二三四五六七八九十\d]{1,2}[届批])")
+
+
+def _shared_tail(text: str, index: EntityIndex) -> str:
+    """首届和第二届品质社区 is 首届品质社区和第二届品质社区: two rounds of one list said once."""
+    paired = ROUNDS_PAIRED.search(text) if "届" in text or "批" in text else None
+    if paired is None:
+        return text
+    after = paired.end()
+    names = [s for s in index.list_names if text.startswith(s, after)]
+    second = re.match(r"首届|首批|第[一二三四五六七八九十\d]{1,2}[届批]", text[after:])
+    if not names or second is None:
+        return text
+    tail = max(names, key=len)[second.end():]
+    return text[:paired.end(1)] + tail + text[paired.end(1):]
+
+
+QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
 PRACTICE = re.compile(r"(?:什么|啥|哪些)(?:特别|特色|创新|新)?的?(?:做法|办法|制度|机制|经验|模式|举措|措施|特点)|怎么(?:做|管|干|抓)的")
 WHO = re.compile(r"谁|叫什么|叫啥|名字|哪位|姓什么|是哪个")
 PLACE_OF_COMMUNITY = re.compile(r"哪个(?:街道|区|县|市|镇|省)|位于|地址|怎么走|在哪儿?里?$")
@@ -109,7 +128,13 @@ def _says_lives_in(text: str, first: Mention, mentions: list[Mention]) -> bool:
 
 def understand(question: str, index: EntityIndex) -> Query:
     text = compact(translate(question, index.pinyin_names))
+    text = _shared_tail(text, index)
     mentions = index.recognise(text)
+    for span in QUOTED.findall(question):   # 那个“三有”是啥: a quoted part of a programme's name
+        m = index.quoted(text, compact(span))
+        if m is not None and not any(o.start < m.end and m.start < o.end for o in mentions):
+            mentions.append(m)
+            mentions.sort(key=lambda x: x.start)
     aspects = {name for name, rx in _ASPECT_RE.items() if rx.search(text)}
     clauses = [compact(c) for c in CLAUSE_ENDS.split(question) if compact(c)]
     if len(clauses) > 1 and "phone" in aspects and not _ASPECT_RE["phone"].search(clauses[-1]) and \

@@ -546,6 +546,29 @@ async def test_who_wrote_an_article_asked_in_other_words(say):
     assert "刘永强" in await say("写赛罕社区那篇新闻的记者叫什么")
 
 
+async def test_a_role_the_question_names_is_answered_by_its_holder(say):
+    captain = await say("幸福苑那个腰鼓队谁是队长")
+    secretary = await say("幸福苑社区的书记叫啥")
+    assert "王亚萍" in captain
+    assert "徐健丽" in secretary and "王亚萍" not in secretary
+
+
+async def test_residents_counted_by_a_share_are_no_count(say):
+    reply = await say("海创社区到底有多少居民")
+    assert "资料里没有" in reply and "海创" in reply
+    assert "16957" in await say("深圳湾社区居民有多少")
+
+
+async def test_a_quoted_part_of_a_programmes_name_finds_it(say):
+    reply = await say("深圳湾社区“口岸”那个志愿平台是干嘛的")
+    assert "口岸五优" in reply
+
+
+async def test_two_rounds_of_a_list_said_once_are_both_counted(say):
+    reply = await say("第一届和第二届品质社区分别有几个")
+    assert "10个" in reply and "20个" in reply
+
+
 async def test_a_round_after_the_last_one_told_of_is_unknown(say):
     reply = await say("下届品质社区啥时候开始评")
     assert "资料里没有" in reply and "下届品质社区" in reply
