@@ -11,6 +11,8 @@ and the open question is dropped; the open question expires after `TTL` seconds 
 The last answered question becomes the context's topic, for the next follow-up."""
 from __future__ import annotations
 
+import orjson
+
 from functools import partial
 
 from bot.conversation.answers import QUESTION_CHARS, for_matching
@@ -35,7 +37,11 @@ def answer(deps, state, text: str) -> Reply:
     question = focus(resolution.question, kb) if resolution else text
     found = deps.reply_cache.answer(kb, deps.templates, question, state.community_id, open_question)
     read_community = found.uses_residence
-    if resolution is not None and resolution.guess and not found.answered:
+    # a guess that finds only "not known" of the last subject still says it of that subject when the
+    # message asks something of a community (社区里老人吃饭要交多少钱: the fee is not in the material);
+    # otherwise (比特币现在多少钱) the message is answered as written
+    if resolution is not None and resolution.guess and not found.answered and \
+            not (orjson.loads(found.entities).get("community") and _of_a_community(kb, text)):
         question = text
         found = deps.reply_cache.answer(kb, deps.templates, text, state.community_id, open_question)
         read_community = read_community or found.uses_residence
@@ -61,6 +67,11 @@ def answer(deps, state, text: str) -> Reply:
                  entities=found.entities, settles=bool(open_flow) and found.open_question == {} and found.answered,
                  repeatable=True, reads_topic=reads_topic(text, kb), reads_community=read_community, fresh=fresh,
                  moves_to=found.chosen_community or "")
+
+
+def _of_a_community(kb, text: str) -> bool:
+    q = kb.understand(text)
+    return "社区" in q.text or bool(q.of("category")) or bool(q.aspects & {"contact", "phone", "location", "honour", "residents"})
 
 
 def topic_view(text: str, topic, deps) -> tuple:

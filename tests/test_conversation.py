@@ -191,6 +191,23 @@ async def test_hours_asked_with_the_word_notice_are_the_knowledges_to_answer(cha
     assert "错时" in reply
 
 
+async def test_both_communities_of_the_last_question_are_what_the_pair_stands_for(chat):
+    _, reply = await chat("学弄社区和虞波社区我都想了解下", "这俩分别在哪个街道")
+    assert "梨洲" in reply and "浒山" in reply
+
+
+async def test_that_community_and_a_detail_it_lacks_stay_with_the_last_subject(chat):
+    _, secretary = await chat("海湾社区在哪个街道", "那社区的书记叫啥")
+    assert "海湾" in secretary and "资料里没有" in secretary
+    _, fee = await chat("我妈住后大街社区", "社区里老人吃饭要交多少钱")
+    assert "后大街" in fee and "资料里没有" in fee
+
+
+async def test_oh_no_corrects_what_was_just_said(chat):
+    [reply] = await chat("凌霄社区，哦不，都市森林社区的书记叫什么")
+    assert "许文君" in reply and "陈雪波" not in reply
+
+
 async def test_a_correction_needs_something_before_it_to_correct(chat):
     [reply] = await chat("家里吵架了，不对的地方谁来评评理")
     assert "调解" in reply

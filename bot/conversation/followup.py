@@ -29,18 +29,22 @@ from knowledge.text import ASKS, CLAUSE_ENDS
 from knowledge.understand import NEARBY, Query
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
-CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|打错了|写错了|搞错了|更正一下|更正|纠正一下|纠正)"
+CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|打错了|写错了|搞错了|更正一下|更正|纠正一下|纠正|"
+                        r"(?<=[哦噢喔啊呃嗯哎唉诶额])不(?=[，,\s]))"
                         r"[啊了呀吧哦，,。.!！\s]*)+")
 NOT_BUT = re.compile(r"^不是(.{1,12}?)[，,]?而?是(.+)$")
 MEANT = re.compile(r"^(我是说|我说的是|我问的是|我是问|我想问的是|我想问|我想知道|我要问的是|我要问|我指的是|应该是|是问|是)")
 MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(上个月|上月|上周|去年|今年|前几天|前阵子|前段时间|最近|已经|刚|刚刚|现在|后来|如今)*(搬到的是|搬去的是|搬进的是|搬到|搬去|搬家到|搬进|搬来|搬进了|住的是|现在住在|现在住|住在|新家是|新家在)(了)?")
 # a correction after a clause of the same message (…不对不对，我是说Y): what precedes is what it corrects
 INNER_CORRECTION = re.compile(r"(?:[，,。；;！!？?~～\s—－-]|…+|\.{2,})+(?=[哦噢喔啊呃嗯哎唉诶额]*[，,\s]*(?:(?:不对|不是的|不是这个|说错了|"
-                              r"我说错了|打错了|写错了|搞错了|错了|更正|纠正)[啊了呀吧哦]?)+(?:[，,。.!！\s…]|是|我))")
+                              r"我说错了|打错了|写错了|搞错了|错了|更正|纠正|(?<=[哦噢喔啊呃嗯哎唉诶额])不(?=[，,\s]))[啊了呀吧哦]?)+"
+                              r"(?:[，,。.!！\s…]|是|我))")   # 哦不，: a correction; 不 alone is not
 # 我原来住X，现在搬到Y了: the past home is no statement of where the resident lives
 PAST_HOME = re.compile(r"^(我|俺|我们|我家)?(原来|原先|以前|之前|本来|过去|早先)(是)?(住在?|在)[^，,。；;！!？?]+[，,。；;]+")
+# 它俩, 这两个社区: every community the last question named (海创和福城 … 它俩是同一个街道的吗)
+BOTH_PRONOUN = re.compile(r"它们?俩|他们俩|这俩|那俩|这两个社区|那两个社区|这两个|那两个|两个社区|两者")
 PERSON_PRONOUN = re.compile(r"这位书记|这位主任|这位|那位|这个人|此人|他的?|她的?")
-PLACE_PRONOUN = re.compile(r"((他们|她们|他|她|它)(的|所在的?)?社区|那里|那儿|那边|这个社区|该社区|那个社区|这个地方|那个地方)"
+PLACE_PRONOUN = re.compile(r"((他们|她们|他|她|它)(的|所在的?)?社区|那里|那儿|那边|这个社区|该社区|那个社区|那社区|这社区|这个地方|那个地方)"
                            r"(?!联盟|节|中心|服务|工作)")   # 那个社区联盟 names a list, not the last place
 THING_PRONOUN = re.compile(r"它们?的?|这个项目|该项目|那个项目|这里面|那里面|(?<![屋家心手城村楼院店车])(?:里头|里面)|其中")
 LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|请问)[，,]?")
@@ -173,8 +177,8 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
         m = named[0]
         if not TAIL.sub("", LEAD.sub("", q.text[:m.start] + q.text[m.end:])).strip("的"):
             steps.append(("entity", m))
-    for pronoun, kinds in ((PLACE_PRONOUN, ("community",)), (PERSON_PRONOUN, ("person",)),
-                           (THING_PRONOUN, ("programme", "community"))):
+    for pronoun, kinds in ((BOTH_PRONOUN, ("communities",)), (PLACE_PRONOUN, ("community",)),
+                           (PERSON_PRONOUN, ("person",)), (THING_PRONOUN, ("programme", "community"))):
         found = pronoun.search(q.text)
         # 他认为品质社区主要看什么: the pronoun stands for the last subject, whatever else is named;
         # 学弄社区和虞波社区…它们的荣誉: for what the message itself named before it
@@ -260,6 +264,9 @@ def _name_of(kind: str, entity_id: str, kb) -> str:
 
 
 def _subject_name(topic: Topic, kinds: tuple[str, ...], kb) -> str:
+    if kinds == ("communities",):
+        names = list(dict.fromkeys(_name_of("community", m[1], kb) for m in topic.mentions if m[0] == "community"))
+        return "和".join(names) if len(names) >= 2 else ""
     m = topic.entity(*kinds)
     if m is None and "community" in kinds:
         programme = topic.entity("programme")
