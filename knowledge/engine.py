@@ -356,7 +356,12 @@ class Engine:
         if len(narrowed) == 1:
             return narrowed
         labelled = [i for i in ids if self.model.communities[i].label and compact(self.model.communities[i].label)[:4] in q.text]
-        return labelled if len(labelled) == 1 else ids
+        if len(labelled) == 1:
+            return labelled
+        # 金钟社区跟阳光社区是一个区的吗: the namesake in the county of the other community named
+        counties = {self.model.communities[m.ids[0]].county for m in q.of("community") if len(m.ids) == 1} - {""}
+        beside = [i for i in ids if self.model.communities[i].county in counties]
+        return beside if len(beside) == 1 else ids
 
     # ------------------------------------------------------------ with a community
     def _about_community(self, q: Query, c: Community, nearby: bool = False) -> Answer:

@@ -58,7 +58,7 @@ WORDS = {
     "environment": "环保", "recycling": "垃圾分类", "women": "妇女", "family": "家庭", "marriage": "婚姻",
     "governance": "治理", "model": "模式", "mode": "模式", "method": "工作法", "work method": "工作法",
     "party service center": "党群服务中心", "party service centre": "党群服务中心", "service center": "服务中心",
-    "checkpoint": "口岸", "each day": "每天", "per day": "每天", "a day": "每天", "featured": "特色",
+    "shanhua award": "山花奖", "shanhua": "山花", "folk art": "民间文艺", "checkpoint": "口岸", "each day": "每天", "per day": "每天", "a day": "每天", "featured": "特色",
     "good fortune": "福",
     "service centre": "服务中心", "ningbo evening news": "宁波晚报", "evening news": "晚报", "ningbo daily": "宁波日报",
     "community festival": "甬上社区节", "festival": "社区节",

@@ -318,7 +318,8 @@ async def test_the_looser_ways_of_saying_where_one_lives_are_remembered(say, sai
                                             ("How many unit leaders does Saihan community have?", "147"),
                                             ("Where was the community festival held?", "幸福苑"),
                                             ("When did Xingfuyuan start renovating its old housing?", "2019"),
-                                            ("Roughly how many travellers use the Shenzhen Bay checkpoint per day?", "12万")])
+                                            ("Roughly how many travellers use the Shenzhen Bay checkpoint per day?", "12万"),
+                                            ("Which community got the Shanhua folk art prize two times?", "后大街")])
 async def test_english_community_vocabulary(say, question, must):
     assert must in await say(question)
 
@@ -567,6 +568,11 @@ async def test_a_quoted_part_of_a_programmes_name_finds_it(say):
 async def test_two_rounds_of_a_list_said_once_are_both_counted(say):
     reply = await say("第一届和第二届品质社区分别有几个")
     assert "10个" in reply and "20个" in reply
+
+
+async def test_a_namesake_beside_another_community_is_the_one_in_its_county(say):
+    reply = await say("阳光社区和金钟社区是一个区的吗")
+    assert "锦屏" in reply and "岳林" in reply and "哪一个" not in reply
 
 
 async def test_a_round_after_the_last_one_told_of_is_unknown(say):
