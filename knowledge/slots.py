@@ -79,7 +79,8 @@ def _stated(slot: Slot, q: Query) -> re.Pattern:
 
 CHECKED = {"programme", "community_items", "community_services", "passage", "person", "community", "unknown_detail",
            "category_communities", "list", "lists", "list_count"}
-BROAD = {"unknown_detail", "category_communities"}   # a "not known" is not followed by these: they answer nothing of it
+BROAD = {"unknown_detail"}   # a "not known" is not followed by this: it answers nothing of it (a list of communities
+# offering the service still answers the need: 想剪头又不想花钱 → no fee known, but who cuts hair)
 
 
 def asked_slot(q: Query, template: str) -> Slot | None:

@@ -208,6 +208,18 @@ async def test_oh_no_corrects_what_was_just_said(chat):
     assert "许文君" in reply and "陈雪波" not in reply
 
 
+async def test_a_place_said_alone_after_a_question_about_a_place_asks_it_again(chat):
+    [corrected] = await chat("首批品质社区里镇海的有哪些？哦不对，我是说鄞州的")
+    _, follow = await chat("20强里慈溪的有哪些社区", "那北仑呢")
+    assert "都市森林" in corrected and "后大街" not in corrected
+    assert "海棠" in follow and "虞波" not in follow
+
+
+async def test_which_ones_of_the_last_subject_is_a_follow_up(chat):
+    _, _, groups = await chat("学苑社区在北仑哪个街道", "那儿少数民族多吗", "都是哪几个民族")
+    assert "维吾尔" in groups
+
+
 async def test_a_correction_needs_something_before_it_to_correct(chat):
     [reply] = await chat("家里吵架了，不对的地方谁来评评理")
     assert "调解" in reply

@@ -186,12 +186,14 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
             steps.append(("pronoun", found, kinds))
     if named:
         return q, steps     # else a question of its own about what it names
+    places = q.of("place")  # …宁海县的是哪个？不对，我想问象山的: the last question about that place
+    if places and not TAIL.sub("", LEAD.sub("", q.text[:places[0].start] + q.text[places[0].end:])).strip("的"):
+        return q, [("entity", places[0])]
     body = TAIL.sub("", LEAD.sub("", q.text))
     # an aspect, a category, or the 呢 of an elliptical question (那工作目标呢)
     asks_something = bool(q.aspects - {"which"}) or bool(q.of("category")) or t.rstrip("？?。.!！~").endswith("呢")
-    # (是哪个街道的 asks where the last subject is; 哪个社区有… asks across communities)
-    if body and len(body) <= SHORT and asks_something and not OTHER_COMMUNITIES.search(body) and \
-            ("which" not in q.aspects or "location" in q.aspects):
+    # (是哪个街道的, 主要是哪几个民族 ask of the last subject; 哪个社区有… asks across communities)
+    if body and len(body) <= SHORT and asks_something and not OTHER_COMMUNITIES.search(body):
         steps.append(("short", body))
     return q, steps
 
@@ -286,7 +288,7 @@ def _topic_of(question: str, entities: dict, people: tuple[str, ...], bound: boo
     q = kb.understand(question)
     mentions = []
     for m in q.mentions:
-        if m.kind not in SUBJECT_KINDS:
+        if m.kind not in SUBJECT_KINDS and m.kind != "place":   # (a place only for 那X呢 of a place)
             continue
         ids = m.ids if len(m.ids) == 1 else [i for i in m.ids if i in entities.get(m.kind, ())]
         if ids:
