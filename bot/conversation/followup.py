@@ -25,7 +25,6 @@ import orjson
 from bot.conversation.context import Topic
 from bot.conversation.memo import Memo
 from knowledge.people import unknown_name
-from knowledge.text import ASKS, CLAUSE_ENDS
 from knowledge.understand import NEARBY, Query
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
@@ -55,11 +54,6 @@ OTHER_COMMUNITIES = re.compile(r"(哪|几|多少|那些|我们|咱们?|我家|�
 _RESOLVED: Memo[Resolution] = Memo(10000)
 _TOPICS: Memo[Topic] = Memo(10000)
 _REFERENCES: Memo[tuple] = Memo(10000)
-FRAME = re.compile(r"^(?:我|俺)?(?:看|看到|看了|读到|听|听说|听人说|据说)[^，,。]{0,30}(?:报道|新闻|文章|消息|报纸|节目)"
-                   r"(?:里|上|中)?(?:说|讲|提到|写)?的?$")
-# who the resident heard it from (我听邻居讲的没听清): not what is asked (邻居 is no neighbourhood service here)
-HEARSAY = re.compile(r"[，,\s]*(?:我|俺)?(?:听|听说|听到)(?:邻居|别人|人家|朋友|同事|家里人|老伴|孩子|小区里的人)(?:讲|说|聊)"
-                     r"(?:的|过|起)?(?:[，,\s]*没听清楚?|[，,\s]*没听太清)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,28 +92,6 @@ def _resolve(text: str, topic: Topic, kb) -> Resolution:
     if not topic.question:
         return Resolution(t)
     return _against_topic(t, topic, kb, "followup") or Resolution(t)
-
-
-def focus(text: str, kb) -> str:
-    """The clauses that ask, with those naming an entity: 打了电话没人接，想问下力邦社区有什么给孩子的项目
-    asks about children's programmes, not the phone. Unchanged when every clause or none asks.
-    Where the resident read or heard it (我看宁波日报那篇讲当家人的报道) is no part of the question."""
-    text = HEARSAY.sub("", text) if "听" in text else text
-    parts = [p for p in CLAUSE_ENDS.split(text) if p.strip()]
-    if len(parts) < 2:
-        return text
-    told = [p for p in parts if not FRAME.match(p.strip())]
-    if told and len(told) < len(parts):
-        return focus("，".join(told), kb)
-    asking = [ASKS.search(p) is not None for p in parts]
-    if all(asking) or not any(asking):
-        return text
-    # a clause that only tells, before the question (两个小姑娘领唱，唱的是哪首歌), says what is asked
-    # about; one that tells with a cue of another question (打了电话没人接) or comes after the
-    # question (…有什么活动？我看报道说他们居民来自五湖四海) does not
-    last = max(i for i, a in enumerate(asking) if a)
-    return "，".join(p for i, (p, a) in enumerate(zip(parts, asking))
-                    if a or kb.understand(p).mentions or (i < last and not kb.understand(p).aspects))
 
 
 def _without_past_home(t: str) -> str:

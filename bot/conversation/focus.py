@@ -1,0 +1,36 @@
+"""What part of a message is the question: the clauses that ask, with those naming an entity and
+those that only tell before the question; not where the resident read or heard it, nor a remark
+after the question, nor a clause with the cue of another question (打了电话没人接)."""
+from __future__ import annotations
+
+import re
+
+from knowledge.text import ASKS, CLAUSE_ENDS
+
+FRAME = re.compile(r"^(?:我|俺)?(?:看|看到|看了|读到|听|听说|听人说|据说)[^，,。]{0,30}(?:报道|新闻|文章|消息|报纸|节目)"
+                   r"(?:里|上|中)?(?:说|讲|提到|写)?的?$")
+# who the resident heard it from (我听邻居讲的没听清): not what is asked (邻居 is no neighbourhood service here)
+HEARSAY = re.compile(r"[，,\s]*(?:我|俺)?(?:听|听说|听到)(?:邻居|别人|人家|朋友|同事|家里人|老伴|孩子|小区里的人)(?:讲|说|聊)"
+                     r"(?:的|过|起)?(?:[，,\s]*没听清楚?|[，,\s]*没听太清)?")
+
+
+def focus(text: str, kb) -> str:
+    """The clauses that ask, with those naming an entity: 打了电话没人接，想问下力邦社区有什么给孩子的项目
+    asks about children's programmes, not the phone. Unchanged when every clause or none asks.
+    Where the resident read or heard it (我看宁波日报那篇讲当家人的报道) is no part of the question."""
+    text = HEARSAY.sub("", text) if "听" in text else text
+    parts = [p for p in CLAUSE_ENDS.split(text) if p.strip()]
+    if len(parts) < 2:
+        return text
+    told = [p for p in parts if not FRAME.match(p.strip())]
+    if told and len(told) < len(parts):
+        return focus("，".join(told), kb)
+    asking = [ASKS.search(p) is not None for p in parts]
+    if all(asking) or not any(asking):
+        return text
+    # a clause that only tells, before the question (两个小姑娘领唱，唱的是哪首歌), says what is asked
+    # about; one that tells with a cue of another question (打了电话没人接) or comes after the
+    # question (…有什么活动？我看报道说他们居民来自五湖四海) does not
+    last = max(i for i, a in enumerate(asking) if a)
+    return "，".join(p for i, (p, a) in enumerate(zip(parts, asking))
+                    if a or kb.understand(p).mentions or (i < last and not kb.understand(p).aspects))
