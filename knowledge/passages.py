@@ -32,6 +32,8 @@ CONCEPTS = {"zqplans": ("接下来", "后续", "今后", "以后", "之后", "�
             # people told of by age and sex, in the words of the articles and of residents
             "zqgirl": ("女孩", "小姑娘", "小丫头", "丫头", "女娃", "小女生", "女生"),
             "zqaunt": ("阿姨", "大妈", "大姐", "大婶", "婶子"),
+            # the new-year meal and the days around it
+            "zqnewyear": ("年夜饭", "团圆饭", "过年", "除夕", "大年三十", "年三十", "春节"),
             # the first of its kind, as the articles and residents say it
             "zqfirst": ("首个", "第一个", "头一个", "首家", "第一家", "首创", "第一次", "首次"),
             # a language other than Chinese, practised by talking

@@ -575,6 +575,12 @@ async def test_a_namesake_beside_another_community_is_the_one_in_its_county(say)
     assert "锦屏" in reply and "岳林" in reply and "哪一个" not in reply
 
 
+async def test_a_need_a_fact_of_the_residents_community_answers_better_than_its_services(say):
+    await say("我住学弄社区", user="oNewYear")
+    reply = await say("除夕就我一个人在家，想跟楼上楼下的人一起过个年", user="oNewYear")
+    assert "年夜饭" in reply
+
+
 async def test_a_round_after_the_last_one_told_of_is_unknown(say):
     reply = await say("下届品质社区啥时候开始评")
     assert "资料里没有" in reply and "下届品质社区" in reply
