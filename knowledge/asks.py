@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 SENTENCES = re.compile(r"[？?。！!；;]+|(?<=[\u4e00-\u9fff])[，,\s]+(?=[\u4e00-\u9fff])")
 SPECIFIC = frozenset(("location", "phone", "contact", "honour", "figure", "time", "rank", "residents"))
 SUBJECTS = ("community", "programme", "person", "list")
+LATIN = re.compile(r"[A-Za-z]{3,}")
 MEASURE = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff])")
 MIN_CHARS, MOST = 4, 3
 
@@ -28,8 +29,11 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
     """The standalone questions of a message that asks several specific things; [] otherwise."""
     if len(question) < 2 * MIN_CHARS or not SENTENCES.search(question):
         return []
-    said = [engine.understand(sentence) for sentence in SENTENCES.split(question)]
-    asking = [q for q in said if len(q.text) >= MIN_CHARS and ASKS.search(q.text) and q.aspects & SPECIFIC]
+    sentences = SENTENCES.split(question)
+    said = [engine.understand(sentence) for sentence in sentences]
+    # an English sentence that names an aspect asks it, said as a question or not ("heard it won an award")
+    asking = [q for q, raw in zip(said, sentences) if len(q.text) >= MIN_CHARS and q.aspects & SPECIFIC and
+              (ASKS.search(q.text) or LATIN.search(raw))]
     if len(asking) < 2 or len({_asked(q) for q in asking}) < 2:
         return []
     source = next((q for q in said if _subject(q)), None)

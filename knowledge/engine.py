@@ -210,13 +210,15 @@ class Engine:
 
     def _several_asks(self, question: str, resident_community: str) -> Answer | None:
         """A message asking several specific things, each answered (knowledge/asks.py); None when
-        it asks one, or when fewer than two of its questions find an answer."""
+        it asks one, or when fewer than two of its questions find an answer or a "not known" of their
+        subject (and none an answer)."""
         questions = asks_apart(self, question)
         if not questions:
             return None
         parts = [self.answer(x, resident_community) for x in questions]
-        answered = [p for p in parts if p.answered]
-        if len(answered) < 2:
+        # a "not known" of the subject (its secretary is not in the material) is an answer of its part
+        answered = [p for p in parts if p.answered or (p.entities or {}).get("community")]
+        if len(answered) < 2 or not any(p.answered for p in answered):
             return None
         ents: dict[str, list[str]] = {}
         for p in answered:

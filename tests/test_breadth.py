@@ -497,6 +497,12 @@ async def test_a_message_asking_several_things_gets_each_answered(say):
     assert "鄞州" in both and "黄菊芬" in both
     sides = await say("学弄社区和虞波社区是不是都在余姚？它们的荣誉有哪些？")
     assert "余姚" in sides and "慈溪" in sides and "品质社区" in sides
+    # a part whose detail the material lacks is said so beside the other
+    lacking = await say("海湾社区在哪个街道？书记叫什么？")
+    assert "大榭" in lacking and "资料里没有" in lacking
+    # English: a sentence naming an aspect asks it, said as a question or not
+    english = await say("Where is Xuenong community? heard it has won several honours")
+    assert "梨洲" in english and "文明社区" in english
     # two counts of different things, after a sentence that only tells: each, in its context
     counts = await say("我看报道说赛罕社区搞网格化管理，楼栋长有多少名，单元长有几个？")
     assert "52" in counts and "147" in counts
