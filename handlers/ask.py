@@ -21,6 +21,7 @@ from bot.conversation.focus import focus
 from bot.conversation.followup import reads_topic, resolve, topic_of
 from bot.conversation.message import Message, Reply
 from bot.conversation.router import Router
+from knowledge.understand import asks_of_a_community
 from handlers import recent
 
 router = Router("ask")
@@ -42,7 +43,7 @@ def answer(deps, state, text: str) -> Reply:
     # message asks something of a community (社区里老人吃饭要交多少钱: the fee is not in the material);
     # otherwise (比特币现在多少钱) the message is answered as written
     if resolution is not None and resolution.guess and not found.answered and \
-            not (orjson.loads(found.entities).get("community") and _of_a_community(kb, text)):
+            not (orjson.loads(found.entities).get("community") and asks_of_a_community(kb.understand(text))):
         question = text
         found = deps.reply_cache.answer(kb, deps.templates, text, state.community_id, open_question)
         read_community = read_community or found.uses_residence
@@ -68,11 +69,6 @@ def answer(deps, state, text: str) -> Reply:
                  entities=found.entities, settles=bool(open_flow) and found.open_question == {} and found.answered,
                  repeatable=True, reads_topic=reads_topic(text, kb), reads_community=read_community, fresh=fresh,
                  moves_to=found.chosen_community or "")
-
-
-def _of_a_community(kb, text: str) -> bool:
-    q = kb.understand(text)
-    return "社区" in q.text or bool(q.of("category")) or bool(q.aspects & {"contact", "phone", "location", "honour", "residents"})
 
 
 def topic_view(text: str, topic, deps) -> tuple:

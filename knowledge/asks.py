@@ -3,8 +3,9 @@
 shown one after another, instead of the strongest cue deciding and the rest going unanswered.
 
 A sentence that names no subject is asked about the subject the message names (its first
-sentence that names one), with that whole sentence when it only tells (the context of each). Only sentences asking a specific aspect count (where, phone, who,
-honours, how many, when, rank, residents): `赛罕社区有几支志愿队？都叫什么？` stays one question,
+sentence that names one), with that whole sentence when it only tells (the context of each).
+Only sentences asking a specific aspect count (where, phone, who, honours, how many, when, rank,
+residents): `赛罕社区有几支志愿队？都叫什么？` stays one question,
 since its second sentence asks about the teams, not about the community. A message whose asking
 sentences ask the same aspects (在哪，怎么走) is one question too."""
 from __future__ import annotations
@@ -36,13 +37,14 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
               (ASKS.search(q.text) or LATIN.search(raw))]
     if len(asking) < 2 or len({_asked(q) for q in asking}) < 2:
         return []
-    source = next((q for q in said if _subject(q)), None)
+    subjects = {id(q): _subject(q) for q in said}
+    source = next((q for q in said if subjects[id(q)]), None)
     if source is None:
         return []
     # a sentence that only tells (力邦社区住的基本都是外地来打工的，一共多少人，…) is the context of each
     # question; of one that asks, only what it names
-    prefix = _subject(source) if source in asking else source.text + "，"
-    return [q.text if _subject(q) else prefix + q.text for q in asking[:MOST]]
+    prefix = subjects[id(source)] if source in asking else source.text + "，"
+    return [q.text if subjects[id(q)] else prefix + q.text for q in asking[:MOST]]
 
 
 def _asked(q) -> tuple:

@@ -42,7 +42,7 @@ from knowledge.search import about_list, deeper, sharper, wider
 from knowledge.slots import check_slot
 from knowledge.several import compare
 from knowledge.text import bigrams, compact, compact_cached, text_bigrams
-from knowledge.understand import Query, understand
+from knowledge.understand import Query, asks_of_a_community, understand
 
 TIME_WORDS = ("年", "年代", "什么时候", "哪年", "建", "成立", "挂牌")
 OVERVIEW_PROGRAMMES = 8
@@ -96,10 +96,6 @@ def _someone_elses(text: str) -> bool:
     """The contact asked for belongs to something named that is not a community (文明办的电话)."""
     m = OTHERS.search(text)
     return m is not None and not OURS.search(m.group(1))
-
-
-# what residents ask of their community in general words (附近有什么活动, 我们社区有多少人)
-COMMUNITY_WORDS = re.compile(r"社区|小区|活动|服务|项目|通知|公告|书记|主任|志愿|设施|中心|队伍|居民|人口|邻居|党员|楼栋")
 
 
 class Engine:
@@ -204,8 +200,7 @@ class Engine:
         if not comms or home not in self.model.communities:
             return ""
         ids = self._settle(q, comms[0].ids)
-        county = self.model.communities[home].county
-        near = [i for i in ids if county and self.model.communities[i].county == county] if len(ids) > 1 else []
+        near = self._in_counties(ids, {self.model.communities[home].county}) if len(ids) > 1 else []
         return near[0] if len(near) == 1 else ""
 
     def _several_asks(self, question: str, resident_community: str) -> Answer | None:
@@ -296,7 +291,7 @@ class Engine:
                 target = resident_community
             elif not q.nearby and (found := wider(self, q)) is not None:
                 return found  # "倡议的社区书记有几位": the articles say, whoever asks
-            elif not self._asks_of_a_community(q):
+            elif not asks_of_a_community(q):
                 # "附近租房多少钱", "从我家这边坐几路车": nothing a community's knowledge holds, so
                 # asking where the resident lives would only lead to "not known"
                 return self._without_community(q)
@@ -314,14 +309,6 @@ class Engine:
         if found is None and not target and not q.of("community") and unknown_person(q) is not None:
             found = wider(self, q) or unknown_person(q)  # 时间积分是哪个社区的: the articles may still say
         return found
-
-    @staticmethod
-    def _asks_of_a_community(q: Query) -> bool:
-        """Whether a question about the resident's surroundings asks what a community's knowledge
-        holds: a service, a programme, its people, place, honours or lists, or its activities."""
-        return bool(q.ids("category") or q.ids("programme") or q.ids("list") or
-                    q.aspects & {"contact", "phone", "honour", "residents", "rank", "list", "time"} or
-                    COMMUNITY_WORDS.search(q.text))
 
     def _is_a_need_without_place(self, q: Query) -> bool:
         """A service need with no place, list, programme or "which community" in it."""
@@ -361,9 +348,12 @@ class Engine:
         if len(labelled) == 1:
             return labelled
         # 金钟社区跟阳光社区是一个区的吗: the namesake in the county of the other community named
-        counties = {self.model.communities[m.ids[0]].county for m in q.of("community") if len(m.ids) == 1} - {""}
-        beside = [i for i in ids if self.model.communities[i].county in counties]
+        beside = self._in_counties(ids, {self.model.communities[m.ids[0]].county for m in q.of("community") if len(m.ids) == 1})
         return beside if len(beside) == 1 else ids
+
+    def _in_counties(self, ids: list[str], counties: set[str]) -> list[str]:
+        """The namesakes in one of `counties` (a community of unknown county is in none)."""
+        return [i for i in ids if self.model.communities[i].county in counties - {""}]
 
     # ------------------------------------------------------------ with a community
     def _about_community(self, q: Query, c: Community, nearby: bool = False) -> Answer:
@@ -388,8 +378,9 @@ class Engine:
                 other = self._structured(asked, c, nearby)
                 if other.answered and other.template not in ("phone", "contacts") and asked.content_left:
                     return Answer("several", {"parts": [other, phone]}, other.intent, other.confidence, True, ents)
-            serving = progs or self._rank_programmes(q, [p for p in c.programmes if set(p.categories) & set(cats)])
-            if serving and not any(x.phone for x in c.contacts):
+            serving = not any(x.phone for x in c.contacts) and \
+                (progs or self._rank_programmes(q, [p for p in c.programmes if set(p.categories) & set(cats)]))
+            if serving:
                 # 泰和社区调解的电话: no number, but who does the mediation there is known
                 services = Answer("programme", {"programmes": serving, "communities": self.model.communities},
                                   "programme", 1.0, True, ents)

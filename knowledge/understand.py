@@ -35,8 +35,8 @@ ASPECTS = {
 _ASPECT_RE = {k: re.compile(v) for k, v in ASPECTS.items()}
 EVENT_PLACE = re.compile(r"(?:去|到)?(?:哪儿|哪里|哪)(?:个地方|个国家)?(?:演出|表演|演|办|举办|举行|比赛|参赛|交流|访问)|"
                          r"(?:演出|表演|举办|举行)(?:的|了)?(?:地点|地方)?(?:是|在)(?:哪|什么地方)")
-ROUNDS_PAIRED = re.compile(r"(首届|首批|第[一二三四五六七八九十\d]{1,2}[届批])(和|与|跟|及|还有)"
-                           r"(?=首届|首批|第[一二三四五六七八九十\d]{1,2}[届批])")
+ROUND = re.compile(r"首届|首批|第[一二三四五六七八九十\d]{1,2}[届批]")
+ROUNDS_PAIRED = re.compile(rf"({ROUND.pattern})(和|与|跟|及|还有)(?={ROUND.pattern})")
 
 
 def _shared_tail(text: str, index: EntityIndex) -> str:
@@ -46,10 +46,10 @@ def _shared_tail(text: str, index: EntityIndex) -> str:
         return text
     after = paired.end()
     names = [s for s in index.list_names if text.startswith(s, after)]
-    second = re.match(r"首届|首批|第[一二三四五六七八九十\d]{1,2}[届批]", text[after:])
+    second = ROUND.match(text, after)
     if not names or second is None:
         return text
-    tail = max(names, key=len)[second.end():]
+    tail = max(names, key=len)[second.end() - after:]
     return text[:paired.end(1)] + tail + text[paired.end(1):]
 
 
@@ -124,6 +124,18 @@ def _says_lives_in(text: str, first: Mention, mentions: list[Mention]) -> bool:
                     key=lambda m: -m.start):
         rest = rest[:p.start - said.end()] + rest[p.end - said.end():]
     return bool(ONLY_PLACES_LEFT.match(rest))
+
+
+# what residents ask of their community in general words (附近有什么活动, 我们社区有多少人)
+COMMUNITY_WORDS = re.compile(r"社区|小区|活动|服务|项目|通知|公告|书记|主任|志愿|设施|中心|队伍|居民|人口|邻居|党员|楼栋")
+
+
+def asks_of_a_community(q: Query) -> bool:
+    """Whether a question asks what a community's knowledge holds: a service, a programme, its
+    people, honours or lists, or its activities (附近租房多少钱, 比特币多少钱 do not)."""
+    return bool(q.ids("category") or q.ids("programme") or q.ids("list") or
+                q.aspects & {"contact", "phone", "honour", "residents", "rank", "list", "time"} or
+                COMMUNITY_WORDS.search(q.text))
 
 
 def understand(question: str, index: EntityIndex) -> Query:
