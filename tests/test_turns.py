@@ -170,3 +170,49 @@ async def test_a_short_follow_up_is_remembered_by_the_subject_it_stands_for(chat
     assert first == second and "凌霄" in second
     assert "后大街" in other and other != second
     assert decisions[0] == taken + 3      # the other topics' own questions, and 后大街's follow-up
+
+
+async def test_a_programme_named_alone_is_remembered_once_after_topics_that_name_no_programme(chat):
+    webhook = chat.webhook
+    decisions = count_decisions(webhook)
+    _, first = await chat("凌霄社区书记是谁", "四点钟学校", user="oTurnAlone1")
+    taken = decisions[0]
+    _, second = await chat("后大街社区在哪个街道", "四点钟学校", user="oTurnAlone2")
+    assert first == second and "四点钟学校" in second
+    assert decisions[0] == taken + 1      # only the other topic's own question was decided
+
+
+MIXED = ["后大街社区书记是谁", "那凌霄社区呢", "它在哪个街道", "书记呢", "四点钟学校", "有什么养老服务",
+         "不对，我是说海创社区", "我住在后大街", "我搬到凌霄社区了", "附近有哪些养老服务", "后大街", "1",
+         "赛罕社区有什么活动", "那里有什么特色", "他是谁", "你好", "明天会下雨吗", "学弄社区有几个网格",
+         "说错了，是丹顶鹤社区", "那丹顶鹤社区的书记呢", "老年大学开了哪些课", "它是哪年开的", "谢谢"]
+
+
+async def test_remembered_turns_answer_exactly_what_deciding_afresh_would(tmp_path, engine):
+    """Two residents' stores, one bot remembering turns and one deciding every message afresh, get
+    the same long mixed conversation (follow-ups, corrections, moves, choices): every reply and
+    every state left behind must agree."""
+    import random
+
+    import sqlite_utils
+
+    from bot.config import load_config
+    from bot.conversation.message import Message
+    from bot.conversation.turns import TurnMemo
+    from bot.wiring import build_dependencies
+    from handlers import ask, build_dispatcher
+    bots = []
+    for name, turns in (("memo", TurnMemo(1000, ask.topic_view)), ("fresh", None)):
+        cfg = load_config(environ={"BOT_STORAGE_DATABASE": str(tmp_path / f"{name}.db")})
+        bots.append((build_dispatcher(turns), build_dependencies(cfg, sqlite_utils.Database(tmp_path / f"{name}.db"),
+                                                                  knowledge=engine)))
+    pick = random.Random(7)
+    for turn in range(400):
+        user, text = f"oMixed{pick.randrange(4)}", pick.choice(MIXED)
+        replies = []
+        for dispatcher, deps in bots:
+            reply = await dispatcher.dispatch(Message("text", user, text=text), deps)
+            state = deps.residents.get(user)
+            replies.append((reply.text, state.community_id, state.context.topic.question, sorted(state.context.flows)))
+        assert replies[0] == replies[1], f"turn {turn}: {user} sent {text!r}"
+    assert len(bots[0][0].turns) > 20

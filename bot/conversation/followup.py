@@ -172,14 +172,13 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
 
 def _topic_steps(text: str, kb) -> list[tuple] | None:
     """The steps reading `text` takes against the last topic ([]: none, the topic is not read);
-    None when it reads the whole last question (a correction, 那X呢)."""
+    None when it reads the whole last question (a correction)."""
     t = _without_past_home(text.strip())
     if _moved_to(t) or _inner_correction(t, kb):
         return []     # says where the resident lives, or corrects itself: read alone
     if _correction(t) is not None:
         return None
-    steps = _references(t, kb)[1]
-    return None if any(step[0] == "entity" for step in steps) else steps
+    return _references(t, kb)[1]
 
 
 def reads_topic(text: str, kb) -> bool:
@@ -188,14 +187,21 @@ def reads_topic(text: str, kb) -> bool:
 
 
 def topic_view(text: str, topic: Topic, kb) -> tuple:
-    """The part of `topic` that reading `text` uses: the last subject's name when the message only
-    stands in for it (它/那里/书记呢), else the whole topic (那X呢 and corrections rewrite the last
-    question itself). Two topics with the same view give `text` the same reading."""
+    """The part of `topic` that reading `text` uses, step by step as `_against_topic` reads it: the
+    last subject's name when the message only stands in for it (它/那里/书记呢); for 那X呢 the last
+    question around its mention of X's kind (nothing when it has none: then X is asked alone);
+    a correction reads the whole topic. Two topics with the same view give `text` the same reading."""
     steps = _topic_steps(text, kb)
     if steps is None:
         return topic.key()
-    kinds = [step[2] if step[0] == "pronoun" else ("community", "programme", "person") for step in steps]
-    return (bool(topic.question), *(_subject_name(topic, k, kb) for k in kinds))
+    return (bool(topic.question), *(_step_view(step, topic, kb) for step in steps))
+
+
+def _step_view(step: tuple, topic: Topic, kb) -> tuple | str | None:
+    if step[0] == "entity":
+        old = topic.entity(step[1].kind)
+        return (topic.question[:old[2]], topic.question[old[3]:]) if old is not None and old[2] >= 0 else None
+    return _subject_name(topic, step[2] if step[0] == "pronoun" else ("community", "programme", "person"), kb)
 
 
 def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:

@@ -3,7 +3,11 @@
 Recognising, resolving and rendering are pure functions of their inputs and of an immutable
 knowledge engine (and template set), so repeated inputs are served from here. A memo serves
 one owner (the engine, or the engine and templates) and empties itself when the owner is
-replaced by a reload. Bounded: the oldest entry goes first; 0 entries switches it off."""
+replaced by a reload. Bounded: the oldest entry goes first; 0 entries switches it off.
+
+The owner is a tuple compared with `!=` (one C-level comparison): its parts are objects without
+an `__eq__` of their own (the engine, the templates), so compared by identity, or plain values
+(a generation number)."""
 from __future__ import annotations
 
 from typing import Callable, Generic, Hashable, TypeVar
@@ -15,7 +19,6 @@ class Memo(Generic[V]):
     def __init__(self, entries: int = 10000) -> None:
         self.entries = entries
         self._owner: tuple = ()
-        self._ids: tuple = ()              # ids of the owner's parts: compared in C, kept alive by _owner
         self._items: dict[Hashable, V] = {}
 
     def __len__(self) -> int:
@@ -30,9 +33,8 @@ class Memo(Generic[V]):
 
     def _serve(self, owner: tuple) -> None:
         """Empty the memo when `owner` (compared by identity) is not the one it serves."""
-        ids = tuple(map(id, owner))
-        if ids != self._ids:
-            self._owner, self._ids, self._items = owner, ids, {}
+        if owner != self._owner:
+            self._owner, self._items = owner, {}
 
     def peek(self, owner: tuple, key: Hashable) -> V | None:
         """The value kept for `key` (None when there is none, or `owner` was replaced)."""

@@ -75,6 +75,9 @@ class TurnMemo:
         self._memo: Memo[Turn] = Memo(entries)
         # (text, topic, deps) -> the part of the topic a reply that reads it depends on (default: all of it)
         self._view = topic_view or (lambda text, topic, deps: topic.key())
+        # views already taken, by text and topic: topics are shared and never changed, only replaced
+        # (bot/conversation/context.py), so the same object gives the same view until the owner changes
+        self._views: Memo[tuple] = Memo(entries)
 
     def __len__(self) -> int:
         return len(self._memo)
@@ -97,12 +100,22 @@ class TurnMemo:
         return deps.knowledge, deps.templates, keywords
 
     def recall(self, deps, key: tuple, state) -> Turn | None:
-        get = self._memo.table(self._owner(deps)).get
+        owner = self._owner(deps)
+        get = self._memo.table(owner).get
         found = get((*key, ANY, ANY)) or get((*key, state.community_id, ANY))
         if found is None:
-            view = self._view(key[1], state.context.topic, deps)
+            view = self.view(owner, deps, key[1], state.context.topic)
             found = get((*key, ANY, view)) or get((*key, state.community_id, view))
         return found
+
+    def view(self, owner: tuple, deps, text: str, topic: Topic) -> Hashable:
+        """The part of `topic` a reply to `text` reads, taken once per text and topic object."""
+        seen = self._views.peek(owner, (text, id(topic)))
+        if seen is not None and seen[0] is topic:     # the topic kept with it, so its id stays its own
+            return seen[1]
+        view = self._view(text, topic, deps)
+        self._views.put(owner, (text, id(topic)), (topic, view))
+        return view
 
     def before(self, state) -> tuple:
         """What the turn about to be taken starts from (for `keep`)."""
@@ -130,8 +143,9 @@ class TurnMemo:
         closed = tuple(name for name in flows_before if name not in flows)
         # an unchanged topic is not carried: residents sharing a view of the topic may have different ones
         left = state.context.topic if state.context.topic is not topic else None
-        self._memo.put(self._owner(deps), (*key, community if reply.reads_community else ANY,
-                                           self._view(key[1], topic, deps) if reply.reads_topic else ANY),
+        owner = self._owner(deps)
+        self._memo.put(owner, (*key, community if reply.reads_community else ANY,
+                               self.view(owner, deps, key[1], topic) if reply.reads_topic else ANY),
                        Turn(text, reply.handler, reply.outcome, reply.intent, reply.confidence, reply.entities,
                             reply.runner_up, score, reply.settles, reply.fresh, reply.moves_to, left, closed, opened))
 
