@@ -49,6 +49,7 @@ class WeChatConfig:
 class StorageConfig:
     database: str = "linli.db"
     state_flush_seconds: float = 0.25
+    context_flush_seconds: float = 2.0
     state_cache_entries: int = 100000
     redis_url: str = ""
     context_ttl_seconds: float = 86400.0
@@ -167,6 +168,8 @@ def _validate(cfg: Config) -> None:
         raise ConfigError("server.reply_deadline_seconds: must be between 0.1 and 4.9 (WeChat waits 5 s)")
     if not 0 < cfg.storage.state_flush_seconds <= 5:
         raise ConfigError("storage.state_flush_seconds: must be more than 0 and at most 5")
+    if not 0 < cfg.storage.context_flush_seconds <= 60:
+        raise ConfigError("storage.context_flush_seconds: must be more than 0 and at most 60")
     if cfg.storage.context_ttl_seconds < 1:
         raise ConfigError("storage.context_ttl_seconds: must be at least 1")
     if cfg.storage.state_cache_entries < 0:

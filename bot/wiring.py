@@ -19,6 +19,8 @@ from bot.storage.batch import WriteBehind
 from bot.storage.questions import QuestionLog
 from bot.storage.residents import SQLiteResidents
 
+CONTEXT_BATCH = 5000   # residents' contexts waiting to be written at most (a memory bound between writes)
+
 
 def setup_logging(level: str) -> None:
     logging.basicConfig(level=level.upper(), stream=sys.stderr,
@@ -71,7 +73,9 @@ def build_dependencies(cfg: Config, db: sqlite_utils.Database, knowledge=None, r
     from bot.announcements.staff import StaffStore
     from bot.announcements.service import Announcements
     writes = WriteBehind(db, seconds=cfg.storage.state_flush_seconds)
-    residents = SQLiteResidents(db, writes, cache_entries=cfg.storage.state_cache_entries)
+    # nearly every message rewrites its resident's context: written less often, one row serves many messages
+    context_writes = WriteBehind(db, seconds=cfg.storage.context_flush_seconds, batch=CONTEXT_BATCH)
+    residents = SQLiteResidents(db, context_writes, cache_entries=cfg.storage.state_cache_entries)
     if redis is not None:
         from bot.storage.redis_residents import RedisResidents
         residents = RedisResidents(residents, redis, cfg.storage.context_ttl_seconds)

@@ -219,3 +219,27 @@ def test_every_table_the_bot_owns_comes_from_a_recorded_migration_set(db):
     before = db.execute("select count(*) from _sqlite_migrations").fetchone()[0]
     apply_all(db)                                                    # nothing runs twice
     assert db.execute("select count(*) from _sqlite_migrations").fetchone()[0] == before
+
+
+async def test_the_question_log_is_written_soon_and_the_context_once_for_many_messages(tmp_path, engine):
+    from bot.config import load_config
+    from bot.wiring import build_dependencies
+    cfg = load_config(environ={"BOT_STORAGE_DATABASE": str(tmp_path / "p.db"), "BOT_STORAGE_STATE_FLUSH_SECONDS": "0.05",
+                               "BOT_STORAGE_CONTEXT_FLUSH_SECONDS": "0.6"})
+    disk = sqlite_utils.Database(tmp_path / "p.db")
+    deps = build_dependencies(cfg, disk, knowledge=engine)
+    for n in range(3):
+        state = deps.residents.get("oPace")
+        state.context.open("ask", "need_community", {"question": f"附近有哪些养老服务{n}"}, ttl=60)
+        deps.residents.save(state)
+        log(deps.questions, "oPace", f"附近有哪些养老服务{n}")
+    await asyncio.sleep(0.2)
+    assert disk.execute("select count(*) from questions").fetchone()[0] == 3     # the log: within a quarter second
+    assert stored(disk, "oPace") is None                                         # the context: not yet
+    await asyncio.sleep(0.6)
+    assert "养老服务2" in stored(disk, "oPace")[2]                                 # one row, the latest context
+    state = deps.residents.get("oPace")
+    state.context.close("ask")
+    deps.residents.save(state)
+    deps.flush()                                                                 # at shutdown: everything
+    assert "养老服务2" not in (stored(disk, "oPace")[2] or "")

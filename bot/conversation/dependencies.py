@@ -30,3 +30,4 @@ class Dependencies:
     def flush(self) -> None:
         """Write what is waiting to be written (at shutdown, after a terminal command)."""
         self.residents.flush()
+        self.questions.flush()

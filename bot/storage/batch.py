@@ -3,7 +3,11 @@
 A commit per message cost more than answering it, so such writes are queued and committed
 together: at most every `seconds`, when a queue reaches `batch` rows, at shutdown, and at once
 when no event loop runs (terminal commands). Each owner module queues its own rows and registers
-its flush; one timer serves them all, so one transaction commits them together."""
+its flush; one timer serves them all, so one transaction commits them together.
+
+Residents' conversation contexts have a WriteBehind of their own, flushed less often
+(`storage.context_flush_seconds`): nearly every message rewrites its resident's row, so waiting
+longer writes that row once for many messages (the question log gains nothing from waiting)."""
 from __future__ import annotations
 
 import asyncio

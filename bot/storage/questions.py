@@ -64,6 +64,9 @@ class QuestionLog:
         self._settled.append((openid_hash(openid),))
         self.writes.queued(len(self._settled))
 
+    def flush(self) -> None:
+        self.writes.flush()
+
     def _write(self) -> None:
         if self._rows:
             rows, self._rows = self._rows, []
