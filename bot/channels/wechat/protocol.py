@@ -56,19 +56,26 @@ def signature_ok(expected_parts: tuple[str, ...], given: str) -> bool:
 _NAME = "[A-Za-z_][A-Za-z0-9_]*"
 _SECTION = "[^\\]\x00-\x08\x0b\x0c\x0e-\x1f\r\ufffe\uffff]*"
 _PLAIN = "[^<&\\]\x00-\x08\x0b\x0c\x0e-\x1f\r\ufffe\uffff]*"
-_FLAT = re.compile(rf"<xml>(?:[ \t\n]*<({_NAME})>(?:<!\[CDATA\[{_SECTION}\]\]>|{_PLAIN})</\1>)*[ \t\n]*</xml>[ \t\n]*")
-_FIELD = re.compile(rf"<({_NAME})>(?:<!\[CDATA\[([^\]]*)\]\]>|([^<]*))</")
+_FIELD = re.compile(rf"([ \t\n]*<({_NAME})>(?:<!\[CDATA\[({_SECTION})\]\]>|({_PLAIN}))</\2>)")
+_SPACE = " \t\n"
 
 
 def _flat_fields(text: str) -> dict[str, str] | None:
-    """The fields of a body of the flat shape (what parse_xml would return), else None."""
-    if _FLAT.fullmatch(text) is None:
+    """The fields of a body of the flat shape (what parse_xml would return), else None.
+
+    One pass: the fields found between <xml> and </xml> never overlap, so they are the whole of
+    it exactly when their lengths add up to its length (anything else between them is a gap)."""
+    if not text.startswith("<xml>"):
         return None
-    fields = {}
-    for tag, section, plain in _FIELD.findall(text, 5):  # after "<xml>"
-        value = section or plain
-        fields[tag] = value if tag in _VERBATIM else value.strip()
-    return fields
+    body = text.rstrip(_SPACE)
+    if not body.endswith("</xml>"):
+        return None
+    end = len(body[:-6].rstrip(_SPACE))
+    found = _FIELD.findall(text, 5, end)
+    if sum(len(f[0]) for f in found) != end - 5:
+        return None
+    return {tag: (section or plain) if tag in _VERBATIM else (section or plain).strip()
+            for _, tag, section, plain in found}
 
 
 def parse_xml(body: bytes) -> dict[str, str]:
