@@ -44,11 +44,11 @@ from knowledge.several import compare
 from knowledge.text import bigrams, compact, compact_cached, text_bigrams
 from knowledge.understand import Query, asks_of_a_community, understand
 
-TIME_WORDS = ("年", "年代", "什么时候", "哪年", "建", "成立", "挂牌")
+TIME_WORDS = ("年", "年代", "什么时候", "啥时候", "哪年", "建", "成立", "挂牌")
 OVERVIEW_PROGRAMMES = 8
 STRONG_ITEM = 4.0   # a fact scoring this much (shared words + keywords) outranks a category's programme list
 UNDERSTAND_CACHE = 4096
-CUE_WORD = re.compile(r"什么时候|哪年|哪一年|多少|多少人|几个|几年|何时|是谁|在哪|在哪里")  # a keyword that only says how one asks
+CUE_WORD = re.compile(r"什么时候|啥时候|哪年|哪一年|多少|多少人|几个|几年|何时|是谁|在哪|在哪里")  # a keyword that only says how one asks
 # what a fact about who lives in a community says (for "学苑社区的居民是些什么人")
 MAKEUP = re.compile(r"居民|人口|外来|外地|外籍|港籍|民族|年轻|青年|白领|老年人|老人|长者|高收入|务工|新市民|五湖四海|常住|户籍|流动")
 LISTING = re.compile(r"(有什么|有哪些|有啥|都有|哪些|什么样的)(特色)?(项目|活动|服务|品牌)")
@@ -501,8 +501,11 @@ class Engine:
                 score += 3
             if kind == "honour" and "honour" in q.aspects:
                 score += 3
-            if kind == "fact" and "time" in q.aspects and any(w in text for w in TIME_WORDS):
-                score += 2
+            if "time" in q.aspects and kind != "honour":
+                if any(w in text for w in TIME_WORDS):
+                    score += 2 if kind == "fact" else 0
+                elif "figure" not in q.aspects:   # 外来务工人员啥时候住进来的: not how many they are, nor what is done for them
+                    score *= 0.5
             entries.append((score, -n, {"kind": kind, "item": obj, "score": score}))
         if "honour" in q.aspects:
             entries += [(2.5, -100 - n, {"kind": "honour", "item": i, "score": 2.5}) for n, i in enumerate(c.items_of("honour"))

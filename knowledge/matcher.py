@@ -362,8 +362,8 @@ class EntityIndex:
             at = text.find(suffix)
             while at >= 0:
                 end = at + len(suffix)
-                for start in range(max(0, at - 6), at):
-                    window = text[start:end]
+                for start in range(max(0, at - 6), at - 1):   # a name of two characters at least before it:
+                    window = text[start:end]                    # 新社区 is no 新城市社区 (文新社区 is another one)
                     for length in range(max(4, len(window) - 2), len(window) + 3):
                         group = self.community_by_first.get((text[start], length))
                         if not group:

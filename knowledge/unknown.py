@@ -112,21 +112,38 @@ def _rounds(text: str) -> set[int]:
     return found
 
 
+def _round_owners(text: str, lists: list[Mention]) -> dict[int, list[re.Match]]:
+    """Which list mention each round said belongs to (by index in `lists`): the one it is part of,
+    else the one it comes right before (社区联盟和第二届品质社区: 第二届 is the second's), else the
+    one it comes right after (品质社区第三届), else the only one."""
+    owners: dict[int, list[re.Match]] = {}
+    for r in _ROUND.finditer(text):
+        inside = [i for i, m in enumerate(lists) if m.start <= r.start() < m.end]
+        before = [i for i, m in enumerate(lists) if 0 <= m.start - r.end() <= 2]
+        after = [i for i, m in enumerate(lists) if 0 <= r.start() - m.end <= 2]
+        owner = (inside or before or after or ([0] if len(lists) == 1 else []))[:1]
+        for i in owner:
+            owners.setdefault(i, []).append(r)
+    return owners
+
+
 def _other_rounds(text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
     """`第三届品质社区`: a round of a list the knowledge does not hold. Its list mention is dropped
-    (it is not the second round's list) and the round is named as unknown."""
-    asked = _rounds(text)
-    if not asked:
+    (it is not the second round's list) and the round is named as unknown. Each round said is
+    weighed against its own list only."""
+    if not _ROUND.search(text):
         return []
+    lists = [m for m in mentions if m.kind == "list"]
     unknown = []
-    for m in [m for m in mentions if m.kind == "list"]:
-        held = set()
+    for i, said in _round_owners(text, lists).items():
+        m, held = lists[i], set()
         for lid in m.ids:
             kl = index.model.lists[lid]
             held |= _rounds(" ".join((kl.name, *kl.aliases)))
+        asked = _rounds(" ".join(r.group(0) for r in said))
         if held and not asked & held:
             mentions.remove(m)
-            unknown.append(_ROUND.search(text).group(0) + m.surface)
+            unknown.append(said[0].group(0) + m.surface)
     return unknown
 
 

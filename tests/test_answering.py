@@ -267,6 +267,20 @@ async def test_half_of_a_two_character_name_changed_is_an_unknown_community(say)
     assert "资料里没有" in reply and "海仓社区" in reply and "海创" not in reply
 
 
+async def test_a_name_that_only_ends_like_a_known_one_is_an_unknown_community(say):
+    # 东新社区 is not 新城市社区: a typo keeps two characters of a name at least, and its beginning
+    for question, name in (("东新社区在哪个街道", "东新社区"), ("请问杭州的文新社区书记是谁", "杭州")):
+        reply = await say(question, user="oL3")
+        assert "资料里没有" in reply and name in reply and "新城市" not in reply, reply
+    assert "新城市社区" in await say("心城市社区怎么样", user="oL3")    # a misheard character still finds it
+
+
+async def test_when_asked_colloquially_a_dated_fact_answers_not_a_count(say):
+    reply = await say("力邦社区的外地员工啥时候开始住进来的")
+    assert "2002年" in reply, reply
+    assert "八十年代" in await say("丹顶鹤社区啥时候盖的")
+
+
 @pytest.mark.parametrize("question,programme_community", [
     ("哪个社区有吉祥龙谷健身队", "中山社区"),      # homophone inside a programme name next to a category word
     ("陈笑邦调解工作室在哪个社区", "泰和社区"),

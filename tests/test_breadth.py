@@ -610,6 +610,13 @@ async def test_which_ones_and_which_round_are_no_count_and_no_rank(say):
     assert "首批" in rounds and "排名" not in rounds
 
 
+async def test_a_round_belongs_to_the_list_it_is_said_with(say):
+    # 第二届 is the quality list's round, not the alliance's: both lists are compared by their size
+    both = await say("宁波晚报的社区联盟跟第二届品质社区比，哪个选进去的社区多")
+    assert "70个" in both and "20个" in both and "资料里没有" not in both
+    assert "资料里没有“第三届品质社区”" in await say("品质社区第三届评了哪些")
+
+
 async def test_a_count_asked_by_its_measure_word_needs_a_number_of_that_measure(say):
     # 户 is not answered by a share of residents, 家 not by an ordinal (全市第一个)
     households = await say("海创社区总共有几户人家")

@@ -113,6 +113,9 @@ async def test_a_follow_up_repeats_the_last_question_not_the_first(chat):
     ("介绍一下赛罕社区", "那里有多少名楼栋长", "赛罕"),
     ("时间银行是哪个社区的", "它在哪个区", "泉水"),
     ("深圳湾社区的文化节叫什么", "里面都有啥", "百家宴"),       # 里面: what is inside the last subject
+    ("力邦社区书记是谁", "他们那儿打工的来自几个省市", "20个"),    # 他们那儿: the secretary's community
+    ("力邦社区书记是谁", "那些外来员工最早哪年住进来的", "2002年"),  # 那些: no part of what is asked
+    ("余睿淳和沈若歌是谁", "她们在哪个学校读书", "翔云"),          # 她们 after two people: them
 ])
 async def test_pronouns_and_short_questions_reuse_the_last_subject(chat, first, follow, expect):
     _, reply = await chat(first, follow)

@@ -42,11 +42,15 @@ INNER_CORRECTION = re.compile(r"(?:[，,。；;！!？?~～\s—－-]|…+|\.{2,
 PAST_HOME = re.compile(r"^(我|俺|我们|我家)?(原来|原先|以前|之前|本来|过去|早先)(是)?(住在?|在)[^，,。；;！!？?]+[，,。；;]+")
 # 它俩, 这两个社区: every community the last question named (海创和福城 … 它俩是同一个街道的吗)
 BOTH_PRONOUN = re.compile(r"它们?俩|他们俩|这俩|那俩|这两个社区|那两个社区|这两个|那两个|两个社区|两者")
-PERSON_PRONOUN = re.compile(r"这位书记|这位主任|这位|那位|这个人|此人|他的?|她的?")
-PLACE_PRONOUN = re.compile(r"((他们|她们|他|她|它)(的|所在的?)?社区|那里|那儿|那边|这个社区|该社区|那个社区|那社区|这社区|这个地方|那个地方)"
+# 他们 is no one person: their place (他们那), the people the last question named (两位小歌手…她们),
+# else what it named (那支腰鼓队…他们有多少人)
+PERSON_PRONOUN = re.compile(r"这位书记|这位主任|这位|那位|这个人|此人|[他她](?!们)的?")
+PEOPLE_PRONOUN = re.compile(r"[他她]们的?")
+PLACE_PRONOUN = re.compile(r"((他们|她们|他|她|它)(的|所在的?)?社区|(他们|她们|他|她)(那里|那儿|那边|那)|那里|那儿|那边|这个社区|该社区|那个社区|"
+                           r"那社区|这社区|这个地方|那个地方)"
                            r"(?!联盟|节|中心|服务|工作)")   # 那个社区联盟 names a list, not the last place
 THING_PRONOUN = re.compile(r"它们?的?|这个项目|该项目|那个项目|这里面|那里面|(?<![屋家心手城村楼院店车])(?:里头|里面)|其中")
-LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|请问)[，,]?")
+LEAD = re.compile(r"^(那么|那些|这些|那|还有|另外|再问一下|再问|请问)[，,]?")
 TAIL = re.compile(r"(的呢|呢|怎么样|咋样|如何)?[？?。.!！~]*$")
 SHORT = 14
 # 哪些社区有… asks across communities, 我们社区… about the resident's own: neither is the last subject
@@ -150,7 +154,8 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
         if not TAIL.sub("", LEAD.sub("", q.text[:m.start] + q.text[m.end:])).strip("的"):
             steps.append(("entity", m))
     for pronoun, kinds in ((BOTH_PRONOUN, ("communities",)), (PLACE_PRONOUN, ("community",)),
-                           (PERSON_PRONOUN, ("person",)), (THING_PRONOUN, ("programme", "community"))):
+                           (PERSON_PRONOUN, ("person",)), (PEOPLE_PRONOUN, ("people",)),
+                           (THING_PRONOUN, ("programme", "community"))):
         found = pronoun.search(q.text)
         # 他认为品质社区主要看什么: the pronoun stands for the last subject, whatever else is named;
         # 学弄社区和虞波社区…它们的荣誉: for what the message itself named before it
@@ -244,6 +249,8 @@ def _name_of(kind: str, entity_id: str, kb) -> str:
 
 
 def _subject_name(topic: Topic, kinds: tuple[str, ...], kb) -> str:
+    if kinds == ("people",):
+        kinds = ("person",) if sum(m[0] == "person" for m in topic.mentions) >= 2 else ("programme", "community")
     if kinds == ("communities",):
         names = list(dict.fromkeys(_name_of("community", m[1], kb) for m in topic.mentions if m[0] == "community"))
         return "和".join(names) if len(names) >= 2 else ""
