@@ -5,7 +5,8 @@ shown one after another, instead of the strongest cue deciding and the rest goin
 A sentence that names no subject is asked about the subject the message names (its first
 sentence that names one), with that whole sentence when it only tells (the context of each).
 Only sentences asking a specific aspect count (where, phone, who, honours, how many, when, rank,
-residents): `赛罕社区有几支志愿队？都叫什么？` stays one question,
+residents), or what someone named said or thinks (`书记是谁？她说加入联盟是想干嘛？`):
+`赛罕社区有几支志愿队？都叫什么？` stays one question,
 since its second sentence asks about the teams, not about the community. A message whose asking
 sentences ask the same aspects (在哪，怎么走) is one question too."""
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from knowledge.people import OPINION
 from knowledge.text import ASKS, compact
 
 if TYPE_CHECKING:
@@ -24,6 +26,8 @@ SUBJECTS = ("community", "programme", "person", "list")
 LATIN = re.compile(r"[A-Za-z]{3,}")
 MEASURE = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff])")
 MIN_CHARS, MOST = 4, 3
+ROLE = re.compile(r"书记|主任|负责人|队长|当家人")
+PRONOUN = re.compile(r"这位(?:负责人|书记|主任|队长)?|那位|[他她](?!们)")
 
 
 def asks_apart(engine: "Engine", question: str) -> list[str]:
@@ -33,25 +37,39 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
     sentences = SENTENCES.split(question)
     said = [engine.understand(sentence) for sentence in sentences]
     # an English sentence that names an aspect asks it, said as a question or not ("heard it won an award")
-    asking = [q for q, raw in zip(said, sentences) if len(q.text) >= MIN_CHARS and q.aspects & SPECIFIC and
-              (ASKS.search(q.text) or LATIN.search(raw))]
+    asking = [q for q, raw in zip(said, sentences) if len(q.text) >= MIN_CHARS and
+              (q.aspects & SPECIFIC or OPINION.search(q.text)) and (ASKS.search(q.text) or LATIN.search(raw))]
     if len(asking) < 2 or len({_asked(q) for q in asking}) < 2:
         return []
     subjects = {id(q): _subject(q) for q in said}
-    source = next((q for q in said if subjects[id(q)]), None)
-    if source is None:
+    if not any(subjects.values()):
         return []
-    # a sentence that only tells (力邦社区住的基本都是外地来打工的，一共多少人，…) is the context of each
-    # question; of one that asks, only what it names
+    return [q.text if subjects[id(q)] else _in_context(q, said, asking, subjects) for q in asking[:MOST]]
+
+
+def _in_context(q, said: list, asking: list, subjects: dict) -> str:
+    """A sentence naming no subject, asked of the nearest sentence before it that names one (else
+    the first that does): a sentence that only tells (力邦社区住的基本都是外地来打工的，一共多少人，…)
+    is the context of the question; of one that asks, only what it names."""
+    at = next(i for i, x in enumerate(said) if x is q)
+    before = [x for x in said[:at] if subjects[id(x)]]
+    source = before[-1] if before else next(x for x in said if subjects[id(x)])
     prefix = subjects[id(source)] if source in asking else source.text + "，"
-    return [q.text if subjects[id(q)] else prefix + q.text for q in asking[:MOST]]
+    role = ROLE.search(source.text)
+    return prefix + _holder(q.text, role.group(0) if role else "")
+
+
+def _holder(text: str, role: str) -> str:
+    """他觉得… after `书记是谁`: the role's holder said it (书记觉得…), so the question asks their view."""
+    return PRONOUN.sub(role, text, count=1) if role and OPINION.search(text) else text
 
 
 def _asked(q) -> tuple:
     """What a sentence asks: its specific aspects, and for a count the measure word (多少人 and
     多少个省 are two questions)."""
     measure = MEASURE.search(q.text) if "figure" in q.aspects else None
-    return frozenset(q.aspects & SPECIFIC), measure.group(1) if measure else ""
+    return frozenset(q.aspects & SPECIFIC) | ({"said"} if OPINION.search(q.text) else set()), \
+        measure.group(1) if measure else ""
 
 
 def _subject(q) -> str:

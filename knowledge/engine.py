@@ -37,7 +37,7 @@ from knowledge.model import Community, Item, Model, Programme
 from knowledge.passages import PassageIndex
 from knowledge.listing import list_answer, place_filter
 from knowledge.asks import asks_apart
-from knowledge.people import author_answer, person_answer, unknown_person
+from knowledge.people import author_answer, opinion_of, person_answer, unknown_person
 from knowledge.search import about_list, deeper, sharper, wider
 from knowledge.slots import check_slot
 from knowledge.several import compare
@@ -397,6 +397,10 @@ class Engine:
                     people = [p for p in people if overlap[id(p)] >= 2]
                 elif role and any(role in p.role for p in people):
                     people = [p for p in people if role in p.role]   # 书记是谁: not the drum team's captain too
+                # what the holder said or thinks (书记觉得…) is answered from their own record
+                said = opinion_of(self, q, people)
+                if said is not None:
+                    return said
                 # a role the question names (腰鼓队的队长) is answered by its holder, never by a passage
                 return Answer("contacts", {"community": c, "contacts": people, "role": role, "named_role": named_role},
                               "contact", 1.0, bool(people), ents)

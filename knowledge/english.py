@@ -9,9 +9,12 @@ them is kept (`Saihan社区有什么children activities`). Replies stay in Chine
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from pypinyin import lazy_pinyin
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from knowledge.model import Model
 
@@ -88,6 +91,8 @@ WORDS = {
     "zai": "在", "nali": "哪里", "nar": "哪儿", "dianhua": "电话", "you": "有", "shenme": "什么", "nage": "哪个",
     "jiedao": "街道", "duoshao": "多少", "laoren": "老人", "ertong": "儿童", "zhiyuanzhe": "志愿者", "ma": "吗",
     "xiangmu": "项目", "fuwu": "服务", "huodong": "活动", "yanglao": "养老",
+    # chat spellings
+    "ppl": "人", "ppl live": "人口", "pls": "", "plz": "", "u": "", "ur": "",
 }
 # the last character of a name, as English says it (深圳湾 -> Shenzhen Bay)
 NAME_ENDS = {"湾": "bay", "湖": "lake", "桥": "bridge", "山": "hill", "港": "harbour"}
@@ -145,6 +150,22 @@ def _singular(word: str) -> str:
     return ""
 
 
+# one-word keys a misspelt word may be meant as (minorites -> minority); short words are too
+# easily one letter from another word to be corrected
+_SPELLED = [w for w, cue in WORDS.items() if cue and " " not in w and len(w) >= 5]
+
+
+@functools.lru_cache(maxsize=4096)
+def _misspelt(word: str) -> str:
+    """The one-word key `word` is a misspelling of (one letter off, two for words of eight letters
+    or more, counting a plural's ending), or ""."""
+    if len(word) < 6 or not word.isalpha():
+        return ""
+    allowed = 2 if len(word) >= 8 else 1
+    found = process.extractOne(word, _SPELLED, scorer=Levenshtein.distance, score_cutoff=allowed)
+    return found[0] if found else ""
+
+
 def _run(run: str, names: dict[str, str]) -> str:
     words = [w for w in re.split(r"[\s']+", run.lower()) if w]
     out, i = [], 0
@@ -161,6 +182,8 @@ def _run(run: str, names: dict[str, str]) -> str:
                 out.append(WORDS[phrase])
             elif n == 1 and _singular(phrase):
                 out.append(WORDS[_singular(phrase)])
+            elif n == 1 and _misspelt(phrase):
+                out.append(WORDS[_misspelt(phrase)])
             else:
                 continue
             i += n

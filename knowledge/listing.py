@@ -33,11 +33,18 @@ def place_filter(engine: "Engine", places: list[str]):
     return lambda c: all(getattr(c, level) in ps for level, ps in by_level.items())
 
 
+# where the resident says they live (我住钟公庙那边): no place the list is asked about when another is named
+LIVES_BEFORE = re.compile(r"(?:我|俺)(?:家|们家?)?(?:住在?|在)$")
+
+
 def own_places(engine: "Engine", q: Query, lists: list[str]) -> list[str]:
-    """Places asked about, minus city words that belong to a named list's own name."""
+    """Places asked about, minus city words that belong to a named list's own name, and minus
+    where the resident lives when the question names a place of its own."""
     names = [compact_cached(n) for kl in lists for n in (engine.model.lists[kl].name, *engine.model.lists[kl].aliases)]
+    places = q.of("place")
+    asked = [m for m in places if not LIVES_BEFORE.search(q.text, max(0, m.start - 4), m.start)]
     kept = []
-    for m in q.of("place"):
+    for m in asked or places:
         if any(m.surface in n for n in names) and any(compact_cached(engine.model.lists[kl].name).startswith(m.surface)
                                                        or m.surface in q.text[m.end:m.end + 4] for kl in lists):
             continue

@@ -184,6 +184,14 @@ class EntityIndex:
                     for a in py[0]:
                         for b in py[1]:
                             self.sound_index[(a, b)].append((surface, kind))
+        # people's names of three characters or more by two of their characters and the distance
+        # between them, for a name said with one character sounding near (吴明丽 for 吴民丽)
+        self.person_pairs: dict[tuple[str, str, int], list[tuple[str, int]]] = defaultdict(list)
+        for surface, entries in s.forms.items():
+            if len(surface) >= 3 and any(k == "person" for k, _, _ in entries):
+                for j in range(len(surface)):
+                    for k in range(j + 1, min(j + 3, len(surface))):
+                        self.person_pairs[(surface[j], surface[k], k - j)].append((surface, j))
         self.pinyin_names = name_table(model)   # Houdajie, Zhang Weifang (knowledge/english.py)
         self.places = {k for k, v in s.forms.items() if any(kind == "place" for kind, _, _ in v)}
         self.list_names = sorted(k for k, v in s.forms.items() if any(kind == "list" for kind, _, _ in v))
@@ -414,14 +422,27 @@ class EntityIndex:
 
     def misheard_person(self, text: str) -> Mention | None:
         """A name of three characters or more written by its sound with one character changed
-        (孟家寅 for 孟佳寅, as voice input writes it); never a common word of its own."""
-        for surface, start in self._homophones(text, "person"):
+        (孟家寅 for 孟佳寅, as voice input writes it), or by a sound residents confuse with it (吴明丽
+        for 吴民丽: in/ing, as input methods' fuzzy pinyin folds them); never a common word of its own."""
+        for surface, start in [*self._homophones(text, "person"), *self._near_people(text)]:
             window = text[start:start + len(surface)]
-            if sum(a != b for a, b in zip(window, surface)) == 1 and \
+            changed = [(a, b) for a, b in zip(window, surface) if a != b]
+            if len(changed) == 1 and sounds_near(*changed[0]) and changed[0][0] not in _FUNCTION_CHARS and \
                     self.tokenizer.FREQ.get(window, 0) < COMMON_WORD_FREQ:
                 ids = [i for k, i, _ in self.surfaces.forms[surface] if k == "person"]
                 return Mention("person", ids, start, start + len(surface), PINYIN_SCORE, window, "pinyin")
         return None
+
+    def _near_people(self, text: str) -> list[tuple[str, int]]:
+        """(name, start) of people's names two of whose characters stand in `text` as in the name."""
+        found = []
+        for i in range(len(text) - 1):
+            for d in (1, 2):
+                if i + d < len(text):
+                    for surface, j in self.person_pairs.get((text[i], text[i + d], d), ()):
+                        if i - j >= 0 and len(text) - (i - j) >= len(surface):
+                            found.append((surface, i - j))
+        return found
 
     def quoted(self, text: str, span: str) -> Mention | None:
         """A part of one programme's name a resident quoted (“三有” of 三有三益), found where the text

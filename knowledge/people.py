@@ -29,6 +29,8 @@ SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑�
                "盛骆樊凌霍柯缪宗宣郁单杭左吉邢裴荣荀惠甄曲芮储靳巫焦巴仲宫仇栾甘厉戎祖符景詹束司郜薄印怀蒲邰"
                "索赖卓蔺蒙池乔胥闻翟贡姬申冉郦雍桑桂濮牛寿边冀尚温庄晏瞿阎慕茹艾庾衡耿匡聂鲁柏窦章云苗凤花任"
                "柳史费廉薛倪滕殷毕安常时皮卞")
+# what someone said or thinks is asked (她说…是想干嘛, 这位负责人觉得…最拿得出手的是啥, 书记怎么看)
+OPINION = re.compile(r"(?:他|她|这位|那位|负责人|当家人|书记|主任|队长)[\u4e00-\u9fff]{0,2}?(?:说|觉得|认为|讲|提到|表示|怎么看)")
 NOT_A_NAME = re.compile(r"书记|主任|社区|队长|负责人|联系人|领导|我们|你们|他们|这个|那个|主持|记者")
 
 
@@ -42,10 +44,25 @@ def person_answer(engine: "Engine", q: Query) -> "Answer | None":
     people = [engine.model.people[i] for i in ids]
     if comms and not any(p.community_id in comms for p in people):
         return None  # "后大街社区有什么项目" never reaches here; a community question wins
-    rows = [{"person": p, "community": engine.model.communities.get(p.community_id),
+    return Answer("person", {"rows": _rows(engine, people)}, "person", 1.0, True, {"person": ids})
+
+
+def _rows(engine: "Engine", people: list) -> list[dict]:
+    return [{"person": p, "community": engine.model.communities.get(p.community_id),
              "contacts": [c for c in engine.model.communities[p.community_id].contacts if c.name == p.name]
              if p.community_id in engine.model.communities else []} for p in people]
-    return Answer("person", {"rows": rows}, "person", 1.0, True, {"person": ids})
+
+
+def opinion_of(engine: "Engine", q: Query, holders: list) -> "Answer | None":
+    """`力邦社区书记觉得什么最拿得出手`: what the role's holder said, from their own record (None when
+    the question asks no one's opinion, or the holder has no record)."""
+    from knowledge.engine import Answer
+    if not holders or not OPINION.search(q.text):
+        return None
+    people = [p for p in engine.model.people.values() if p.name == holders[0].name]
+    if not people:
+        return None
+    return Answer("person", {"rows": _rows(engine, people)}, "person", 1.0, True, {"person": [p.id for p in people]})
 
 
 def author_answer(engine: "Engine", q: Query) -> "Answer | None":

@@ -275,6 +275,20 @@ async def test_a_name_that_only_ends_like_a_known_one_is_an_unknown_community(sa
     assert "新城市社区" in await say("心城市社区怎么样", user="oL3")    # a misheard character still finds it
 
 
+async def test_a_name_said_with_a_sound_residents_confuse_finds_the_person(say):
+    # 风 feng for 芬 fen, 明 ming for 民 min: input methods fold these finals together
+    assert "丹顶鹤" in await say("黄菊风是哪个社区的书记")
+    assert "后大街" in await say("吴明丽…好像叫这名，是哪个社区的来着")
+    assert "资料里没有" in await say("张明丽是谁")
+
+
+async def test_where_the_resident_lives_does_not_narrow_a_list_asked_of_another_place(say):
+    reply = await say("我家住在江北，想问首批品质社区里北仑有哪几个")
+    assert "凌霄" in reply and "江北" not in reply
+    streets = await say("奉化有哪些社区进了20强？分别在啥街道？")
+    assert "金钟" in streets and "锦屏" in streets and "资料里没有" not in streets
+
+
 async def test_when_asked_colloquially_a_dated_fact_answers_not_a_count(say):
     reply = await say("力邦社区的外地员工啥时候开始住进来的")
     assert "2002年" in reply, reply

@@ -314,7 +314,10 @@ async def test_the_looser_ways_of_saying_where_one_lives_are_remembered(say, sai
     assert not engine.understand("我在想海创社区书记是谁").binds     # 我在 + a verb: a question, not a home
 
 
-@pytest.mark.parametrize("question, must", [("What does the logo of Dushi Senlin community say?", "众木成林"),
+@pytest.mark.parametrize("question, must", [("Who is the secretery of Lingxiao community?", "陈雪波"),  # misspelt
+                                            ("Which ethnic minoritys live in Xueyuan?", "维吾尔"),
+                                            ("how many ppl live in Shenzhen Bay community", "16957"),
+                                            ("What does the logo of Dushi Senlin community say?", "众木成林"),
                                             ("How many unit leaders does Saihan community have?", "147"),
                                             ("Where was the community festival held?", "幸福苑"),
                                             ("When did Xingfuyuan start renovating its old housing?", "2019"),
@@ -509,6 +512,21 @@ async def test_a_message_asking_several_things_gets_each_answered(say):
     # the second sentence asks about the teams, not the community: one question
     teams = await say("赛罕社区有几支志愿服务队伍？叫什么？")
     assert "8支" in teams and "——" not in teams
+    # what the holder said, asked after who holds the role: their own words, not the community again
+    view = await say("凌霄社区的书记叫什么？他觉得社区最重要的是啥？")
+    assert "陈雪波" in view and "归属感" in view
+    # 多大 asks: a team's captain and its members' age, each
+    team = await say("看了丹顶鹤那边的报道挺感动，幸福苑社区的腰鼓队谁带队？队员大概多大年纪？")
+    assert "王亚萍" in team and "六十" in team
+
+
+async def test_a_role_holders_view_is_answered_from_their_own_record(say):
+    reply = await say("力邦社区书记觉得社区最拿得出手的是啥")
+    assert "蔡荣华" in reply and "自豪" in reply
+    # asked in a message that names its own community, 这位 is its holder, not the last person
+    await say("锦悦湾社区的书记是谁", user="oHolder")
+    reply = await say("学苑社区是谁在管事？这位负责人觉得社区工作靠什么？", user="oHolder")
+    assert "徐艳" not in reply and "学苑" in reply
 
 
 async def test_where_an_event_went_is_no_question_of_where_the_community_is(say):

@@ -45,7 +45,7 @@ BOTH_PRONOUN = re.compile(r"它们?俩|他们俩|这俩|那俩|这两个社区|�
 # 他们 is no one person: their place (他们那), the people the last question named (两位小歌手…她们),
 # else what it named (那支腰鼓队…他们有多少人)
 PERSON_PRONOUN = re.compile(r"这位书记|这位主任|这位|那位|这个人|此人|[他她](?!们)的?")
-PEOPLE_PRONOUN = re.compile(r"[他她]们的?")
+PEOPLE_PRONOUN = re.compile(r"[他她]们(?!那|这|所在|的?社区)的?")
 PLACE_PRONOUN = re.compile(r"((他们|她们|他|她|它)(的|所在的?)?社区|(他们|她们|他|她)(那里|那儿|那边|那)|那里|那儿|那边|这个社区|该社区|那个社区|"
                            r"那社区|这社区|这个地方|那个地方)"
                            r"(?!联盟|节|中心|服务|工作)")   # 那个社区联盟 names a list, not the last place
@@ -159,7 +159,8 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
         found = pronoun.search(q.text)
         # 他认为品质社区主要看什么: the pronoun stands for the last subject, whatever else is named;
         # 学弄社区和虞波社区…它们的荣誉: for what the message itself named before it
-        if found and not any(m.kind in kinds and m.end <= found.start() for m in named):
+        if found and not any(m.kind in _STANDS_FOR.get(kinds, kinds) and m.end <= found.start() for m in named) and \
+                not (kinds == ("person",) and _asks_holder_before(q.text, found.start(), named)):
             steps.append(("pronoun", found, kinds))
     if named:
         return q, steps     # else a question of its own about what it names
@@ -173,6 +174,16 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
     if body and len(body) <= SHORT and asks_something and not OTHER_COMMUNITIES.search(body):
         steps.append(("short", body))
     return q, steps
+
+
+_STANDS_FOR = {("people",): ("person", "programme", "community")}   # 他们 after what the message names: that
+# who holds a role somewhere (力邦社区是谁当家？…这位负责人觉得…): 这位 is that holder, not the last person
+HOLDER_ASKED = re.compile(r"谁|书记|负责人|当家|主任|队长")
+
+
+def _asks_holder_before(text: str, at: int, named: list) -> bool:
+    return any(m.kind in ("community", "programme") and m.end <= at for m in named) and \
+        HOLDER_ASKED.search(text, 0, at) is not None
 
 
 def _topic_steps(text: str, kb) -> list[tuple] | None:
