@@ -42,9 +42,16 @@ def person_answer(engine: "Engine", q: Query) -> "Answer | None":
         return None
     comms = set(q.ids("community"))
     people = [engine.model.people[i] for i in ids]
-    if comms and not any(p.community_id in comms for p in people):
+    if comms and not any(_of(engine, p, comms) for p in people):
         return None  # "后大街社区有什么项目" never reaches here; a community question wins
     return Answer("person", {"rows": _rows(engine, people)}, "person", 1.0, True, {"person": ids})
+
+
+def _of(engine: "Engine", person, communities: set[str]) -> bool:
+    """Whether `person` belongs to one of `communities`, or (an official of a street, not of a
+    community) the record of what they did names one (深圳湾那边的乐丽华)."""
+    return person.community_id in communities or not person.community_id and \
+        any(engine.model.communities[c].name in person.did for c in communities)
 
 
 def _rows(engine: "Engine", people: list) -> list[dict]:

@@ -43,7 +43,7 @@ def _shared_tail(text: str, index: EntityIndex) -> str:
     """首届和第二届品质社区 is 首届品质社区和第二届品质社区: two rounds of one list said once."""
     paired = ROUNDS_PAIRED.search(text) if "届" in text or "批" in text else None
     if paired is None:
-        return text
+        return _tail_after_second(text, index) if "届" in text or "批" in text else text
     after = paired.end()
     names = [s for s in index.list_names if text.startswith(s, after)]
     second = ROUND.match(text, after)
@@ -51,6 +51,22 @@ def _shared_tail(text: str, index: EntityIndex) -> str:
         return text
     tail = max(names, key=len)[second.end() - after:]
     return text[:paired.end(1)] + tail + text[paired.end(1):]
+
+
+def _tail_after_second(text: str, index: EntityIndex) -> str:
+    """第一届品质社区和第二届比 is 第一届品质社区和第二届品质社区: the second round borrows the first's name."""
+    for first in ROUND.finditer(text):
+        names = [s for s in index.list_names if text.startswith(s, first.start()) and len(s) > first.end() - first.start()]
+        if not names:
+            continue
+        name = max(names, key=len)
+        joined = re.compile(rf"(和|与|跟|及|还有)({ROUND.pattern})").match(text, first.start() + len(name))
+        if joined is None or any(text.startswith(s, joined.start(2)) and len(s) > len(joined.group(2))
+                                 for s in index.list_names):
+            continue
+        tail = name[first.end() - first.start():]
+        return text[:joined.end()] + tail + text[joined.end():]
+    return text
 
 
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")

@@ -628,6 +628,23 @@ async def test_which_ones_and_which_round_are_no_count_and_no_rank(say):
     assert "首批" in rounds and "排名" not in rounds
 
 
+async def test_an_official_of_the_street_is_found_beside_the_community_she_spoke_of(say):
+    reply = await say("深圳湾社区那个乐丽华是干什么的")
+    assert "副书记" in reply and "负责人的信息" not in reply
+
+
+async def test_an_elderly_parents_daily_needs_find_the_services_for_them(say):
+    # an age said (八十多岁了) is an elderly resident's need; cooking and a haircut are everyday services
+    reply = await say("我爸八十多岁了自己住在后大街社区，做饭不方便，有什么服务")
+    assert "就餐" in reply and "老友助老" in reply
+    assert "养老" not in await say("社区联盟是不是有七十多个社区")     # a count of seventy is no age
+
+
+async def test_a_second_round_said_after_the_first_borrows_its_name(say):
+    reply = await say("第一届品质社区和第二届分别评了多少个")
+    assert "10个" in reply and "20个" in reply
+
+
 async def test_a_round_belongs_to_the_list_it_is_said_with(say):
     # 第二届 is the quality list's round, not the alliance's: both lists are compared by their size
     both = await say("宁波晚报的社区联盟跟第二届品质社区比，哪个选进去的社区多")
