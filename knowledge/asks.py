@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from knowledge.people import OPINION
 from knowledge.text import ASKS, compact
+from knowledge.understand import ROUND
 
 if TYPE_CHECKING:
     from knowledge.engine import Engine
@@ -28,6 +29,7 @@ MEASURE = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff])")
 MIN_CHARS, MOST = 4, 3
 ROLE = re.compile(r"书记|主任|负责人|队长|当家人")
 PRONOUN = re.compile(r"这位(?:负责人|书记|主任|队长)?|那位|[他她](?!们)")
+PERSON_LEAD = re.compile(r"^(?:那|那么)?(?:这位|那位|[他她](?!们))")
 
 
 def asks_apart(engine: "Engine", question: str) -> list[str]:
@@ -38,13 +40,21 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
     said = [engine.understand(sentence) for sentence in sentences]
     # an English sentence that names an aspect asks it, said as a question or not ("heard it won an award")
     asking = [q for q, raw in zip(said, sentences) if len(q.text) >= MIN_CHARS and
-              (q.aspects & SPECIFIC or OPINION.search(q.text)) and (ASKS.search(q.text) or LATIN.search(raw))]
+              (q.aspects & SPECIFIC or _of_holder(q.text)) and (ASKS.search(q.text) or ASKS.search(raw) or LATIN.search(raw))]
     if len(asking) < 2 or len({_asked(q) for q in asking}) < 2:
         return []
     subjects = {id(q): _subject(q) for q in said}
     if not any(subjects.values()):
         return []
-    return [q.text if subjects[id(q)] else _in_context(q, said, asking, subjects) for q in asking[:MOST]]
+    return [q.text if _own_subject(q, subjects) else _in_context(q, said, asking, subjects) for q in asking[:MOST]]
+
+
+def _own_subject(q, subjects: dict) -> bool:
+    """Whether a sentence is asked of what it names itself: 她加入社区联盟是想干嘛 names a list, but
+    asks of the person before it."""
+    if PERSON_LEAD.match(q.text) and not any(m.kind in ("community", "person") for m in q.mentions):
+        return False
+    return bool(subjects[id(q)])
 
 
 def _in_context(q, said: list, asking: list, subjects: dict) -> str:
@@ -55,20 +65,30 @@ def _in_context(q, said: list, asking: list, subjects: dict) -> str:
     before = [x for x in said[:at] if subjects[id(x)]]
     source = before[-1] if before else next(x for x in said if subjects[id(x)])
     prefix = subjects[id(source)] if source in asking else source.text + "，"
+    text = q.text
+    said, held = ROUND.match(text), ROUND.search(prefix)
+    if said and held:     # 首届品质社区…？第二届…？: the second round of the same list
+        prefix, text = prefix[:held.start()] + said.group(0) + prefix[held.end():], text[said.end():]
     role = ROLE.search(source.text)
-    return prefix + _holder(q.text, role.group(0) if role else "")
+    return prefix + _holder(text, role.group(0) if role else "")
 
 
 def _holder(text: str, role: str) -> str:
-    """他觉得… after `书记是谁`: the role's holder said it (书记觉得…), so the question asks their view."""
-    return PRONOUN.sub(role, text, count=1) if role and OPINION.search(text) else text
+    """他觉得… after `书记是谁`: the role's holder said it (书记觉得…), so the question asks their view;
+    她加入联盟是想干嘛: what the holder did."""
+    return PRONOUN.sub(role, text, count=1) if role and _of_holder(text) else text
+
+
+def _of_holder(text: str) -> bool:
+    """A sentence asking what someone said, thinks or did (她说…, 他觉得…, 她加入…是想干嘛)."""
+    return OPINION.search(text) is not None or PERSON_LEAD.match(text) is not None
 
 
 def _asked(q) -> tuple:
     """What a sentence asks: its specific aspects, and for a count the measure word (多少人 and
     多少个省 are two questions)."""
     measure = MEASURE.search(q.text) if "figure" in q.aspects else None
-    return frozenset(q.aspects & SPECIFIC) | ({"said"} if OPINION.search(q.text) else set()), \
+    return frozenset(q.aspects & SPECIFIC) | ({"said"} if _of_holder(q.text) else set()), \
         measure.group(1) if measure else ""
 
 

@@ -48,6 +48,8 @@ TIME_WORDS = ("年", "年代", "什么时候", "啥时候", "哪年", "建", "�
 OVERVIEW_PROGRAMMES = 8
 STRONG_ITEM = 4.0   # a fact scoring this much (shared words + keywords) outranks a category's programme list
 UNDERSTAND_CACHE = 4096
+SAID_AFTER = 2   # a category's best programmes shown before those that only say the resident's word
+WHICH_AREA = re.compile(r"哪个(?:区|县|市|街道|镇|省|旗)|哪个区县|哪一个区")
 CUE_WORD = re.compile(r"什么时候|啥时候|哪年|哪一年|多少|多少人|几个|几年|何时|是谁|在哪|在哪里")  # a keyword that only says how one asks
 # what a fact about who lives in a community says (for "学苑社区的居民是些什么人")
 MAKEUP = re.compile(r"居民|人口|外来|外地|外籍|港籍|民族|年轻|青年|白领|老年人|老人|长者|高收入|务工|新市民|五湖四海|常住|户籍|流动")
@@ -249,6 +251,10 @@ class Engine:
                           "clarify", 0.5, False,
                           open_question={"kind": "choose", "question": q.text, "choices": [c.id for c in choices],
                                          "lives_in": q.binds})
+        if target is None and not comms and "contact" in q.aspects:
+            owners = {self.model.programmes[p].community_id for p in q.ids("programme")}
+            if len(owners) == 1:    # 腰鼓队的队长叫什么: the team's community knows its captain
+                target = owners.pop()
         # "泰和社区" after "which community do you live in?"
         if target and open_question.get("kind") == "need_community" and not q.content_left:
             follow = self.answer(open_question["question"], resident_community=target)
@@ -415,7 +421,8 @@ class Engine:
             # "学弄社区的百佳品牌是哪个": its programmes on the list named, not the honour of being on it
             return Answer("programme", {"programmes": listed, "communities": self.model.communities}, "list", 1.0, True,
                           {**ents, "list": q.ids("list")})
-        if "location" in q.aspects and not cats:
+        if "location" in q.aspects and (not cats or WHICH_AREA.search(q.text)):
+            # (凌霄社区是年轻人多的社区，在哪个区: which district, whatever else the message tells)
             return Answer("location", {"community": c}, "location", 1.0, bool(c.place), ents)
         if "rank" in q.aspects:
             ranks = [(kl, kl.members.index(c.id) + 1) for kl in self.model.lists.values()
@@ -432,10 +439,13 @@ class Engine:
         if cats:
             # after the category's own programmes, those whose own text says the word asked (党员组了
             #哪些队伍: 水街护河队, "由党员组建", is filed as an environment team)
+            # then those whose own text says the resident's word (退休 → 退休教师组成的工作室), early:
+            # filed under another category, they would otherwise fall behind a long list
             said = [m.surface for m in q.of("category") if len(m.surface) >= 2]
             found = self._rank_programmes(q, [p for p in c.programmes if set(p.categories) & set(cats)])
-            found += self._rank_programmes(q, [p for p in c.programmes if p not in found and
+            saying = self._rank_programmes(q, [p for p in c.programmes if p not in found and
                                                any(w in p.description or w in p.title for w in said)])
+            found = found[:SAID_AFTER] + saying + found[SAID_AFTER:]
             names = [self.model.categories[x].name for x in cats]
             ranked = self._rank_items(q, c)
             beyond = q.residual

@@ -17,7 +17,7 @@ from pypinyin import pinyin as pinyin_lib
 
 _T2S = opencc.OpenCC("t2s")
 # what makes a clause a question: a question word, 吗/呢, or a yes-no ending (有电话没, 去不)
-ASKS = re.compile(r"什么|哪|谁|吗|多少|几|怎么|如何|是否|是不是|有没有|有没|能不能|啥|呢|多[大久长远高]|没有?$|不$|[?？]")
+ASKS = re.compile(r"什么|哪|谁|吗|多少|几|怎么|如何|是否|是不是|有没有|有没|能不能|啥|呢|干嘛|为什么|多[大久长远高]|没有?$|不$|[?？]")
 # where the clauses of a message end
 CLAUSE_ENDS = re.compile(r"[，,。；;！!？?\n]+")
 _KEEP = re.compile(r"[^0-9a-z\u4e00-\u9fff+%°.·#]+")

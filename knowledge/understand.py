@@ -69,6 +69,12 @@ def _tail_after_second(text: str, index: EntityIndex) -> str:
     return text
 
 
+# the name of a place, team or event is asked (议事厅叫什么名字), not a person's
+THING_NAMED = re.compile(r"(?:厅|室|站|队|馆|中心|项目|活动|品牌|平台|组织|协会|学校|学堂|节目|歌|书|店|街区|园|基地|工作法|模式)"
+                         r"的?(?:名字)?(?:叫什么|叫啥|是什么名|是啥名)")
+ROLE_SAID = re.compile(r"书记|主任|负责人|当家人|队长|联系人|领导|是谁|哪位")
+
+
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
 PRACTICE = re.compile(r"(?:什么|啥|哪些)(?:特别|特色|创新|新)?的?(?:做法|办法|制度|机制|经验|模式|举措|措施|特点)|怎么(?:做|管|干|抓)的")
 WHO = re.compile(r"谁|叫什么|叫啥|名字|哪位|姓什么|是哪个")
@@ -170,6 +176,9 @@ def understand(question: str, index: EntityIndex) -> Query:
         aspects.discard("phone")  # "打了电话没人接，想问下力邦社区有什么给孩子的项目": the question is the last clause
     if "contact" in aspects and PRACTICE.search(text) and not WHO.search(text):
         aspects.discard("contact")   # 书记这块有什么特别的做法: how the secretaries work, not who they are
+    if "contact" in aspects and THING_NAMED.search(text) and not ROLE_SAID.search(text):
+        aspects.discard("contact")   # 议事厅叫什么名字: the name of a thing, not of a person
+        aspects.add("what")
     if "location" in aspects and EVENT_PLACE.search(text) and not PLACE_OF_COMMUNITY.search(text):
         aspects.discard("location")  # 文艺队去哪儿演出了: where an event went, not where the community is
     first = next((m for m in mentions if m.kind == "community"), None)

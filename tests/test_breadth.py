@@ -628,6 +628,35 @@ async def test_which_ones_and_which_round_are_no_count_and_no_rank(say):
     assert "首批" in rounds and "排名" not in rounds
 
 
+async def test_the_name_of_a_thing_is_no_question_of_who(say):
+    reply = await say("凌霄社区那个公益平台叫啥")
+    assert "公益集市" in reply and "陈雪波" not in reply
+
+
+async def test_a_teams_captain_is_found_without_naming_its_community(say):
+    assert "王亚萍" in await say("腰鼓队的队长叫什么")
+
+
+async def test_what_a_role_holder_did_is_answered_from_their_record(say):
+    reply = await say("锦悦湾社区的书记是谁？她加入社区联盟是想干嘛")
+    assert "徐艳" in reply and "取经" in reply
+
+
+async def test_a_second_round_asked_in_its_own_sentence(say):
+    reply = await say("首批品质社区一共评了几个？第二届参评的有多少？")
+    assert "10个" in reply and "100多" in reply
+
+
+async def test_which_district_is_answered_whatever_else_the_message_tells(say):
+    reply = await say("后大街社区文化搞得好，凌霄社区年轻人多，这俩分别在哪个区")
+    assert "镇海" in reply and "北仑" in reply
+
+
+async def test_a_programme_whose_text_says_the_residents_word_is_shown_early(say):
+    reply = await say("我退休前是老师，住赛罕社区，想发挥余热")
+    assert "芳龄工作室" in reply
+
+
 async def test_an_official_of_the_street_is_found_beside_the_community_she_spoke_of(say):
     reply = await say("深圳湾社区那个乐丽华是干什么的")
     assert "副书记" in reply and "负责人的信息" not in reply
