@@ -32,6 +32,7 @@ TTL = 900.0
 def answer(deps, state, text: str) -> Reply:
     """The whole question path without a channel: used by the handler and the menu."""
     kb, ctx = deps.knowledge, state.context
+    home_before, topic_before = state.community_id, ctx.topic
     text, cut = for_matching(text)
     open_flow = ctx.flow(FLOW)
     open_question = {"kind": open_flow.step, **open_flow.data} if open_flow else {}
@@ -59,6 +60,12 @@ def answer(deps, state, text: str) -> Reply:
         asked = open_question.get("question", question) if open_question else question
         ctx.topic = topic_of(asked, found.entities, found.people, found.intent == "lives_in", kb)
     text_out = found.text
+    if resolution is not None and resolution.kind == "rebind":
+        read_community = True   # whether the last question is asked again depends on the home before
+        again = _asked_again(deps, topic_before, home_before, state.community_id)
+        if again is not None:
+            text_out += "\n\n" + again[1].text
+            ctx.topic = topic_of(again[0], again[1].entities, again[1].people, False, kb)
     if cut:
         text_out = deps.templates.render("question_cut", chars=QUESTION_CHARS) + "\n" + text_out
     # the announcements change at any time: read afresh each time the answer is given
@@ -69,6 +76,18 @@ def answer(deps, state, text: str) -> Reply:
                  entities=found.entities, settles=bool(open_flow) and found.open_question == {} and found.answered,
                  repeatable=True, reads_topic=reads_topic(text, kb), reads_community=read_community, fresh=fresh,
                  moves_to=found.chosen_community or "")
+
+
+def _asked_again(deps, topic, home_before: str, home: str):
+    """(question, answer) of the last question asked again for the new home, when it was about the
+    home the resident just moved from (我们社区上了什么榜 → 我搬到洪都社区了); else None."""
+    kb = deps.knowledge
+    said = topic.entity("community")
+    if not home_before or home == home_before or said is None or said[1] != home_before or said[2] < 0:
+        return None
+    question = topic.question[:said[2]] + kb.community(home).name + topic.question[said[3]:]
+    found = deps.reply_cache.answer(kb, deps.templates, question, home, {})
+    return (question, found) if found.answered else None
 
 
 def topic_view(text: str, topic, deps) -> tuple:

@@ -1,4 +1,5 @@
-"""Greetings, thanks, goodbyes, acknowledgements, help and "what can you do"; the menu's help
+"""Greetings, thanks, goodbyes, acknowledgements, help and "what can you do", and chit-chat the
+assistant does not do (讲个笑话: said kindly, never answered from the knowledge); the menu's help
 button lands here too. One handler for all of them: the message is matched once against the
 patterns (said in full, nothing else in the message), and the intent picks the template."""
 from __future__ import annotations
@@ -17,8 +18,13 @@ HELP = re.compile(r"^(帮助|help|菜单|功能|\?|？|怎么用|使用说明|�
 BYE = re.compile(r"^(再见|拜拜|拜|bye|晚安|下次聊|先这样)[了啦吧呀啊!！~。.]*$", re.I)
 ACK = re.compile(r"^(好的|好|好吧|嗯|嗯嗯|哦|噢|ok|okay|行|知道了|明白了|收到|了解)[了啦吧呀啊哈!！~。.]*$", re.I)
 
+# chit-chat a community assistant does not do (你吃饭了没, 讲个笑话): said so kindly, with what it does do
+_CHAT_PART = (r"(?:你|您)?吃(?:饭|过|了饭)?了?(?:没|吗|么|没有)|(?:给我|跟我|陪我)?(?:讲|说)个?(?:笑话|故事)(?:呗|吧|听听?)?|"
+              r"(?:给我|陪我)?(?:唱|来)首歌(?:呗|吧)?|陪我聊(?:聊|天|会儿)?(?:呗|吧)?|(?:你|您)(?:几岁|多大)了?|我好无聊|好无聊|无聊")
+CHAT = re.compile(rf"^(?:{_CHAT_PART})(?:[\s，,。!！~?？呀啊呢]*(?:{_CHAT_PART}))*[\s，,。!！~?？呀啊呢]*$")
+
 # intent -> pattern, tried in this order; the template of each intent has the intent's name
-INTENTS = {"greeting": GREETING, "thanks": THANKS, "bye": BYE, "acknowledge": ACK, "help": HELP}
+INTENTS = {"greeting": GREETING, "thanks": THANKS, "bye": BYE, "acknowledge": ACK, "help": HELP, "chitchat": CHAT}
 # all of them as one pattern (tried in the same order), so a message is matched once, not five times
 ANY_INTENT = re.compile("|".join(f"(?P<{name}>{p.pattern})" for name, p in INTENTS.items()), re.I)
 WITH_EXAMPLES = ("greeting", "help")
@@ -26,7 +32,7 @@ WITH_EXAMPLES = ("greeting", "help")
 
 def _intent(msg: Message, deps, ctx) -> bool | dict:
     text = msg.text.strip()
-    if not text or len(text) > 16:
+    if not text or len(text) > 24:
         return False
     found = ANY_INTENT.match(text)
     return {"intent": found.lastgroup} if found else False

@@ -415,7 +415,8 @@ class Engine:
             return Answer("programme", {"programmes": elsewhere, "communities": self.model.communities,
                                         "not_in": c}, "programme", 0.9, True, ents)
         if progs and not cats:
-            return Answer("programme", {"programmes": progs, "communities": self.model.communities}, "programme", 1.0, True, ents)
+            return Answer("programme", {"programmes": progs, "communities": self.model.communities,
+                                        "where": "location" in q.aspects}, "programme", 1.0, True, ents)
         listed = self._on_named_lists(q, c)
         if listed and not cats and "location" not in q.aspects:
             # "学弄社区的百佳品牌是哪个": its programmes on the list named, not the honour of being on it
@@ -576,8 +577,8 @@ class Engine:
                           "list", 1.0, True, {"list": [kl.id]}, pages=members)
         if progs:
             found = [self.model.programmes[p] for p in progs]
-            return Answer("programme", {"programmes": found, "communities": self.model.communities},
-                          "programme", 1.0, True)
+            return Answer("programme", {"programmes": found, "communities": self.model.communities,
+                                        "where": "location" in q.aspects}, "programme", 1.0, True)
         if cats:
             names = [self.model.categories[x].name for x in cats]
             hits: dict[str, int] = {}

@@ -628,6 +628,11 @@ async def test_which_ones_and_which_round_are_no_count_and_no_rank(say):
     assert "首批" in rounds and "排名" not in rounds
 
 
+async def test_where_a_programme_is_says_its_community_and_that_no_street_address_is_known(say):
+    reply = await say("老伙伴慢生活体验馆具体在哪个位置")
+    assert "丹顶鹤社区" in reply and "具体门牌地址资料里没有" in reply
+
+
 async def test_the_name_of_a_thing_is_no_question_of_who(say):
     reply = await say("凌霄社区那个公益平台叫啥")
     assert "公益集市" in reply and "陈雪波" not in reply

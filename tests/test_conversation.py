@@ -168,6 +168,20 @@ async def test_moving_and_corrected_homes_rebind_the_community(chat):
     assert "新碶" in street and "下应" not in street
 
 
+async def test_after_a_move_the_last_question_about_the_old_home_is_answered_for_the_new(chat):
+    _, moved = await chat("我住在凌霄社区，我们社区书记是谁", "我搬到都市森林社区了")
+    assert "都市森林" in moved and "许文君" in moved and "陈雪波" not in moved
+    # a question about somewhere else is not asked again: the move only says where one lives now
+    _, _, other = await chat("我住在凌霄社区", "后大街社区书记是谁", "我搬到都市森林社区了")
+    assert "都市森林" in other and "许文君" not in other and "吴民丽" not in other
+
+
+async def test_chit_chat_is_declined_kindly_never_answered_from_the_knowledge(chat):
+    for said in ("你吃了吗 给我讲个故事吧", "陪我聊会儿天", "你几岁了"):
+        [reply] = await chat(said)
+        assert "社区小助手" in reply and "社区：" not in reply and "服务的社区" not in reply, reply
+
+
 async def test_a_message_that_corrects_itself_is_answered_for_the_correction(chat):
     [a] = await chat("都市森林社区的书记叫什么？哎说错了，是后大街社区")
     [b] = await chat("海创社区在哪个街道……不对不对 我是说海湾社区")

@@ -190,8 +190,10 @@ def _topic_steps(text: str, kb) -> list[tuple] | None:
     """The steps reading `text` takes against the last topic ([]: none, the topic is not read);
     None when it reads the whole last question (a correction)."""
     t = _without_past_home(text.strip())
-    if _moved_to(t) or _inner_correction(t, kb):
-        return []     # says where the resident lives, or corrects itself: read alone
+    if _moved_to(t):
+        return None   # a move asks the last question again when it was about the home left (handlers/ask.py)
+    if _inner_correction(t, kb):
+        return []     # corrects itself: read alone
     if _correction(t) is not None:
         return None
     return _references(t, kb)[1]
