@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from knowledge.understand import Query
+from knowledge.understand import _NOT_DOING, Query
 
 if TYPE_CHECKING:
     from knowledge.engine import Answer, Engine
@@ -58,7 +58,7 @@ def _comparative(text: str) -> str:
     """`哪个人多` asks each side for its population; `同一个区/街道吗` for each side's place."""
     if re.search(r"人多|人口|人更多|居民多", text):
         return "人口多少"
-    if re.search(r"同一个|同个|一样|相同|都在|都属于|是一个(?:区|县|市|街道|镇)", text) and "哪" not in text and \
-            not DIFFERENCE.search(text):
+    if re.search(rf"同一个|同个|一样|相同|都在{_NOT_DOING}|都属于|是一个(?:区|县|市|街道|镇)", text) and "哪" not in text and \
+            not DIFFERENCE.search(text):   # (都在搞智慧社区吗 asks what they do, not where they are)
         return "在哪里"
     return ""

@@ -78,6 +78,8 @@ def _unknown_communities(question: str, text: str, index: EntityIndex, mentions:
             if token != "社区" or i == 0 or not _AFTER_NAMED.match(clause, at):
                 continue
             j = i - 1
+            if len(tokens[j]) >= 2 and _GENERIC_BEFORE_COMMUNITY.search(tokens[j]):
+                continue      # 搞智慧社区: a kind of community (智慧) is no name, whatever comes before it
             if tokens[j] in _NAME_ENDS and j > 0 and 2 <= len(tokens[j - 1]) <= 3 and \
                     not _GENERIC_BEFORE_COMMUNITY.search(tokens[j - 1]):
                 j -= 1

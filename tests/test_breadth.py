@@ -633,6 +633,12 @@ async def test_where_a_programme_is_says_its_community_and_that_no_street_addres
     assert "丹顶鹤社区" in reply and "具体门牌地址资料里没有" in reply
 
 
+async def test_both_doing_something_is_no_question_of_where_they_are(say):
+    # 都在开展…: 在 with a verb says what they do; each side's answer, not its address
+    reply = await say("后大街社区和丹顶鹤社区是不是都在开展居民议事")
+    assert "鹤声议事厅" in reply and "门牌地址" not in reply
+
+
 async def test_the_name_of_a_thing_is_no_question_of_who(say):
     reply = await say("凌霄社区那个公益平台叫啥")
     assert "公益集市" in reply and "陈雪波" not in reply
