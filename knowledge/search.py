@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from knowledge.passages import CONCEPTS, COVERAGE
+from knowledge.text import compact
 from knowledge.understand import STOP, Query
 
 if TYPE_CHECKING:
@@ -55,7 +56,14 @@ def _answer(engine: "Engine", hit, confidence: float) -> "Answer":
     c = engine.model.communities.get(p.community_id)
     kl = engine.model.lists.get(p.ref) if p.kind == "list" else None
     return Answer("passage", {"passage": p, "community": c, "list": kl, "more": []}, "passage", round(coverage, 3), True,
-                  {"community": [c.id]} if c else {})
+                  {"community": [c.id]} if c else _one_named(engine, p.text))
+
+
+def _one_named(engine: "Engine", text: str) -> dict:
+    """The one community a passage of no community names (授牌仪式在幸福苑社区举行), so a follow-up's
+    它 stands for it; {} when it names none or several."""
+    named = {i for m in engine.index.recognise(compact(text)) if m.kind == "community" and len(m.ids) == 1 for i in m.ids}
+    return {"community": sorted(named)} if len(named) == 1 else {}
 
 
 def deeper(engine: "Engine", q: Query, c: "Community", result: "Answer") -> "Answer | None":

@@ -633,6 +633,11 @@ async def test_where_a_programme_is_says_its_community_and_that_no_street_addres
     assert "丹顶鹤社区" in reply and "具体门牌地址资料里没有" in reply
 
 
+async def test_a_lists_members_said_the_other_way_round_are_the_list(say):
+    reply = await say("晚报那些联盟社区分布在哪几个区")
+    assert "海曙" in reply and "奉化" in reply
+
+
 async def test_both_doing_something_is_no_question_of_where_they_are(say):
     # 都在开展…: 在 with a verb says what they do; each side's answer, not its address
     reply = await say("后大街社区和丹顶鹤社区是不是都在开展居民议事")

@@ -176,6 +176,16 @@ async def test_after_a_move_the_last_question_about_the_old_home_is_answered_for
     assert "都市森林" in other and "许文君" not in other and "吴民丽" not in other
 
 
+async def test_a_correction_led_by_an_interjection_still_corrects(chat):
+    _, reply = await chat("丹顶鹤社区书记是谁", "哎不是丹顶鹤，是幸福苑社区")
+    assert "徐健丽" in reply and "黄菊芬" not in reply
+
+
+async def test_a_quoted_part_of_a_name_is_the_programme_meant_whatever_this_stood_for(chat):
+    _, reply = await chat("深圳湾社区有哪些特色项目", "这个项目里的“口岸五优”具体指啥")
+    assert "口岸五优" in reply and "红色志愿" in reply
+
+
 async def test_chit_chat_is_declined_kindly_never_answered_from_the_knowledge(chat):
     for said in ("你吃了吗 给我讲个故事吧", "陪我聊会儿天", "你几岁了"):
         [reply] = await chat(said)

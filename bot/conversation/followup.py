@@ -31,7 +31,7 @@ SUBJECT_KINDS = ("community", "programme", "person", "list")
 CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|打错了|写错了|搞错了|更正一下|更正|纠正一下|纠正|"
                         r"(?<=[哦噢喔啊呃嗯哎唉诶额])不(?=[，,\s]))"
                         r"[啊了呀吧哦，,。.!！\s]*)+")
-NOT_BUT = re.compile(r"^不是(.{1,12}?)[，,]?而?是(.+)$")
+NOT_BUT = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*不是(.{1,12}?)[，,]?而?是(.+)$")
 MEANT = re.compile(r"^(我是说|我说的是|我问的是|我是问|我想问的是|我想问|我想知道|我要问的是|我要问|我指的是|应该是|是问|是)")
 MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(上个月|上月|上周|去年|今年|前几天|前阵子|前段时间|最近|已经|刚|刚刚|现在|后来|如今)*(搬到的是|搬去的是|搬进的是|搬到|搬去|搬家到|搬进|搬来|搬进了|住的是|现在住在|现在住|住在|新家是|新家在)(了)?")
 # a correction after a clause of the same message (…不对不对，我是说Y): what precedes is what it corrects
@@ -149,6 +149,8 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
         return q, []    # (张伟是谁: a person of its own, though unknown, is no follow-up)
     steps: list[tuple] = []
     named = [m for m in q.mentions if m.kind in SUBJECT_KINDS]
+    if any(m.how == "quoted" for m in named):
+        return q, []    # 这个项目里说的“三有”: the quoted part names the programme meant, whatever 这个 stood for
     if named:       # 那X呢: the message is only an entity: the last question about it
         m = named[0]
         if not TAIL.sub("", LEAD.sub("", q.text[:m.start] + q.text[m.end:])).strip("的"):
