@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from knowledge.people import OPINION
-from knowledge.text import ASKS, compact
+from knowledge.text import ASKS, ROLE, ROLES, compact
 from knowledge.understand import ROUND
 
 if TYPE_CHECKING:
@@ -27,8 +27,7 @@ SUBJECTS = ("community", "programme", "person", "list")
 LATIN = re.compile(r"[A-Za-z]{3,}")
 MEASURE = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff])")
 MIN_CHARS, MOST = 4, 3
-ROLE = re.compile(r"书记|主任|负责人|队长|当家人")
-PRONOUN = re.compile(r"这位(?:负责人|书记|主任|队长)?|那位|[他她](?!们)")
+PRONOUN = re.compile(rf"这位(?:{ROLES})?|那位|[他她](?!们)")
 PERSON_LEAD = re.compile(r"^(?:那|那么)?(?:这位|那位|[他她](?!们))")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from knowledge.text import ROLES
 from knowledge.understand import Query
 
 if TYPE_CHECKING:
@@ -30,9 +31,9 @@ SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑�
                "索赖卓蔺蒙池乔胥闻翟贡姬申冉郦雍桑桂濮牛寿边冀尚温庄晏瞿阎慕茹艾庾衡耿匡聂鲁柏窦章云苗凤花任"
                "柳史费廉薛倪滕殷毕安常时皮卞")
 # what someone said or thinks is asked (她说…是想干嘛, 这位负责人觉得…最拿得出手的是啥, 书记怎么看)
-OPINION = re.compile(r"(?:他|她|这位|那位|负责人|当家人|书记|主任|队长)[\u4e00-\u9fff]{0,2}?(?:说|觉得|认为|讲|提到|表示|怎么看)")
+OPINION = re.compile(rf"(?:他|她|这位|那位|{ROLES})[\u4e00-\u9fff]{{0,2}}?(?:说|觉得|认为|讲|提到|表示|怎么看)")
 # what the holder of a role did or why (书记加入联盟是想干嘛), not who they are or how to reach them
-HOLDER_DID = re.compile(r"(?:书记|主任|负责人|当家人|队长)(?!是谁|叫|姓|是哪|电话|手机|怎么联系|联系|在哪|有几|是男|是女)"
+HOLDER_DID = re.compile(rf"(?:{ROLES})(?!是谁|叫|姓|是哪|电话|手机|怎么联系|联系|在哪|有几|是男|是女)"
                         r"[\u4e00-\u9fff]{2,12}?(?:干嘛|什么|啥|为什么|为啥|哪些)")
 NOT_A_NAME = re.compile(r"书记|主任|社区|队长|负责人|联系人|领导|我们|你们|他们|这个|那个|主持|记者")
 

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from knowledge.english import translate
 from knowledge.matcher import EntityIndex, Mention
-from knowledge.text import ASKS, CLAUSE_ENDS, bigrams, compact
+from knowledge.text import ASKS, CLAUSE_ENDS, ROLES, bigrams, compact
 from knowledge.unknown import CLAUSE_BREAKS, unknown_names
 
 # 都在搞智慧社区吗: 在 + a verb says what they are doing, not where they are (several.py too)
@@ -75,7 +75,7 @@ def _tail_after_second(text: str, index: EntityIndex) -> str:
 # the name of a place, team or event is asked (议事厅叫什么名字), not a person's
 THING_NAMED = re.compile(r"(?:厅|室|站|队|馆|中心|项目|活动|品牌|平台|组织|协会|学校|学堂|节目|歌|书|店|街区|园|基地|工作法|模式)"
                          r"的?(?:名字)?(?:叫什么|叫啥|是什么名|是啥名)")
-ROLE_SAID = re.compile(r"书记|主任|负责人|当家人|队长|联系人|领导|是谁|哪位")
+ROLE_SAID = re.compile(rf"{ROLES}|联系人|领导|是谁|哪位")
 
 
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")

@@ -26,6 +26,7 @@ from bot.conversation.context import Topic
 from bot.conversation.memo import Memo
 from knowledge.people import unknown_name
 from knowledge.understand import NEARBY, Query
+from knowledge.text import ROLES
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
 CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|打错了|写错了|搞错了|更正一下|更正|纠正一下|纠正|"
@@ -50,6 +51,9 @@ PLACE_PRONOUN = re.compile(r"((他们|她们|他|她|它)(的|所在的?)?社区
                            r"那社区|这社区|这个地方|那个地方)"
                            r"(?!联盟|节|中心|服务|工作)")   # 那个社区联盟 names a list, not the last place
 THING_PRONOUN = re.compile(r"它们?的?|这个项目|该项目|那个项目|这里面|那里面|(?<![屋家心手城村楼院店车])(?:里头|里面)|其中")
+_STANDS_FOR = {("people",): ("person", "programme", "community")}   # 他们 after what the message names: that
+# who holds a role somewhere (力邦社区是谁当家？…这位负责人觉得…): 这位 is that holder, not the last person
+HOLDER_ASKED = re.compile(rf"谁|当家|{ROLES}")
 LEAD = re.compile(r"^(那么|那些|这些|那|还有|另外|再问一下|再问|请问)[，,]?")
 TAIL = re.compile(r"(的呢|呢|怎么样|咋样|如何)?[？?。.!！~]*$")
 SHORT = 14
@@ -176,11 +180,6 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
     if body and len(body) <= SHORT and asks_something and not OTHER_COMMUNITIES.search(body):
         steps.append(("short", body))
     return q, steps
-
-
-_STANDS_FOR = {("people",): ("person", "programme", "community")}   # 他们 after what the message names: that
-# who holds a role somewhere (力邦社区是谁当家？…这位负责人觉得…): 这位 is that holder, not the last person
-HOLDER_ASKED = re.compile(r"谁|书记|负责人|当家|主任|队长")
 
 
 def _asks_holder_before(text: str, at: int, named: list) -> bool:
