@@ -20,7 +20,8 @@ ACK = re.compile(r"^(好的|好|好吧|嗯|嗯嗯|哦|噢|ok|okay|行|知道了|
 
 # chit-chat a community assistant does not do (你吃饭了没, 讲个笑话): said so kindly, with what it does do
 _CHAT_PART = (r"(?:你|您)?吃(?:饭|过|了饭)?了?(?:没|吗|么|没有)|(?:给我|跟我|陪我)?(?:讲|说)个?(?:笑话|故事)(?:呗|吧|听听?)?|"
-              r"(?:给我|陪我)?(?:唱|来)首歌(?:呗|吧)?|陪我聊(?:聊|天|会儿)?(?:呗|吧)?|(?:你|您)(?:几岁|多大)了?|我好无聊|好无聊|无聊")
+              r"(?:给我|陪我)?(?:唱|来)首歌(?:呗|吧)?|陪我聊(?:聊|天|会儿)?(?:呗|吧)?|(?:你|您)(?:几岁|多大)了?|"
+              r"(?:我|今天|现在|最近)*(?:好|真|有点|太)?无聊(?:死了)?")
 CHAT = re.compile(rf"^(?:{_CHAT_PART})(?:[\s，,。!！~?？呀啊呢]*(?:{_CHAT_PART}))*[\s，,。!！~?？呀啊呢]*$")
 
 # intent -> pattern, tried in this order; the template of each intent has the intent's name

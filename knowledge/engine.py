@@ -48,6 +48,7 @@ TIME_WORDS = ("年", "年代", "什么时候", "啥时候", "哪年", "建", "�
 OVERVIEW_PROGRAMMES = 8
 STRONG_ITEM = 4.0   # a fact scoring this much (shared words + keywords) outranks a category's programme list
 UNDERSTAND_CACHE = 4096
+WHO_LIVES = re.compile(r"住的[^，,。？?]{0,3}?(?:都|主要|大多|多)是")
 SAID_AFTER = 2   # a category's best programmes shown before those that only say the resident's word
 WHICH_AREA = re.compile(r"哪个(?:区|县|市|街道|镇|省|旗)|哪个区县|哪一个区")
 CUE_WORD = re.compile(r"什么时候|啥时候|哪年|哪一年|多少|多少人|几个|几年|何时|是谁|在哪|在哪里")  # a keyword that only says how one asks
@@ -433,7 +434,8 @@ class Engine:
             ranked = self._rank_items(q, c)
             if ranked:
                 return Answer("community_items", {"community": c, "entries": ranked}, "community", 0.9, True, ents)
-        if "residents" in q.aspects and not cats and not progs:
+        if "residents" in q.aspects and (not cats or WHO_LIVES.search(q.text)) and not progs:
+            # (住的大多是本地老街坊吧: who lives there, though 街坊 names a kind of service too)
             makeup = self._makeup(c)
             if makeup:
                 return Answer("community_items", {"community": c, "entries": makeup}, "community", 0.9, True, ents)

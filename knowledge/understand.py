@@ -32,7 +32,7 @@ ASPECTS = {
     "list": r"有哪些|都有哪|哪几个|哪几|名单|都有谁|有几个|包括哪",
     "rank": r"第几(?!届|批|轮|期)|排名|排第|名次|排在",    # 第几届 asks which round (a list), not a place in one
     # who lives there: 居民是些什么人, 住的主要是, 人群有什么特点, 居民构成
-    "residents": r"什么人|哪些人|哪里人|啥人|住的人|住的(都|主要|大多|多)是|住着|(居民|人口|人员|人群)的?(构成|结构|组成|来源|特点)|"
+    "residents": r"什么人|哪些人|哪里人|啥人|住的人|住的[^，,。？?]{0,3}?(都|主要|大多|多)是|住着|(居民|人口|人员|人群)的?(构成|结构|组成|来源|特点)|"
                  r"人群|居民(都|主要|大多|多)是",
 }
 _ASPECT_RE = {k: re.compile(v) for k, v in ASPECTS.items()}
@@ -73,7 +73,8 @@ def _tail_after_second(text: str, index: EntityIndex) -> str:
 
 
 # the name of a place, team or event is asked (议事厅叫什么名字), not a person's
-THING_NAMED = re.compile(r"(?:厅|室|站|队|馆|中心|项目|活动|品牌|平台|组织|协会|学校|学堂|节目|歌|书|店|街区|园|基地|工作法|模式)"
+THING_NAMED = re.compile(r"(?:厅|室|站|队|团|馆|中心|项目|活动|服务|计划|行动|工程|品牌|平台|组织|协会|俱乐部|学校|学堂|课|班|节目|"
+                         r"歌|书|店|街区|空间|驿站|之家|园|基地|工作法|模式)"
                          r"的?(?:名字)?(?:叫什么|叫啥|是什么名|是啥名)")
 ROLE_SAID = re.compile(rf"{ROLES}|联系人|领导|是谁|哪位")
 

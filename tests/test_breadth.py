@@ -638,6 +638,22 @@ async def test_a_lists_members_said_the_other_way_round_are_the_list(say):
     assert "海曙" in reply and "奉化" in reply
 
 
+async def test_asking_whether_any_community_is_no_unknown_community(say):
+    # 有没有社区…: a question form before 社区, not the name of one the knowledge lacks
+    reply = await say("余姚有没有社区上了首批品质社区")
+    assert "资料里没有“" not in reply and ("学弄" in reply or "新城市" in reply), reply
+
+
+async def test_the_name_of_a_service_is_asked_not_a_person(say):
+    reply = await say("海创社区的服务品牌叫啥名字")
+    assert "小蚂蚁" in reply and "负责人" not in reply
+
+
+async def test_who_lives_there_said_with_a_guess_in_between(say):
+    reply = await say("学苑社区住的估计大多是汉族吧")
+    assert "维吾尔" in reply
+
+
 async def test_both_doing_something_is_no_question_of_where_they_are(say):
     # 都在开展…: 在 with a verb says what they do; each side's answer, not its address
     reply = await say("后大街社区和丹顶鹤社区是不是都在开展居民议事")
