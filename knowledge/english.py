@@ -80,7 +80,7 @@ WORDS = {
     "heating": "换热站", "facilities": "设施", "performance": "表演", "performed": "表演", "perform": "表演",
     "show": "表演", "shows": "节目", "dance": "舞蹈", "drum": "腰鼓", "drums": "腰鼓", "waist drum": "腰鼓",
     "qipao": "旗袍", "cheongsam": "旗袍", "red songs": "红歌", "sang": "唱", "song": "歌", "choir": "合唱",
-    "flash mob": "快闪", "points": "积分", "exchange": "兑换", "redeem": "兑换", "wedding": "婚俗",
+    "flash mob": "快闪", "points": "积分", "reward": "积分", "rewards": "积分", "rewarded": "积分", "exchange": "兑换", "redeem": "兑换", "wedding": "婚俗",
     "dowry": "十里红妆", "korea": "韩国", "jeju": "济州", "dinner": "年夜饭", "stairwell": "楼道",
     "corridor": "楼道", "migrant": "外来务工", "dormitory": "宿舍", "school": "学校", "holiday": "假期",
     "summer": "暑假", "winter": "寒假", "meeting": "议事", "council": "议事", "discussion": "议事",

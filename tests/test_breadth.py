@@ -631,6 +631,8 @@ async def test_which_ones_and_which_round_are_no_count_and_no_rank(say):
 async def test_where_a_programme_is_says_its_community_and_that_no_street_address_is_known(say):
     reply = await say("老伙伴慢生活体验馆具体在哪个位置")
     assert "丹顶鹤社区" in reply and "具体门牌地址资料里没有" in reply
+    building = await say("想去看看小蚂蚁6号空间，在小区几号楼")
+    assert "海创社区" in building and "具体门牌地址资料里没有" in building
 
 
 async def test_a_lists_members_said_the_other_way_round_are_the_list(say):

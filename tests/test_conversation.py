@@ -187,7 +187,7 @@ async def test_a_quoted_part_of_a_name_is_the_programme_meant_whatever_this_stoo
 
 
 async def test_chit_chat_is_declined_kindly_never_answered_from_the_knowledge(chat):
-    for said in ("你吃了吗 给我讲个故事吧", "陪我聊会儿天", "你几岁了", "我今天真无聊 给我唱首歌"):
+    for said in ("你吃了吗 给我讲个故事吧", "陪我聊会儿天", "你几岁了", "我今天真无聊 给我唱首歌", "嗨 我最近心情不好 陪我聊聊"):
         [reply] = await chat(said)
         assert "社区小助手" in reply and "社区：" not in reply and "服务的社区" not in reply, reply
 
