@@ -48,6 +48,8 @@ TIME_WORDS = ("年", "年代", "什么时候", "啥时候", "哪年", "建", "�
 OVERVIEW_PROGRAMMES = 8
 STRONG_ITEM = 4.0   # a fact scoring this much (shared words + keywords) outranks a category's programme list
 UNDERSTAND_CACHE = 4096
+# who does a community's work when no one is named for it (委托专业社工机构…)
+RUN_BY = re.compile(r"委托|购买服务|社工机构|承接|托管|运营")
 WHO_LIVES = re.compile(r"住的[^，,。？?]{0,3}?(?:都|主要|大多|多)是")
 SAID_AFTER = 2   # a category's best programmes shown before those that only say the resident's word
 WHICH_AREA = re.compile(r"哪个(?:区|县|市|街道|镇|省|旗)|哪个区县|哪一个区")
@@ -408,9 +410,11 @@ class Engine:
                 said = opinion_of(self, q, people)
                 if said is not None:
                     return said
-                # a role the question names (腰鼓队的队长) is answered by its holder, never by a passage
-                return Answer("contacts", {"community": c, "contacts": people, "role": role, "named_role": named_role},
-                              "contact", 1.0, bool(people), ents)
+                # a role the question names (腰鼓队的队长) is answered by its holder, never by a passage;
+                # with no one named, how the community is run is said when the material tells it
+                run_by = "" if people else next((i.text for i in c.items if i.kind == "fact" and RUN_BY.search(i.text)), "")
+                return Answer("contacts", {"community": c, "contacts": people, "role": role, "named_role": named_role,
+                                           "run_by": run_by}, "contact", 1.0, bool(people), ents)
         elsewhere = [self.model.programmes[p] for p in q.ids("programme") if self.model.programmes[p].community_id != c.id]
         if elsewhere and not progs and not cats:
             return Answer("programme", {"programmes": elsewhere, "communities": self.model.communities,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from knowledge.text import ASKS
 from knowledge.understand import _NOT_DOING, Query
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 CONNECTIVES = "和与跟及、同还"
 SIDE_WORDS = re.compile(r"分别|各自|都|两个社区|这两个|两者|两家|它们|他们|同一个|同个|一样|相同|比较|对比|哪个人多|谁的人多|哪个大")
 MOST = 4
+SIDE_LEAD = re.compile(r"两家|两个社区|这两个|这俩|它们|它俩|各自|分别")
 DIFFERENCE = re.compile(r"不一样|不同|区别|差别|差异")   # asks how they differ, not whether they share a place
 
 
@@ -35,8 +37,17 @@ def compare(engine: "Engine", q: Query) -> "Answer | None":
     if len(picked) + len(unknown) < 2:
         return None
     picked = picked[:MOST]
+    # 凌霄和海创都是年轻人多的社区，两家各自靠什么…: what the message tells of both before it asks
+    # is no part of the question each is asked
+    asked = SIDE_LEAD.search(q.text, picked[-1][1])
+    told = asked is not None and asked.start() - picked[-1][1] >= 4 and not ASKS.search(q.text, picked[-1][1], asked.start())
     parts = []
     for keep in picked:
+        if told:
+            name = engine.model.communities[keep[2]].name
+            parts.append(engine._about_community(engine.understand(name + SIDE_WORDS.sub("", q.text[asked.start():])),
+                                                 engine.model.communities[keep[2]]))
+            continue
         text = q.text
         for start, end, cid in sorted(picked, key=lambda p: -p[0]):
             if (start, end, cid) == keep:

@@ -646,6 +646,12 @@ async def test_asking_whether_any_community_is_no_unknown_community(say):
     assert "资料里没有“" not in reply and ("学弄" in reply or "新城市" in reply), reply
 
 
+async def test_with_no_one_named_how_a_community_is_run_is_said(say):
+    reply = await say("深圳湾社区谁在管事")
+    assert "资料里没有" in reply and "社工机构" in reply
+    assert "社工机构" not in await say("海湾社区书记是谁")
+
+
 async def test_the_name_of_a_service_is_asked_not_a_person(say):
     reply = await say("海创社区的服务品牌叫啥名字")
     assert "小蚂蚁" in reply and "负责人" not in reply
@@ -679,6 +685,11 @@ async def test_what_a_role_holder_did_is_answered_from_their_record(say):
 async def test_a_second_round_asked_in_its_own_sentence(say):
     reply = await say("首批品质社区一共评了几个？第二届参评的有多少？")
     assert "10个" in reply and "100多" in reply
+
+
+async def test_what_a_message_tells_of_two_communities_is_no_part_of_what_each_is_asked(say):
+    reply = await say("凌霄社区和海创社区都是年轻人多的社区，两家各自有啥品牌")
+    assert "白领之家" in reply and "小蚂蚁" in reply
 
 
 async def test_which_district_is_answered_whatever_else_the_message_tells(say):

@@ -176,6 +176,11 @@ async def test_after_a_move_the_last_question_about_the_old_home_is_answered_for
     assert "都市森林" in other and "许文君" not in other and "吴民丽" not in other
 
 
+async def test_these_two_after_the_message_names_two_are_those_two(chat):
+    _, reply = await chat("湖西社区和洪都社区分别在哪个街道", "丹顶鹤社区老，凌霄社区年轻，这俩分别在哪个区")
+    assert "鄞州" in reply and "北仑" in reply and "甬江" not in reply
+
+
 async def test_a_correction_led_by_an_interjection_still_corrects(chat):
     _, reply = await chat("丹顶鹤社区书记是谁", "哎不是丹顶鹤，是幸福苑社区")
     assert "徐健丽" in reply and "黄菊芬" not in reply

@@ -51,7 +51,8 @@ PLACE_PRONOUN = re.compile(r"((他们|她们|他|她|它)(的|所在的?)?社区
                            r"那社区|这社区|这个地方|那个地方)"
                            r"(?!联盟|节|中心|服务|工作)")   # 那个社区联盟 names a list, not the last place
 THING_PRONOUN = re.compile(r"它们?的?|这个项目|该项目|那个项目|这里面|那里面|(?<![屋家心手城村楼院店车])(?:里头|里面)|其中")
-_STANDS_FOR = {("people",): ("person", "programme", "community")}   # 他们 after what the message names: that
+_STANDS_FOR = {("people",): ("person", "programme", "community"),   # 他们 after what the message names: that
+               ("communities",): ("community",)}
 # who holds a role somewhere (力邦社区是谁当家？…这位负责人觉得…): 这位 is that holder, not the last person
 HOLDER_ASKED = re.compile(rf"谁|当家|{ROLES}")
 LEAD = re.compile(r"^(那么|那些|这些|那|还有|另外|再问一下|再问|请问)[，,]?")
