@@ -48,6 +48,8 @@ TIME_WORDS = ("年", "年代", "什么时候", "啥时候", "哪年", "建", "�
 OVERVIEW_PROGRAMMES = 8
 STRONG_ITEM = 4.0   # a fact scoring this much (shared words + keywords) outranks a category's programme list
 UNDERSTAND_CACHE = 4096
+# how something is done is asked (按什么模式, 怎么搞的, 什么做法)
+HOW_DONE = re.compile(r"(?:什么|啥|哪些|哪种)(?:样的)?(?:模式|做法|办法|思路|方式|机制)|怎么(?:搞|做|管|弄|运作|运转)")
 # who does a community's work when no one is named for it (委托专业社工机构…)
 RUN_BY = re.compile(r"委托|购买服务|社工机构|承接|托管|运营")
 WHO_LIVES = re.compile(r"住的[^，,。？?]{0,3}?(?:都|主要|大多|多)是")
@@ -420,8 +422,15 @@ class Engine:
             return Answer("programme", {"programmes": elsewhere, "communities": self.model.communities,
                                         "not_in": c}, "programme", 0.9, True, ents)
         if progs and not cats:
-            return Answer("programme", {"programmes": progs, "communities": self.model.communities,
-                                        "where": "location" in q.aspects}, "programme", 1.0, True, ents)
+            named = Answer("programme", {"programmes": progs, "communities": self.model.communities,
+                                         "where": "location" in q.aspects}, "programme", 1.0, True, ents)
+            # 自治管理是按什么模式来搞的: how it is done, when the community's facts say so, beside what it is
+            how = [e for e in self._rank_items(q, c) if e["kind"] == "fact" and e["score"] >= STRONG_ITEM] \
+                if HOW_DONE.search(q.text) else []
+            if how:
+                told = Answer("community_items", {"community": c, "entries": how[:2]}, "community", 0.9, True, ents)
+                return Answer("several", {"parts": [named, told]}, "programme", 1.0, True, ents)
+            return named
         listed = self._on_named_lists(q, c)
         if listed and not cats and "location" not in q.aspects:
             # "学弄社区的百佳品牌是哪个": its programmes on the list named, not the honour of being on it

@@ -687,6 +687,11 @@ async def test_a_second_round_asked_in_its_own_sentence(say):
     assert "10个" in reply and "100多" in reply
 
 
+async def test_how_a_named_programme_is_done_adds_the_communitys_facts_that_say_so(say):
+    reply = await say("力邦社区的外来务工人员自治管理用的啥样的模式")
+    assert "外来务工人员自治管理" in reply and "组织化引导" in reply
+
+
 async def test_what_a_message_tells_of_two_communities_is_no_part_of_what_each_is_asked(say):
     reply = await say("凌霄社区和海创社区都是年轻人多的社区，两家各自有啥品牌")
     assert "白领之家" in reply and "小蚂蚁" in reply
