@@ -640,6 +640,11 @@ async def test_a_lists_members_said_the_other_way_round_are_the_list(say):
     assert "海曙" in reply and "奉化" in reply
 
 
+async def test_the_communities_on_a_list_are_no_unknown_community(say):
+    reply = await say("社区联盟和第二届品质社区，哪个榜单里社区多")
+    assert "70个" in reply and "20个" in reply and "资料里没有“" not in reply
+
+
 async def test_asking_whether_any_community_is_no_unknown_community(say):
     # 有没有社区…: a question form before 社区, not the name of one the knowledge lacks
     reply = await say("余姚有没有社区上了首批品质社区")
