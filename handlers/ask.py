@@ -62,7 +62,8 @@ def answer(deps, state, text: str) -> Reply:
     text_out = found.text
     if resolution is not None and resolution.kind == "rebind":
         read_community = True   # whether the last question is asked again depends on the home before
-        again = _asked_again(deps, topic_before, home_before, state.community_id)
+        # (我搬到海棠社区了，那边有啥品牌: the message asks its own question, answered instead)
+        again = _asked_again(deps, topic_before, home_before, state.community_id) if found.intent == "lives_in" else None
         if again is not None:
             text_out += "\n\n" + again[1].text
             ctx.topic = topic_of(again[0], again[1].entities, again[1].people, False, kb)

@@ -133,6 +133,11 @@ def _place_short(name: str) -> str:
     return m.group(1) if m else name
 
 
+# where a place said by its sound may stand: after these (在北伦), before these (茨溪有…, 北伦的)
+_BEFORE_PLACE = set("在去到住是和与跟从于的那这")
+_AFTER_PLACE = set("有的那这市区县镇街人和与跟也都还")
+
+
 class EntityIndex:
     def __init__(self, model: Model, threshold: float = 72.0, margin: float = 6.0) -> None:
         self.model, self.threshold, self.margin = model, threshold, margin
@@ -179,7 +184,7 @@ class EntityIndex:
         self.sound_index: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
         for surface, entries in s.forms.items():
             for kind in dict.fromkeys(k for k, _, _ in entries):
-                if kind == "category" or (kind in ("community", "programme", "person") and len(surface) >= 3):
+                if kind in ("category", "place") or (kind in ("community", "programme", "person") and len(surface) >= 3):
                     py = pinyin(surface)
                     for a in py[0]:
                         for b in py[1]:
@@ -433,6 +438,19 @@ class EntityIndex:
                 return Mention("person", ids, start, start + len(surface), PINYIN_SCORE, window, "pinyin")
         return None
 
+    def misheard_place(self, text: str) -> Mention | None:
+        """A place written by its sound with one character changed (茨溪 for 慈溪, as voice input
+        writes it), said where a place is (茨溪有…, 在北伦的…); never a word of its own (奖杯 is no 江北),
+        nor one holding a function character, nor one said in passing (吃口热饭 is no 蛇口)."""
+        for surface, start in self._homophones(text, "place"):
+            window, end = text[start:start + len(surface)], start + len(surface)
+            if sum(a != b for a, b in zip(window, surface)) == 1 and not self.tokenizer.FREQ.get(window) and \
+                    not any(ch in _FUNCTION_CHARS for ch in window) and \
+                    (start == 0 or text[start - 1] in _BEFORE_PLACE) and (end == len(text) or text[end] in _AFTER_PLACE):
+                ids = list(dict.fromkeys(i for k, i, _ in self.surfaces.forms[surface] if k == "place"))
+                return Mention("place", ids, start, start + len(surface), PINYIN_SCORE, window, "pinyin")
+        return None
+
     def _near_people(self, text: str) -> list[tuple[str, int]]:
         """(name, start) of people's names two of whose characters stand in `text` as in the name."""
         found = []
@@ -496,6 +514,8 @@ class EntityIndex:
                 place(m)
         if "person" not in kinds:
             place(self.misheard_person(text))
+        if "place" not in kinds:
+            place(self.misheard_place(text))
         if "category" not in {m.kind for m in mentions}:
             for m in self.homophone_categories(text):
                 if not any(m.start < o.end and o.start < m.end for o in mentions):

@@ -282,6 +282,13 @@ async def test_a_name_said_with_a_sound_residents_confuse_finds_the_person(say):
     assert "资料里没有" in await say("张明丽是谁")
 
 
+async def test_a_place_written_by_its_sound_is_the_place(say):
+    reply = await say("茨溪有哪些社区上了20强")     # 茨 for 慈, as voice input writes it
+    assert "虞波" in reply and "桃园江" in reply
+    assert "江北" not in await say("我孙子得了个奖杯")    # 奖杯 is a word of its own, not 江北
+    assert "蛇口" not in await say("后大街社区有没有地方让老人吃口热饭")   # said in passing, no place
+
+
 async def test_where_the_resident_lives_does_not_narrow_a_list_asked_of_another_place(say):
     reply = await say("我家住在江北，想问首批品质社区里北仑有哪几个")
     assert "凌霄" in reply and "江北" not in reply

@@ -184,6 +184,13 @@ async def test_these_two_after_the_message_names_two_are_those_two(chat):
 async def test_a_correction_led_by_an_interjection_still_corrects(chat):
     _, reply = await chat("丹顶鹤社区书记是谁", "哎不是丹顶鹤，是幸福苑社区")
     assert "徐健丽" in reply and "黄菊芬" not in reply
+    [inner] = await chat("学弄社区在哪个市？哦不是学弄，是虞波社区")     # within one message too
+    assert "慈溪" in inner and "余姚" not in inner
+
+
+async def test_a_move_that_asks_its_own_question_is_answered_for_it_alone(chat):
+    _, moved = await chat("我住在凌霄社区，我们社区书记是谁", "我搬到都市森林社区了，那边有啥特色项目")
+    assert "都市森林" in moved and "陈雪波" not in moved and "许文君：" not in moved
 
 
 async def test_a_quoted_part_of_a_name_is_the_programme_meant_whatever_this_stood_for(chat):

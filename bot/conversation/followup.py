@@ -38,7 +38,8 @@ MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(上个月|上月|上周
 # a correction after a clause of the same message (…不对不对，我是说Y): what precedes is what it corrects
 INNER_CORRECTION = re.compile(r"(?:[，,。；;！!？?~～\s—－-]|…+|\.{2,})+(?=[哦噢喔啊呃嗯哎唉诶额]*[，,\s]*(?:(?:不对|不是的|不是这个|说错了|"
                               r"我说错了|打错了|写错了|搞错了|错了|更正|纠正|(?<=[哦噢喔啊呃嗯哎唉诶额])不(?=[，,\s]))[啊了呀吧哦]?)+"
-                              r"(?:[，,。.!！\s…]|是|我))")   # 哦不，: a correction; 不 alone is not
+                              r"(?:[，,。.!！\s…]|是|我)|[哦噢喔啊呃嗯哎唉诶额]*[，,\s]*不是[^，,。？?]{1,8}[，,]?而?是[^，,。？?]{1,10}[。？?！!\s]*$)")
+# (哦不，: a correction; 不 alone is not; …？哦不是X，是Y at the end: one too)
 # 我原来住X，现在搬到Y了: the past home is no statement of where the resident lives
 PAST_HOME = re.compile(r"^(我|俺|我们|我家)?(原来|原先|以前|之前|本来|过去|早先)(是)?(住在?|在)[^，,。；;！!？?]+[，,。；;]+")
 # 它俩, 这两个社区: every community the last question named (海创和福城 … 它俩是同一个街道的吗)
@@ -57,7 +58,7 @@ _STANDS_FOR = {("people",): ("person", "programme", "community"),   # 他们 aft
 HOLDER_ASKED = re.compile(rf"谁|当家|{ROLES}")
 LEAD = re.compile(r"^(那么|那些|这些|那|还有|另外|再问一下|再问|请问)[，,]?")
 TAIL = re.compile(r"(的呢|呢|怎么样|咋样|如何)?[？?。.!！~]*$")
-SHORT = 14
+SHORT = 18
 # 哪些社区有… asks across communities, 我们社区… about the resident's own: neither is the last subject
 OTHER_COMMUNITIES = re.compile(r"(哪|几|多少|那些|我们|咱们?|我家|本)个?些?社区")
 _RESOLVED: Memo[Resolution] = Memo(10000)
