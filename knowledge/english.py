@@ -49,7 +49,7 @@ WORDS = {
     "neighbourhood": "邻里", "neighborhood": "邻里", "neighbors": "邻居", "neighbours": "邻居", "elders": "老人",
     "older people": "老人", "old": "老", "young people": "年轻人", "young": "年轻", "white-collar": "白领",
     "office workers": "上班族", "migrant workers": "外来务工", "migrants": "外来务工", "workers": "务工人员",
-    "when was": "什么时候", "built": "建", "founded in": "成立于", "how old": "多少年", "how big": "多大",
+    "when was": "什么时候", "which year": "哪年", "what year": "哪年", "set up": "成立", "officially": "", "built": "建", "founded in": "成立于", "how old": "多少年", "how big": "多大",
     "number of": "多少", "total": "一共", "ranked": "排第几", "rank": "排名", "ranking": "排名", "which communities": "哪些社区",
     "what communities": "哪些社区", "list of": "名单", "alliance": "社区联盟", "honour": "荣誉", "honor": "荣誉",
     "brand": "品牌", "english": "英语", "club": "俱乐部", "clubs": "俱乐部", "brands": "品牌", "feature": "特色", "features": "特色", "special": "特色", "characteristics": "特点",

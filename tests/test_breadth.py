@@ -315,6 +315,7 @@ async def test_the_looser_ways_of_saying_where_one_lives_are_remembered(say, sai
 
 
 @pytest.mark.parametrize("question, must", [("Who is the secretery of Lingxiao community?", "陈雪波"),  # misspelt
+                                            ("What year was the party service center of Shenzhen Bay set up?", "2013"),
                                             ("Which ethnic minoritys live in Xueyuan?", "维吾尔"),
                                             ("how many ppl live in Shenzhen Bay community", "16957"),
                                             ("What does the logo of Dushi Senlin community say?", "众木成林"),
@@ -655,6 +656,10 @@ async def test_with_no_one_named_how_a_community_is_run_is_said(say):
     reply = await say("深圳湾社区谁在管事")
     assert "资料里没有" in reply and "社工机构" in reply
     assert "社工机构" not in await say("海湾社区书记是谁")
+
+
+async def test_a_volunteers_reward_is_the_points_scheme(say):
+    assert "积分" in await say("赛罕社区当志愿者有没有奖励")
 
 
 async def test_the_name_of_a_service_is_asked_not_a_person(say):

@@ -186,6 +186,8 @@ async def test_a_correction_led_by_an_interjection_still_corrects(chat):
     assert "徐健丽" in reply and "黄菊芬" not in reply
     [inner] = await chat("学弄社区在哪个市？哦不是学弄，是虞波社区")     # within one message too
     assert "慈溪" in inner and "余姚" not in inner
+    [asked] = await chat("凌霄社区的书记…哎不是凌霄，是海创社区，书记叫啥")    # and the question said again after it
+    assert "海创" in asked and "陈雪波" not in asked
 
 
 async def test_a_move_that_asks_its_own_question_is_answered_for_it_alone(chat):

@@ -38,7 +38,7 @@ MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(上个月|上月|上周
 # a correction after a clause of the same message (…不对不对，我是说Y): what precedes is what it corrects
 INNER_CORRECTION = re.compile(r"(?:[，,。；;！!？?~～\s—－-]|…+|\.{2,})+(?=[哦噢喔啊呃嗯哎唉诶额]*[，,\s]*(?:(?:不对|不是的|不是这个|说错了|"
                               r"我说错了|打错了|写错了|搞错了|错了|更正|纠正|(?<=[哦噢喔啊呃嗯哎唉诶额])不(?=[，,\s]))[啊了呀吧哦]?)+"
-                              r"(?:[，,。.!！\s…]|是|我)|[哦噢喔啊呃嗯哎唉诶额]*[，,\s]*不是[^，,。？?]{1,8}[，,]?而?是[^，,。？?]{1,10}[。？?！!\s]*$)")
+                              r"(?:[，,。.!！\s…]|是|我)|[哦噢喔啊呃嗯哎唉诶额]*[，,\s]*不是[^，,。？?]{1,8}[，,]?而?是[^，,。？?]{1,10}(?:[。？?！!\s]*$|[，,](?![^。？?]*[它他她])))")
 # (哦不，: a correction; 不 alone is not; …？哦不是X，是Y at the end: one too)
 # 我原来住X，现在搬到Y了: the past home is no statement of where the resident lives
 PAST_HOME = re.compile(r"^(我|俺|我们|我家)?(原来|原先|以前|之前|本来|过去|早先)(是)?(住在?|在)[^，,。；;！!？?]+[，,。；;]+")
