@@ -65,9 +65,9 @@ def _in_context(q, said: list, asking: list, subjects: dict) -> str:
     source = before[-1] if before else next(x for x in said if subjects[id(x)])
     prefix = subjects[id(source)] if source in asking else source.text + "，"
     text = q.text
-    said, held = ROUND.match(text), ROUND.search(prefix)
-    if said and held:     # 首届品质社区…？第二届…？: the second round of the same list
-        prefix, text = prefix[:held.start()] + said.group(0) + prefix[held.end():], text[said.end():]
+    asked_round, held = ROUND.match(text), ROUND.search(prefix)
+    if asked_round and held:     # 首届品质社区…？第二届…？: the second round of the same list
+        prefix, text = prefix[:held.start()] + asked_round.group(0) + prefix[held.end():], text[asked_round.end():]
     role = ROLE.search(source.text)
     return prefix + _holder(text, role.group(0) if role else "")
 

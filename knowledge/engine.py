@@ -42,19 +42,16 @@ from knowledge.search import about_list, deeper, sharper, wider
 from knowledge.slots import check_slot
 from knowledge.several import compare
 from knowledge.text import bigrams, compact, compact_cached, text_bigrams
-from knowledge.understand import Query, asks_of_a_community, understand
+from knowledge.understand import PRACTICE, WHICH_AREA, Query, asks_of_a_community, understand
 
 TIME_WORDS = ("年", "年代", "什么时候", "啥时候", "哪年", "建", "成立", "挂牌")
 OVERVIEW_PROGRAMMES = 8
 STRONG_ITEM = 4.0   # a fact scoring this much (shared words + keywords) outranks a category's programme list
 UNDERSTAND_CACHE = 4096
-# how something is done is asked (按什么模式, 怎么搞的, 什么做法)
-HOW_DONE = re.compile(r"(?:什么|啥|哪些|哪种)(?:样的)?(?:模式|做法|办法|思路|方式|机制)|怎么(?:搞|做|管|弄|运作|运转)")
 # who does a community's work when no one is named for it (委托专业社工机构…)
 RUN_BY = re.compile(r"委托|购买服务|社工机构|承接|托管|运营")
 WHO_LIVES = re.compile(r"住的[^，,。？?]{0,3}?(?:都|主要|大多|多)是")
 SAID_AFTER = 2   # a category's best programmes shown before those that only say the resident's word
-WHICH_AREA = re.compile(r"哪个(?:区|县|市|街道|镇|省|旗)|哪个区县|哪一个区")
 CUE_WORD = re.compile(r"什么时候|啥时候|哪年|哪一年|多少|多少人|几个|几年|何时|是谁|在哪|在哪里")  # a keyword that only says how one asks
 # what a fact about who lives in a community says (for "学苑社区的居民是些什么人")
 MAKEUP = re.compile(r"居民|人口|外来|外地|外籍|港籍|民族|年轻|青年|白领|老年人|老人|长者|高收入|务工|新市民|五湖四海|常住|户籍|流动")
@@ -426,7 +423,7 @@ class Engine:
                                          "where": "location" in q.aspects}, "programme", 1.0, True, ents)
             # 自治管理是按什么模式来搞的: how it is done, when the community's facts say so, beside what it is
             how = [e for e in self._rank_items(q, c) if e["kind"] == "fact" and e["score"] >= STRONG_ITEM] \
-                if HOW_DONE.search(q.text) else []
+                if PRACTICE.search(q.text) else []
             if how:
                 told = Answer("community_items", {"community": c, "entries": how[:2]}, "community", 0.9, True, ents)
                 return Answer("several", {"parts": [named, told]}, "programme", 1.0, True, ents)

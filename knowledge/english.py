@@ -180,10 +180,8 @@ def _run(run: str, names: dict[str, str]) -> str:
                 out.append(names[joined])
             elif phrase in WORDS:
                 out.append(WORDS[phrase])
-            elif n == 1 and _singular(phrase):
-                out.append(WORDS[_singular(phrase)])
-            elif n == 1 and _misspelt(phrase):
-                out.append(WORDS[_misspelt(phrase)])
+            elif n == 1 and (meant := _singular(phrase) or _misspelt(phrase)):
+                out.append(WORDS[meant])
             else:
                 continue
             i += n

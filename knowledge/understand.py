@@ -40,13 +40,16 @@ EVENT_PLACE = re.compile(r"(?:去|到)?(?:哪儿|哪里|哪)(?:个地方|个国�
                          r"(?:演出|表演|举办|举行)(?:的|了)?(?:地点|地方)?(?:是|在)(?:哪|什么地方)")
 ROUND = re.compile(r"首届|首批|第[一二三四五六七八九十\d]{1,2}[届批]")
 ROUNDS_PAIRED = re.compile(rf"({ROUND.pattern})(和|与|跟|及|还有)(?={ROUND.pattern})")
+ROUND_JOINED = re.compile(rf"(和|与|跟|及|还有)({ROUND.pattern})")
 
 
 def _shared_tail(text: str, index: EntityIndex) -> str:
     """首届和第二届品质社区 is 首届品质社区和第二届品质社区: two rounds of one list said once."""
-    paired = ROUNDS_PAIRED.search(text) if "届" in text or "批" in text else None
+    if "届" not in text and "批" not in text:
+        return text
+    paired = ROUNDS_PAIRED.search(text)
     if paired is None:
-        return _tail_after_second(text, index) if "届" in text or "批" in text else text
+        return _tail_after_second(text, index)
     after = paired.end()
     names = [s for s in index.list_names if text.startswith(s, after)]
     second = ROUND.match(text, after)
@@ -63,7 +66,7 @@ def _tail_after_second(text: str, index: EntityIndex) -> str:
         if not names:
             continue
         name = max(names, key=len)
-        joined = re.compile(rf"(和|与|跟|及|还有)({ROUND.pattern})").match(text, first.start() + len(name))
+        joined = ROUND_JOINED.match(text, first.start() + len(name))
         if joined is None or any(text.startswith(s, joined.start(2)) and len(s) > len(joined.group(2))
                                  for s in index.list_names):
             continue
@@ -80,9 +83,13 @@ ROLE_SAID = re.compile(rf"{ROLES}|联系人|领导|是谁|哪位")
 
 
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
-PRACTICE = re.compile(r"(?:什么|啥|哪些)(?:特别|特色|创新|新)?的?(?:做法|办法|制度|机制|经验|模式|举措|措施|特点)|怎么(?:做|管|干|抓)的")
+# how something is done (什么做法, 按什么模式, 怎么搞的): not who does it, and (engine) beside what a programme is
+PRACTICE = re.compile(r"(?:什么|啥|哪些|哪种)(?:特别|特色|创新|新|样)?的?(?:做法|办法|制度|机制|经验|模式|举措|措施|特点|思路|方式)|"
+                      r"怎么(?:做|管|干|抓|搞|弄|运作|运转)")
 WHO = re.compile(r"谁|叫什么|叫啥|名字|哪位|姓什么|是哪个")
-PLACE_OF_COMMUNITY = re.compile(r"哪个(?:街道|区|县|市|镇|省)|位于|地址|怎么走|在哪儿?里?$")
+# which area a community is in (哪个区, 哪个街道), and with its other words where it is
+WHICH_AREA = re.compile(r"哪个(?:区|县|市|街道|镇|省|旗)|哪个区县|哪一个区")
+PLACE_OF_COMMUNITY = re.compile(rf"{WHICH_AREA.pattern}|位于|地址|怎么走|在哪儿?里?$")
 NEARBY = re.compile(r"附近|周边|周围|这边|这里|我们这|我们社区|你们社区|咱们|咱社区|我这|家门口|(?:你们|您们|咱们?|我们)那边|身边|本社区|我们小区|我家附近|离我|我的社区|我家社区")
 BIND = re.compile(r"(我住在|我住|俺住在|俺住|住在|我家在|俺家在|家住|我是|俺是|我们是|我来自|我在|我搬到|搬到了|搬到|搬去了|搬去|"
                   r"(说错了|搞错了|弄错了|不对|错了)是|(搬到|搬去|搬进|搬来|住)的(是|在)|新家(是|在))$")

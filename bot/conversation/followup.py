@@ -219,6 +219,9 @@ def topic_view(text: str, topic: Topic, kb) -> tuple:
 
 
 def _step_view(step: tuple, topic: Topic, kb) -> tuple | str | None:
+    """What one step reads of the topic: for 那X呢 the last question around its mention of X's kind
+    (None when it has none), else the last subject's name ("" when there is none). `_against_topic`
+    reads the topic through this alone, so a view is exactly what a reading depends on."""
     if step[0] == "entity":
         old = topic.entity(step[1].kind)
         return (topic.question[:old[2]], topic.question[old[3]:]) if old is not None and old[2] >= 0 else None
@@ -230,20 +233,16 @@ def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
         return None
     q, steps = _references(t, kb)
     for step in steps:
+        read = _step_view(step, topic, kb)
+        if not read:
+            continue
         if step[0] == "entity":
             m = step[1]
-            old = topic.entity(m.kind)
-            if old is not None and old[2] >= 0:
-                said = _full_name(m, kb) or q.text[m.start:m.end]
-                return Resolution(topic.question[:old[2]] + said + topic.question[old[3]:], kind)
-        elif step[0] == "pronoun":
-            found, name = step[1], _subject_name(topic, step[2], kb)
-            if name:
-                return Resolution(q.text[:found.start()] + name + q.text[found.end():], kind)
-        else:
-            name = _subject_name(topic, ("community", "programme", "person"), kb)
-            if name:
-                return Resolution(name + step[1], kind, guess=kind == "followup")
+            return Resolution(read[0] + (_full_name(m, kb) or q.text[m.start:m.end]) + read[1], kind)
+        if step[0] == "pronoun":
+            found = step[1]
+            return Resolution(q.text[:found.start()] + read + q.text[found.end():], kind)
+        return Resolution(read + step[1], kind, guess=kind == "followup")
     return None
 
 
