@@ -182,8 +182,18 @@ async def test_a_programme_named_alone_is_remembered_once_after_topics_that_name
     assert decisions[0] == taken + 1      # only the other topic's own question was decided
 
 
+async def test_a_move_asking_its_own_question_is_remembered_once_for_any_topic(chat):
+    webhook = chat.webhook
+    decisions = count_decisions(webhook)
+    _, first = await chat("凌霄社区书记是谁", "我住在后大街，有什么养老服务", user="oTurnMove1")
+    taken = decisions[0]
+    _, second = await chat("四点钟学校在哪", "我住在后大街，有什么养老服务", user="oTurnMove2")
+    assert first == second and "后大街" in second
+    assert decisions[0] == taken + 1      # only the other topic's own question was decided
+
+
 MIXED = ["后大街社区书记是谁", "那凌霄社区呢", "它在哪个街道", "书记呢", "四点钟学校", "有什么养老服务",
-         "不对，我是说海创社区", "我住在后大街", "我搬到凌霄社区了", "附近有哪些养老服务", "后大街", "1",
+         "不对，我是说海创社区", "我住在后大街", "我搬到凌霄社区了", "我住在后大街，有什么养老服务", "附近有哪些养老服务", "后大街", "1",
          "赛罕社区有什么活动", "那里有什么特色", "他是谁", "你好", "明天会下雨吗", "学弄社区有几个网格",
          "说错了，是丹顶鹤社区", "那丹顶鹤社区的书记呢", "老年大学开了哪些课", "它是哪年开的", "谢谢"]
 

@@ -207,6 +207,12 @@ def reads_topic(text: str, kb) -> bool:
     return _topic_steps(text, kb) != []
 
 
+def is_move(text: str) -> bool:
+    """Whether `text` says where the resident lives now (我搬到X了…): read without the last topic,
+    which only a move asking nothing of its own reads (to ask the last question again)."""
+    return bool(_moved_to(_without_past_home(text.strip())))
+
+
 def topic_view(text: str, topic: Topic, kb) -> tuple:
     """The part of `topic` that reading `text` uses, step by step as `_against_topic` reads it: the
     last subject's name when the message only stands in for it (它/那里/书记呢); for 那X呢 the last
