@@ -86,11 +86,17 @@ WORDS = {
     "summer": "暑假", "winter": "寒假", "meeting": "议事", "council": "议事", "discussion": "议事",
     "visitors": "来访", "tourists": "游客", "cross-border": "跨境", "students crossing": "跨境学童",
     "hong kong": "香港", "ethnic groups": "民族", "nationalities": "民族", "mongolian": "蒙古族",
+    "square km": "平方公里", "square kilometres": "平方公里", "square kilometers": "平方公里", "cover": "面积",
+    "covers": "面积", "size": "面积", "time": "时间", "box": "盒子", "bank": "银行", "aimed at": "面向",
+    "intended for": "面向", "meant for": "面向", "target": "面向", "photo": "照片", "photos": "照片",
+    "picture": "照片", "pictures": "照片", "took": "拍", "photographed": "拍", "shot": "拍", "photographer": "摄影记者", "ceremony": "现场", "award ceremony": "颁奖现场", "awards ceremony": "颁奖现场",
+    "color": "颜色", "colour": "颜色", "wear": "穿", "wore": "穿", "wearing": "穿", "jacket": "冲锋衣",
+    "jackets": "冲锋衣", "clothes": "衣服", "reporters": "记者", "journalists": "记者", "journalist": "记者",
     # pinyin question words
     "shequ": "社区", "shuji": "书记", "zhuren": "主任", "shi": "是", "shei": "谁", "shui": "谁", "de": "的",
     "zai": "在", "nali": "哪里", "nar": "哪儿", "dianhua": "电话", "you": "有", "shenme": "什么", "nage": "哪个",
     "jiedao": "街道", "duoshao": "多少", "laoren": "老人", "ertong": "儿童", "zhiyuanzhe": "志愿者", "ma": "吗",
-    "xiangmu": "项目", "fuwu": "服务", "huodong": "活动", "yanglao": "养老",
+    "xiangmu": "项目", "fuwu": "服务", "huodong": "活动", "yanglao": "养老", "dou": "都", "nei": "哪",
     # chat spellings
     "ppl": "人", "ppl live": "人口", "pls": "", "plz": "", "u": "", "ur": "",
 }
@@ -131,11 +137,36 @@ def name_table(model: Model) -> dict[str, str]:
     return table
 
 
-def translate(question: str, names: dict[str, str]) -> str:
-    """`Who is the secretary of Houdajie community?` -> `是谁书记后大街社区社区` (cues, not prose)."""
+_CHINESE_WORD = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+
+
+def vocabulary(model: Model) -> dict[str, str]:
+    """Toneless pinyin -> a word the knowledge's own texts use (共建单位 from `gongjian danwei`,
+    `gongjiandanwei`): pinyin typed without tones is read as the words the knowledge holds, the most
+    used word first where two sound alike. Consulted after names and English words."""
+    import jieba
+    counts: dict[str, int] = {}
+    texts = [w for c in model.categories.values() for w in (c.name, *c.synonyms)]
+    for p in model.programmes.values():
+        texts += [p.name, p.kind, p.serves, p.description]
+    for c in model.communities.values():
+        texts += [c.description] + [t for i in c.items for t in (i.text, i.label, *i.keywords)]
+    for text in texts:
+        for word in jieba.cut(text or ""):
+            if _CHINESE_WORD.match(word):
+                counts[word] = counts.get(word, 0) + 1
+    table: dict[str, str] = {}
+    for word, _ in sorted(counts.items(), key=lambda kv: -kv[1]):
+        table.setdefault(pinyin_key(word), word)
+    return table
+
+
+def translate(question: str, names: dict[str, str], words: dict[str, str] | None = None) -> str:
+    """`Who is the secretary of Houdajie community?` -> `是谁书记后大街社区社区` (cues, not prose);
+    `words`: the knowledge's vocabulary by pinyin (`vocabulary`)."""
     if not LATIN.search(question):
         return question
-    return LATIN.sub(lambda m: _run(m.group(0), names), question)
+    return LATIN.sub(lambda m: _run(m.group(0), names, words or {}), question)
 
 
 # after a noun these start a relative clause (the kids who cross the border), not a question
@@ -166,7 +197,7 @@ def _misspelt(word: str) -> str:
     return found[0] if found else ""
 
 
-def _run(run: str, names: dict[str, str]) -> str:
+def _run(run: str, names: dict[str, str], vocabulary: dict[str, str]) -> str:
     words = [w for w in re.split(r"[\s']+", run.lower()) if w]
     out, i = [], 0
     while i < len(words):
@@ -180,6 +211,8 @@ def _run(run: str, names: dict[str, str]) -> str:
                 out.append(names[joined])
             elif phrase in WORDS:
                 out.append(WORDS[phrase])
+            elif len(joined) >= 4 and joined in vocabulary:
+                out.append(vocabulary[joined])
             elif n == 1 and (meant := _singular(phrase) or _misspelt(phrase)):
                 out.append(WORDS[meant])
             else:

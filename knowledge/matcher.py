@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import jieba
 from rapidfuzz import fuzz, process
 
-from knowledge.english import name_table
+from knowledge.english import name_table, vocabulary
 from knowledge.model import Model
 from knowledge.phrases import GAPPED_SCORE, NeedPhrases
 from knowledge.text import bigrams, compact, pinyin, sounds_alike, sounds_near
@@ -39,7 +39,7 @@ LIST_FUZZY_MIN = 85.0        # list names are long; a word left out (百佳文�
 _ALIAS_AFTER = ("有", "的", "在", "是", "社区", "那", "这", "街道", "书记", "主任", "附近", "周边", "村", "怎么样", "属于",
                 "位于", "哪", "获", "推", "实行", "依托", "什么", "里", "吗", "服务", "品牌", "特色", "项目", "活动",
                 "电话", "地址", "荣誉", "介绍", "简介", "情况", "呢", "还有", "咋样", "怎样", "啥情况", "啥样",
-                "概况", "咋回事")
+                "概况", "咋回事", "现在", "目前", "如今", "一共", "总共", "这边", "那边", "这俩", "那俩")
 _ALIAS_BEFORE = ("住", "在", "是", "到", "去", "家")
 # beside a connective a bare name counts only when another community is named too (海创和福城, not 金山和银山)
 _PAIRED = ("和", "与", "跟", "、", "比")
@@ -121,6 +121,27 @@ def _keeps_stem(window: str, stem: str) -> bool:
     return True
 
 
+# words holding a service's word that name no service the knowledge is about (pensions, insurance)
+NOT_A_SERVICE = ("退休金", "养老金", "养老保险", "退休工资", "医保", "社保")
+
+
+def _inside(text: str, start: int, end: int, words: tuple[str, ...]) -> bool:
+    """Whether [start, end) lies inside one of `words` as written in `text`."""
+    for word in words:
+        at = text.find(word, max(0, start - len(word)))
+        if 0 <= at <= start and end <= at + len(word):
+            return True
+    return False
+
+
+def _blanked(text: str, mentions: list[Mention], kind: str) -> str:
+    """`text` with the mentions of `kind` found so far blanked out (for the typo path's second name)."""
+    for o in mentions:
+        if o.kind == kind:
+            text = text[:o.start] + "\u3000" * (o.end - o.start) + text[o.end:]
+    return text
+
+
 def _strip_suffix(name: str) -> str:
     for suffix in _SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
@@ -162,6 +183,8 @@ class EntityIndex:
                         s.add(part[2:], "place", part, 95.0)
                     if len(_place_short(part)) >= 2 and _place_short(part) != part:
                         s.add(_place_short(part), "place", part, 95.0)
+                    if part.endswith("开发区") and part != "开发区":   # 大榭开发区 is said 开发区 (several: each)
+                        s.add("开发区", "place", part, 90.0)
         for p in model.programmes.values():
             for form in {p.name, p.full_name, *p.aliases} - {""}:
                 s.add(form, "programme", p.id, 100.0 if form in (p.name, p.full_name) else 95.0)
@@ -198,6 +221,7 @@ class EntityIndex:
                     for k in range(j + 1, min(j + 3, len(surface))):
                         self.person_pairs[(surface[j], surface[k], k - j)].append((surface, j))
         self.pinyin_names = name_table(model)   # Houdajie, Zhang Weifang (knowledge/english.py)
+        self.pinyin_words = vocabulary(model)   # gongjian danwei
         self.places = {k for k, v in s.forms.items() if any(kind == "place" for kind, _, _ in v)}
         self.list_names = sorted(k for k, v in s.forms.items() if any(kind == "list" for kind, _, _ in v))
         # segmentation with the names as a user dictionary; category words are deliberately left
@@ -258,6 +282,16 @@ class EntityIndex:
             return True
         return before.endswith(_ALIAS_BEFORE)
 
+    def _community_beside(self, text: str, start: int, end: int) -> bool:
+        """Another community's name right before or after [start, end) (清风广贤这俩社区: two names
+        said one after the other, the space between them dropped)."""
+        forms = self.surfaces.forms
+        for length in range(2, self.surfaces.max_len + 1):
+            for surface in (text[end:end + length], text[max(0, start - length):start]):
+                if len(surface) == length and any(k == "community" for k, _, _ in forms.get(surface, ())):
+                    return True
+        return False
+
     def exact(self, text: str) -> list[Mention]:
         found: list[Mention] = []
         forms, n = self.surfaces.forms, len(text)
@@ -277,11 +311,14 @@ class EntityIndex:
                             text[i + length:].startswith(_NOT_COMMUNITY_AFTER):
                         continue  # 深圳湾公园, 中山医院: a place named after the area, not the community
                     if kind == "community" and surface in self.short_aliases and not self._alias_in_context(text, i, i + length):
-                        if not (text[i + length:].startswith(_PAIRED) or text[:i].endswith(_PAIRED)):
+                        if not (text[i + length:].startswith(_PAIRED) or text[:i].endswith(_PAIRED) or
+                                self._community_beside(text, i, i + length)):
                             continue
                         paired = True
                     if length <= 3 and kind in ("category", "community") and self.straddles(text, i, i + length):
                         continue
+                    if kind == "category" and _inside(text, i, i + length, NOT_A_SERVICE):
+                        continue    # 退休金能涨多少: a pension is no service for the retired
                     ids = [ident for k, ident, _ in entries if k == kind]
                     weight = max(w for k, _, w in entries if k == kind)
                     found.append(Mention(kind, list(dict.fromkeys(ids)), i, i + length, weight, surface,
@@ -499,17 +536,18 @@ class EntityIndex:
             # without 社区/村 in the text only a homophone of a whole alias counts (丹顶和 → 丹顶鹤)
             if m and (any(s in text for s in _SUFFIXES) or (m.how == "pinyin" and self._alias_in_context(text, m.start, m.end))):
                 place(m)
+        elif _SEVERAL.search(text):
+            # 凌宵社区和都市森林社区: beside a name said right, another X社区 may be misspelt
+            blanked = _blanked(text, mentions, "community")
+            if any(s in blanked for s in _SUFFIXES):
+                place(self.fuzzy_names(blanked, "community"))
         if "list" not in kinds:
             m = self.fuzzy_names(text, "list")
             if m and m.score >= LIST_FUZZY_MIN:
                 place(m)
         if "programme" not in kinds or (_SEVERAL.search(text) and len(text) >= 8):
             # "四点钟学校和时间银行分别是哪个社区的": a second name may be misspelt or shortened
-            blanked = text
-            for o in mentions:
-                if o.kind == "programme":
-                    blanked = blanked[:o.start] + "\u3000" * (o.end - o.start) + blanked[o.end:]
-            m = self.fuzzy_names(blanked, "programme")
+            m = self.fuzzy_names(_blanked(text, mentions, "programme"), "programme")
             if m and m.score >= max(self.threshold, PROGRAMME_FUZZY_MIN if m.how == "fuzzy" else 0):
                 place(m)
         if "person" not in kinds:

@@ -91,8 +91,9 @@ WHO = re.compile(r"谁|叫什么|叫啥|名字|哪位|姓什么|是哪个")
 WHICH_AREA = re.compile(r"哪个(?:区|县|市|街道|镇|省|旗)|哪个区县|哪一个区")
 PLACE_OF_COMMUNITY = re.compile(rf"{WHICH_AREA.pattern}|位于|地址|怎么走|在哪儿?里?$")
 NEARBY = re.compile(r"附近|周边|周围|这边|这里|我们这|我们社区|你们社区|咱们|咱社区|我这|家门口|(?:你们|您们|咱们?|我们)那边|身边|本社区|我们小区|我家附近|离我|我的社区|我家社区")
-BIND = re.compile(r"(我住在|我住|俺住在|俺住|住在|我家在|俺家在|家住|我是|俺是|我们是|我来自|我在|我搬到|搬到了|搬到|搬去了|搬去|"
+BIND = re.compile(r"(^住在|^住|我住在|我住|俺住在|俺住|住在|我家在|俺家在|家住|我是|俺是|我们是|我来自|我在|我搬到|搬到了|搬到|搬去了|搬去|"
                   r"(说错了|搞错了|弄错了|不对|错了)是|(搬到|搬去|搬进|搬来|住)的(是|在)|新家(是|在))$")
+HOME_SIDE = re.compile(r"^(?:这边|那边|这里|那里|这儿|那儿|这块|那块|一带)")
 SELF = re.compile(r"(我|俺|咱|本人)(们)?(家|小区|户口|一家)?(就|也|现在|一直)?(住在|住|在|是|属于|归|来自|搬到|搬进|搬来|落户)")
 ONLY_PLACES_LEFT = re.compile(r"^[的那边这里归属于在]*$")
 STOP = re.compile(r"社区|有什么|有哪些|什么|哪些|是谁|叫什么|多少|是什么|吗|呢|的|了|哪个|一下|有没有|请问|俺|我们|我|"
@@ -172,7 +173,7 @@ def asks_of_a_community(q: Query) -> bool:
 
 
 def understand(question: str, index: EntityIndex) -> Query:
-    text = compact(translate(question, index.pinyin_names))
+    text = compact(translate(question, index.pinyin_names, index.pinyin_words))
     text = _shared_tail(text, index)
     mentions = index.recognise(text)
     for span in QUOTED.findall(question):   # 那个“三有”是啥: a quoted part of a programme's name
@@ -195,7 +196,9 @@ def understand(question: str, index: EntityIndex) -> Query:
     first = next((m for m in mentions if m.kind == "community"), None)
     binds = first is not None and _says_lives_in(text, first, mentions)
     unknown = unknown_names(question, text, index, mentions)
-    return Query(text, mentions, aspects, bool(NEARBY.search(text)), binds, unknown,
+    # 我住赛罕社区这边: the side of the home said with it is where they live, nothing asked nearby
+    said = text[:first.end] + HOME_SIDE.sub("", text[first.end:], count=1) if binds else text
+    return Query(text, mentions, aspects, bool(NEARBY.search(said)), binds, unknown,
                  _besides_phone(question) if "phone" in aspects else "")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from knowledge.matcher import EntityIndex, Mention
+from knowledge.matcher import NOT_A_SERVICE, EntityIndex, Mention
 from knowledge.text import compact
 
 CLAUSE_BREAKS = re.compile(r"[\s，,。；;！!？?、：:（）()]+")   # quotes stay: “共建典范社区” is a title
@@ -25,6 +25,10 @@ BARE_PLACES = re.compile(r"北京|上海|天津|重庆|杭州|广州|南京|苏�
                          r"广西|海南|甘肃|青海|宁夏|新疆|西藏")
 
 
+# an institution of a place is asked about with its place (山东大学今年招多少人)
+_INSTITUTIONS = ("大学", "学院", "医院", "政府", "机场", "博物馆", "图书馆", "电视台")
+
+
 def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
     unknown = []
     for m in BARE_PLACES.finditer(text):
@@ -32,7 +36,8 @@ def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> l
         if any(mm.start <= m.start() < mm.end for mm in mentions) or any(p.startswith(word) for p in index.places):
             continue
         # asked about (杭州有哪些…, 想问问上海的社区), not told in passing (从湖南老家过来, 有广东的、四川的)
-        if (m.start() == 0 or text[m.start() - 1] in "在去到问") and text[m.end():m.end() + 1] in tuple("有的哪市区县省社那这"):
+        if (m.start() == 0 or text[m.start() - 1] in "在去到问") and \
+                (text[m.end():m.end() + 1] in tuple("有的哪市区县省社那这") or text.startswith(_INSTITUTIONS, m.end())):
             unknown.append(word)
     for m in _PLACE.finditer(text):
         word = m.group(0).lstrip("和与跟及在的是到去从")   # 文明社区和浙江省…: 和 is no part of a place
@@ -51,7 +56,8 @@ _GENERIC_BEFORE_COMMUNITY = re.compile(
     r"互联网|线上|这里|那里|哪里|一下|请问|问问|打听|了解|知道|告诉|介绍|走进|进入|来到|深入|扎根|服务|回到|建设|打造|创建|"
     r"管理|治理|联系|加入|参加|入选|评上|评为|成为|选出|一共|总共|所有|全部|多少|多少个|书记|主任|领导|共话|晚报|日报|"
     r"新闻|报道|典范|榜样|样板|精品|品牌|年轻|优质|新型|老牌|成熟|普通|典型|高档|新建|安置|拆迁|单位|老年|年轻人|青年|"
-    r"大|小|商住|住宅|商业|回迁|保障房|公租房|廉租房|有没有|有没|有无|没有|还有|是不是|是否|名单|榜单|名录|榜|榜上|名单上)$|[几哪这那些啥]|什么|怎样|个$")
+    r"大|小|商住|住宅|商业|回迁|保障房|公租房|廉租房|有没有|有没|有无|没有|还有|是不是|是否|名单|榜单|名录|榜|榜上|名单上|"
+    r"成员|会员|参与|参评|入围|获奖|上榜|兄弟|友好|结对|共建|试点|联盟|参赛|候选)$|[几哪这那些啥]|什么|怎样|个$")
 # what follows a community's name when a question is about it (樱花社区的书记, 西溪社区在哪, …评上了吗)
 _AFTER_NAMED = re.compile(r"$|的|在|有|是|书记|主任|电话|地址|怎么|咋|呢|吗|吧|啊|评|获|得|属于|位于|离|和|跟|与|哪|什么|啥|"
                           r"几|多|居委会|党委|党总支|办公|里|那|这|现在|也|都|还|搞|办|举办|开展|进|上|算|归|最近|近期|最新|今年|平时|"
@@ -150,6 +156,7 @@ def _other_rounds(text: str, index: EntityIndex, mentions: list[Mention]) -> lis
 
 
 def unknown_names(question: str, text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
-    """Every place, community and list round in `text` (compacted `question`) the knowledge lacks."""
-    unknown = _other_rounds(text, index, mentions)
+    """Every place, community and list round in `text` (compacted `question`) the knowledge lacks,
+    and the matters beside its services it never speaks of (养老金)."""
+    unknown = _other_rounds(text, index, mentions) + [w for w in NOT_A_SERVICE if w in text]
     return unknown + _unknown_places(text, index, mentions) + _unknown_communities(question, text, index, mentions)

@@ -5,6 +5,7 @@ Questions here are written from the articles in other words than any evaluation 
 engine is the real one on the real knowledge, and replies go through the handlers and templates."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -186,6 +187,11 @@ async def test_needs_find_the_service(say, home, question, must):
     ("what does Shenzhen Bay do for the children who cross the border", "跨境"),   # who: a relative clause
     ("How many provinces do the migrant workers of Libang come from", "20"),      # plural of a known word
     ("How many group leaders are there in Libang?", "18"),
+    ("How large an area does Shenzhen Bay community cover", "3.2"),
+    ("Who photographed the award ceremony", "刘波"),
+    ("who is the Time Box project for", "儿童"),                # a name said word by word
+    ("what colour were the reporters wearing at the community festival", "蓝色"),
+    ("saihan shequ zaizhi dangyuan duoshao", "285"),           # pinyin of the knowledge's own words
 ])
 async def test_english_and_pinyin(say, question, must):
     assert must in await say(question)
@@ -763,3 +769,31 @@ async def test_people_said_in_residents_words_are_the_articles_people(say):
     # 小丫头 is the articles' 女孩, 大妈 their 阿姨: one concept each in the passage index
     assert "余睿淳" in await say("红歌快闪里领唱的小丫头是谁")
     assert "四安" in await say("社区节上穿旗袍的大妈们是哪个村的")
+
+
+async def test_a_weekday_or_a_year_the_material_lacks_is_said_to_be_missing(say):
+    weekday = await say("老年大学书法课礼拜几上")
+    year = await say("后大街社区山花奖是哪年评上的")
+    assert "资料里没有" in weekday and not re.search(r"周[一二三四五六日天]|星期[一二三四五六日天]|礼拜[一二三四五六日天]", weekday)
+    assert "资料里没有" in year and "年份" in year
+    assert "资料里没有" not in await say("丹顶鹤社区哪年建成")     # a decade answers the year it was built in
+
+
+async def test_names_said_one_after_another_or_one_misspelt_beside_another(say):
+    both = await say("广贤 清风这两个社区分别在哪个街道")
+    assert "梅墟" in both and "望春" in both
+    misspelt = await say("福城社区和锦悦弯社区都在哪个区")
+    assert "福明" in misspelt and "首南" in misspelt
+    assert "2800" in await say("力邦目前有多少外来务工人员")     # a short name before 目前
+
+
+async def test_matters_the_material_never_speaks_of_are_said_to_be_unknown(say):
+    assert "资料里没有“养老金”" in await say("养老金什么时候发")
+    assert "资料里没有“湖南”" in await say("湖南大学今年招多少人")
+    assert "老友助老" in await say("后大街社区有养老服务吗")
+
+
+async def test_a_lists_members_by_district_and_a_development_zone_said_short(say):
+    alliance = await say("社区联盟的成员社区分布在哪些区")
+    assert all(d in alliance for d in ("海曙", "鄞州", "江北", "镇海", "北仑", "奉化")) and "没有“成员社区”" not in alliance
+    assert "海湾社区" in await say("开发区有没有上品质社区的")

@@ -168,6 +168,19 @@ async def test_moving_and_corrected_homes_rebind_the_community(chat):
     assert "新碶" in street and "下应" not in street
 
 
+async def test_a_home_said_with_its_side_or_a_typing_slip_corrected_is_bound_once(chat):
+    [side] = await chat("住凌霄社区那边")
+    assert "已记住" in side and "凌霄" in side
+    _, fixed, street = await chat("我家在海创社区", "写错字了，是海棠社区", "我们这里属于哪个街道")
+    assert fixed.count("已记住") == 1 and "海棠" in fixed
+    assert "新碶" in street and "下应" not in street
+
+
+async def test_a_place_said_before_over_there_is_the_place_meant(chat):
+    _, reply = await chat("凌霄社区书记是谁", "镇海那边有哪些社区上榜")
+    assert "镇海区" in reply and "陈雪波" not in reply
+
+
 async def test_after_a_move_the_last_question_about_the_old_home_is_answered_for_the_new(chat):
     _, moved = await chat("我住在凌霄社区，我们社区书记是谁", "我搬到都市森林社区了")
     assert "都市森林" in moved and "许文君" in moved and "陈雪波" not in moved

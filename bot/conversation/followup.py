@@ -29,7 +29,7 @@ from knowledge.understand import NEARBY, Query
 from knowledge.text import ROLES
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
-CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|打错了|写错了|搞错了|更正一下|更正|纠正一下|纠正|"
+CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|打错了|写错了|搞错了|打错字了|打错字|写错字了|写错字|输错了|更正一下|更正|纠正一下|纠正|"
                         r"(?<=[哦噢喔啊呃嗯哎唉诶额])不(?=[，,\s]))"
                         r"[啊了呀吧哦，,。.!！\s]*)+")
 NOT_BUT = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*不是(.{1,12}?)[，,]?而?是(.+)$")
@@ -37,7 +37,7 @@ MEANT = re.compile(r"^(我是说|我说的是|我问的是|我是问|我想问�
 MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(上个月|上月|上周|去年|今年|前几天|前阵子|前段时间|最近|已经|刚|刚刚|现在|后来|如今)*(搬到的是|搬去的是|搬进的是|搬到|搬去|搬家到|搬进|搬来|搬进了|住的是|现在住在|现在住|住在|新家是|新家在)(了)?")
 # a correction after a clause of the same message (…不对不对，我是说Y): what precedes is what it corrects
 INNER_CORRECTION = re.compile(r"(?:[，,。；;！!？?~～\s—－-]|…+|\.{2,})+(?=[哦噢喔啊呃嗯哎唉诶额]*[，,\s]*(?:(?:不对|不是的|不是这个|说错了|"
-                              r"我说错了|打错了|写错了|搞错了|错了|更正|纠正|(?<=[哦噢喔啊呃嗯哎唉诶额])不(?=[，,\s]))[啊了呀吧哦]?)+"
+                              r"我说错了|打错了|写错了|搞错了|打错字了|写错字了|输错了|错了|更正|纠正|(?<=[哦噢喔啊呃嗯哎唉诶额])不(?=[，,\s]))[啊了呀吧哦]?)+"
                               r"(?:[，,。.!！\s…]|是|我)|[哦噢喔啊呃嗯哎唉诶额]*[，,\s]*不是[^，,。？?]{1,8}[，,]?而?是[^，,。？?]{1,10}(?:[。？?！!\s]*$|[，,](?![^。？?]*[它他她])))")
 # (哦不，: a correction; 不 alone is not; …？哦不是X，是Y at the end: one too)
 # 我原来住X，现在搬到Y了: the past home is no statement of where the resident lives
@@ -165,6 +165,8 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
                            (PERSON_PRONOUN, ("person",)), (PEOPLE_PRONOUN, ("people",)),
                            (THING_PRONOUN, ("programme", "community"))):
         found = pronoun.search(q.text)
+        if found and kinds == ("community",) and any(m.kind == "place" and m.end == found.start() for m in q.mentions):
+            continue    # 鄞州那边: the place said with it
         # 他认为品质社区主要看什么: the pronoun stands for the last subject, whatever else is named;
         # 学弄社区和虞波社区…它们的荣誉: for what the message itself named before it
         if found and not any(m.kind in _STANDS_FOR.get(kinds, kinds) and m.end <= found.start() for m in named) and \
