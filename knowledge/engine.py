@@ -431,8 +431,11 @@ class Engine:
         listed = self._on_named_lists(q, c)
         if listed and not cats and "location" not in q.aspects:
             # "学弄社区的百佳品牌是哪个": its programmes on the list named, not the honour of being on it
-            return Answer("programme", {"programmes": listed, "communities": self.model.communities}, "list", 1.0, True,
-                          {**ents, "list": q.ids("list")})
+            # (学弄社区有几个品牌上了百佳: how many, then which)
+            counted = {"name": c.name, "list": "、".join(self.model.lists[x].name for x in q.ids("list"))} \
+                if "figure" in q.aspects else None
+            return Answer("programme", {"programmes": listed, "communities": self.model.communities, "counted": counted},
+                          "list", 1.0, True, {**ents, "list": q.ids("list")})
         if "location" in q.aspects and (not cats or WHICH_AREA.search(q.text)):
             # (凌霄社区是年轻人多的社区，在哪个区: which district, whatever else the message tells)
             return Answer("location", {"community": c}, "location", 1.0, bool(c.place), ents)

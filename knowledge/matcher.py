@@ -244,6 +244,13 @@ class EntityIndex:
                     if 2 <= len(word) <= 6 and not self.tokenizer.FREQ.get(word):
                         self.tokenizer.add_word(word, freq=KEYWORD_FREQ)
         self.phrases = NeedPhrases(model.categories.values(), self.tokenizer)
+        # what is a community's own (its figures' and facts' names, its programmes): a bare name
+        # said before one of them is that community (力邦居委会委员, 赛罕老年大学)
+        self.own_words: dict[str, tuple[str, ...]] = {}
+        for c in model.communities.values():
+            words = {compact(w) for item in c.items for w in (item.label, *item.keywords)}
+            words |= {compact(w) for p in c.programmes for w in (p.name, *p.aliases)}
+            self.own_words[c.id] = tuple(w for w in words if len(w) >= 2)
 
     def _bounds(self, text: str) -> set[int]:
         """Word boundaries of `text`, segmented once per text (not once per candidate: that made
@@ -310,7 +317,9 @@ class EntityIndex:
                     if kind == "community" and not surface.endswith(_SUFFIXES) and \
                             text[i + length:].startswith(_NOT_COMMUNITY_AFTER):
                         continue  # 深圳湾公园, 中山医院: a place named after the area, not the community
-                    if kind == "community" and surface in self.short_aliases and not self._alias_in_context(text, i, i + length):
+                    if kind == "community" and surface in self.short_aliases and not self._alias_in_context(text, i, i + length) \
+                            and not any(text.startswith(self.own_words.get(ident, ()), i + length)
+                                        for k, ident, _ in entries if k == kind):
                         if not (text[i + length:].startswith(_PAIRED) or text[:i].endswith(_PAIRED) or
                                 self._community_beside(text, i, i + length)):
                             continue

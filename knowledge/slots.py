@@ -77,7 +77,10 @@ _NUMBER = r"(?<![第\d一二两三四五六七八九十百千万几])(?:\d+(?:\.
 def _stated(slot: Slot, q: Query) -> re.Pattern:
     """What states `slot` for this question: a count's number must carry the measure asked."""
     found = _MEASURE_ASKED.search(q.text) if slot.counted else None
-    return re.compile(f"{_NUMBER}(?:{MEASURES[found.group(1)]})") if found else slot.stated
+    if not found:
+        return slot.stated
+    # 几个人 is answered by 7个 as well: the 个 was said with it
+    return re.compile(f"{_NUMBER}(?:{MEASURES[found.group(1)]}{'|个' if '个' in found.group(0) else ''})")
 
 
 CHECKED = {"programme", "community_items", "community_services", "passage", "person", "community", "unknown_detail",
@@ -99,7 +102,8 @@ def _subject(engine: "Engine", a: "Answer") -> tuple[str, str]:
     if a.template == "programme":
         ps = d["programmes"]
         c = engine.model.communities[ps[0].community_id]
-        return c.name + ps[0].title, " ".join(p.title + p.kind + p.description + p.serves for p in ps)
+        counted = f"{len(ps)}个" if d.get("counted") else ""    # the count the answer states first
+        return c.name + ps[0].title, counted + " ".join(p.title + p.kind + p.description + p.serves for p in ps)
     if a.template == "person":
         rows = d["rows"]
         text = " ".join(r["person"].did + " ".join((c.phone or "") + (c.address or "") for c in r["contacts"]) for r in rows)

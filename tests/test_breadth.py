@@ -797,3 +797,14 @@ async def test_a_lists_members_by_district_and_a_development_zone_said_short(say
     alliance = await say("社区联盟的成员社区分布在哪些区")
     assert all(d in alliance for d in ("海曙", "鄞州", "江北", "镇海", "北仑", "奉化")) and "没有“成员社区”" not in alliance
     assert "海湾社区" in await say("开发区有没有上品质社区的")
+
+
+async def test_how_many_of_a_lists_brands_a_community_has_is_counted_then_named(say):
+    reply = await say("学弄社区一共有几个项目入选了百佳")
+    assert "2个" in reply and "地球补丁" in reply and "双百守望团" in reply and "资料里没有" not in reply
+
+
+async def test_a_short_name_before_its_own_things_is_that_community(say):
+    # 力邦 before a figure of its own, 赛罕 before its own programme
+    assert "7个" in await say("力邦居委会委员一共几个人")
+    assert "剪纸" in await say("赛罕老年大学开了什么课")

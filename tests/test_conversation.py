@@ -176,6 +176,11 @@ async def test_a_home_said_with_its_side_or_a_typing_slip_corrected_is_bound_onc
     assert "新碶" in street and "下应" not in street
 
 
+async def test_a_follow_up_naming_another_kind_of_thing_asks_of_the_programmes_community(chat):
+    _, reply = await chat("老年大学开了什么课程", "带居民做民族手工的那个工作室是哪个")
+    assert "芳龄工作室" in reply
+
+
 async def test_a_place_said_before_over_there_is_the_place_meant(chat):
     _, reply = await chat("凌霄社区书记是谁", "镇海那边有哪些社区上榜")
     assert "镇海区" in reply and "陈雪波" not in reply

@@ -56,6 +56,8 @@ _STANDS_FOR = {("people",): ("person", "programme", "community"),   # 他们 aft
                ("communities",): ("community",)}
 # who holds a role somewhere (力邦社区是谁当家？…这位负责人觉得…): 这位 is that holder, not the last person
 HOLDER_ASKED = re.compile(rf"谁|当家|{ROLES}")
+# a kind of thing a programme is (a follow-up naming another kind asks of its community)
+THING_KIND = re.compile(r"工作室|服务队|志愿队|队伍|队|服务站|驿站|中心|书屋|馆|俱乐部|平台|学校|学堂|课堂|食堂|大学|议事厅|室")
 LEAD = re.compile(r"^(那么|那些|这些|那|还有|另外|再问一下|再问|请问)[，,]?")
 TAIL = re.compile(r"(的呢|呢|怎么样|咋样|如何)?[？?。.!！~]*$")
 SHORT = 18
@@ -233,6 +235,14 @@ def _step_view(step: tuple, topic: Topic, kb) -> tuple | str | None:
     if step[0] == "entity":
         old = topic.entity(step[1].kind)
         return (topic.question[:old[2]], topic.question[old[3]:]) if old is not None and old[2] >= 0 else None
+    if step[0] == "short":
+        m = topic.entity("community", "programme", "person")
+        if m is not None and m[0] == "programme" and m[1] in kb.model.programmes:
+            programme = kb.model.programmes[m[1]]
+            said = THING_KIND.search(step[1])
+            if said and said.group(0) not in programme.name + programme.full_name:
+                # 老年大学… → 做手工那个工作室叫啥: another thing of the programme's community
+                return kb.community(programme.community_id).name
     return _subject_name(topic, step[2] if step[0] == "pronoun" else ("community", "programme", "person"), kb)
 
 
