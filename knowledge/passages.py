@@ -37,7 +37,9 @@ CONCEPTS = {"zqplans": ("接下来", "后续", "今后", "以后", "之后", "�
             # the first of its kind, as the articles and residents say it
             "zqfirst": ("首个", "第一个", "头一个", "首家", "第一家", "首创", "第一次", "首次"),
             # a language other than Chinese, practised by talking
-            "zqlang": ("英语", "外语", "英文", "口语", "外国话", "老外聊")}
+            "zqlang": ("英语", "外语", "英文", "口语", "外国话", "老外聊"),
+            # an event held somewhere, as the articles and residents say it
+            "zqheld": ("举办", "举行", "搞的", "哪儿搞", "哪里搞", "在哪搞", "办的", "开办", "召开")}
 EVIDENCE_MARGIN = 0.2   # one community's passages together must lead any other's by this much
 STRONG_SHARED, STRONG_WEIGHT = 3, 12.0   # shared tokens and their weight that make a passage a hit whatever else is said
 UNSEEN = 0.5           # weight of a question word the knowledge never uses, relative to the rarest known

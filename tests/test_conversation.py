@@ -181,6 +181,15 @@ async def test_a_follow_up_naming_another_kind_of_thing_asks_of_the_programmes_c
     assert "芳龄工作室" in reply
 
 
+async def test_the_last_programme_said_by_what_it_is_or_asked_with_a_particle(chat):
+    _, team = await chat("幸福苑社区的腰鼓队是谁带的", "队里的人平均多大")
+    assert "六十岁" in team
+    _, fair = await chat("深圳湾社区的文化节叫什么", "节上有什么好吃的没")
+    assert "百家宴" in fair
+    [held] = await chat("甬上社区节是在哪里搞的")
+    assert "幸福苑" in held and "小广场" in held
+
+
 async def test_a_place_said_before_over_there_is_the_place_meant(chat):
     _, reply = await chat("凌霄社区书记是谁", "镇海那边有哪些社区上榜")
     assert "镇海区" in reply and "陈雪波" not in reply

@@ -56,6 +56,8 @@ _STANDS_FOR = {("people",): ("person", "programme", "community"),   # 他们 aft
                ("communities",): ("community",)}
 # who holds a role somewhere (力邦社区是谁当家？…这位负责人觉得…): 这位 is that holder, not the last person
 HOLDER_ASKED = re.compile(rf"谁|当家|{ROLES}")
+# the last programme said by what it is, at the start (节上都有些啥, 队里有多少人)
+HEAD_PRONOUN = re.compile(r"^(?:这个|那个|这|那)?(?:节|文化节|队|队伍|站|中心|馆|工作室|活动|项目|平台|课堂)(?:上|里面|里|中)")
 # a kind of thing a programme is (a follow-up naming another kind asks of its community)
 THING_KIND = re.compile(r"工作室|服务队|志愿队|队伍|队|服务站|驿站|中心|书屋|馆|俱乐部|平台|学校|学堂|课堂|食堂|大学|议事厅|室")
 LEAD = re.compile(r"^(那么|那些|这些|那|还有|另外|再问一下|再问|请问)[，,]?")
@@ -165,7 +167,7 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
             steps.append(("entity", m))
     for pronoun, kinds in ((BOTH_PRONOUN, ("communities",)), (PLACE_PRONOUN, ("community",)),
                            (PERSON_PRONOUN, ("person",)), (PEOPLE_PRONOUN, ("people",)),
-                           (THING_PRONOUN, ("programme", "community"))):
+                           (THING_PRONOUN, ("programme", "community")), (HEAD_PRONOUN, ("programme",))):
         found = pronoun.search(q.text)
         if found and kinds == ("community",) and any(m.kind == "place" and m.end == found.start() for m in q.mentions):
             continue    # 鄞州那边: the place said with it
@@ -181,7 +183,8 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
         return q, [("entity", places[0])]
     body = TAIL.sub("", LEAD.sub("", q.text))
     # an aspect, a category, or the 呢 of an elliptical question (那工作目标呢)
-    asks_something = bool(q.aspects - {"which"}) or bool(q.of("category")) or t.rstrip("？?。.!！~").endswith("呢")
+    asks_something = bool(q.aspects - {"which"}) or bool(q.of("category")) or \
+        t.rstrip("？?。.!！~").endswith(("呢", "没", "没有", "吗"))    # (后面还有啥活动没)
     # (是哪个街道的, 主要是哪几个民族 ask of the last subject; 哪个社区有… asks across communities)
     if body and len(body) <= SHORT and asks_something and not OTHER_COMMUNITIES.search(body):
         steps.append(("short", body))
