@@ -55,13 +55,14 @@ SAID_AFTER = 2   # a category's best programmes shown before those that only say
 CUE_WORD = re.compile(r"什么时候|啥时候|哪年|哪一年|多少|多少人|几个|几年|何时|是谁|在哪|在哪里")  # a keyword that only says how one asks
 # what a fact about who lives in a community says (for "学苑社区的居民是些什么人")
 MAKEUP = re.compile(r"居民|人口|外来|外地|外籍|港籍|民族|年轻|青年|白领|老年人|老人|长者|高收入|务工|新市民|五湖四海|常住|户籍|流动")
-LISTING = re.compile(r"(有什么|有哪些|有啥|都有|哪些|什么样的)(特色)?(项目|活动|服务|品牌)")
+LISTING = re.compile(r"(有什么|有哪些|有啥|都有|哪些|什么样的)(特色|出名|有名|知名|著名)?的?(项目|活动|服务|品牌)")
 # the bot's, the city's or a business's line or head, not the resident's community
 NOT_OWN = re.compile(r"客服|12345|市长|公司|医院|银行|学校|派出所|地铁|公交|超市|商场|酒店|饭店|快递|外卖|工业区|政府|晚报|日报|报社")
 # "宁波市文明办的电话", "桃花源记的作者是谁": someone else's contact, not the resident's community's
 OTHERS = re.compile(r"([\u4e00-\u9fff]{2,8})的(?:办公|值班|联系|服务)?(?:电话|号码|手机|联系方式|热线|作者|负责人|主任|书记|领导|联系人)")
 OURS = re.compile(r"社区|我们|我家|咱|你们|居委|村|小区")
-GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|事情|情况|介绍")  # "附近有什么服务": an overview
+# "附近有什么服务": an overview (这儿, 出名的, a closing 没 say nothing of what)
+GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|出名|有名|知名|著名|品牌|事情|情况|介绍|这儿|这里|这边|那儿|那边|没$")
 
 
 @dataclass
@@ -520,7 +521,10 @@ class Engine:
         candidates: list[tuple[str, str, list[str], Any]] = [(i.kind, i.text, i.keywords, i) for i in c.items]
         if c.description:
             candidates.append(("fact", c.description, [], Item("fact", c.description, [], c.source)))
-        candidates += [("programme", p.title + (p.kind or "") + p.description, p.aliases, p) for p in c.programmes]
+        # (a programme's kind said in a question naming none counts as its keyword: 成立了什么联盟)
+        kinds = not q.ids("programme")
+        candidates += [("programme", p.title + (p.kind or "") + p.description,
+                        [*p.aliases, *([p.kind] if kinds and p.kind else [])], p) for p in c.programmes]
         for n, (kind, text, keywords, obj) in enumerate(candidates):
             weight = self.item_weight
             score = sum(weight.get(g, 1.0) for g in grams & text_bigrams(text))

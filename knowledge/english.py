@@ -90,7 +90,7 @@ WORDS = {
     "covers": "面积", "size": "面积", "time": "时间", "box": "盒子", "bank": "银行", "aimed at": "面向",
     "intended for": "面向", "meant for": "面向", "target": "面向", "photo": "照片", "photos": "照片",
     "picture": "照片", "pictures": "照片", "took": "拍", "photographed": "拍", "shot": "拍", "photographer": "摄影记者", "ceremony": "现场", "award ceremony": "颁奖现场", "awards ceremony": "颁奖现场",
-    "color": "颜色", "colour": "颜色", "wear": "穿", "wore": "穿", "wearing": "穿", "jacket": "冲锋衣",
+    "spirit": "精神", "promote": "倡导", "promotes": "倡导", "color": "颜色", "colour": "颜色", "wear": "穿", "wore": "穿", "wearing": "穿", "jacket": "冲锋衣",
     "jackets": "冲锋衣", "clothes": "衣服", "reporters": "记者", "journalists": "记者", "journalist": "记者",
     # pinyin question words
     "shequ": "社区", "shuji": "书记", "zhuren": "主任", "shi": "是", "shei": "谁", "shui": "谁", "de": "的",

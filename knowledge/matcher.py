@@ -134,6 +134,11 @@ def _inside(text: str, start: int, end: int, words: tuple[str, ...]) -> bool:
     return False
 
 
+def _same_sound(a: str, b: str) -> bool:
+    """Two characters sharing a toneless reading (家 and 佳, 银 and 寅)."""
+    return bool(pinyin(a)[0] & pinyin(b)[0])
+
+
 def _blanked(text: str, mentions: list[Mention], kind: str) -> str:
     """`text` with the mentions of `kind` found so far blanked out (for the typo path's second name)."""
     for o in mentions:
@@ -478,7 +483,10 @@ class EntityIndex:
         for surface, start in [*self._homophones(text, "person"), *self._near_people(text)]:
             window = text[start:start + len(surface)]
             changed = [(a, b) for a, b in zip(window, surface) if a != b]
-            if len(changed) == 1 and sounds_near(*changed[0]) and changed[0][0] not in _FUNCTION_CHARS and \
+            # (two characters changed only where the surname stands and both sound the same: 孟家银)
+            said = len(changed) == 1 and sounds_near(*changed[0]) or \
+                len(changed) == 2 and window[0] == surface[0] and all(_same_sound(a, b) for a, b in changed)
+            if said and not any(a in _FUNCTION_CHARS for a, _ in changed) and \
                     self.tokenizer.FREQ.get(window, 0) < COMMON_WORD_FREQ:
                 ids = [i for k, i, _ in self.surfaces.forms[surface] if k == "person"]
                 return Mention("person", ids, start, start + len(surface), PINYIN_SCORE, window, "pinyin")

@@ -25,6 +25,9 @@ BARE_PLACES = re.compile(r"北京|上海|天津|重庆|杭州|广州|南京|苏�
                          r"广西|海南|甘肃|青海|宁夏|新疆|西藏")
 
 
+# matters of travel and money no community's material speaks of (去济州岛要办签证吗: no 十里红妆)
+OUTSIDE = ("签证", "护照", "机票", "火车票", "高铁票", "股票", "彩票", "汇率", "房价", "基金")
+
 # an institution of a place is asked about with its place (山东大学今年招多少人)
 _INSTITUTIONS = ("大学", "学院", "医院", "政府", "机场", "博物馆", "图书馆", "电视台")
 
@@ -158,5 +161,5 @@ def _other_rounds(text: str, index: EntityIndex, mentions: list[Mention]) -> lis
 def unknown_names(question: str, text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
     """Every place, community and list round in `text` (compacted `question`) the knowledge lacks,
     and the matters beside its services it never speaks of (养老金)."""
-    unknown = _other_rounds(text, index, mentions) + [w for w in NOT_A_SERVICE if w in text]
+    unknown = _other_rounds(text, index, mentions) + [w for w in (*NOT_A_SERVICE, *OUTSIDE) if w in text]
     return unknown + _unknown_places(text, index, mentions) + _unknown_communities(question, text, index, mentions)

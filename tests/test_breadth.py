@@ -192,6 +192,7 @@ async def test_needs_find_the_service(say, home, question, must):
     ("who is the Time Box project for", "儿童"),                # a name said word by word
     ("what colour were the reporters wearing at the community festival", "蓝色"),
     ("saihan shequ zaizhi dangyuan duoshao", "285"),           # pinyin of the knowledge's own words
+    ("what spirit do Saihan volunteers promote", "奉献"),
 ])
 async def test_english_and_pinyin(say, question, must):
     assert must in await say(question)
@@ -808,3 +809,46 @@ async def test_a_short_name_before_its_own_things_is_that_community(say):
     # 力邦 before a figure of its own, 赛罕 before its own programme
     assert "7个" in await say("力邦居委会委员一共几个人")
     assert "剪纸" in await say("赛罕老年大学开了什么课")
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("后大街社区的吴民丽书记几岁了", "年龄"),
+    ("走马塘村的古建筑是什么朝代的", "年代或朝代"),
+    ("小蚂蚁6号空间是哪家公司做的", "开发或承建单位"),
+    ("赛罕社区老年大学的校长是谁", "负责人"),
+])
+async def test_an_age_a_dynasty_a_maker_or_a_head_the_material_lacks_is_said_to_be_missing(say, question, missing):
+    reply = await say(question)
+    assert reply.startswith("资料里没有") and missing in reply
+
+
+async def test_a_name_with_two_characters_written_by_their_sound(say):
+    assert "孟佳寅" in await say("孟加音是谁")
+
+
+async def test_which_round_a_community_was_chosen_in_is_its_honours(say):
+    reply = await say("海创社区和福城社区各自是哪一届评上的")
+    assert reply.count("第二届") == 2 and "位于" not in reply
+
+
+async def test_a_service_a_community_lacks_shows_what_it_has(say):
+    reply = await say("舜水社区有养老服务吗")
+    assert reply.startswith("资料里没有舜水社区") and "365阳光驿站" in reply
+
+
+async def test_travel_papers_are_not_the_materials_matter(say):
+    assert "资料里没有“护照”" in await say("出国办护照在哪办")
+
+
+async def test_a_brand_a_community_was_chosen_for_is_named(say):
+    assert "365党员义工服务队" in await say("桃源社区评上的工作品牌是什么")
+
+
+@pytest.mark.parametrize("question, must", [
+    ("四安村的旗袍秀拿的什么道具", "油纸伞"),
+    ("深圳湾社区给老人开了哪些培训课", "照护管家"),
+    ("赛罕社区的在职党员还做什么双服务", "双融入"),
+    ("深圳湾社区还成立了什么联盟", "社会组织联盟"),
+])
+async def test_details_of_the_articles_are_findable(say, question, must):
+    assert must in await say(question)

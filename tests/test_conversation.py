@@ -190,6 +190,11 @@ async def test_the_last_programme_said_by_what_it_is_or_asked_with_a_particle(ch
     assert "幸福苑" in held and "小广场" in held
 
 
+async def test_a_famous_programme_of_ones_own_community(chat):
+    _, reply = await chat("我住在洪都社区", "我们这里有什么有名的项目没")
+    assert "微家园" in reply and "信息" not in reply
+
+
 async def test_a_place_said_before_over_there_is_the_place_meant(chat):
     _, reply = await chat("凌霄社区书记是谁", "镇海那边有哪些社区上榜")
     assert "镇海区" in reply and "陈雪波" not in reply
