@@ -11,6 +11,8 @@ and the open question is dropped; the open question expires after `TTL` seconds 
 The last answered question becomes the context's topic, for the next follow-up."""
 from __future__ import annotations
 
+import re
+
 import orjson
 
 from functools import partial
@@ -25,6 +27,8 @@ from knowledge.understand import asks_of_a_community
 from handlers import recent
 
 router = Router("ask")
+# a message asking who someone is (两个小女孩叫什么, 是哪位)
+WHO_ASKED = re.compile(r"谁|哪位|哪个人|名字|(?:孩|娃|姑娘|丫头|阿姨|大妈|大爷|老人|人)叫(?:什么|啥)")
 FLOW = "ask"
 TTL = 900.0
 
@@ -48,6 +52,13 @@ def answer(deps, state, text: str) -> Reply:
         question = text
         found = deps.reply_cache.answer(kb, deps.templates, text, state.community_id, open_question)
         read_community = read_community or found.uses_residence
+    elif resolution is not None and resolution.guess and WHO_ASKED.search(text):
+        # a guess about the last subject gives way to the message's own answer about someone it
+        # describes (打头阵唱歌的两个小女孩叫什么: the girls, not 幸福苑's services or its secretary)
+        alone = deps.reply_cache.answer(kb, deps.templates, text, state.community_id, open_question)
+        if alone.answered and alone.intent in ("person", "passage") and alone.people:
+            question, found = text, alone
+            read_community = read_community or found.uses_residence
     if found.chosen_community:
         state.community_id = found.chosen_community
     if found.open_question:

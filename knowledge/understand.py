@@ -25,7 +25,7 @@ ASPECTS = {
     "contact": r"书记|主任|负责人|当家人|是谁|谁(?:在|来)?(?:带|领|负责|管事|牵头|主持)|谁在做|叫什么名|叫啥名|队长|联系人|(?<!当)(?<!当个)(?<!个小)(?<!是)(?<!做)(?<!过)领导",
     "honour": r"荣誉|称号|哪一?[次届批](?:评选)?(?:里|中)?(?:上榜|评上|入选)|上的?(?:什么|哪个)榜|获得过|获得了|获过|得过|获奖|奖项|评为|评上|级别|(?:什么|啥|哪些|哪个)大?奖|大奖|拿过.{0,3}奖|表彰",
     # 哪几个 asks which ones, not how many
-    "figure": r"多少|(?<!哪)几(?:个|名|家|项|支|位|人|次|级|种|类|年|成|大类)|多大|大不大|规模|面积|人口|百分之|比例",
+    "figure": r"多少|(?<!哪)(?<!好)几(?:个|名|家|项|支|位|人|次|级|种|类|年|成|大类)|多大|大不大|规模|面积|人口|百分之|比例",
     "time": r"什么时候|啥时候|哪年|哪一年|何时|几几年|什么年代|啥年代|哪个年代|建于|成立于|多久|时间",
     "which": r"哪个社区|哪些社区|哪一个社区|哪家社区|是哪|哪里的|哪个村|谁家|属于哪",
     "what": r"是什么|什么意思|指什么|指的是|介绍|干什么|做什么|怎么样|是啥(?!时候|年代)|啥意思|包括",
@@ -93,6 +93,7 @@ PLACE_OF_COMMUNITY = re.compile(rf"{WHICH_AREA.pattern}|位于|地址|怎么走|
 NEARBY = re.compile(r"附近|周边|周围|这边|这里|我们这|我们社区|你们社区|咱们|咱社区|我这|家门口|(?:你们|您们|咱们?|我们)那边|身边|本社区|我们小区|我家附近|离我|我的社区|我家社区")
 BIND = re.compile(r"(^住在|^住|我住在|我住|俺住在|俺住|住在|我家在|俺家在|家住|我是|俺是|我们是|我来自|我在|我搬到|搬到了|搬到|搬去了|搬去|"
                   r"(说错了|搞错了|弄错了|不对|错了)是|(搬到|搬去|搬进|搬来|住)的(是|在)|新家(是|在))$")
+EXAMPLES = re.compile(r"像(.{2,30}?)(?:这样|这种|这类|那样|之类)")
 HOME_SIDE = re.compile(r"^(?:这边|那边|这里|那里|这儿|那儿|这块|那块|一带)")
 SELF = re.compile(r"(我|俺|咱|本人)(们)?(家|小区|户口|一家)?(就|也|现在|一直)?(住在|住|在|是|属于|归|来自|搬到|搬进|搬来|落户)")
 ONLY_PLACES_LEFT = re.compile(r"^[的那边这里归属于在]*$")
@@ -181,6 +182,10 @@ def understand(question: str, index: EntityIndex) -> Query:
         if m is not None and not any(o.start < m.end and m.start < o.end for o in mentions):
             mentions.append(m)
             mentions.sort(key=lambda x: x.start)
+    examples = EXAMPLES.search(text)
+    if examples and _ASPECT_RE["figure"].search(text[examples.end():]):
+        # 像居之馨、老友助老这样的服务项目总共多少项: the programmes named are examples of what is counted
+        mentions = [m for m in mentions if not (m.kind == "programme" and examples.start() <= m.start < examples.end())]
     aspects = {name for name, rx in _ASPECT_RE.items() if rx.search(text)}
     clauses = [compact(c) for c in CLAUSE_ENDS.split(question) if compact(c)]
     if len(clauses) > 1 and "phone" in aspects and not _ASPECT_RE["phone"].search(clauses[-1]) and \

@@ -852,3 +852,13 @@ async def test_a_brand_a_community_was_chosen_for_is_named(say):
 ])
 async def test_details_of_the_articles_are_findable(say, question, must):
     assert must in await say(question)
+
+
+async def test_programmes_given_as_examples_of_what_is_counted(say):
+    reply = await say("像老友助老这样的服务项目后大街一共有几个")
+    assert "14个" in reply and "资料里没有" not in reply
+
+
+async def test_a_while_said_in_passing_is_no_count_asked(say):
+    reply = await say("我在后大街社区住了好几年了，有什么养老服务")
+    assert "老友助老" in reply and "具体数字" not in reply

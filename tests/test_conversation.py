@@ -195,6 +195,22 @@ async def test_a_famous_programme_of_ones_own_community(chat):
     assert "微家园" in reply and "信息" not in reply
 
 
+async def test_someone_a_follow_up_describes_is_found_whatever_the_last_subject(chat):
+    _, girls, age = await chat("甬上社区节是怎么开场的", "领唱的两个女孩叫啥名字", "她们几岁")
+    assert "余睿淳" in girls and "沈若歌" in girls and "徐健丽" not in girls
+    assert "七八岁" in age
+
+
+async def test_how_many_times_asked_alone_is_asked_of_the_last_subject(chat):
+    _, _, times = await chat("后大街社区是靠什么出名的", "文化方面得过什么奖", "一共得了几回")
+    assert "2次" in times or "两次" in times or "两度" in times
+
+
+async def test_a_home_typed_as_another_is_corrected(chat):
+    _, fixed = await chat("我是海创社区的", "呀写成海创了，应该是海湾")
+    assert "海湾" in fixed and "已记住" in fixed
+
+
 async def test_a_place_said_before_over_there_is_the_place_meant(chat):
     _, reply = await chat("凌霄社区书记是谁", "镇海那边有哪些社区上榜")
     assert "镇海区" in reply and "陈雪波" not in reply

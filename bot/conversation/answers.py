@@ -52,9 +52,19 @@ def answer_and_render(kb, templates: Templates, question: str, community_id: str
     answer = kb.answer(question, resident_community=community_id, open_question=open_question)
     text = render_answer(templates, answer, kb.model.sources)
     contacts = answer.data.get("contacts") or ()
-    people = tuple(c.name for c in contacts[:1]) if answer.template in ("contacts", "phone") else ()
+    people = tuple(c.name for c in contacts[:1]) if answer.template in ("contacts", "phone") else \
+        _people_told(kb, answer.data["passage"]) if answer.template == "passage" else ()
     return Rendered(text, answer.lives_in, answer.open_question, answer.intent, orjson.dumps(answer.entities).decode(),
                     round(answer.confidence, 3), bool(answer.answered), people, answer.uses_residence)
+
+
+def _people_told(kb, passage) -> tuple[str, ...]:
+    """The person a passage about someone tells of, then one more it names with them (for 他, 她们)."""
+    if passage.kind != "person" or passage.ref not in kb.model.people:
+        return ()
+    first = kb.model.people[passage.ref].name
+    others = [p.name for p in kb.model.people.values() if p.name != first and p.name in passage.text]
+    return (first, *others[:1])
 
 
 class ReplyCache:

@@ -32,7 +32,8 @@ SUBJECT_KINDS = ("community", "programme", "person", "list")
 CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|打错了|写错了|搞错了|打错字了|打错字|写错字了|写错字|输错了|更正一下|更正|纠正一下|纠正|"
                         r"(?<=[哦噢喔啊呃嗯哎唉诶额])不(?=[，,\s]))"
                         r"[啊了呀吧哦，,。.!！\s]*)+")
-NOT_BUT = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*不是(.{1,12}?)[，,]?而?是(.+)$")
+NOT_BUT = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:不是|(?:哎呀|呀)?(?:打成|写成|说成|输成|打的是|写的是)(?=.{1,12}?了?[，,]))"
+                     r"(.{1,12}?)了?[，,]?(?:而|应该|其实)?是(.+)$")    # (哎呀打成学弄了，应该是学苑)
 MEANT = re.compile(r"^(我是说|我说的是|我问的是|我是问|我想问的是|我想问|我想知道|我要问的是|我要问|我指的是|应该是|是问|是)")
 MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(上个月|上月|上周|去年|今年|前几天|前阵子|前段时间|最近|已经|刚|刚刚|现在|后来|如今)*(搬到的是|搬去的是|搬进的是|搬到|搬去|搬家到|搬进|搬来|搬进了|住的是|现在住在|现在住|住在|新家是|新家在)(了)?")
 # a correction after a clause of the same message (…不对不对，我是说Y): what precedes is what it corrects
@@ -56,6 +57,7 @@ _STANDS_FOR = {("people",): ("person", "programme", "community"),   # 他们 aft
                ("communities",): ("community",)}
 # who holds a role somewhere (力邦社区是谁当家？…这位负责人觉得…): 这位 is that holder, not the last person
 HOLDER_ASKED = re.compile(rf"谁|当家|{ROLES}")
+TIMES_ASKED = re.compile(r"(?<!好)几[回次遍趟场届]|多少[回次遍趟场届]")
 # the last programme said by what it is, at the start (节上都有些啥, 队里有多少人)
 HEAD_PRONOUN = re.compile(r"^(?:这个|那个|这|那)?(?:节|文化节|队|队伍|站|中心|馆|工作室|活动|项目|平台|课堂)(?:上|里面|里|中)")
 # a kind of thing a programme is (a follow-up naming another kind asks of its community)
@@ -183,8 +185,8 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
         return q, [("entity", places[0])]
     body = TAIL.sub("", LEAD.sub("", q.text))
     # an aspect, a category, or the 呢 of an elliptical question (那工作目标呢)
-    asks_something = bool(q.aspects - {"which"}) or bool(q.of("category")) or \
-        t.rstrip("？?。.!！~").endswith(("呢", "没", "没有", "吗"))    # (后面还有啥活动没)
+    asks_something = bool(q.aspects - {"which"}) or bool(q.of("category")) or bool(TIMES_ASKED.search(body)) or \
+        t.rstrip("？?。.!！~").endswith(("呢", "没", "没有", "吗"))    # (后面还有啥活动没, 拿了几回)
     # (是哪个街道的, 主要是哪几个民族 ask of the last subject; 哪个社区有… asks across communities)
     if body and len(body) <= SHORT and asks_something and not OTHER_COMMUNITIES.search(body):
         steps.append(("short", body))
@@ -317,5 +319,5 @@ def _topic_of(question: str, entities: dict, people: tuple[str, ...], bound: boo
     for kind in ("community", "programme"):
         if not any(x[0] == kind for x in mentions) and entities.get(kind):
             mentions.append([kind, entities[kind][0], -1, -1])
-    mentions += [["person", name, -1, -1] for name in people[:1]]
+    mentions += [["person", name, -1, -1] for name in people[:2]]    # (two: 她们 after two girls)
     return Topic(q.text, mentions, bound)
