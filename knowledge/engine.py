@@ -462,8 +462,14 @@ class Engine:
             found = self._rank_programmes(q, [p for p in c.programmes if set(p.categories) & set(cats)])
             saying = self._rank_programmes(q, [p for p in c.programmes if p not in found and
                                                any(w in p.description or w in p.title for w in said)])
-            found = found[:SAID_AFTER] + saying + found[SAID_AFTER:]
+            found = [p for p in found[:SAID_AFTER] + saying + found[SAID_AFTER:] if p.id not in q.excluded]
             names = [self.model.categories[x].name for x in cats]
+            rest = [p for p in c.programmes if p.id not in q.excluded]
+            if q.excluded and not found and rest:
+                # 除了童梦俱乐部，还有啥地方能带娃去: the community's other programmes
+                return Answer("community_programmes", {"community": c, "total": len(rest), "besides": [
+                    self.model.programmes[x].title for x in q.excluded if x in self.model.programmes]},
+                    "community", 0.8, True, ents, pages=rest)
             ranked = self._rank_items(q, c)
             beyond = q.residual
             for m in q.of("category"):

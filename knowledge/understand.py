@@ -93,6 +93,7 @@ PLACE_OF_COMMUNITY = re.compile(rf"{WHICH_AREA.pattern}|位于|地址|怎么走|
 NEARBY = re.compile(r"附近|周边|周围|这边|这里|我们这|我们社区|你们社区|咱们|咱社区|我这|家门口|(?:你们|您们|咱们?|我们)那边|身边|本社区|我们小区|我家附近|离我|我的社区|我家社区")
 BIND = re.compile(r"(^住在|^住|我住在|我住|俺住在|俺住|住在|我家在|俺家在|家住|我是|俺是|我们是|我来自|我在|我搬到|搬到了|搬到|搬去了|搬去|"
                   r"(说错了|搞错了|弄错了|不对|错了)是|(搬到|搬去|搬进|搬来|住)的(是|在)|新家(是|在))$")
+BESIDES = re.compile(r"除了(.{2,24}?)(?:以外|之外)?[，,]?(?=还|另外|别的|其他|其它)")
 EXAMPLES = re.compile(r"像(.{2,30}?)(?:这样|这种|这类|那样|之类)")
 HOME_SIDE = re.compile(r"^(?:这边|那边|这里|那里|这儿|那儿|这块|那块|一带)")
 SELF = re.compile(r"(我|俺|咱|本人)(们)?(家|小区|户口|一家)?(就|也|现在|一直)?(住在|住|在|是|属于|归|来自|搬到|搬进|搬来|落户)")
@@ -110,6 +111,7 @@ class Query:
     binds: bool                                 # "I live in <community>"
     unknown_places: list[str] = field(default_factory=list)
     besides_phone: str = ""                     # another clause that asks, beside one asking the phone
+    excluded: list[str] = field(default_factory=list)   # programmes said to be known already (除了X，还有…)
 
     def of(self, kind: str) -> list[Mention]:
         return [m for m in self.mentions if m.kind == kind]
@@ -182,6 +184,13 @@ def understand(question: str, index: EntityIndex) -> Query:
         if m is not None and not any(o.start < m.end and m.start < o.end for o in mentions):
             mentions.append(m)
             mentions.sort(key=lambda x: x.start)
+    excluded: list[str] = []
+    besides = BESIDES.search(text)
+    if besides:
+        # 除了那个童梦俱乐部，还有啥地方…: what is named there is what the resident knows already
+        inside = [m for m in mentions if m.kind == "programme" and besides.start() <= m.start < besides.end()]
+        excluded = [i for m in inside for i in m.ids]
+        mentions = [m for m in mentions if m not in inside]
     examples = EXAMPLES.search(text)
     if examples and _ASPECT_RE["figure"].search(text[examples.end():]):
         # 像居之馨、老友助老这样的服务项目总共多少项: the programmes named are examples of what is counted
@@ -204,7 +213,7 @@ def understand(question: str, index: EntityIndex) -> Query:
     # 我住赛罕社区这边: the side of the home said with it is where they live, nothing asked nearby
     said = text[:first.end] + HOME_SIDE.sub("", text[first.end:], count=1) if binds else text
     return Query(text, mentions, aspects, bool(NEARBY.search(said)), binds, unknown,
-                 _besides_phone(question) if "phone" in aspects else "")
+                 _besides_phone(question) if "phone" in aspects else "", excluded)
 
 
 

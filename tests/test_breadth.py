@@ -862,3 +862,10 @@ async def test_programmes_given_as_examples_of_what_is_counted(say):
 async def test_a_while_said_in_passing_is_no_count_asked(say):
     reply = await say("我在后大街社区住了好几年了，有什么养老服务")
     assert "老友助老" in reply and "具体数字" not in reply
+
+
+async def test_a_programme_said_to_be_known_already_is_left_out(say):
+    others = await say("后大街社区除了老友助老，还有什么养老服务")
+    assert "老年人低偿服务" in others and "老友助老" not in others
+    rest = await say("金钟社区除了童梦俱乐部以外，还有什么能带小孩去的地方")
+    assert "金钟学堂" in rest and rest.startswith("除了")
