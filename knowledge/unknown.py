@@ -25,8 +25,9 @@ BARE_PLACES = re.compile(r"北京|上海|天津|重庆|杭州|广州|南京|苏�
                          r"广西|海南|甘肃|青海|宁夏|新疆|西藏")
 
 
-# matters of travel and money no community's material speaks of (去济州岛要办签证吗: no 十里红妆)
-OUTSIDE = ("签证", "护照", "机票", "火车票", "高铁票", "股票", "彩票", "汇率", "房价", "基金")
+# matters of travel, money and weather no community's material speaks of (去济州岛要办签证吗: no 十里红妆)
+OUTSIDE = ("签证", "护照", "机票", "火车票", "高铁票", "股票", "彩票", "汇率", "房价", "基金", "天气", "下雨", "下雪",
+           "气温", "台风")
 
 # an institution of a place is asked about with its place (山东大学今年招多少人)
 _INSTITUTIONS = ("大学", "学院", "医院", "政府", "机场", "博物馆", "图书馆", "电视台")
@@ -53,7 +54,7 @@ def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> l
 
 # words that say which kind of community, how many, or what is done to one — not which one
 _GENERIC_BEFORE_COMMUNITY = re.compile(
-    r"^(我们?|你们?|他们?|咱们?|俺|本|该|各个?|每个?|其他|其它|别的|整个|全国|全省|全市|所在|附近|周边|隔壁|旁边|相关|一些|"
+    r"^(我们?|你们?|他们?|她们?|它们?|咱们?|俺|本|该|各个?|每个?|其他|其它|别的|整个|全国|全省|全市|所在|附近|周边|隔壁|旁边|相关|一些|"
     r"有的|好的|优秀|先进|示范|模范|文明|和谐|智慧|幸福|老旧|城市|农村|乡村|城乡|城中村|街道|小区|居民|品质|五星|星级|明星|"
     r"标杆|特色|传统|现代|国际|开放|封闭|大型|小型|网格|邻里|熟人|理想|未来|完整|美丽|平安|绿色|低碳|健康|书香|法治|数字|"
     r"互联网|线上|这里|那里|哪里|一下|请问|问问|打听|了解|知道|告诉|介绍|走进|进入|来到|深入|扎根|服务|回到|建设|打造|创建|"

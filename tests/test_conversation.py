@@ -211,6 +211,13 @@ async def test_a_home_typed_as_another_is_corrected(chat):
     assert "海湾" in fixed and "已记住" in fixed
 
 
+async def test_what_the_knowledge_lacks_is_no_follow_up_of_the_last_subject(chat):
+    _, weather, rain, unknown = await chat("凌霄社区书记是谁", "今天天气咋样", "明天会下雨吗", "那樱花社区呢")
+    assert "凌霄" not in weather and "凌霄" not in rain and "资料里没有“樱花社区”" in unknown
+    _, hall = await chat("丹顶鹤社区的书记是哪位？", "她们社区的议事厅叫什么")
+    assert "鹤声" in hall
+
+
 async def test_a_place_said_before_over_there_is_the_place_meant(chat):
     _, reply = await chat("凌霄社区书记是谁", "镇海那边有哪些社区上榜")
     assert "镇海区" in reply and "陈雪波" not in reply

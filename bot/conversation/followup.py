@@ -25,7 +25,7 @@ import orjson
 from bot.conversation.context import Topic
 from bot.conversation.memo import Memo
 from knowledge.people import unknown_name
-from knowledge.understand import NEARBY, Query
+from knowledge.understand import COMMUNITY_WORDS, NEARBY, Query
 from knowledge.text import ROLES
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
@@ -157,8 +157,8 @@ def _references(t: str, kb) -> tuple[Query | None, list[tuple]]:
 def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
     q = kb.understand(t)
     # 那边/那里 read as "near me" unless the last subject is what they point at
-    if q.binds or (q.nearby and NEARBY.search(PLACE_PRONOUN.sub("", t))) or unknown_name(q):
-        return q, []    # (张伟是谁: a person of its own, though unknown, is no follow-up)
+    if q.binds or (q.nearby and NEARBY.search(PLACE_PRONOUN.sub("", t))) or unknown_name(q) or q.unknown_places:
+        return q, []    # (张伟是谁, 樱花社区呢, 今天天气怎么样: what the knowledge lacks is no follow-up)
     steps: list[tuple] = []
     named = [m for m in q.mentions if m.kind in SUBJECT_KINDS]
     if any(m.how == "quoted" for m in named):
@@ -185,8 +185,10 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
         return q, [("entity", places[0])]
     body = TAIL.sub("", LEAD.sub("", q.text))
     # an aspect, a category, or the 呢 of an elliptical question (那工作目标呢)
+    ending = t.rstrip("？?。.!！~")
+    # (那工作目标呢, 后面还有啥活动没, 拿了几回; not 明天会下雨吗: nothing a community holds is asked)
     asks_something = bool(q.aspects - {"which"}) or bool(q.of("category")) or bool(TIMES_ASKED.search(body)) or \
-        t.rstrip("？?。.!！~").endswith(("呢", "没", "没有", "吗"))    # (后面还有啥活动没, 拿了几回)
+        ending.endswith("呢") or ending.endswith(("没", "没有", "吗")) and bool(COMMUNITY_WORDS.search(body))
     # (是哪个街道的, 主要是哪几个民族 ask of the last subject; 哪个社区有… asks across communities)
     if body and len(body) <= SHORT and asks_something and not OTHER_COMMUNITIES.search(body):
         steps.append(("short", body))
