@@ -34,7 +34,7 @@ def _community(deps, text: str):
     unique = named[0].ids[0] if named and len(named[0].ids) == 1 else ""
     # a namesake (阳光社区) is the question flow's to settle: it asks which one
     # so is a community or place the knowledge lacks (翠竹园社区有什么活动): it says so
-    return unique, q.binds, bool(named and not unique or q.unknown_places) or \
+    return unique, q.binds, bool(named and not unique or q.unknown) or \
         any(m.kind in OTHER_SUBJECTS for m in q.mentions)
 
 

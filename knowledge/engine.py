@@ -238,8 +238,8 @@ class Engine:
                 again = self.answer(open_question["question"], resident_community=choice,
                                     open_question={"chosen": choice})
                 return self._question_settled(again, lives_in=choice if open_question.get("lives_in") else None)
-        if q.unknown_places and not comms:
-            return Answer("unknown_place", {"places": q.unknown_places}, "fallback", 0.9, False)
+        if q.unknown and not comms:
+            return Answer("unknown_place", {"places": q.unknown}, "fallback", 0.9, False)
         target, ambiguous = open_question.get("chosen"), None
         if comms and not target:
             ids = self._settle(q, comms[0].ids)
@@ -322,7 +322,7 @@ class Engine:
     def _is_a_need_without_place(self, q: Query) -> bool:
         """A service need with no place, list, programme or "which community" in it."""
         return bool(q.ids("category")) and not (q.ids("place") or q.ids("list") or q.ids("programme") or q.ids("person")
-                                                or q.aspects & {"which", "list"} or q.unknown_places)
+                                                or q.aspects & {"which", "list"} or q.unknown)
 
     def _question_settled(self, answer: Answer, lives_in: str | None) -> Answer:
         answer.open_question = {} if answer.open_question is None else answer.open_question

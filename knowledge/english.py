@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 import re
 
+import jieba
+
 from pypinyin import lazy_pinyin
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -86,12 +88,15 @@ WORDS = {
     "summer": "暑假", "winter": "寒假", "meeting": "议事", "council": "议事", "discussion": "议事",
     "visitors": "来访", "tourists": "游客", "cross-border": "跨境", "students crossing": "跨境学童",
     "hong kong": "香港", "ethnic groups": "民族", "nationalities": "民族", "mongolian": "蒙古族",
+    # size, photos, clothes, and names said word by word (Time Box: 时间盒子)
     "square km": "平方公里", "square kilometres": "平方公里", "square kilometers": "平方公里", "cover": "面积",
     "covers": "面积", "size": "面积", "time": "时间", "box": "盒子", "bank": "银行", "aimed at": "面向",
     "intended for": "面向", "meant for": "面向", "target": "面向", "photo": "照片", "photos": "照片",
-    "picture": "照片", "pictures": "照片", "took": "拍", "photographed": "拍", "shot": "拍", "photographer": "摄影记者", "ceremony": "现场", "award ceremony": "颁奖现场", "awards ceremony": "颁奖现场",
-    "spirit": "精神", "promote": "倡导", "promotes": "倡导", "color": "颜色", "colour": "颜色", "wear": "穿", "wore": "穿", "wearing": "穿", "jacket": "冲锋衣",
-    "jackets": "冲锋衣", "clothes": "衣服", "reporters": "记者", "journalists": "记者", "journalist": "记者",
+    "picture": "照片", "pictures": "照片", "took": "拍", "photographed": "拍", "shot": "拍",
+    "photographer": "摄影记者", "ceremony": "现场", "award ceremony": "颁奖现场", "awards ceremony": "颁奖现场",
+    "spirit": "精神", "promote": "倡导", "promotes": "倡导", "color": "颜色", "colour": "颜色", "wear": "穿",
+    "wore": "穿", "wearing": "穿", "jacket": "冲锋衣", "jackets": "冲锋衣", "clothes": "衣服", "reporters": "记者",
+    "journalists": "记者", "journalist": "记者",
     # pinyin question words
     "shequ": "社区", "shuji": "书记", "zhuren": "主任", "shi": "是", "shei": "谁", "shui": "谁", "de": "的",
     "zai": "在", "nali": "哪里", "nar": "哪儿", "dianhua": "电话", "you": "有", "shenme": "什么", "nage": "哪个",
@@ -144,7 +149,6 @@ def vocabulary(model: Model) -> dict[str, str]:
     """Toneless pinyin -> a word the knowledge's own texts use (共建单位 from `gongjian danwei`,
     `gongjiandanwei`): pinyin typed without tones is read as the words the knowledge holds, the most
     used word first where two sound alike. Consulted after names and English words."""
-    import jieba
     counts: dict[str, int] = {}
     texts = [w for c in model.categories.values() for w in (c.name, *c.synonyms)]
     for p in model.programmes.values():

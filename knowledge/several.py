@@ -33,7 +33,7 @@ def compare(engine: "Engine", q: Query) -> "Answer | None":
         if len(ids) == 1 and all(ids[0] != c for *_, c in picked):
             picked.append((m.start, m.end, ids[0]))
     # 白沙社区和后大街社区哪个大: a side the knowledge lacks is said to be unknown, beside the other
-    unknown = [p for p in q.unknown_places if p.endswith("社区")] if picked and SIDE_WORDS.search(q.text) else []
+    unknown = [p for p in q.unknown if p.endswith("社区")] if picked and SIDE_WORDS.search(q.text) else []
     if len(picked) + len(unknown) < 2:
         return None
     picked = picked[:MOST]

@@ -109,7 +109,7 @@ class Query:
     aspects: set[str]
     nearby: bool
     binds: bool                                 # "I live in <community>"
-    unknown_places: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)   # places, communities, rounds and matters the knowledge lacks
     besides_phone: str = ""                     # another clause that asks, beside one asking the phone
     excluded: list[str] = field(default_factory=list)   # programmes said to be known already (除了X，还有…)
 

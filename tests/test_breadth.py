@@ -387,7 +387,7 @@ async def test_a_community_the_knowledge_lacks_is_said_unknown_not_asked_about(s
     "我才回到社区就听说要办义诊",             # 回到 社区: a verb, not a name
 ])
 async def test_words_before_community_that_name_no_community_are_not_unknown_names(engine, question):
-    assert not any(p.endswith("社区") for p in engine.understand(question).unknown_places)
+    assert not any(p.endswith("社区") for p in engine.understand(question).unknown)
 
 
 async def test_one_character_changed_in_a_two_character_name_is_another_community(engine):
@@ -431,7 +431,7 @@ async def test_a_development_zone_is_named_without_its_national_prefix(engine):
 
 async def test_a_qipao_is_no_banner(engine):
     # 旗 ends a place only as banners are named (鄂托克前旗), not in 旗袍
-    assert not engine.understand("穿着旗袍在台上走秀的是哪个村的阿姨").unknown_places
+    assert not engine.understand("穿着旗袍在台上走秀的是哪个村的阿姨").unknown
     assert "鄂托克前旗" in engine.understand("鄂托克前旗有几个社区").ids("place")
 
 

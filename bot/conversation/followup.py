@@ -157,7 +157,7 @@ def _references(t: str, kb) -> tuple[Query | None, list[tuple]]:
 def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
     q = kb.understand(t)
     # 那边/那里 read as "near me" unless the last subject is what they point at
-    if q.binds or (q.nearby and NEARBY.search(PLACE_PRONOUN.sub("", t))) or unknown_name(q) or q.unknown_places:
+    if q.binds or (q.nearby and NEARBY.search(PLACE_PRONOUN.sub("", t))) or unknown_name(q) or q.unknown:
         return q, []    # (张伟是谁, 樱花社区呢, 今天天气怎么样: what the knowledge lacks is no follow-up)
     steps: list[tuple] = []
     named = [m for m in q.mentions if m.kind in SUBJECT_KINDS]
