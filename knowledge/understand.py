@@ -95,6 +95,8 @@ BIND = re.compile(r"(^住在|^住|我住在|我住|俺住在|俺住|住在|我�
                   r"(说错了|搞错了|弄错了|不对|错了)是|(搬到|搬去|搬进|搬来|住)的(是|在)|新家(是|在))$")
 BESIDES = re.compile(r"除了(.{2,24}?)(?:以外|之外)?[，,]?(?=还|另外|别的|其他|其它)")
 EXAMPLES = re.compile(r"像(.{2,30}?)(?:这样|这种|这类|那样|之类)")
+# the home said after its name (金钟社区是我家, 丹顶鹤社区，我住这)
+HOME_AFTER = re.compile(r"[，,\s]*(?:就是|是)?(?:我家|我们家|俺家)(?:了|啊|呀)?$|[，,\s]*(?:我|俺)(?:就|家)?住(?:在)?(?:这|这里|这儿)(?:了|啊|呀)?$")
 HOME_SIDE = re.compile(r"^(?:这边|那边|这里|那里|这儿|那儿|这块|那块|一带)")
 SELF = re.compile(r"(我|俺|咱|本人)(们)?(家|小区|户口|一家)?(就|也|现在|一直)?(住在|住|在|是|属于|归|来自|搬到|搬进|搬来|落户)")
 ONLY_PLACES_LEFT = re.compile(r"^[的那边这里归属于在]*$")
@@ -149,7 +151,7 @@ def _says_lives_in(text: str, first: Mention, mentions: list[Mention]) -> bool:
     """`我住在X`, and the looser ways of saying it: 我家是X的, 我们小区属于余姚的X, 我户口在镇海招宝山的X,
     本人住南山X那边: a first-person statement whose only words before the community are places."""
     prefix = text[:first.start]
-    if BIND.search(prefix):
+    if BIND.search(prefix) or HOME_AFTER.match(text, first.end):
         return True
     said = None
     for said in SELF.finditer(prefix):

@@ -218,6 +218,13 @@ async def test_what_the_knowledge_lacks_is_no_follow_up_of_the_last_subject(chat
     assert "鹤声" in hall
 
 
+async def test_a_home_said_after_its_name_is_bound(chat):
+    [said] = await chat("凌霄社区是我家")
+    assert "已记住" in said and "凌霄" in said
+    _, fixed, secretary = await chat("海创社区，我住这", "说错了，应该是丹顶鹤社区", "我们社区书记叫啥")
+    assert "已记住" in fixed and "黄菊芬" in secretary
+
+
 async def test_a_place_said_before_over_there_is_the_place_meant(chat):
     _, reply = await chat("凌霄社区书记是谁", "镇海那边有哪些社区上榜")
     assert "镇海区" in reply and "陈雪波" not in reply
