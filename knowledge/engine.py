@@ -35,7 +35,7 @@ import sqlite_utils
 from knowledge.matcher import EntityIndex
 from knowledge.model import Community, Item, Model, Programme
 from knowledge.passages import PassageIndex
-from knowledge.listing import list_answer, place_filter
+from knowledge.listing import list_answer, place_filter, widest
 from knowledge.asks import asks_apart
 from knowledge.people import author_answer, opinion_of, person_answer, unknown_person
 from knowledge.search import about_list, deeper, sharper, wider
@@ -580,7 +580,7 @@ class Engine:
         progs = q.ids("programme")
         lists = q.ids("list")
         cats = q.ids("category")
-        places = q.ids("place")
+        places = list(dict.fromkeys(p for m in q.of("place") for p in widest(self, m.ids)))
         listed = list_answer(self, q) or sharper(self, q)
         if listed is not None:
             return listed

@@ -48,8 +48,20 @@ def own_places(engine: "Engine", q: Query, lists: list[str]) -> list[str]:
         if any(m.surface in n for n in names) and any(compact_cached(engine.model.lists[kl].name).startswith(m.surface)
                                                        or m.surface in q.text[m.end:m.end + 4] for kl in lists):
             continue
-        kept += m.ids
+        kept += widest(engine, m.ids)
     return list(dict.fromkeys(kept))
+
+
+def widest(engine: "Engine", ids: list[str]) -> list[str]:
+    """One short name read as places at several levels (大榭: 大榭开发区 and its 大榭街道) names the
+    widest of them, not a place within a place."""
+    def level(place: str) -> int:
+        return next((i for i, lv in enumerate(LEVELS)
+                     if any(getattr(c, lv) == place for c in engine.model.communities.values())), len(LEVELS))
+    if len(ids) < 2:
+        return ids
+    top = min(level(p) for p in ids)
+    return [p for p in ids if level(p) == top]
 
 
 def _members(engine: "Engine", kl: "KList") -> list["Community"]:

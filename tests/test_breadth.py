@@ -869,3 +869,11 @@ async def test_a_programme_said_to_be_known_already_is_left_out(say):
     assert "老年人低偿服务" in others and "老友助老" not in others
     rest = await say("金钟社区除了童梦俱乐部以外，还有什么能带小孩去的地方")
     assert "金钟学堂" in rest and rest.startswith("除了")
+
+
+async def test_a_short_name_of_a_zone_and_its_street_is_one_place_beside_another(say):
+    # 大榭 is 大榭开发区 and its 大榭街道: one place, added to the other, not narrowing it
+    reply = await say("高新区和大榭哪些社区进了前20名")
+    assert "广贤" in reply and "海湾" in reply
+    both = await say("高新区和大榭有哪些社区")
+    assert "广贤" in both and "海湾" in both
