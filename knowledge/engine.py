@@ -35,7 +35,7 @@ import sqlite_utils
 from knowledge.matcher import EntityIndex
 from knowledge.model import Community, Item, Model, Programme
 from knowledge.passages import PassageIndex
-from knowledge.listing import list_answer, place_filter, widest
+from knowledge.listing import list_answer, place_filter, place_levels, widest
 from knowledge.asks import asks_apart
 from knowledge.people import author_answer, opinion_of, person_answer, unknown_person
 from knowledge.search import about_list, deeper, sharper, wider
@@ -108,6 +108,7 @@ class Engine:
         self.model = model
         self.index = EntityIndex(model, threshold, margin)
         self.by_scene = {str(c.scene): c for c in model.communities.values() if c.scene is not None}
+        self.place_level = place_levels(model)     # place -> its widest level (knowledge/listing.py)
         self._understood: dict[str, Query] = {}
         self._cache_lock = threading.Lock()
         # category -> communities offering it, each with its programmes in that category (knowledge order)
@@ -528,9 +529,9 @@ class Engine:
         if c.description:
             candidates.append(("fact", c.description, [], Item("fact", c.description, [], c.source)))
         # (a programme's kind said in a question naming none counts as its keyword: 成立了什么联盟)
-        kinds = not q.ids("programme")
+        kind_said = not q.ids("programme")
         candidates += [("programme", p.title + (p.kind or "") + p.description,
-                        [*p.aliases, *([p.kind] if kinds and p.kind else [])], p) for p in c.programmes]
+                        [*p.aliases, *([p.kind] if kind_said and p.kind else [])], p) for p in c.programmes]
         for n, (kind, text, keywords, obj) in enumerate(candidates):
             weight = self.item_weight
             score = sum(weight.get(g, 1.0) for g in grams & text_bigrams(text))

@@ -12,8 +12,6 @@ from __future__ import annotations
 import functools
 import re
 
-import jieba
-
 from pypinyin import lazy_pinyin
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -145,10 +143,11 @@ def name_table(model: Model) -> dict[str, str]:
 _CHINESE_WORD = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
 
-def vocabulary(model: Model) -> dict[str, str]:
+def vocabulary(model: Model, tokenizer) -> dict[str, str]:
     """Toneless pinyin -> a word the knowledge's own texts use (共建单位 from `gongjian danwei`,
     `gongjiandanwei`): pinyin typed without tones is read as the words the knowledge holds, the most
-    used word first where two sound alike. Consulted after names and English words."""
+    used word first where two sound alike. Consulted after names and English words. `tokenizer`: the
+    entity index's jieba (no second dictionary loaded for this)."""
     counts: dict[str, int] = {}
     texts = [w for c in model.categories.values() for w in (c.name, *c.synonyms)]
     for p in model.programmes.values():
@@ -156,7 +155,7 @@ def vocabulary(model: Model) -> dict[str, str]:
     for c in model.communities.values():
         texts += [c.description] + [t for i in c.items for t in (i.text, i.label, *i.keywords)]
     for text in texts:
-        for word in jieba.cut(text or ""):
+        for word in tokenizer.cut(text or ""):
             if _CHINESE_WORD.match(word):
                 counts[word] = counts.get(word, 0) + 1
     table: dict[str, str] = {}

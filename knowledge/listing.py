@@ -22,14 +22,24 @@ ON_A_LIST = re.compile(r"榜单|上榜|上了榜|进了榜|入选|评上|获评|
 LEVELS = ("province", "city", "county", "street")
 
 
+def place_levels(model) -> dict[str, int]:
+    """Each place the communities are in -> the widest level it stands at (an index into LEVELS),
+    taken once per knowledge instead of scanning every community per question."""
+    levels: dict[str, int] = {}
+    for c in model.communities.values():
+        for i, level in enumerate(LEVELS):
+            place = getattr(c, level)
+            if place and levels.get(place, len(LEVELS)) > i:
+                levels[place] = i
+    return levels
+
+
 def place_filter(engine: "Engine", places: list[str]):
     """A predicate on communities: any place within a level, every level given."""
     by_level: dict[str, set[str]] = {}
     for p in places:
-        for level in LEVELS:
-            if any(getattr(c, level) == p for c in engine.model.communities.values()):
-                by_level.setdefault(level, set()).add(p)
-                break
+        if p in engine.place_level:
+            by_level.setdefault(LEVELS[engine.place_level[p]], set()).add(p)
     return lambda c: all(getattr(c, level) in ps for level, ps in by_level.items())
 
 
@@ -55,13 +65,11 @@ def own_places(engine: "Engine", q: Query, lists: list[str]) -> list[str]:
 def widest(engine: "Engine", ids: list[str]) -> list[str]:
     """One short name read as places at several levels (大榭: 大榭开发区 and its 大榭街道) names the
     widest of them, not a place within a place."""
-    def level(place: str) -> int:
-        return next((i for i, lv in enumerate(LEVELS)
-                     if any(getattr(c, lv) == place for c in engine.model.communities.values())), len(LEVELS))
     if len(ids) < 2:
         return ids
-    top = min(level(p) for p in ids)
-    return [p for p in ids if level(p) == top]
+    level = engine.place_level
+    top = min(level.get(p, len(LEVELS)) for p in ids)
+    return [p for p in ids if level.get(p, len(LEVELS)) == top]
 
 
 def _members(engine: "Engine", kl: "KList") -> list["Community"]:

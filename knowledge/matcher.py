@@ -226,7 +226,6 @@ class EntityIndex:
                     for k in range(j + 1, min(j + 3, len(surface))):
                         self.person_pairs[(surface[j], surface[k], k - j)].append((surface, j))
         self.pinyin_names = name_table(model)   # Houdajie, Zhang Weifang (knowledge/english.py)
-        self.pinyin_words = vocabulary(model)   # gongjian danwei
         self.places = {k for k, v in s.forms.items() if any(kind == "place" for kind, _, _ in v)}
         self.list_names = sorted(k for k, v in s.forms.items() if any(kind == "list" for kind, _, _ in v))
         # segmentation with the names as a user dictionary; category words are deliberately left
@@ -249,6 +248,7 @@ class EntityIndex:
                     if 2 <= len(word) <= 6 and not self.tokenizer.FREQ.get(word):
                         self.tokenizer.add_word(word, freq=KEYWORD_FREQ)
         self.phrases = NeedPhrases(model.categories.values(), self.tokenizer)
+        self.pinyin_words = vocabulary(model, self.tokenizer)   # gongjian danwei, cut as questions are
         # what is a community's own (its figures' and facts' names, its programmes): a bare name
         # said before one of them is that community (力邦居委会委员, 赛罕老年大学)
         self.own_words: dict[str, tuple[str, ...]] = {}
