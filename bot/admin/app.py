@@ -82,12 +82,12 @@ def make_admin_app(webhook) -> web.Application:
     console.drafts = Drafts(db)
     console.chats = Chats(db)
     app[CONSOLE] = console
-    auth.setup_sessions(app, cfg)
-    app.router.add_route("*", "/login", auth.login_page, name="login")
-    app.router.add_post("/logout", auth.logout, name="logout")
-    app.router.add_get("/", home, name="home")
+    routes = auth.GuardedRoutes(app, cfg)
+    routes.add_route("*", "/login", auth.login_page, name="login")
+    routes.add_post("/logout", auth.logout, name="logout")
+    routes.add_get("/", home, name="home")
     app.router.add_static("/static", STATIC, name="static")
-    pages.register(app)
+    pages.register(routes)
     from bot.admin.sync import follow
     app.cleanup_ctx.append(follow)
     return app

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from admin.console_helpers import PASSWORD, ROOT
+from wechat_peer import text
 
 
 async def test_pages_need_sign_in(console_app):
@@ -220,3 +221,25 @@ async def test_every_form_refuses_a_post_without_the_csrf_token(ops):
             assert resp.status == 403, path
     assert webhook.db["admin_audit"].count == audit
     assert (await c.get("/", allow_redirects=False)).status == 200        # still signed in: logout was refused too
+
+
+async def test_every_console_route_needs_sign_in_and_the_webhook_passes_no_middleware(console_app):
+    """Each handler carries its own guard (found in the router, so a new page is covered by
+    itself); neither application has middlewares, so webhook requests skip aiohttp's
+    middleware step, which a sub-application's middlewares impose on every request."""
+    import re
+
+    c, peer, webhook = console_app
+    app = c.client.app
+    admin = next(r for r in app.router.resources() if r.canonical == "/admin").get_info()["app"]
+    assert not app.middlewares and not admin.middlewares
+    for resource in admin.router.resources():
+        if resource.name in ("login", "static"):
+            continue
+        path = re.sub(r"\{\w+(?::[^}]*)?\}", "1", resource.canonical.replace("{kind}", "programmes"))
+        for route in resource:
+            method = "GET" if route.method in ("*", "HEAD") else route.method
+            resp = await c.client.request(method, path, allow_redirects=False)
+            assert resp.status in (302, 403), (method, path, resp.status)   # 403: a POST without the token
+    assert (await c.get("/static/progress.js")).status == 200               # the console's script is public
+    assert "虞波" in await peer.ask(text("虞波社区在哪个街道"))                  # and the webhook still answers

@@ -10,7 +10,7 @@ from datetime import datetime
 from aiohttp import web
 
 from bot.admin.app import CONSOLE, render
-from bot.admin.auth import user_of
+from bot.admin.auth import GuardedRoutes, user_of
 from bot.announcements.channels import CHANNEL_NAMES
 from bot.announcements.service import Preview
 from bot.storage.residents import openid_hash
@@ -176,8 +176,8 @@ async def cancel(request: web.Request) -> web.Response:
     raise web.HTTPFound(request.app.router["announcement"].url_for(id=str(st["id"])))
 
 
-def routes(app: web.Application) -> None:
-    app.router.add_route("*", "/announcements", page, name="announcements")
-    app.router.add_get("/announcements/{id:\\d+}", detail, name="announcement")
-    app.router.add_get("/announcements/{id:\\d+}/progress", progress, name="announcement_progress")
-    app.router.add_post("/announcements/{id:\\d+}/cancel", cancel, name="announcement_cancel")
+def routes(router: GuardedRoutes) -> None:
+    router.add_route("*", "/announcements", page, name="announcements")
+    router.add_get("/announcements/{id:\\d+}", detail, name="announcement")
+    router.add_get("/announcements/{id:\\d+}/progress", progress, name="announcement_progress")
+    router.add_post("/announcements/{id:\\d+}/cancel", cancel, name="announcement_cancel")

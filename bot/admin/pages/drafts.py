@@ -6,7 +6,7 @@ import asyncio
 from aiohttp import web
 
 from bot.admin.app import CONSOLE, render
-from bot.admin.auth import need_operator
+from bot.admin.auth import GuardedRoutes, need_operator
 from bot.admin.extract import extract
 from bot.admin.forms import from_form, to_form
 from bot.admin.kbfiles import KINDS, ChangeRefused
@@ -115,7 +115,7 @@ async def decide(request: web.Request) -> web.Response:
     raise web.HTTPFound(back)
 
 
-def routes(app: web.Application) -> None:
-    app.router.add_route("*", "/drafts", paste, name="drafts")
-    app.router.add_get("/drafts/{batch:\\d+}", batch, name="draft_batch")
-    app.router.add_post("/drafts/item/{id:\\d+}", decide, name="draft_decide")
+def routes(router: GuardedRoutes) -> None:
+    router.add_route("*", "/drafts", paste, name="drafts")
+    router.add_get("/drafts/{batch:\\d+}", batch, name="draft_batch")
+    router.add_post("/drafts/item/{id:\\d+}", decide, name="draft_decide")

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from aiohttp import web
 
 from bot.admin.app import CONSOLE, render
-from bot.admin.auth import need_operator
+from bot.admin.auth import GuardedRoutes, need_operator
 
 FIELDS = ("match", "pattern", "kind", "text", "title", "description", "url", "picurl")
 
@@ -51,7 +51,7 @@ async def delete(request: web.Request) -> web.Response:
     raise web.HTTPFound(request.app.router["keywords"].url_for())
 
 
-def routes(app: web.Application) -> None:
-    app.router.add_get("/keywords", listing, name="keywords")
-    app.router.add_route("*", "/keywords/edit", edit, name="keyword_edit")
-    app.router.add_post("/keywords/{id:\\d+}/delete", delete, name="keyword_delete")
+def routes(router: GuardedRoutes) -> None:
+    router.add_get("/keywords", listing, name="keywords")
+    router.add_route("*", "/keywords/edit", edit, name="keyword_edit")
+    router.add_post("/keywords/{id:\\d+}/delete", delete, name="keyword_delete")

@@ -7,7 +7,7 @@ import json
 from aiohttp import web
 
 from bot.admin.app import CONSOLE, render
-from bot.admin.auth import user_of
+from bot.admin.auth import GuardedRoutes, user_of
 from bot.admin.csvio import export, parse
 from bot.admin.forms import from_form, to_form, widget
 from bot.admin.kbfiles import KINDS, ChangeRefused
@@ -149,12 +149,12 @@ async def csv_import(request: web.Request) -> web.Response:
     return await render(request, "message.html", title="导入完成", lines=[f"{changed} 条记录有变化"])
 
 
-def routes(app: web.Application) -> None:
-    app.router.add_get("/knowledge", index, name="knowledge")
-    app.router.add_get("/knowledge/history", history, name="kb_history")
-    app.router.add_post("/knowledge/undo/{id:\\d+}", undo, name="kb_undo")
-    app.router.add_get("/knowledge/{kind}.csv", csv_export, name="kb_csv")
-    app.router.add_post("/knowledge/{kind}/import", csv_import, name="kb_import")
-    app.router.add_get("/knowledge/{kind}", listing, name="kb_list")
-    app.router.add_route("*", "/knowledge/{kind}/edit", edit, name="kb_edit")
-    app.router.add_post("/knowledge/{kind}/delete", delete, name="kb_delete")
+def routes(router: GuardedRoutes) -> None:
+    router.add_get("/knowledge", index, name="knowledge")
+    router.add_get("/knowledge/history", history, name="kb_history")
+    router.add_post("/knowledge/undo/{id:\\d+}", undo, name="kb_undo")
+    router.add_get("/knowledge/{kind}.csv", csv_export, name="kb_csv")
+    router.add_post("/knowledge/{kind}/import", csv_import, name="kb_import")
+    router.add_get("/knowledge/{kind}", listing, name="kb_list")
+    router.add_route("*", "/knowledge/{kind}/edit", edit, name="kb_edit")
+    router.add_post("/knowledge/{kind}/delete", delete, name="kb_delete")

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from bot.admin import menu as menus
 from bot.admin.app import CONSOLE, render
-from bot.admin.auth import need_operator
+from bot.admin.auth import GuardedRoutes, need_operator
 from bot.channels.wechat.client import WeChatAPIError
 
 
@@ -74,6 +74,6 @@ async def current(request: web.Request) -> web.Response:
                         lines=[json.dumps(got, ensure_ascii=False, indent=1)])
 
 
-def routes(app: web.Application) -> None:
-    app.router.add_route("*", "/menu", page, name="menu")
-    app.router.add_get("/menu/wechat", current, name="menu_wechat")
+def routes(router: GuardedRoutes) -> None:
+    router.add_route("*", "/menu", page, name="menu")
+    router.add_get("/menu/wechat", current, name="menu_wechat")

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from bot.admin.app import CONSOLE, render
 from bot.admin.asked import group_questions
-from bot.admin.auth import need_operator
+from bot.admin.auth import GuardedRoutes, need_operator
 from bot.admin.kbfiles import ChangeRefused
 
 TARGETS = {"communities": "aliases", "programmes": "aliases", "categories": "synonyms"}
@@ -44,6 +44,6 @@ async def add_alias(request: web.Request) -> web.Response:
     raise web.HTTPFound(url.with_query(done=word))
 
 
-def routes(app: web.Application) -> None:
-    app.router.add_get("/questions", page, name="questions")
-    app.router.add_post("/questions/alias", add_alias, name="questions_alias")
+def routes(router: GuardedRoutes) -> None:
+    router.add_get("/questions", page, name="questions")
+    router.add_post("/questions/alias", add_alias, name="questions_alias")

@@ -5,7 +5,7 @@ from aiohttp import web
 
 from bot.admin import charts
 from bot.admin.app import CONSOLE, render
-from bot.admin.auth import need_operator
+from bot.admin.auth import GuardedRoutes, need_operator
 from bot.admin.stats import delivery_stats, question_stats
 
 
@@ -25,5 +25,5 @@ async def page(request: web.Request) -> web.Response:
         "deliveries": charts.bars(delivery_stats(console.db))})
 
 
-def routes(app: web.Application) -> None:
-    app.router.add_get("/stats", page, name="stats")
+def routes(router: GuardedRoutes) -> None:
+    router.add_get("/stats", page, name="stats")

@@ -6,7 +6,7 @@ import time
 from aiohttp import web
 
 from bot.admin.app import CONSOLE, render
-from bot.admin.auth import user_of
+from bot.admin.auth import GuardedRoutes, user_of
 from bot.conversation.router import Message
 
 
@@ -34,5 +34,5 @@ async def page(request: web.Request) -> web.Response:
     return await render(request, "tryit.html", chat=console.chats.of(user), text=request.query.get("q", ""))
 
 
-def routes(app: web.Application) -> None:
-    app.router.add_route("*", "/try", page, name="tryit")
+def routes(router: GuardedRoutes) -> None:
+    router.add_route("*", "/try", page, name="tryit")

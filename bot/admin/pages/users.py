@@ -4,7 +4,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.admin.app import CONSOLE, render
-from bot.admin.auth import need_admin
+from bot.admin.auth import GuardedRoutes, need_admin
 
 
 async def page(request: web.Request) -> web.Response:
@@ -29,5 +29,5 @@ async def page(request: web.Request) -> web.Response:
                         audit=console.audit.recent(100))
 
 
-def routes(app: web.Application) -> None:
-    app.router.add_route("*", "/users", page, name="users")
+def routes(router: GuardedRoutes) -> None:
+    router.add_route("*", "/users", page, name="users")
