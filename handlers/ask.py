@@ -52,13 +52,17 @@ def answer(deps, state, text: str) -> Reply:
         question = text
         found = deps.reply_cache.answer(kb, deps.templates, text, state.community_id, open_question)
         read_community = read_community or found.uses_residence
-    elif resolution is not None and resolution.guess and WHO_ASKED.search(text):
+    elif WHO_ASKED.search(text) and (resolution is not None and resolution.guess or
+                                     not open_flow and not found.answered):
         # a guess about the last subject gives way to the message's own answer about someone it
         # describes (打头阵唱歌的两个小女孩叫什么: the girls, not 幸福苑's services or its secretary)
-        alone = deps.reply_cache.answer(kb, deps.templates, text, state.community_id, open_question)
-        if alone.answered and alone.intent in ("person", "passage") and alone.people:
-            question, found = text, alone
-            read_community = read_community or found.uses_residence
+        for asked in (text, _after_passage(deps, topic_before, state.community_id, text)):
+            alone = deps.reply_cache.answer(kb, deps.templates, asked, state.community_id, open_question) \
+                if asked else None
+            if alone is not None and alone.answered and alone.intent in ("person", "passage") and alone.people:
+                question, found = asked, alone
+                read_community = read_community or found.uses_residence
+                break
     if found.chosen_community:
         state.community_id = found.chosen_community
     if found.open_question:
@@ -104,9 +108,22 @@ def _asked_again(deps, topic, home_before: str, home: str):
     return (question, found) if found.answered else None
 
 
+def _after_passage(deps, topic, home: str, text: str) -> str:
+    """The last question and `text` as one, when the last answer was a passage (or a person found by
+    what the passage tells) and `text` asks who
+    (红歌快闪唱的哪首歌 → 是谁唱的: whoever the passage's event names, not its community's people)."""
+    if not topic.question:
+        return ""
+    last = deps.reply_cache.answer(deps.knowledge, deps.templates, topic.question, home, {})
+    return f"{topic.question}，{text}" if last.intent in ("passage", "person") else ""
+
+
 def topic_view(text: str, topic, deps) -> tuple:
-    """The part of the last topic the question path reads for `text` (bot/conversation/turns.py)."""
-    return followup.topic_view(for_matching(text)[0], topic, deps.knowledge)
+    """The part of the last topic the question path reads for `text` (bot/conversation/turns.py);
+    a question asking who reads the last question too (`_after_passage`)."""
+    text = for_matching(text)[0]
+    view = followup.topic_view(text, topic, deps.knowledge)
+    return (*view, topic.question) if WHO_ASKED.search(text) else view
 
 
 def _has_text(msg: Message, deps, ctx) -> bool:

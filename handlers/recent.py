@@ -21,7 +21,7 @@ CUES = ("活动", "通知", "公告")
 CUE = re.compile("|".join(CUES))
 RECENT = re.compile(r"(最近|近期|这几天|本周|这周|最新|新).{0,4}(活动|通知|公告)|有什么(活动|通知|公告)|有(通知|公告)|"
                     r"(活动|通知|公告)(有哪些|有什么|吗)")
-OTHER_SUBJECTS = ("programme", "category", "list", "person")
+OTHER_SUBJECTS = ("programme", "category", "list", "person", "place")   # (announcements are a community's)
 ASKED_OF_KNOWLEDGE = frozenset(("time", "contact", "phone", "location", "figure", "honour", "residents"))
 PAGE = re.compile(r"^\s*(?:公告|通知)\s*第\s*(\d{1,3})\s*页\s*$")
 

@@ -35,7 +35,7 @@ import sqlite_utils
 from knowledge.matcher import EntityIndex
 from knowledge.model import Community, Item, Model, Programme
 from knowledge.passages import PassageIndex
-from knowledge.listing import list_answer, place_filter, place_levels, widest
+from knowledge.listing import list_answer, own_places, place_filter, place_levels, widest
 from knowledge.asks import asks_apart
 from knowledge.people import author_answer, opinion_of, person_answer, unknown_person
 from knowledge.search import about_list, deeper, sharper, wider
@@ -62,6 +62,8 @@ NOT_OWN = re.compile(r"客服|12345|市长|公司|医院|银行|学校|派出所
 OTHERS = re.compile(r"([\u4e00-\u9fff]{2,8})的(?:办公|值班|联系|服务)?(?:电话|号码|手机|联系方式|热线|作者|负责人|主任|书记|领导|联系人)")
 OURS = re.compile(r"社区|我们|我家|咱|你们|居委|村|小区")
 # "附近有什么服务": an overview (这儿, 出名的, a closing 没 say nothing of what)
+# what was done or is on in a place (东柳街道搞了啥活动, 北仑有什么项目)
+DONE_THERE = re.compile(r"活动|项目|特色|品牌|搞了|办了|干了|做了")
 GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|出名|有名|知名|著名|品牌|事情|情况|介绍|这儿|这里|这边|那儿|那边|没$")
 
 
@@ -301,6 +303,8 @@ class Engine:
                 target = resident_community
             elif not q.nearby and (found := wider(self, q)) is not None:
                 return found  # "倡议的社区书记有几位": the articles say, whoever asks
+            elif not q.nearby and q.of("list"):
+                return self._without_community(q)   # 社区联盟是谁授的牌: the list's, not the resident's community's
             elif not asks_of_a_community(q):
                 # "附近租房多少钱", "从我家这边坐几路车": nothing a community's knowledge holds, so
                 # asking where the resident lives would only lead to "not known"
@@ -594,6 +598,7 @@ class Engine:
             kl = self.model.lists[lists[0]]
             members = ([self.model.communities[m] for m in kl.members] if kl.kind == "communities"
                        else [self.model.programmes[m] for m in kl.members])
+            places = own_places(self, q, lists)
             if places:  # "20强里有哪些鄞州的社区"
                 where = lambda c: any(p in (c.province, c.city, c.county, c.street) for p in places)  # noqa: E731
                 members = [m for m in members if where(m if kl.kind == "communities" else self.model.communities[m.community_id])]
@@ -627,6 +632,13 @@ class Engine:
                               "category", 1.0, True, pages=[r for _, r in rows],
                               open_question={"kind": "need_community", "question": q.text} if ask_home else None)
             return Answer("category_none", {"categories": names, "places": places}, "category", 0.7, False)
+        if places and DONE_THERE.search(q.text) and not q.aspects & {"figure", "list", "which"}:
+            # 东柳街道那边搞了啥活动: what each of the place's communities is known for and does
+            inside = place_filter(self, places)
+            rows = [{"community": c, "programmes": c.programmes[:3]} for c in self.model.communities.values()
+                    if inside(c) and (c.description or c.programmes)]
+            if rows:
+                return Answer("place_programmes", {"places": places}, "place", 0.8, True, {"place": places}, pages=rows)
         if places and ("list" in q.aspects or "which" in q.aspects or "社区" in q.text):
             inside = place_filter(self, places)
             members = [c for c in self.model.communities.values() if inside(c)]

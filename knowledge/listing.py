@@ -55,8 +55,9 @@ def own_places(engine: "Engine", q: Query, lists: list[str]) -> list[str]:
     asked = [m for m in places if not LIVES_BEFORE.search(q.text, max(0, m.start - 4), m.start)]
     kept = []
     for m in asked or places:
-        if any(m.surface in n for n in names) and any(compact_cached(engine.model.lists[kl].name).startswith(m.surface)
-                                                       or m.surface in q.text[m.end:m.end + 4] for kl in lists):
+        said = m.surface[:-1] if len(m.surface) > 2 and m.surface[-1] in "市县" else m.surface   # 宁波市首批… is 宁波首批…
+        if any(said in n for n in names) and any(compact_cached(engine.model.lists[kl].name).startswith(said)
+                                                 or said in q.text[m.end:m.end + 4] for kl in lists):
             continue
         kept += widest(engine, m.ids)
     return list(dict.fromkeys(kept))

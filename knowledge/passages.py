@@ -44,7 +44,10 @@ EVIDENCE_MARGIN = 0.2   # one community's passages together must lead any other'
 STRONG_SHARED, STRONG_WEIGHT = 3, 12.0   # shared tokens and their weight that make a passage a hit whatever else is said
 UNSEEN = 0.5           # weight of a question word the knowledge never uses, relative to the rarest known
 _NOISE = re.compile(r"[^0-9a-z\u4e00-\u9fff]")
+# a common word naming whose aim or idea is asked (工作宗旨, 服务理念): the aim is what a passage says
+_WHOSE_AIM = re.compile(r"(?:工作|服务|社区|治理)(?=宗旨|理念|目标|思路|口号|方针|原则|使命)")
 CUES = re.compile("|".join(v for k, v in ASPECTS.items() if k != "location"))
+_ASKING_CHARS = frozenset("谁啥哪几么吗呢咱我你他她它")   # asking and pointing, never part of a name
 _JUNK_WORDS = {"社区", "哪个", "什么", "哪些", "一下", "怎么", "这个", "那个", "是不是", "有没有", "多少", "为什么", "哪里",
                "两个", "两位", "几位", "几个"}
 
@@ -55,7 +58,7 @@ def _place_token(community_id: str) -> str:
 
 def _letters(text: str) -> set[str]:
     """The characters of what a question asks about (its cue words left out)."""
-    return set(CUES.sub("", text.replace(" ", "")))
+    return set(CUES.sub("", text.replace(" ", ""))) - _ASKING_CHARS
 
 
 @dataclass(slots=True)
@@ -133,7 +136,8 @@ class PassageIndex:
             for i, w in enumerate(words):
                 if len(w) >= 3 and not self.tokenizer.FREQ.get(w):  # a word jieba guessed (a name): its parts too
                     toks |= bigrams(w)
-                elif len(w) == 1 and i + 1 < len(words) and len(words[i + 1]) == 1:
+                elif len(w) == 1 and i + 1 < len(words) and len(words[i + 1]) == 1 and \
+                        not _ASKING_CHARS & {w, words[i + 1]}:   # (谁唱的, 咱定的: no name jieba did not know)
                     toks.add(w + words[i + 1])
             toks |= {tag for w, tag in self.synonyms if w in part}
         if not query:
@@ -168,6 +172,7 @@ class PassageIndex:
 
     def _scored(self, text: str, community: str | None = None, kinds: set[str] | None = None):
         """(the question's total weight, [(coverage, passage, shared tokens)] best first)."""
+        text = _WHOSE_AIM.sub(" ", text)
         asked = {t for t in self.tokenise(text, query=True) if t not in self.common}
         query = {t for t in asked if t in self.idf}
         if not query:

@@ -57,7 +57,8 @@ def compare(engine: "Engine", q: Query) -> "Answer | None":
             elif start > 0 and text[start - 1] in CONNECTIVES:
                 start -= 1
             text = text[:start] + text[end:]
-        text = SIDE_WORDS.sub("", text) + _comparative(q.text)
+        said = q.text[keep[0]:keep[1]]     # (the 都 of 都市森林 is no side word)
+        text = SIDE_WORDS.sub("", text.replace(said, "\0")).replace("\0", said) + _comparative(q.text)
         parts.append(engine._about_community(engine.understand(text), engine.model.communities[keep[2]]))
     parts += [Answer("unknown_place", {"places": [name]}, "fallback", 0.9, False) for name in unknown[:MOST - len(parts)]]
     ids = [c for *_, c in picked]

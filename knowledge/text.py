@@ -27,7 +27,7 @@ _KEEP = re.compile(r"[^0-9a-z\u4e00-\u9fff+%°.·#]+")
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _FILLERS = re.compile(r"^(请问一下|请问|麻烦问一下|麻烦问下|麻烦你|麻烦|我想问一下|我想问下|我想问|想问一下|想问下|问一下|问下|"
                       r"我想知道|想知道|你知道|你好|您好|帮我查一下|帮我查查|帮我查|帮我看看|那个|嗯+|呃+)+")
-_TRAILING = re.compile(r"[啊呀呢吧哦嘛啦哈哇噢]+$")
+_TRAILING = re.compile(r"(?:来着|[啊呀呢吧哦嘛啦哈哇噢])+$")   # (…是啥来着: what was it again)
 # spoken forms of what the articles write (头一个 for 首个, 头一批 for 首批)
 _SPOKEN = re.compile(r"头一(个|家|回|次|批|届|位)")
 _WRITTEN = {"个": "首个", "家": "首家", "回": "首次", "次": "首次", "批": "首批", "届": "首届", "位": "首位"}

@@ -159,8 +159,23 @@ def _other_rounds(text: str, index: EntityIndex, mentions: list[Mention]) -> lis
     return unknown
 
 
+# a phone number said in the question (0755-8882 8155这个号是哪个社区的): seven digits and more
+_NUMBER_SAID = re.compile(r"(?<![\d.])\+?\d[\d -]{5,18}\d(?![\d.])")
+
+
+def _unknown_numbers(question: str, index: EntityIndex) -> list[str]:
+    """Phone numbers asked about that no contact of the knowledge holds: never guessed at."""
+    found = [m.group(0).strip() for m in _NUMBER_SAID.finditer(question) if len(re.sub(r"\D", "", m.group(0))) >= 7]
+    if not found:
+        return []
+    known = {re.sub(r"\D", "", k.phone) for c in index.model.communities.values() for k in c.contacts if k.phone}
+    return [n for n in found if not any(re.sub(r"\D", "", n).endswith(k) or k.endswith(re.sub(r"\D", "", n))
+                                        for k in known)]
+
+
 def unknown_names(question: str, text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
     """Every place, community and list round in `text` (compacted `question`) the knowledge lacks,
-    and the matters beside its services it never speaks of (养老金)."""
+    the matters beside its services it never speaks of (养老金), and phone numbers no contact has."""
     unknown = _other_rounds(text, index, mentions) + [w for w in (*NOT_A_SERVICE, *OUTSIDE) if w in text]
+    unknown += _unknown_numbers(question, index) if any(ch.isdigit() for ch in question) else []
     return unknown + _unknown_places(text, index, mentions) + _unknown_communities(question, text, index, mentions)

@@ -877,3 +877,51 @@ async def test_a_short_name_of_a_zone_and_its_street_is_one_place_beside_another
     assert "广贤" in reply and "海湾" in reply
     both = await say("高新区和大榭有哪些社区")
     assert "广贤" in both and "海湾" in both
+
+
+async def test_a_resident_asking_who_after_a_passage_gets_the_people_of_that_passage(say):
+    await say("甬上社区节一开场大家一起唱的是什么歌", user="oSong")
+    reply = await say("谁唱的", user="oSong")
+    assert "余睿淳" in reply and "沈若歌" in reply
+    await say("后大街社区有什么养老服务", user="oSong2")
+    assert "吴民丽" in await say("谁负责的", user="oSong2")      # a community's list is no passage: its head
+
+
+async def test_an_aim_asked_with_a_common_word_and_what_was_it_again(say):
+    await say("我家在湖西社区", user="oAim")
+    reply = await say("咱们社区的工作宗旨是什么来着", user="oAim")
+    assert "亲民" in reply and "资料里没有" not in reply
+    await say("我住在虞波社区", user="oAim2")
+    assert "微笑邻里" in await say("咱们社区的服务理念叫啥来着", user="oAim2")
+
+
+async def test_a_phone_number_the_material_lacks_is_never_placed(say):
+    reply = await say("请问0574-8765 4321是哪个社区的号码")
+    assert "资料里没有“0574-8765 4321”" in reply and "住在哪个社区" not in reply
+    assert "资料里没有" in await say("13912345678这个手机号是谁的")
+
+
+async def test_what_a_place_is_known_for_lists_its_communities(say):
+    reply = await say("北仑那边都搞过啥活动")
+    assert "凌霄社区" in reply and "白领之家" in reply and "住在哪个社区" not in reply
+    street = await say("东柳街道有什么项目")
+    assert "幸福苑社区" in street and "授牌" in street
+
+
+async def test_who_did_something_for_a_list_is_the_lists_article(say):
+    assert "文明办" in await say("首届品质社区评议是哪几家单位办的")
+    handed = await say("宁波晚报社区联盟是谁给授的牌")
+    assert "文明办" in handed and "住在哪个社区" not in handed
+
+
+async def test_a_city_said_in_full_before_a_lists_own_name_filters_nothing(say):
+    reply = await say("宁波市首批品质社区都有哪些")
+    assert "后大街社区" in reply and "水岸心境社区" in reply and "中宁波市的" not in reply
+    assert "社区一家" in await say("What are the main projects of Shenzhen Bay community")
+    assert "三有三益" in await say("深圳湾社区的两三个重点项目是什么")
+
+
+async def test_a_side_word_inside_a_communitys_name_stays(say):
+    # 都 of 都市森林 is part of the name, not the 都 of "both"
+    reply = await say("凌霄社区和都市森林社区的书记分别是谁")
+    assert "许文君" in reply and "陈雪波" in reply
