@@ -108,11 +108,16 @@ def _asked_again(deps, topic, home_before: str, home: str):
     return (question, found) if found.answered else None
 
 
+def _asks_who_alone(text: str, kb) -> bool:
+    """`text` asks who and names nothing: only such a message reads the last question itself."""
+    return WHO_ASKED.search(text) is not None and not kb.understand(text).mentions
+
+
 def _after_passage(deps, topic, home: str, text: str) -> str:
     """The last question and `text` as one, when the last answer was a passage (or a person found by
-    what the passage tells) and `text` asks who
+    what the passage tells) and `text` asks who and names nothing
     (红歌快闪唱的哪首歌 → 是谁唱的: whoever the passage's event names, not its community's people)."""
-    if not topic.question:
+    if not topic.question or not _asks_who_alone(text, deps.knowledge):
         return ""
     last = deps.reply_cache.answer(deps.knowledge, deps.templates, topic.question, home, {})
     return f"{topic.question}，{text}" if last.intent in ("passage", "person") else ""
@@ -120,10 +125,10 @@ def _after_passage(deps, topic, home: str, text: str) -> str:
 
 def topic_view(text: str, topic, deps) -> tuple:
     """The part of the last topic the question path reads for `text` (bot/conversation/turns.py);
-    a question asking who reads the last question too (`_after_passage`)."""
+    a question asking who and naming nothing reads the last question too (`_after_passage`)."""
     text = for_matching(text)[0]
     view = followup.topic_view(text, topic, deps.knowledge)
-    return (*view, topic.question) if WHO_ASKED.search(text) else view
+    return (*view, topic.question) if _asks_who_alone(text, deps.knowledge) else view
 
 
 def _has_text(msg: Message, deps, ctx) -> bool:
