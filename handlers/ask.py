@@ -73,7 +73,8 @@ def answer(deps, state, text: str) -> Reply:
     # a question understood but not answerable (资料里没有虞波社区书记) is still the topic: 那学弄呢
     if found.intent not in ("clarify", "fallback") and (found.answered or found.entities != "{}"):
         asked = open_question.get("question", question) if open_question else question
-        ctx.topic = topic_of(asked, found.entities, found.people, found.intent == "lives_in", kb)
+        ctx.topic = topic_of(asked, found.entities, found.people, found.intent == "lives_in", kb,
+                             _still_listed(text, topic_before, found.listed, kb))
     text_out = found.text
     if resolution is not None and resolution.kind == "rebind":
         read_community = True   # whether the last question is asked again depends on the home before
@@ -81,7 +82,7 @@ def answer(deps, state, text: str) -> Reply:
         again = _asked_again(deps, topic_before, home_before, state.community_id) if found.intent == "lives_in" else None
         if again is not None:
             text_out += "\n\n" + again[1].text
-            ctx.topic = topic_of(again[0], again[1].entities, again[1].people, False, kb)
+            ctx.topic = topic_of(again[0], again[1].entities, again[1].people, False, kb, again[1].listed)
     if cut:
         text_out = deps.templates.render("question_cut", chars=QUESTION_CHARS) + "\n" + text_out
     # the announcements change at any time: read afresh each time the answer is given
@@ -123,11 +124,23 @@ def _after_passage(deps, topic, home: str, text: str) -> str:
     return f"{topic.question}，{text}" if last.intent in ("passage", "person") else ""
 
 
+def _listed(topic) -> tuple[str, ...]:
+    return tuple(m[1] for m in topic.mentions if m[0] == "listed")
+
+
+def _still_listed(text: str, topic, listed: tuple[str, ...], kb) -> tuple[str, ...]:
+    """What a later 第三个 counts in: after 第一个是做什么的 still the list the first came from."""
+    return _listed(topic) if len(listed) < 2 and followup.names_by_place(text, kb) else listed
+
+
 def topic_view(text: str, topic, deps) -> tuple:
     """The part of the last topic the question path reads for `text` (bot/conversation/turns.py);
-    a question asking who and naming nothing reads the last question too (`_after_passage`)."""
+    a question asking who and naming nothing reads the last question too (`_after_passage`), one
+    naming a listed programme by its place the whole list (`_still_listed`)."""
     text = for_matching(text)[0]
     view = followup.topic_view(text, topic, deps.knowledge)
+    if followup.names_by_place(text, deps.knowledge):
+        view = (*view, _listed(topic))     # (the list a 第一个 leaves for the next)
     return (*view, topic.question) if _asks_who_alone(text, deps.knowledge) else view
 
 

@@ -129,6 +129,12 @@ class Engine:
                 self.programme_grams.setdefault(g, set()).add(p.id)
         self.passages = PassageIndex(model, self.index.tokenizer)
         self.item_weight = _shared_word_weights(model)
+        # a keyword said another way (words.yaml: 线上 for 网上) is the keyword said
+        self.said_otherwise: dict[str, tuple[str, ...]] = {}
+        for g in model.word_groups.values():
+            words = tuple(dict.fromkeys(compact(w) for w in g.words if len(compact(w)) >= 2))
+            for w in words:
+                self.said_otherwise[w] = tuple(dict.fromkeys(self.said_otherwise.get(w, ()) + words))
 
     @classmethod
     def from_database(cls, db: sqlite_utils.Database, threshold: float = 72.0, margin: float = 6.0) -> "Engine":
@@ -539,7 +545,7 @@ class Engine:
         for n, (kind, text, keywords, obj) in enumerate(candidates):
             weight = self.item_weight
             score = sum(weight.get(g, 1.0) for g in grams & text_bigrams(text))
-            score += 2.0 * sum(1 for k in keywords if compact_cached(k) in q.text and not CUE_WORD.fullmatch(compact_cached(k)))
+            score += 2.0 * sum(1 for k in keywords if self._keyword_said(compact_cached(k), q.text))
             if not score:
                 continue
             if kind == "figure" and "figure" in q.aspects:
@@ -562,6 +568,11 @@ class Engine:
         if best < 2:
             return []
         return [e[2] for e in entries if e[0] >= best * 0.6][:5]
+
+    def _keyword_said(self, keyword: str, text: str) -> bool:
+        if CUE_WORD.fullmatch(keyword):
+            return False
+        return keyword in text or any(w in text for w in self.said_otherwise.get(keyword, ()))
 
     def _nearest_with(self, c: Community, cats: list[str], limit: int = 5) -> list[dict]:
         """Other communities offering the categories: same street, then district, then city."""
@@ -639,7 +650,8 @@ class Engine:
                     if inside(c) and (c.description or c.programmes)]
             if rows:
                 return Answer("place_programmes", {"places": places}, "place", 0.8, True, {"place": places}, pages=rows)
-        if places and ("list" in q.aspects or "which" in q.aspects or "社区" in q.text):
+        if places and ("list" in q.aspects or "which" in q.aspects or "社区" in q.text or
+                       "村" in q.text and len(GENERIC.sub("", q.residual.replace(" ", ""))) <= 2):   # (有啥出名的村)
             inside = place_filter(self, places)
             members = [c for c in self.model.communities.values() if inside(c)]
             if members:

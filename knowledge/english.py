@@ -116,7 +116,7 @@ def pinyin_key(text: str) -> str:
 
 
 def name_table(model: Model) -> dict[str, str]:
-    """Toneless pinyin (no spaces) -> the Chinese name, for communities, places and people."""
+    """Toneless pinyin (no spaces) -> the Chinese name, for communities, places, people and programmes."""
     table: dict[str, str] = {}
 
     def add(chinese: str, key_from: str) -> None:
@@ -139,6 +139,10 @@ def name_table(model: Model) -> dict[str, str]:
                     add(part, short)
     for p in model.people.values():
         add(p.name, p.name)
+    for prog in model.programmes.values():   # programmes said by their sound (Haodajie for 好大姐)
+        for name in (prog.name, *prog.aliases):
+            if re.fullmatch(r"[\u4e00-\u9fff]{3,6}", name):
+                add(name, name)
     return table
 
 

@@ -20,7 +20,7 @@ from knowledge.schema import DATE, FILES, ID, ORDER, PHONE, SUB_FIELDS
 
 LINE = "__line__"
 KNOWLEDGE_TABLES = ["sources", "categories", "synonyms", "communities", "honours", "facts", "figures",
-                    "programmes", "programme_categories", "contacts", "lists", "list_members", "people"]
+                    "programmes", "programme_categories", "contacts", "lists", "list_members", "people", "word_groups"]
 
 
 @dataclass
@@ -163,7 +163,8 @@ def validate_form(data: dict[str, list[dict]]) -> list[Problem]:
 def validate_references(data: dict[str, list[dict]]) -> list[Problem]:
     problems: list[Problem] = []
     ids: dict[str, set] = {}
-    for name in ("sources.yaml", "categories.yaml", "communities.yaml", "programmes.yaml", "lists.yaml", "people.yaml"):
+    for name in ("sources.yaml", "categories.yaml", "communities.yaml", "programmes.yaml", "lists.yaml", "people.yaml",
+                 "words.yaml"):
         seen: dict[str, int] = {}
         for rec in data[name]:
             rid = rec.get("id")
@@ -268,6 +269,8 @@ def _rows(data: dict[str, list[dict]]) -> dict[str, list[dict]]:
         t["people"].append({"id": r["id"], "name": r["name"], "role": r["role"], "community_id": r.get("community"),
                             "organisation": r.get("organisation"), "did": r.get("did"),
                             "aliases": json.dumps(r.get("aliases") or [], ensure_ascii=False), "source": r["source"]})
+    t["word_groups"] = [{"id": r["id"], "name": r["name"], "words": json.dumps(r["words"], ensure_ascii=False)}
+                        for r in data["words.yaml"]]
     return t
 
 
@@ -290,12 +293,13 @@ COLUMNS = {
     "list_members": {"list_id": str, "position": int, "member_id": str},
     "people": {"id": str, "name": str, "role": str, "community_id": str, "organisation": str, "did": str, "aliases": str,
                "source": str},
+    "word_groups": {"id": str, "name": str, "words": str},
 }
 INDEXES = {"honours": ["community_id"], "facts": ["community_id"], "figures": ["community_id"],
            "programmes": ["community_id"], "programme_categories": ["programme_id"], "contacts": ["community_id"],
            "list_members": ["list_id"], "synonyms": ["category_id"]}
 PKS = {"sources": "id", "categories": "id", "communities": "id", "programmes": "id", "contacts": "id", "lists": "id",
-       "people": "id"}
+       "people": "id", "word_groups": "id"}
 
 
 def digest(folder: Path) -> str:
@@ -459,6 +463,8 @@ def export_records(db: sqlite_utils.Database) -> dict[str, list[dict]]:
             rec["aliases"] = json.loads(r["aliases"])
         rec["source"] = r["source"]
         out["people"].append(rec)
+    out["words"] = [{"id": r["id"], "name": r["name"], "words": json.loads(r["words"])}
+                    for r in (q("select * from word_groups order by rowid") if db["word_groups"].exists() else [])]
     return out
 
 

@@ -28,7 +28,7 @@ from rapidfuzz import fuzz, process
 from knowledge.english import name_table, vocabulary
 from knowledge.model import Model
 from knowledge.phrases import GAPPED_SCORE, NeedPhrases
-from knowledge.text import bigrams, compact, pinyin, sounds_alike, sounds_near
+from knowledge.text import bigrams, compact, pinyin, same_tones, sounds_alike, sounds_near
 
 PINYIN_SCORE = 96.0
 COMMON_WORD_FREQ = 100       # a word this frequent in jieba's dictionary is said as meant, not misheard
@@ -409,8 +409,10 @@ class EntityIndex:
             if kind == "community" and \
                     self.tokenizer.FREQ.get(_strip_suffix(text[start:start + len(surface)]), 0) >= COMMON_WORD_FREQ:
                 continue  # 名单社区 is no 茗山社区 misheard: a common word of its own is said as meant
+            # of two names sounding alike, the one said with the same tones comes first (湖溪: 湖西, not 浒西)
+            sound = PINYIN_SCORE if same_tones(text[start:start + len(surface)], surface) else PINYIN_SCORE - self.margin
             scored[(surface, kind)] = max(scored.get((surface, kind), (0.0, 0, 0, "")),
-                                          (PINYIN_SCORE, start, start + len(surface), "pinyin"))
+                                          (sound, start, start + len(surface), "pinyin"))
         if kind == "community":
             self._community_typos(text, scored)
         else:

@@ -141,6 +141,13 @@ class KList:
 
 
 @dataclass
+class WordGroup:
+    id: str
+    name: str
+    words: list[str]
+
+
+@dataclass
 class Model:
     communities: dict[str, Community]
     programmes: dict[str, Programme]
@@ -148,6 +155,7 @@ class Model:
     lists: dict[str, KList]
     sources: dict[str, Source]
     people: dict[str, Person] = field(default_factory=dict)
+    word_groups: dict[str, WordGroup] = field(default_factory=dict)   # words.yaml: ways of saying one thing
 
     @classmethod
     def from_database(cls, db: sqlite_utils.Database) -> "Model":
@@ -208,4 +216,6 @@ class Model:
             for r in rows("select * from people order by rowid"):
                 people[r["id"]] = Person(r["id"], r["name"], r["role"], r["source"], r["community_id"] or "",
                                          r["organisation"] or "", r["did"] or "", json.loads(r["aliases"]))
-        return cls(communities, programmes, categories, lists, sources, people)
+        groups = {r["id"]: WordGroup(r["id"], r["name"], json.loads(r["words"]))
+                  for r in (rows("select * from word_groups order by rowid") if db["word_groups"].exists() else [])}
+        return cls(communities, programmes, categories, lists, sources, people, groups)

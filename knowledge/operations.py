@@ -73,7 +73,7 @@ STATS_QUERIES = {
         order by p.rowid""",
 }
 COUNTED_TABLES = ("sources", "communities", "programmes", "categories", "synonyms", "contacts", "lists",
-                  "list_members", "honours", "facts", "figures", "people")
+                  "list_members", "honours", "facts", "figures", "people", "word_groups")
 
 
 def stats(db: sqlite_utils.Database) -> dict[str, list[dict]] | None:

@@ -25,21 +25,6 @@ from knowledge.text import bigrams, compact
 COVERAGE = 0.62       # accepted share of the question's token weight (README: calibration)
 MIN_WEIGHT = 3.0       # and at least this much matched weight (one distinctive token)
 CANDIDATES = 20
-# ways of saying one thing that are no service category: how Chinese says "later, planned" (后面还有,
-# 接下来, 还将); a tag per group, as for the categories' synonyms
-CONCEPTS = {"zqplans": ("接下来", "后续", "今后", "以后", "之后", "后面", "还将", "还要", "还会", "计划", "打算", "下一步",
-                        "今年还", "还有啥", "还有什么", "将组织", "将举办", "将开展"),
-            # people told of by age and sex, in the words of the articles and of residents
-            "zqgirl": ("女孩", "小姑娘", "小丫头", "丫头", "女娃", "小女生", "女生"),
-            "zqaunt": ("阿姨", "大妈", "大姐", "大婶", "婶子"),
-            # the new-year meal and the days around it
-            "zqnewyear": ("年夜饭", "团圆饭", "过年", "除夕", "大年三十", "年三十", "春节"),
-            # the first of its kind, as the articles and residents say it
-            "zqfirst": ("首个", "第一个", "头一个", "首家", "第一家", "首创", "第一次", "首次"),
-            # a language other than Chinese, practised by talking
-            "zqlang": ("英语", "外语", "英文", "口语", "外国话", "老外聊"),
-            # an event held somewhere, as the articles and residents say it
-            "zqheld": ("举办", "举行", "搞的", "哪儿搞", "哪里搞", "在哪搞", "办的", "开办", "召开")}
 EVIDENCE_MARGIN = 0.2   # one community's passages together must lead any other's by this much
 STRONG_SHARED, STRONG_WEIGHT = 3, 12.0   # shared tokens and their weight that make a passage a hit whatever else is said
 UNSEEN = 0.5           # weight of a question word the knowledge never uses, relative to the rarest known
@@ -52,6 +37,11 @@ _JUNK_WORDS = {"社区", "哪个", "什么", "哪些", "一下", "怎么", "这�
                "两个", "两位", "几位", "几个"}
 
 
+def concept_tag(group_id: str) -> str:
+    """The token a word group of words.yaml stands as (plans -> zqplans)."""
+    return "zq" + _NOISE.sub("", group_id)
+
+
 def _place_token(community_id: str) -> str:
     return "zzq" + _NOISE.sub("", community_id)
 
@@ -59,6 +49,33 @@ def _place_token(community_id: str) -> str:
 def _letters(text: str) -> set[str]:
     """The characters of what a question asks about (its cue words left out)."""
     return set(CUES.sub("", text.replace(" ", ""))) - _ASKING_CHARS
+
+
+class _Units:
+    """The weight of a question's tokens, a word group said once counting once: 报社 and the newspapers'
+    tag (报系, 报业) are one thing asked, matched by a passage holding either, weighed as the rarer."""
+
+    def __init__(self, index: "PassageIndex", text: str, asked: set[str]) -> None:
+        self.idf = index.idf
+        said: dict[str, list[str]] = {}
+        for word, tag in index.synonyms:
+            if tag in asked and tag in index.concepts and word in text:
+                said.setdefault(tag, []).append(word)
+        self.unit_of: dict[str, str] = {}
+        self.unit_weight: dict[str, float] = {}
+        for tag, words in said.items():
+            members = {tag} | {t for t in asked if any(w in t or t in w for w in words)}
+            for t in members:
+                self.unit_of.setdefault(t, tag)
+            self.unit_weight[tag] = max((self.idf[t] for t in members if t in self.idf), default=0.0)
+
+    def __call__(self, tokens) -> float:
+        units = {self.unit_of[t] for t in tokens if t in self.unit_of}
+        return sum(self.idf[t] for t in tokens if t not in self.unit_of) + sum(self.unit_weight[u] for u in units)
+
+    def count(self, tokens) -> int:
+        """How many things the tokens say (a word group's words and tag: one)."""
+        return len({self.unit_of.get(t, t) for t in tokens})
 
 
 @dataclass(slots=True)
@@ -96,9 +113,14 @@ def passages_of(model: Model) -> list[Passage]:
 class PassageIndex:
     def __init__(self, model: Model, tokenizer) -> None:
         self.tokenizer = tokenizer
+        # ways of saying one thing (words.yaml) are one token each, as the categories' synonyms are
+        self.concepts = {concept_tag(g.id) for g in model.word_groups.values()}
+        self.group_words = {compact(w) for g in model.word_groups.values() for w in g.words}
+        self.said_words = self.group_words | {compact(w) for cat in model.categories.values() for w in cat.synonyms}
         self.synonyms = sorted([(compact(w), "zc" + _NOISE.sub("", cat.id)) for cat in model.categories.values()
                                 for w in cat.synonyms if len(compact(w)) >= 2] +
-                               [(w, tag) for tag, words in CONCEPTS.items() for w in words], key=lambda x: -len(x[0]))
+                               [(compact(w), concept_tag(g.id)) for g in model.word_groups.values() for w in g.words
+                                if len(compact(w)) >= 2], key=lambda x: -len(x[0]))
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
         # the passages live in the table, not as Python objects: at 100k entries that many live
         # objects would slow every garbage collection, and so every answer
@@ -149,7 +171,7 @@ class PassageIndex:
         return [(cov, p) for cov, p, _ in self._scored(text, community, kinds)[1]]
 
     def telling(self, concept: str, source: str) -> list[Passage]:
-        """Passages of one article (`source`) that say a concept (a `CONCEPTS` tag: zqplans)."""
+        """Passages of one article (`source`) that say a concept (a word group's tag: zqplans)."""
         rows = self.db.execute("select text, community, source, kind, ref from p where p match ? and source = ?",
                                (f'"{concept}"', source)).fetchall()
         return [Passage(*r) for r in rows]
@@ -158,14 +180,14 @@ class PassageIndex:
         """A question whose facts are spread over one community's passages (单体最大的商住型社区, 六成居民
         来自五湖四海, 叫啥): the community whose passages together cover `threshold` of it, clearly ahead
         (`EVIDENCE_MARGIN`) of any other; (coverage, its passages, best first), else None."""
-        total, scored = self._scored(text)
+        total, scored, weigh = self._scored(text)
         union: dict[str, set[str]] = {}
         found: dict[str, list[Passage]] = {}
         for _, p, shared in scored:
             if p.community_id:
                 union.setdefault(p.community_id, set()).update(shared)
                 found.setdefault(p.community_id, []).append(p)
-        ranked = sorted(((sum(self.idf[t] for t in words) / total, cid) for cid, words in union.items()), reverse=True)
+        ranked = sorted(((weigh(words) / total, cid) for cid, words in union.items()), reverse=True)
         if not ranked or ranked[0][0] < threshold or (len(ranked) > 1 and ranked[0][0] - ranked[1][0] < EVIDENCE_MARGIN):
             return None
         return ranked[0][0], found[ranked[0][1]]
@@ -176,13 +198,15 @@ class PassageIndex:
         asked = {t for t in self.tokenise(text, query=True) if t not in self.common}
         query = {t for t in asked if t in self.idf}
         if not query:
-            return 1.0, []
+            return 1.0, [], None
+        weigh = _Units(self, text, asked)
         # words the knowledge never uses count against every passage: 今天天气 is not about 天天
         unseen = [t for t in asked - query if not CUES.fullmatch(t)]  # 得过, 多少: how one asks, not what
         # one unseen word counts once: not again for its parts (油纸 of 油纸伞), nor when a part of it is
-        # known (小女孩 holds 女孩)
-        unseen = [t for t in unseen if not any(k in t for k in query) and not any(t != u and t in u for u in unseen)]
-        known = sum(self.idf[t] for t in query)
+        # known (小女孩 holds 女孩), nor when it says a word group's or a category's meaning (后头)
+        unseen = [t for t in unseen if not any(k in t for k in query) and not any(t != u and t in u for u in unseen)
+                  and t not in self.said_words and t not in weigh.unit_of]
+        known = weigh(query)
         total = known + UNSEEN * self.rare * len(unseen)
         match = " OR ".join(f'"{t}"' for t in query)
         letters = _letters(text)
@@ -199,18 +223,19 @@ class PassageIndex:
             if kinds is not None and p.kind not in kinds:
                 continue
             shared = query & set(tokens.split())
-            weight = sum(self.idf[t] for t in shared)
+            weight, said = weigh(shared), weigh.count(shared)
             chars = len(letters & set(compact(p.text)))  # ties: the passage sharing more of the question's characters
-            if len(shared) < 2 and chars < len(letters):
+            if said < 2 and chars < len(letters):
                 continue  # one word in common and the rest of the question elsewhere: 快递柜 is not 快递站
             coverage = weight / total
-            if len(shared) >= STRONG_SHARED and weight >= STRONG_WEIGHT and weight >= 0.9 * known:
+            if said >= STRONG_SHARED and weight >= STRONG_WEIGHT and weight >= 0.9 * known:
                 # a long, detailed question (撑着油纸伞穿旗袍走秀的阿姨们): words the knowledge never uses
                 # must not sink a passage that holds every distinctive word it does use
                 coverage = max(coverage, COVERAGE)
             scored.append((round(coverage, 6), chars, weight, -rank, p, shared))
         scored.sort(key=lambda s: (-s[0], -s[1], -s[2], -s[3]))
-        return total, [(cov, p, shared) for cov, _, weight, _, p, shared in scored if weight >= MIN_WEIGHT][:CANDIDATES]
+        return total, [(cov, p, shared) for cov, _, weight, _, p, shared in scored if weight >= MIN_WEIGHT][:CANDIDATES], \
+            weigh
 
     def best(self, text: str, community: str | None = None, threshold: float = COVERAGE,
              prefer: str = "") -> tuple[float, Passage] | None:

@@ -98,6 +98,12 @@ FILES: dict[str, list[Field]] = {
         Field("members", "list[str]", True, "community ids or programme ids, in order"),
         Field("source", "id", True, "source id"),
     ],
+    "words.yaml": [
+        Field("id", "id", True, "stable id"),
+        Field("name", "str", True, "what the words say, for operators"),
+        Field("words", "list[str]", True, "ways of saying it (two characters and more): a question using one "
+                                           "matches a text using any other"),
+    ],
 }
 
 SUB_FIELDS = {
@@ -107,4 +113,5 @@ SUB_FIELDS = {
     ("lists.yaml", "figures"): {"label": "str!", "value": "str!", "keywords": "list[str]"},
 }
 
-ORDER = ["sources.yaml", "categories.yaml", "communities.yaml", "programmes.yaml", "contacts.yaml", "lists.yaml", "people.yaml"]
+ORDER = ["sources.yaml", "categories.yaml", "communities.yaml", "programmes.yaml", "contacts.yaml", "lists.yaml", "people.yaml",
+         "words.yaml"]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from knowledge.passages import CONCEPTS, COVERAGE
+from knowledge.listing import own_places
+from knowledge.passages import COVERAGE
 from knowledge.text import compact
 from knowledge.understand import STOP, Query
 
@@ -95,14 +96,14 @@ def about_list(engine: "Engine", q: Query) -> "Answer | None":
     """`宁波晚报社区联盟后面还有啥活动`: a question about a list that asks neither its members, their
     number nor their places is looked up in the passages of the list's own article."""
     lists = q.ids("list")
-    if len(lists) != 1 or q.aspects & {"list", "figure", "rank", "location"} or q.ids("place") or \
+    if len(lists) != 1 or q.aspects & {"list", "figure", "rank", "location"} or own_places(engine, q, lists) or \
             ("which" in q.aspects and WHICH_COMMUNITY.search(q.text)):
         return None
     text = _content(engine, q, named=("community", "place", "list"))
     if len(text.replace(" ", "")) < 2:
         return None
     source = engine.model.lists[lists[0]].source
-    concepts = sorted(t for t in engine.passages.tokenise(text, query=True) if t in CONCEPTS)
+    concepts = sorted(t for t in engine.passages.tokenise(text, query=True) if t in engine.passages.concepts)
     said = [p for c in concepts for p in engine.passages.telling(c, source) if p.kind != "list"]
     if len(said) == 1:
         return _answer(engine, (COVERAGE, said[0]), COVERAGE)

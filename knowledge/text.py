@@ -34,6 +34,8 @@ _WRITTEN = {"个": "首个", "家": "首家", "回": "首次", "次": "首次", 
 # sq: how residents type 社区 (she qu) in a hurry (后大街sq)
 _SQ = re.compile(r"(?<![a-z])sq(?![a-z])")
 _SPOKEN_BREAK = re.compile(r"[啊呀吧嘛啦哈哇噢]+(?=\s)|(?<=\s)(?:就是说|就是|然后|那个|嗯+|呃+)")
+_STANDARD = {"咋": "怎么", "俺们": "我们", "俺": "我", "咱们": "我们", "咱": "我们"}
+_DIALECT = re.compile("|".join(sorted(_STANDARD, key=len, reverse=True)))
 _DOTS = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
 
 
@@ -43,6 +45,8 @@ def normalise(text: str) -> str:
     t = _T2S.convert(t).lower()
     t = _SQ.sub("社区", t) if "sq" in t else t
     t = t.replace("、", "和")  # an enumeration comma joins names like 和 (学弄、学苑、虞波), not a clause break
+    if "咋" in t or "俺" in t or "咱" in t:   # spoken and northern forms: 咋 for 怎么, 俺/咱 for 我/我们
+        t = _DIALECT.sub(lambda m: _STANDARD[m.group(0)], t)
     t = _KEEP.sub(" ", t)
     t = _DOTS.sub(" ", t)
     t = _SPOKEN_BREAK.sub(" ", t)   # 唱的是啥歌啊 就是记者们…: the particle and filler of a spoken pause
@@ -114,6 +118,19 @@ def near_readings(ch: str) -> frozenset[str]:
 def sounds_near(a: str, b: str) -> bool:
     """Two characters a resident may write for each other by sound."""
     return a == b or bool(near_readings(a) & near_readings(b))
+
+
+@lru_cache(maxsize=16384)
+def char_tones(ch: str) -> frozenset[str]:
+    """Every reading of one character with its tone (浒: hu3 and xu3; 湖: hu2)."""
+    if not "\u4e00" <= ch <= "\u9fff":
+        return frozenset((ch,))
+    return frozenset(pinyin_lib(ch, style=Style.TONE3, heteronym=True)[0])
+
+
+def same_tones(a: str, b: str) -> bool:
+    """Two texts of one length whose characters share a reading, tones included (湖溪 and 湖西, not 浒西)."""
+    return len(a) == len(b) and all(x == y or char_tones(x) & char_tones(y) for x, y in zip(a, b))
 
 
 def sounds_alike(a: tuple[frozenset[str], ...], b: tuple[frozenset[str], ...]) -> bool:

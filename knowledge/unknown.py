@@ -25,9 +25,10 @@ BARE_PLACES = re.compile(r"北京|上海|天津|重庆|杭州|广州|南京|苏�
                          r"广西|海南|甘肃|青海|宁夏|新疆|西藏")
 
 
-# matters of travel, money and weather no community's material speaks of (去济州岛要办签证吗: no 十里红妆)
+# matters of travel, money, weather and casual labour no community's material speaks of (去济州岛要办签证吗:
+# no 十里红妆; 临时工 and 劳务派遣 are the spam that ends one article)
 OUTSIDE = ("签证", "护照", "机票", "火车票", "高铁票", "股票", "彩票", "汇率", "房价", "基金", "天气", "下雨", "下雪",
-           "气温", "台风")
+           "气温", "台风", "临时工", "劳务派遣", "派遣公司", "招工", "打零工")
 
 # an institution of a place is asked about with its place (山东大学今年招多少人)
 _INSTITUTIONS = ("大学", "学院", "医院", "政府", "机场", "博物馆", "图书馆", "电视台")
@@ -44,6 +45,8 @@ def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> l
                 (text[m.end():m.end() + 1] in tuple("有的哪市区县省社那这") or text.startswith(_INSTITUTIONS, m.end())):
             unknown.append(word)
     for m in _PLACE.finditer(text):
+        if any(text[i:i + 1] in tuple("省市区县镇") for i in (m.end(), m.start(2) - 1, m.start())):
+            continue    # 县市区, 省市自治区: the levels themselves, named one after another
         word = m.group(0).lstrip("和与跟及在的是到去从")   # 文明社区和浙江省…: 和 is no part of a place
         if _NOT_PLACE.search(word) or any(mm.start <= m.start() < mm.end or mm.start < m.end() <= mm.end for mm in mentions):
             continue

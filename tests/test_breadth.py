@@ -925,3 +925,60 @@ async def test_a_side_word_inside_a_communitys_name_stays(say):
     # 都 of 都市森林 is part of the name, not the 都 of "both"
     reply = await say("凌霄社区和都市森林社区的书记分别是谁")
     assert "许文君" in reply and "陈雪波" in reply
+
+
+async def test_northern_and_spoken_forms_are_the_standard_words(say):
+    await say("我住凌霄社区", user="oDialect")
+    assert "陈雪波" in await say("俺们社区书记叫啥", user="oDialect")
+    assert "广场" in await say("幸福苑社区那个小广场是咋翻新的")
+
+
+async def test_a_message_going_on_with_na_asks_of_the_last_subject(say):
+    await say("幸福苑社区书记是谁", user="oGoOn")
+    reply = await say("那小广场当初怎么弄起来的", user="oGoOn")
+    assert "翻新" in reply
+
+
+async def test_a_street_and_that_before_a_community_bind_it(say):
+    reply = await say("我住在大碶街道那个学苑社区", user="oThat")
+    assert "已记住" in reply and "学苑社区" in reply
+
+
+async def test_of_two_names_that_sound_alike_the_one_with_the_same_tones(say):
+    reply = await say("湖溪社区在哪个街道")
+    assert "甬江街道" in reply and "哪一个" not in reply
+
+
+async def test_casual_labour_is_not_the_materials_matter(say):
+    reply = await say("附近有没有劳务派遣公司招临时工")
+    assert "资料里没有" in reply and "住在哪个社区" not in reply
+
+
+async def test_levels_named_one_after_another_are_no_unknown_place(say):
+    await say("力邦社区在哪个区", user="oLevels")
+    reply = await say("那边的外地打工人员来自多少个省市自治区", user="oLevels")
+    assert "20个" in reply and "资料里没有“" not in reply
+
+
+async def test_programmes_said_by_their_sound_in_english(say):
+    assert "婚姻" in await say("What does Haodajie do")
+
+
+async def test_when_a_village_was_honoured_is_told(say):
+    assert "去年底" in await say("走马塘村哪一年被评为全国文明村")
+
+
+async def test_a_programme_the_last_reply_listed_is_named_by_its_place(say):
+    await say("深圳湾社区创建精品社区靠哪三个项目", user="oOrdinal")
+    first = await say("第一个是做什么的", user="oOrdinal")
+    assert "社区一家" in first and "口岸五优" not in first
+    last = await say("最后那个具体是干嘛的", user="oOrdinal")
+    assert "口岸五优" in last and "跨境学童" in last
+    await say("后大街社区书记是谁", user="oOrdinal2")                 # a reply listing nothing
+    assert "口岸五优" not in await say("第三个呢", user="oOrdinal2")
+
+
+async def test_a_word_group_said_in_other_words_finds_its_passage(say):
+    # 往后 (later) and 报社 (the newspaper) are words of groups in words.yaml; the passage says 之后, 报系
+    assert "红歌联赛" in await say("宁波晚报联盟往后还有啥安排")
+    assert "红歌联赛" in await say("社区节结束以后报社后头还要组织啥")

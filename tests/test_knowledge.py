@@ -413,3 +413,25 @@ def test_a_commit_by_the_serving_process_during_a_rebuild_waits_instead_of_faili
     db.conn.set_trace_callback(meanwhile)
     write(db, load(DATA))
     assert outcome == ["waited"] and db["communities"].count > 100
+
+
+def test_a_word_group_an_operator_adds_finds_what_its_other_words_say(folder):
+    """words.yaml: a question using one word of a group matches a fact using another, with no code."""
+    from knowledge.engine import Engine
+
+    def answer(question: str):
+        d = sqlite_utils.Database(memory=True)
+        build_database(d, folder)
+        return Engine.from_database(d).answer(question, "dandinghe")
+    before = answer("我们社区在视频号上有交流的地方吗")
+    assert not (before.template == "community_items" and "QQ群" in str(before.data))
+    edit(folder, "words.yaml", lambda r: next(g for g in r if g["id"] == "online")["words"].append("视频号"))
+    after = answer("我们社区在视频号上有交流的地方吗")
+    assert after.template == "community_items" and "QQ群" in str(after.data)
+
+
+def test_a_word_group_without_words_is_refused_with_its_line(folder):
+    edit(folder, "words.yaml", lambda r: r.append({"id": "empty", "name": "空的"}))
+    assert refused(folder) == f"words.yaml:{line_of(folder, 'words.yaml', 'id: empty')}: words: required field is missing"
+    edit(folder, "words.yaml", lambda r: r[-1].update(words=["网上"], id="online"))
+    assert "duplicate id 'online'" in refused(folder)

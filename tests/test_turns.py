@@ -195,7 +195,8 @@ async def test_a_move_asking_its_own_question_is_remembered_once_for_any_topic(c
 MIXED = ["后大街社区书记是谁", "那凌霄社区呢", "它在哪个街道", "书记呢", "四点钟学校", "有什么养老服务",
          "不对，我是说海创社区", "我住在后大街", "我搬到凌霄社区了", "我住在后大街，有什么养老服务", "附近有哪些养老服务", "后大街", "1",
          "赛罕社区有什么活动", "那里有什么特色", "他是谁", "你好", "明天会下雨吗", "学弄社区有几个网格",
-         "说错了，是丹顶鹤社区", "那丹顶鹤社区的书记呢", "老年大学开了哪些课", "它是哪年开的", "谢谢"]
+         "说错了，是丹顶鹤社区", "那丹顶鹤社区的书记呢", "老年大学开了哪些课", "它是哪年开的", "谢谢",
+         "深圳湾社区有哪些特色项目", "第二个是做什么的", "最后那个呢", "甬上社区节开场唱的什么歌", "谁唱的"]
 
 
 async def test_remembered_turns_answer_exactly_what_deciding_afresh_would(tmp_path, engine):
@@ -223,6 +224,7 @@ async def test_remembered_turns_answer_exactly_what_deciding_afresh_would(tmp_pa
         for dispatcher, deps in bots:
             reply = await dispatcher.dispatch(Message("text", user, text=text), deps)
             state = deps.residents.get(user)
-            replies.append((reply.text, state.community_id, state.context.topic.question, sorted(state.context.flows)))
+            replies.append((reply.text, state.community_id, state.context.topic.question, state.context.topic.mentions,
+                            sorted(state.context.flows)))
         assert replies[0] == replies[1], f"turn {turn}: {user} sent {text!r}"
     assert len(bots[0][0].turns) > 20

@@ -3,12 +3,14 @@
 Answers are rendered whole; the one door (bot/conversation/pager.py) pages what is too long."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import orjson
 
 from bot.conversation.memo import Memo
 from bot.conversation.templates import Templates
+from knowledge.text import compact
 
 
 def render_answer(templates: Templates, answer, sources: dict) -> str:
@@ -46,6 +48,7 @@ class Rendered:
     answered: bool
     people: tuple[str, ...] = ()    # people the answer names (for a later 他)
     uses_residence: bool = False    # depends on where the resident lives (cached per community)
+    listed: tuple[str, ...] = ()    # programmes the reply names, in order (for a later 第二个, 最后那个)
 
 
 def answer_and_render(kb, templates: Templates, question: str, community_id: str, open_question: dict) -> Rendered:
@@ -55,7 +58,22 @@ def answer_and_render(kb, templates: Templates, question: str, community_id: str
     people = tuple(c.name for c in contacts[:1]) if answer.template in ("contacts", "phone") else \
         _people_told(kb, answer.data["passage"]) if answer.template == "passage" else ()
     return Rendered(text, answer.lives_in, answer.open_question, answer.intent, orjson.dumps(answer.entities).decode(),
-                    round(answer.confidence, 3), bool(answer.answered), people, answer.uses_residence)
+                    round(answer.confidence, 3), bool(answer.answered), people, answer.uses_residence,
+                    _programmes_named(kb, text) if answer.answered else ())
+
+
+QUOTED = re.compile(r"“([^”]{2,24})”")
+LISTED_MOST = 9
+
+
+def _programmes_named(kb, text: str) -> tuple[str, ...]:
+    """The programmes a reply names in quotes, in order: what 第二个 or 最后那个 may point at next."""
+    found = []
+    for name in QUOTED.findall(text):
+        ids = {i for kind, i, _ in kb.index.surfaces.forms.get(compact(name), ()) if kind == "programme"}
+        if len(ids) == 1:
+            found.append(ids.pop())
+    return tuple(dict.fromkeys(found))[:LISTED_MOST]
 
 
 def _people_told(kb, passage) -> tuple[str, ...]:

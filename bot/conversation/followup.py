@@ -26,7 +26,7 @@ from bot.conversation.context import Topic
 from bot.conversation.memo import Memo
 from knowledge.people import unknown_name
 from knowledge.understand import COMMUNITY_WORDS, NEARBY, Query
-from knowledge.text import ROLES
+from knowledge.text import ASKS, ROLES
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
 CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|打错了|写错了|搞错了|打错字了|打错字|写错字了|写错字|输错了|更正一下|更正|纠正一下|纠正|"
@@ -57,6 +57,9 @@ _STANDS_FOR = {("people",): ("person", "programme", "community"),   # 他们 aft
                ("communities",): ("community",)}
 # who holds a role somewhere (力邦社区是谁当家？…这位负责人觉得…): 这位 is that holder, not the last person
 HOLDER_ASKED = re.compile(rf"谁|当家|{ROLES}")
+# one of the programmes the last reply listed, by its place (第二个, 最后那个, 最后一项)
+ORDINAL = re.compile(r"第([一二三四五六七八九1-9])(?:个|项|条)|最后(?:一个|那个|那一个|这个|一项|那项)")
+_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九", 1)} | {str(i): i for i in range(1, 10)}
 TIMES_ASKED = re.compile(r"(?<!好)几[回次遍趟场届]|多少[回次遍趟场届]")
 # the last programme said by what it is, at the start (节上都有些啥, 队里有多少人)
 HEAD_PRONOUN = re.compile(r"^(?:这个|那个|这|那)?(?:节|文化节|队|队伍|站|中心|馆|工作室|活动|项目|平台|课堂)(?:上|里面|里|中)")
@@ -161,6 +164,9 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
         return q, []    # (张伟是谁, 樱花社区呢, 今天天气怎么样: what the knowledge lacks is no follow-up)
     steps: list[tuple] = []
     named = [m for m in q.mentions if m.kind in SUBJECT_KINDS]
+    ordinal = ORDINAL.search(q.text)
+    if ordinal and not named:   # 最后那个具体优化啥: the last programme the reply listed
+        steps.append(("ordinal", ordinal))
     if any(m.how == "quoted" for m in named):
         return q, []    # 这个项目里说的“三有”: the quoted part names the programme meant, whatever 这个 stood for
     if named:       # 那X呢: the message is only an entity: the last question about it
@@ -188,7 +194,8 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
     ending = t.rstrip("？?。.!！~")
     # (那工作目标呢, 后面还有啥活动没, 拿了几回; not 明天会下雨吗: nothing a community holds is asked)
     asks_something = bool(q.aspects - {"which"}) or bool(q.of("category")) or bool(TIMES_ASKED.search(body)) or \
-        ending.endswith("呢") or ending.endswith(("没", "没有", "吗")) and bool(COMMUNITY_WORDS.search(body))
+        ending.endswith("呢") or ending.endswith(("没", "没有", "吗")) and bool(COMMUNITY_WORDS.search(body)) or \
+        bool(LEAD.match(q.text)) and bool(ASKS.search(body))   # (那…小广场怎么来的: 那 goes on about the last subject)
     # (是哪个街道的, 主要是哪几个民族 ask of the last subject; 哪个社区有… asks across communities)
     if body and len(body) <= SHORT and asks_something and not OTHER_COMMUNITIES.search(body):
         steps.append(("short", body))
@@ -211,6 +218,11 @@ def _topic_steps(text: str, kb) -> list[tuple] | None:
     if _correction(t) is not None:
         return None
     return _references(t, kb)[1]
+
+
+def names_by_place(text: str, kb) -> bool:
+    """Whether `text` names something the last reply listed by its place (第二个, 最后那个)."""
+    return ORDINAL.search(kb.understand(text).text) is not None
 
 
 def reads_topic(text: str, kb) -> bool:
@@ -242,6 +254,10 @@ def _step_view(step: tuple, topic: Topic, kb) -> tuple | str | None:
     if step[0] == "entity":
         old = topic.entity(step[1].kind)
         return (topic.question[:old[2]], topic.question[old[3]:]) if old is not None and old[2] >= 0 else None
+    if step[0] == "ordinal":
+        listed = [m[1] for m in topic.mentions if m[0] == "listed"]
+        n = _NUMBERS[step[1].group(1)] if step[1].group(1) else len(listed)
+        return _name_of("programme", listed[n - 1], kb) if 0 < n <= len(listed) else None
     if step[0] == "short":
         m = topic.entity("community", "programme", "person")
         if m is not None and m[0] == "programme" and m[1] in kb.model.programmes:
@@ -264,7 +280,7 @@ def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
         if step[0] == "entity":
             m = step[1]
             return Resolution(read[0] + (_full_name(m, kb) or q.text[m.start:m.end]) + read[1], kind)
-        if step[0] == "pronoun":
+        if step[0] in ("pronoun", "ordinal"):
             found = step[1]
             return Resolution(q.text[:found.start()] + read + q.text[found.end():], kind)
         return Resolution(read + step[1], kind, guess=kind == "followup")
@@ -302,14 +318,17 @@ def _subject_name(topic: Topic, kinds: tuple[str, ...], kb) -> str:
     return _name_of(m[0], m[1], kb) if m is not None else ""
 
 
-def topic_of(question: str, entities_json: str, people: tuple[str, ...], bound: bool, kb) -> Topic:
+def topic_of(question: str, entities_json: str, people: tuple[str, ...], bound: bool, kb,
+             listed: tuple[str, ...] = ()) -> Topic:
     """The Topic an answered question leaves: its entities (ambiguous mentions take the one the
-    answer was about) and the people the answer named (for 他). Topics are shared, never changed."""
-    return _TOPICS.get((kb,), (question, entities_json, people, bound),
-                       lambda: _topic_of(question, orjson.loads(entities_json), people, bound, kb))
+    answer was about), the people the answer named (for 他) and the programmes it listed (for 第二个).
+    Topics are shared, never changed."""
+    return _TOPICS.get((kb,), (question, entities_json, people, bound, listed),
+                       lambda: _topic_of(question, orjson.loads(entities_json), people, bound, kb, listed))
 
 
-def _topic_of(question: str, entities: dict, people: tuple[str, ...], bound: bool, kb) -> Topic:
+def _topic_of(question: str, entities: dict, people: tuple[str, ...], bound: bool, kb,
+              listed: tuple[str, ...] = ()) -> Topic:
     q = kb.understand(question)
     mentions = []
     for m in q.mentions:
@@ -322,4 +341,5 @@ def _topic_of(question: str, entities: dict, people: tuple[str, ...], bound: boo
         if not any(x[0] == kind for x in mentions) and entities.get(kind):
             mentions.append([kind, entities[kind][0], -1, -1])
     mentions += [["person", name, -1, -1] for name in people[:2]]    # (two: 她们 after two girls)
+    mentions += [["listed", pid, -1, -1] for pid in listed]
     return Topic(q.text, mentions, bound)
