@@ -48,7 +48,24 @@ def person_answer(engine: "Engine", q: Query) -> "Answer | None":
     people = [engine.model.people[i] for i in ids]
     if comms and not any(_of(engine, p, comms) for p in people):
         return None  # "后大街社区有什么项目" never reaches here; a community question wins
-    return Answer("person", {"rows": _rows(engine, people)}, "person", 1.0, True, {"person": ids})
+    told = _told_by(engine, q, people[0]) if len(people) == 1 else None
+    return told or Answer("person", {"rows": _rows(engine, people)}, "person", 1.0, True, {"person": ids})
+
+
+def _told_by(engine: "Engine", q: Query, person) -> "Answer | None":
+    """What someone told of their community, when the question asks it (陈雪波说凌霄要营造什么样的商居
+    氛围): the community's passage covering the question beyond the name, when their own record
+    does not."""
+    from knowledge.search import _answer, _content
+    if not person.community_id or not OPINION.search(q.text.replace(person.name, "他")):
+        return None
+    text = _content(engine, q, named=("community", "place", "person"))
+    if len(text.replace(" ", "")) < 4:
+        return None
+    hit = engine.passages.best(text, community=person.community_id)
+    if hit is None or (hit[1].kind == "person" and hit[1].ref == person.id):
+        return None
+    return _answer(engine, hit, hit[0])
 
 
 def _of(engine: "Engine", person, communities: set[str]) -> bool:

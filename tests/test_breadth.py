@@ -982,3 +982,31 @@ async def test_a_word_group_said_in_other_words_finds_its_passage(say):
     # 往后 (later) and 报社 (the newspaper) are words of groups in words.yaml; the passage says 之后, 报系
     assert "红歌联赛" in await say("宁波晚报联盟往后还有啥安排")
     assert "红歌联赛" in await say("社区节结束以后报社后头还要组织啥")
+
+
+async def test_what_someone_told_of_their_community_is_the_communitys_passage(say):
+    reply = await say("陈雪波讲凌霄社区的商居氛围要搞成啥样")
+    assert "双聚双赢" in reply
+    assert "党总支书记" in await say("陈雪波是谁")                    # who they are is still their record
+
+
+async def test_a_quote_said_in_other_words_finds_who_said_it(say):
+    reply = await say("居民心头都有一杆秤，这话是哪位书记讲过的")
+    assert "韩静安" in reply
+
+
+async def test_when_the_next_one_is_held_is_a_time_the_material_lacks(say):
+    reply = await say("赛罕社区露天电影院下一次啥时候放")
+    assert "资料里没有" in reply
+
+
+async def test_words_of_a_need_are_no_detail_asked(say):
+    hair = await say("我在后大街社区，手头紧，想理个发又舍不得花钱")
+    assert "理发" in hair and "收费标准" not in hair
+    owner = await say("我住赛罕社区，跟开发商为车库产权闹得扯不清，找谁")
+    assert "法律" in owner and "开发或承建单位" not in owner
+
+
+async def test_english_about_singers_and_a_village_by_its_nickname(say):
+    assert "唱支山歌给党听" in await say("Which song did the girls sing at the opening of Yongshang festival")
+    assert "走马塘" in await say("What village is called China's No.1 Jinshi village")
