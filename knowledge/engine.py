@@ -62,6 +62,9 @@ NOT_OWN = re.compile(r"客服|12345|市长|公司|医院|银行|学校|派出所
 OTHERS = re.compile(r"([\u4e00-\u9fff]{2,8})的(?:办公|值班|联系|服务)?(?:电话|号码|手机|联系方式|热线|作者|负责人|主任|书记|领导|联系人)")
 OURS = re.compile(r"社区|我们|我家|咱|你们|居委|村|小区")
 # "附近有什么服务": an overview (这儿, 出名的, a closing 没 say nothing of what)
+# communities asked for (鄞州有哪些社区, 姜山镇有啥出名的村), not 社区 inside a name (甬上社区节)
+ASKS_COMMUNITIES = re.compile(r"(?:哪些|什么|几个|多少|有啥|哪几个|哪个)[^，,。？?]{0,4}?(?:社区|村)(?!节|联盟|中心)|"
+                              r"(?:社区|村)(?:有哪些|有什么|有啥|都有|名单)")
 # what was done or is on in a place (东柳街道搞了啥活动, 北仑有什么项目)
 DONE_THERE = re.compile(r"活动|项目|特色|品牌|搞了|办了|干了|做了")
 GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|出名|有名|知名|著名|品牌|事情|情况|介绍|这儿|这里|这边|那儿|那边|没$")
@@ -283,7 +286,7 @@ class Engine:
             inner = self._about_community(q, self.model.communities[target])
             inner.lives_in = target
             return inner
-        if q.nearby and "which" in q.aspects and q.of("place"):
+        if q.nearby and (q.aspects & {"which", "list"} or ASKS_COMMUNITIES.search(q.text)) and q.of("place"):
             q = replace(q, nearby=False)  # 奉化这边…是哪个社区: the place named is the scope, not the resident's
         beyond = self._wider(q, target)
         if beyond is not None:
@@ -650,8 +653,10 @@ class Engine:
                     if inside(c) and (c.description or c.programmes)]
             if rows:
                 return Answer("place_programmes", {"places": places}, "place", 0.8, True, {"place": places}, pages=rows)
-        if places and ("list" in q.aspects or "which" in q.aspects or "社区" in q.text or
-                       "村" in q.text and len(GENERIC.sub("", q.residual.replace(" ", ""))) <= 2):   # (有啥出名的村)
+        if places and ("list" in q.aspects or "which" in q.aspects or ASKS_COMMUNITIES.search(q.text)):
+            if len(places) == 1 and len(GENERIC.sub("", q.residual.replace(" ", ""))) > 2 and \
+                    (told := wider(self, q)) is not None:
+                return told   # 鄞州那个号称“中国进士第一村”的是哪个村: what the question tells, not every one there
             inside = place_filter(self, places)
             members = [c for c in self.model.communities.values() if inside(c)]
             if members:

@@ -1010,3 +1010,17 @@ async def test_words_of_a_need_are_no_detail_asked(say):
 async def test_english_about_singers_and_a_village_by_its_nickname(say):
     assert "唱支山歌给党听" in await say("Which song did the girls sing at the opening of Yongshang festival")
     assert "走马塘" in await say("What village is called China's No.1 Jinshi village")
+
+
+async def test_communities_of_a_place_are_listed_only_when_asked_for(say):
+    told = await say("鄞州有个村马头墙错落有致，是哪个村")
+    assert "走马塘" in told and "丹顶鹤社区" not in told          # what the question tells, not every one there
+    assert "深圳湾社区" in await say("刚到蛇口街道工作，这一带都有些什么社区")
+    count = await say("甬上社区节宁波晚报派了几个记者")
+    assert "10余" in count or "十多" in count
+    assert "社区有" not in count
+
+
+async def test_how_a_programme_is_done_is_told(say):
+    reply = await say("深圳湾的三有三益具体咋做的")
+    assert "督导队" in reply and "照护管家" in reply
