@@ -57,10 +57,7 @@ class _Units:
 
     def __init__(self, index: "PassageIndex", text: str, asked: set[str]) -> None:
         self.idf = index.idf
-        said: dict[str, list[str]] = {}
-        for word, tag in index.synonyms:
-            if tag in asked and tag in index.concepts and word in text:
-                said.setdefault(tag, []).append(word)
+        said = {tag: [w for w in index.words_of[tag] if w in text] for tag in asked & index.concepts}
         self.unit_of: dict[str, str] = {}
         self.unit_weight: dict[str, float] = {}
         for tag, words in said.items():
@@ -115,6 +112,9 @@ class PassageIndex:
         self.tokenizer = tokenizer
         # ways of saying one thing (words.yaml) are one token each, as the categories' synonyms are
         self.concepts = {concept_tag(g.id) for g in model.word_groups.values()}
+        self.words_of: dict[str, list[str]] = {}
+        for g in model.word_groups.values():
+            self.words_of.setdefault(concept_tag(g.id), []).extend(compact(w) for w in g.words if len(compact(w)) >= 2)
         self.group_words = {compact(w) for g in model.word_groups.values() for w in g.words}
         self.said_words = self.group_words | {compact(w) for cat in model.categories.values() for w in cat.synonyms}
         self.synonyms = sorted([(compact(w), "zc" + _NOISE.sub("", cat.id)) for cat in model.categories.values()

@@ -163,6 +163,7 @@ def _other_rounds(text: str, index: EntityIndex, mentions: list[Mention]) -> lis
 
 
 # a phone number said in the question (0755-8882 8155这个号是哪个社区的): seven digits and more
+_SEVEN_DIGITS = re.compile(r"\d(?:[\d -]*\d){6}")
 _NUMBER_SAID = re.compile(r"(?<![\d.])\+?\d[\d -]{5,18}\d(?![\d.])")
 
 
@@ -180,5 +181,5 @@ def unknown_names(question: str, text: str, index: EntityIndex, mentions: list[M
     """Every place, community and list round in `text` (compacted `question`) the knowledge lacks,
     the matters beside its services it never speaks of (养老金), and phone numbers no contact has."""
     unknown = _other_rounds(text, index, mentions) + [w for w in (*NOT_A_SERVICE, *OUTSIDE) if w in text]
-    unknown += _unknown_numbers(question, index) if any(ch.isdigit() for ch in question) else []
+    unknown += _unknown_numbers(question, index) if _SEVEN_DIGITS.search(question) else []
     return unknown + _unknown_places(text, index, mentions) + _unknown_communities(question, text, index, mentions)
