@@ -572,6 +572,11 @@ class Engine:
             return []
         return [e[2] for e in entries if e[0] >= best * 0.6][:5]
 
+    def programme_named(self, name: str) -> str:
+        """The one programme `name` names exactly (an alias counts), else ""."""
+        ids = {i for kind, i, _ in self.index.surfaces.forms.get(compact(name), ()) if kind == "programme"}
+        return ids.pop() if len(ids) == 1 else ""
+
     def _keyword_said(self, keyword: str, text: str) -> bool:
         if CUE_WORD.fullmatch(keyword):
             return False

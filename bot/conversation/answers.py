@@ -10,7 +10,6 @@ import orjson
 
 from bot.conversation.memo import Memo
 from bot.conversation.templates import Templates
-from knowledge.text import compact
 
 
 def render_answer(templates: Templates, answer, sources: dict) -> str:
@@ -68,12 +67,8 @@ LISTED_MOST = 9
 
 def _programmes_named(kb, text: str) -> tuple[str, ...]:
     """The programmes a reply names in quotes, in order: what 第二个 or 最后那个 may point at next."""
-    found = []
-    for name in QUOTED.findall(text):
-        ids = {i for kind, i, _ in kb.index.surfaces.forms.get(compact(name), ()) if kind == "programme"}
-        if len(ids) == 1:
-            found.append(ids.pop())
-    return tuple(dict.fromkeys(found))[:LISTED_MOST]
+    found = (kb.programme_named(name) for name in QUOTED.findall(text))
+    return tuple(dict.fromkeys(pid for pid in found if pid))[:LISTED_MOST]
 
 
 def _people_told(kb, passage) -> tuple[str, ...]:
