@@ -572,6 +572,12 @@ class Engine:
             return []
         return [e[2] for e in entries if e[0] >= best * 0.6][:5]
 
+    def _told_within(self, q: Query, places: list[str]) -> Answer | None:
+        """The best passage for `q` when it is of a community inside `places`, else None."""
+        told = wider(self, q)
+        c = told.data.get("community") if told is not None else None
+        return told if c is not None and place_filter(self, places)(c) else None
+
     def programme_named(self, name: str) -> str:
         """The one programme `name` names exactly (an alias counts), else ""."""
         ids = {i for kind, i, _ in self.index.surfaces.forms.get(compact(name), ()) if kind == "programme"}
@@ -650,7 +656,9 @@ class Engine:
                 return Answer("category_communities", {"categories": names, "places": places, "ask_home": ask_home},
                               "category", 1.0, True, pages=[r for _, r in rows],
                               open_question={"kind": "need_community", "question": q.text} if ask_home else None)
-            return Answer("category_none", {"categories": names, "places": places}, "category", 0.7, False)
+            # 北仑那个有上千少数民族居民的是哪个社区: no such service there, but the place's passages may tell
+            return self._told_within(q, places) or \
+                Answer("category_none", {"categories": names, "places": places}, "category", 0.7, False)
         if places and DONE_THERE.search(q.text) and not q.aspects & {"figure", "list", "which"}:
             # 东柳街道那边搞了啥活动: what each of the place's communities is known for and does
             inside = place_filter(self, places)
@@ -660,7 +668,7 @@ class Engine:
                 return Answer("place_programmes", {"places": places}, "place", 0.8, True, {"place": places}, pages=rows)
         if places and ("list" in q.aspects or "which" in q.aspects or ASKS_COMMUNITIES.search(q.text)):
             if len(places) == 1 and len(GENERIC.sub("", q.residual.replace(" ", ""))) > 2 and \
-                    (told := wider(self, q)) is not None:
+                    (told := self._told_within(q, places)) is not None:
                 return told   # 鄞州那个号称“中国进士第一村”的是哪个村: what the question tells, not every one there
             inside = place_filter(self, places)
             members = [c for c in self.model.communities.values() if inside(c)]

@@ -1024,3 +1024,18 @@ async def test_communities_of_a_place_are_listed_only_when_asked_for(say):
 async def test_how_a_programme_is_done_is_told(say):
     reply = await say("深圳湾的三有三益具体咋做的")
     assert "督导队" in reply and "照护管家" in reply
+
+
+async def test_a_category_a_place_lacks_still_finds_what_its_passages_tell(say):
+    reply = await say("北仑那个有上千少数民族居民的是哪个社区")
+    assert "学苑社区" in reply
+    assert "芝兰" not in await say("北仑有什么民族团结的服务")      # a passage of another place is no answer
+
+
+async def test_a_question_naming_a_place_is_its_own_after_a_topic(say):
+    await say("赛罕社区有什么养老服务", user="oPlaceOwn")
+    reply = await say("余姚有什么养老服务", user="oPlaceOwn")
+    assert "余姚" in reply and "赛罕" not in reply
+    assert "丹顶鹤社区" in await say("鄞州那边呢", user="oPlaceOwn")     # another place, asked the same
+    await say("后大街社区总共有多少个服务项目", user="oPlaceOwn2")
+    assert "招宝山" in await say("它在镇海哪个街道", user="oPlaceOwn2")   # a pronoun beside a place still stands

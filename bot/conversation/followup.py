@@ -25,7 +25,7 @@ import orjson
 from bot.conversation.context import Topic
 from bot.conversation.memo import Memo
 from knowledge.people import unknown_name
-from knowledge.understand import COMMUNITY_WORDS, NEARBY, Query
+from knowledge.understand import COMMUNITY_WORDS, HOME_SIDE, NEARBY, Query
 from knowledge.text import ASKS, ROLES
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
@@ -187,8 +187,11 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
     if named:
         return q, steps     # else a question of its own about what it names
     places = q.of("place")  # …宁海县的是哪个？不对，我想问象山的: the last question about that place
-    if places and not TAIL.sub("", LEAD.sub("", q.text[:places[0].start] + q.text[places[0].end:])).strip("的"):
+    after = HOME_SIDE.sub("", q.text[places[0].end:], count=1) if places else ""   # (鄞州那边呢)
+    if places and not TAIL.sub("", LEAD.sub("", q.text[:places[0].start] + after)).strip("的"):
         return q, [("entity", places[0])]
+    if places:          # 余姚有什么养老服务: a question of its own about the place it names, unless
+        return q, steps  # a pronoun stands for the last subject (它位置在镇海哪个街道)
     body = TAIL.sub("", LEAD.sub("", q.text))
     # an aspect, a category, or the 呢 of an elliptical question (那工作目标呢)
     ending = t.rstrip("？?。.!！~")
