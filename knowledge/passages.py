@@ -115,8 +115,8 @@ class PassageIndex:
         self.words_of: dict[str, list[str]] = {}
         for g in model.word_groups.values():
             self.words_of.setdefault(concept_tag(g.id), []).extend(compact(w) for w in g.words if len(compact(w)) >= 2)
-        self.group_words = {compact(w) for g in model.word_groups.values() for w in g.words}
-        self.said_words = self.group_words | {compact(w) for cat in model.categories.values() for w in cat.synonyms}
+        self.said_words = {compact(w) for g in model.word_groups.values() for w in g.words} | \
+            {compact(w) for cat in model.categories.values() for w in cat.synonyms}
         self.synonyms = sorted([(compact(w), "zc" + _NOISE.sub("", cat.id)) for cat in model.categories.values()
                                 for w in cat.synonyms if len(compact(w)) >= 2] +
                                [(compact(w), concept_tag(g.id)) for g in model.word_groups.values() for w in g.words
@@ -193,7 +193,8 @@ class PassageIndex:
         return ranked[0][0], found[ranked[0][1]]
 
     def _scored(self, text: str, community: str | None = None, kinds: set[str] | None = None):
-        """(the question's total weight, [(coverage, passage, shared tokens)] best first)."""
+        """(the question's total weight, [(coverage, passage, shared tokens)] best first, the weighing of
+        shared tokens: `_Units`, None when nothing asked is known)."""
         text = _WHOSE_AIM.sub(" ", text)
         asked = {t for t in self.tokenise(text, query=True) if t not in self.common}
         query = {t for t in asked if t in self.idf}
