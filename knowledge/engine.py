@@ -135,7 +135,7 @@ class Engine:
         # a keyword said another way (words.yaml: 线上 for 网上) is the keyword said
         self.said_otherwise: dict[str, tuple[str, ...]] = {}
         for g in model.word_groups.values():
-            words = tuple(dict.fromkeys(compact(w) for w in g.words if len(compact(w)) >= 2))
+            words = tuple(g.forms())
             for w in words:
                 self.said_otherwise[w] = tuple(dict.fromkeys(self.said_otherwise.get(w, ()) + words))
 

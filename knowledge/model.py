@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from knowledge.text import compact
+
 
 @dataclass
 class Source:
@@ -145,6 +147,10 @@ class WordGroup:
     id: str
     name: str
     words: list[str]
+
+    def forms(self) -> list[str]:
+        """The words as questions are matched (normalised, two characters and more), without repeats."""
+        return list(dict.fromkeys(f for f in map(compact, self.words) if len(f) >= 2))
 
 
 @dataclass

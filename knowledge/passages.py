@@ -111,16 +111,15 @@ class PassageIndex:
     def __init__(self, model: Model, tokenizer) -> None:
         self.tokenizer = tokenizer
         # ways of saying one thing (words.yaml) are one token each, as the categories' synonyms are
-        self.concepts = {concept_tag(g.id) for g in model.word_groups.values()}
         self.words_of: dict[str, list[str]] = {}
         for g in model.word_groups.values():
-            self.words_of.setdefault(concept_tag(g.id), []).extend(compact(w) for w in g.words if len(compact(w)) >= 2)
-        self.said_words = {compact(w) for g in model.word_groups.values() for w in g.words} | \
+            self.words_of.setdefault(concept_tag(g.id), []).extend(g.forms())
+        self.concepts = set(self.words_of)
+        self.said_words = {w for words in self.words_of.values() for w in words} | \
             {compact(w) for cat in model.categories.values() for w in cat.synonyms}
         self.synonyms = sorted([(compact(w), "zc" + _NOISE.sub("", cat.id)) for cat in model.categories.values()
                                 for w in cat.synonyms if len(compact(w)) >= 2] +
-                               [(compact(w), concept_tag(g.id)) for g in model.word_groups.values() for w in g.words
-                                if len(compact(w)) >= 2], key=lambda x: -len(x[0]))
+                               [(w, tag) for tag, words in self.words_of.items() for w in words], key=lambda x: -len(x[0]))
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
         # the passages live in the table, not as Python objects: at 100k entries that many live
         # objects would slow every garbage collection, and so every answer

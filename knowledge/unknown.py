@@ -5,6 +5,7 @@ asked about or matched to something else; a list mention of a round the knowledg
 from __future__ import annotations
 
 import re
+import weakref
 
 from knowledge.matcher import NOT_A_SERVICE, EntityIndex, Mention
 from knowledge.text import compact
@@ -167,14 +168,29 @@ _SEVEN_DIGITS = re.compile(r"\d(?:[\d -]*\d){6}")
 _NUMBER_SAID = re.compile(r"(?<![\d.])\+?\d[\d -]{5,18}\d(?![\d.])")
 
 
+_PHONES: "weakref.WeakKeyDictionary[EntityIndex, frozenset[str]]" = weakref.WeakKeyDictionary()
+
+
+def _contact_phones(index: EntityIndex) -> frozenset[str]:
+    """The digits of every phone a contact holds, once per knowledge (not per question; a replaced
+    knowledge's set goes with it)."""
+    phones = _PHONES.get(index)
+    if phones is None:
+        phones = _PHONES[index] = frozenset(_digits(k.phone) for c in index.model.communities.values()
+                                            for k in c.contacts if k.phone)
+    return phones
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
 def _unknown_numbers(question: str, index: EntityIndex) -> list[str]:
     """Phone numbers asked about that no contact of the knowledge holds: never guessed at."""
-    found = [m.group(0).strip() for m in _NUMBER_SAID.finditer(question) if len(re.sub(r"\D", "", m.group(0))) >= 7]
-    if not found:
-        return []
-    known = {re.sub(r"\D", "", k.phone) for c in index.model.communities.values() for k in c.contacts if k.phone}
-    return [n for n in found if not any(re.sub(r"\D", "", n).endswith(k) or k.endswith(re.sub(r"\D", "", n))
-                                        for k in known)]
+    found = [(m.group(0).strip(), _digits(m.group(0))) for m in _NUMBER_SAID.finditer(question)]
+    known = _contact_phones(index)
+    return [said for said, digits in found if len(digits) >= 7 and
+            not any(digits.endswith(k) or k.endswith(digits) for k in known)]
 
 
 def unknown_names(question: str, text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
