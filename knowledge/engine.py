@@ -41,11 +41,12 @@ from knowledge.people import author_answer, opinion_of, person_answer, unknown_p
 from knowledge.search import about_list, deeper, sharper, wider
 from knowledge.slots import check_slot
 from knowledge.several import compare
-from knowledge.text import bigrams, compact, compact_cached, text_bigrams
+from knowledge.text import ASKS, bigrams, compact, compact_cached, text_bigrams
 from knowledge.understand import PRACTICE, WHICH_AREA, Query, asks_of_a_community, understand
 
 TIME_WORDS = ("年", "年代", "什么时候", "啥时候", "哪年", "建", "成立", "挂牌")
 OVERVIEW_PROGRAMMES = 8
+NEED_FACTS = 2      # facts told before the programmes meeting a need that asks nothing
 STRONG_ITEM = 4.0   # a fact scoring this much (shared words + keywords) outranks a category's programme list
 UNDERSTAND_CACHE = 4096
 # who does a community's work when no one is named for it (委托专业社工机构…)
@@ -134,7 +135,7 @@ class Engine:
         self.item_weight = _shared_word_weights(model)
         # a keyword said another way (words.yaml: 线上 for 网上) is the keyword said
         self.said_otherwise: dict[str, tuple[str, ...]] = {}
-        for g in model.word_groups.values():
+        for g in model.synonym_groups():
             words = tuple(g.forms())
             for w in words:
                 self.said_otherwise[w] = tuple(dict.fromkeys(self.said_otherwise.get(w, ()) + words))
@@ -488,10 +489,18 @@ class Engine:
             beyond = q.residual
             for m in q.of("category"):
                 beyond = beyond.replace(m.surface, " ")
-            if GENERIC.sub("", beyond.replace(" ", "")) and \
-                    any(e["kind"] != "programme" and e["score"] >= STRONG_ITEM for e in ranked):
-                # "赛罕社区的治理体系有几级": a stated fact answers better than the category's programmes
-                return Answer("community_items", {"community": c, "entries": ranked}, "community", 0.9, True, ents)
+            strong = [e for e in ranked if e["kind"] != "programme" and e["score"] >= STRONG_ITEM]
+            if GENERIC.sub("", beyond.replace(" ", "")) and strong:
+                # "赛罕社区的治理体系有几级": a stated fact answers better than the category's programmes;
+                # a need that asks nothing (我是老党员，退休了想发挥点余热) is told the programmes too:
+                # the fact may be about people like the resident, not what they want
+                told = Answer("community_items", {"community": c, "entries": ranked}, "community", 0.9, True, ents)
+                if ASKS.search(q.text) or not found:
+                    return told
+                told.data["entries"] = strong[:NEED_FACTS]
+                services = Answer("community_services", {"community": c, "programmes": found, "categories": names},
+                                  "category", 1.0, True, ents)
+                return Answer("several", {"parts": [told, services]}, "category", 1.0, True, ents)
             if found:
                 return Answer("community_services", {"community": c, "programmes": found, "categories": names},
                               "category", 1.0, True, ents)

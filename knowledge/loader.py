@@ -208,6 +208,12 @@ def validate_references(data: dict[str, list[dict]]) -> list[Problem]:
         target = "communities.yaml" if rec["kind"] == "communities" else "programmes.yaml"
         for member in rec.get("members") or []:
             ref("lists.yaml", rec, "members", member, target, rec["kind"][:-1])
+    services = {w: rec["id"] for rec in data["categories.yaml"] for w in (rec.get("synonyms") or [])}
+    for rec in data["words.yaml"]:
+        for w in (rec.get("words") or []) if rec.get("outside") else []:
+            if w in services:   # 打零工 cannot be both a service asked for and a matter nobody covers
+                problems.append(Problem("words.yaml", rec[LINE], "words",
+                                        f"{w!r} is also a synonym of category {services[w]!r}: a word is a service or outside, not both"))
     return problems
 
 
@@ -269,8 +275,8 @@ def _rows(data: dict[str, list[dict]]) -> dict[str, list[dict]]:
         t["people"].append({"id": r["id"], "name": r["name"], "role": r["role"], "community_id": r.get("community"),
                             "organisation": r.get("organisation"), "did": r.get("did"),
                             "aliases": json.dumps(r.get("aliases") or [], ensure_ascii=False), "source": r["source"]})
-    t["word_groups"] = [{"id": r["id"], "name": r["name"], "words": json.dumps(r["words"], ensure_ascii=False)}
-                        for r in data["words.yaml"]]
+    t["word_groups"] = [{"id": r["id"], "name": r["name"], "words": json.dumps(r["words"], ensure_ascii=False),
+                         "outside": int(bool(r.get("outside")))} for r in data["words.yaml"]]
     return t
 
 
@@ -293,7 +299,7 @@ COLUMNS = {
     "list_members": {"list_id": str, "position": int, "member_id": str},
     "people": {"id": str, "name": str, "role": str, "community_id": str, "organisation": str, "did": str, "aliases": str,
                "source": str},
-    "word_groups": {"id": str, "name": str, "words": str},
+    "word_groups": {"id": str, "name": str, "words": str, "outside": int},
 }
 INDEXES = {"honours": ["community_id"], "facts": ["community_id"], "figures": ["community_id"],
            "programmes": ["community_id"], "programme_categories": ["programme_id"], "contacts": ["community_id"],
@@ -463,7 +469,8 @@ def export_records(db: sqlite_utils.Database) -> dict[str, list[dict]]:
             rec["aliases"] = json.loads(r["aliases"])
         rec["source"] = r["source"]
         out["people"].append(rec)
-    out["words"] = [{"id": r["id"], "name": r["name"], "words": json.loads(r["words"])}
+    out["words"] = [{"id": r["id"], "name": r["name"], "words": json.loads(r["words"])} |
+                    ({"outside": True} if r.get("outside") else {})
                     for r in (q("select * from word_groups order by rowid") if db["word_groups"].exists() else [])]
     return out
 

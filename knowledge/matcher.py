@@ -121,10 +121,6 @@ def _keeps_stem(window: str, stem: str) -> bool:
     return True
 
 
-# words holding a service's word that name no service the knowledge is about (pensions, insurance)
-NOT_A_SERVICE = ("退休金", "养老金", "养老保险", "退休工资", "医保", "社保")
-
-
 def _inside(text: str, start: int, end: int, words: tuple[str, ...]) -> bool:
     """Whether [start, end) lies inside one of `words` as written in `text`."""
     for word in words:
@@ -167,6 +163,7 @@ _AFTER_PLACE = set("有的那这市区县镇街人和与跟也都还")
 class EntityIndex:
     def __init__(self, model: Model, threshold: float = 72.0, margin: float = 6.0) -> None:
         self.model, self.threshold, self.margin = model, threshold, margin
+        self.outside = model.outside_words()   # words.yaml: matters no material speaks of (养老金, 天气)
         self.surfaces = Surfaces()
         self.short_aliases: set[str] = set()
         s = self.surfaces
@@ -331,7 +328,7 @@ class EntityIndex:
                         paired = True
                     if length <= 3 and kind in ("category", "community") and self.straddles(text, i, i + length):
                         continue
-                    if kind == "category" and _inside(text, i, i + length, NOT_A_SERVICE):
+                    if kind == "category" and _inside(text, i, i + length, self.outside):
                         continue    # 退休金能涨多少: a pension is no service for the retired
                     ids = [ident for k, ident, _ in entries if k == kind]
                     weight = max(w for k, _, w in entries if k == kind)

@@ -147,6 +147,7 @@ class WordGroup:
     id: str
     name: str
     words: list[str]
+    outside: bool = False   # matters no material speaks of (天气, 养老金), not ways of saying one thing
 
     def forms(self) -> list[str]:
         """The words as questions are matched (normalised, two characters and more), without repeats."""
@@ -162,6 +163,14 @@ class Model:
     sources: dict[str, Source]
     people: dict[str, Person] = field(default_factory=dict)
     word_groups: dict[str, WordGroup] = field(default_factory=dict)   # words.yaml: ways of saying one thing
+
+    def synonym_groups(self) -> list[WordGroup]:
+        """The word groups whose words say one thing (not the matters no material speaks of)."""
+        return [g for g in self.word_groups.values() if not g.outside]
+
+    def outside_words(self) -> tuple[str, ...]:
+        """Words of matters no material speaks of (words.yaml groups marked outside), in file order."""
+        return tuple(dict.fromkeys(f for g in self.word_groups.values() if g.outside for f in g.forms()))
 
     @classmethod
     def from_database(cls, db: sqlite_utils.Database) -> "Model":
@@ -222,6 +231,6 @@ class Model:
             for r in rows("select * from people order by rowid"):
                 people[r["id"]] = Person(r["id"], r["name"], r["role"], r["source"], r["community_id"] or "",
                                          r["organisation"] or "", r["did"] or "", json.loads(r["aliases"]))
-        groups = {r["id"]: WordGroup(r["id"], r["name"], json.loads(r["words"]))
+        groups = {r["id"]: WordGroup(r["id"], r["name"], json.loads(r["words"]), bool(r.get("outside")))
                   for r in (rows("select * from word_groups order by rowid") if db["word_groups"].exists() else [])}
         return cls(communities, programmes, categories, lists, sources, people, groups)

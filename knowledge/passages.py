@@ -112,7 +112,7 @@ class PassageIndex:
         self.tokenizer = tokenizer
         # ways of saying one thing (words.yaml) are one token each, as the categories' synonyms are
         self.words_of: dict[str, list[str]] = {}
-        for g in model.word_groups.values():
+        for g in model.synonym_groups():
             self.words_of.setdefault(concept_tag(g.id), []).extend(g.forms())
         self.concepts = set(self.words_of)
         self.said_words = {w for words in self.words_of.values() for w in words} | \

@@ -103,6 +103,9 @@ FILES: dict[str, list[Field]] = {
         Field("name", "str", True, "what the words say, for operators"),
         Field("words", "list[str]", True, "ways of saying it (two characters and more): a question using one "
                                            "matches a text using any other"),
+        Field("outside", "bool", False, "true: matters no material speaks of (天气, 签证, 养老金); asked, the bot "
+                                        "says it has nothing on them, and a service word inside one (养老 of 养老金) "
+                                        "asks for no service; such words are no synonyms of each other"),
     ],
 }
 

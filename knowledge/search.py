@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from knowledge.listing import own_places
-from knowledge.passages import COVERAGE
+from knowledge.passages import COVERAGE, Passage
 from knowledge.text import compact
 from knowledge.understand import STOP, Query
 
@@ -24,6 +24,8 @@ ROLE_WORDS = re.compile(r"书记|主任|负责人|当家人|是谁|队长|联系
 GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|事情|情况|介绍|怎么样|一下")
 # 哪首歌, 几位书记: the measure word belongs to the question, the noun after it to the content
 ASKED_MEASURE = re.compile(r"[哪几](个|首|位|家|支|条|种|所|座|项|届|批|名|本|部|篇|句|场|次)")
+# 多久碰头一次: the 一次 of a frequency asked belongs to the question (the 多久 finds 定期, 节奏)
+ASKED_FREQUENCY = re.compile(r"(多久|多长时间|隔多久)(\S{0,4}?)一次")
 SHARP = 0.75         # a passage must cover this much to beat a category list or a guessed programme
 EVIDENCE_SHOWN = 2    # passages shown when a community is found by several of them together
 STRICT = 0.6          # a contacts answer gives way only to a passage that covers this much
@@ -38,6 +40,7 @@ def _content(engine: "Engine", q: Query, named: tuple[str, ...] = ("community", 
         if m.kind in named:
             text = text[:m.start] + " " + text[m.end:]
     kept = []
+    text = ASKED_FREQUENCY.sub(r"\1\2 ", text) if "一次" in text else text
     for part in ASKED_MEASURE.sub(" ", text).split():
         for token in engine.index.tokens(part):
             gone = STOP.fullmatch(token) or ROLE_WORDS.fullmatch(token) or GENERIC.fullmatch(token)
@@ -68,7 +71,7 @@ def _one_named(engine: "Engine", text: str) -> dict:
 
 
 def deeper(engine: "Engine", q: Query, c: "Community", result: "Answer") -> "Answer | None":
-    if result.answered and (result.template not in WEAK or result.data.get("named_role")):
+    if result.answered and (result.template not in WEAK or result.data.get("named_role")) and not _weak_items(result):
         return None
     text = _content(engine, q)
     if len(_beyond_categories(q, text).replace(" ", "")) < 2:
@@ -76,19 +79,39 @@ def deeper(engine: "Engine", q: Query, c: "Community", result: "Answer") -> "Ans
     hit = engine.passages.best(text, community=c.id, threshold=STRICT if result.template == "contacts" else COVERAGE)
     if hit is None or (result.template == "contacts" and len(text.replace(" ", "")) < 4):
         return None
+    if result.answered and _weak_items(result) and any(_tells(hit[1], e["item"]) for e in result.data["entries"]):
+        return None     # (the passage is one of the facts already found: they are shown together)
     return _answer(engine, hit, hit[0])
+
+
+def _tells(p: Passage, item) -> bool:
+    """Whether passage `p` is what `item` (a fact, figure or programme of a community) says."""
+    if p.kind == "programme":
+        return p.ref == getattr(item, "id", None)
+    return isinstance(getattr(item, "text", None), str) and item.text in p.text
+
+
+def _weak_items(result: "Answer") -> bool:
+    """Facts found by a word or two and a cue alone (多久 → anything saying 新建): a passage covering
+    the question (物业…多久碰头开会 → the joint meeting's rhythm) answers it better."""
+    from knowledge.engine import STRONG_ITEM
+    entries = result.data.get("entries") or [] if result.template == "community_items" else []
+    return bool(entries) and max(e.get("score", STRONG_ITEM) for e in entries) < STRONG_ITEM
 
 
 def wider(engine: "Engine", q: Query) -> "Answer | None":
     text = _content(engine, q)
     if len(text.replace(" ", "")) < 2:
         return None
-    hit = engine.passages.best(text, prefer="person" if "contact" in q.aspects else "")
+    # of passages covering as much, a person's answers who did it (开场谁唱的: the singers' record,
+    # not the event's account naming nobody)
+    hit = engine.passages.best(text, prefer="person" if "contact" in q.aspects or ASKS_WHO.search(q.text) else "")
     if hit is None and q.aspects & {"which", "contact"}:
         return _community_evidence(engine, text)
     return _answer(engine, hit, hit[0]) if hit else None
 
 
+ASKS_WHO = re.compile(r"谁(?!家)|哪位|哪个人")
 WHICH_COMMUNITY = re.compile(r"哪(?:个|些|一个|家|几个)(?:社区|村|小区)")
 
 
@@ -127,8 +150,9 @@ def sharper(engine: "Engine", q: Query) -> "Answer | None":
     """A question that names a service category or a programme only by a typo, but says much more
     (`哪个社区有1000多个少数民族居民`): a passage covering it all beats the category's list."""
     weak_programme = q.of("programme") and all(m.how != "exact" for m in q.of("programme"))
-    if not (q.ids("category") or weak_programme) or q.ids("list"):
-        return None
+    if not (q.ids("category") or weak_programme) or q.ids("list") or \
+            any(m.how == "exact" for m in q.of("programme")):
+        return None     # (居民评议团多久开一次评议会: the programme named is what is asked about)
     text = _content(engine, q)
     rest = _beyond_categories(q, text)
     if len(rest.replace(" ", "")) < 3:

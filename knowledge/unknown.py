@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import weakref
 
-from knowledge.matcher import NOT_A_SERVICE, EntityIndex, Mention
+from knowledge.matcher import EntityIndex, Mention
 from knowledge.text import compact
 
 CLAUSE_BREAKS = re.compile(r"[\s，,。；;！!？?、：:（）()]+")   # quotes stay: “共建典范社区” is a title
@@ -25,11 +25,6 @@ BARE_PLACES = re.compile(r"北京|上海|天津|重庆|杭州|广州|南京|苏�
                          r"浙江|江苏|广东|山东|河南|河北|湖南|湖北|四川|福建|安徽|江西|山西|陕西|辽宁|吉林|黑龙江|云南|贵州|"
                          r"广西|海南|甘肃|青海|宁夏|新疆|西藏")
 
-
-# matters of travel, money, weather and casual labour no community's material speaks of (去济州岛要办签证吗:
-# no 十里红妆; 临时工 and 劳务派遣 are the spam that ends one article)
-OUTSIDE = ("签证", "护照", "机票", "火车票", "高铁票", "股票", "彩票", "汇率", "房价", "基金", "天气", "下雨", "下雪",
-           "气温", "台风", "临时工", "劳务派遣", "派遣公司", "招工", "打零工")
 
 # an institution of a place is asked about with its place (山东大学今年招多少人)
 _INSTITUTIONS = ("大学", "学院", "医院", "政府", "机场", "博物馆", "图书馆", "电视台")
@@ -196,6 +191,6 @@ def _unknown_numbers(question: str, index: EntityIndex) -> list[str]:
 def unknown_names(question: str, text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
     """Every place, community and list round in `text` (compacted `question`) the knowledge lacks,
     the matters beside its services it never speaks of (养老金), and phone numbers no contact has."""
-    unknown = _other_rounds(text, index, mentions) + [w for w in (*NOT_A_SERVICE, *OUTSIDE) if w in text]
+    unknown = _other_rounds(text, index, mentions) + [w for w in index.outside if w in text]
     unknown += _unknown_numbers(question, index) if _SEVEN_DIGITS.search(question) else []
     return unknown + _unknown_places(text, index, mentions) + _unknown_communities(question, text, index, mentions)

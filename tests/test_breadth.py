@@ -1039,3 +1039,42 @@ async def test_a_question_naming_a_place_is_its_own_after_a_topic(say):
     assert "丹顶鹤社区" in await say("鄞州那边呢", user="oPlaceOwn")     # another place, asked the same
     await say("后大街社区总共有多少个服务项目", user="oPlaceOwn2")
     assert "招宝山" in await say("它在镇海哪个街道", user="oPlaceOwn2")   # a pronoun beside a place still stands
+
+
+# ------------------------------------------------------------------ ninth session: unseen classes
+async def test_a_correction_naming_a_namesake_by_its_street_rebinds_that_one(say):
+    await say("我是金钟社区的居民，有什么文化活动", user="oStreetFix")
+    reply = await say("说错了，是锦屏街道阳光社区", user="oStreetFix")
+    assert "七彩文化" in reply and "金钟" not in reply, reply
+    assert "七彩文化" in await say("我们社区的文化团队叫什么", user="oStreetFix")
+
+
+async def test_who_did_it_is_told_by_the_person_not_by_the_event_account(say):
+    reply = await say("甬上社区节上是谁唱了唱支山歌给党听")
+    assert "余睿淳" in reply or "沈若歌" in reply, reply
+    await say("甬上社区节是怎么开场的", user="oOpening")
+    assert "余睿淳" in await say("谁唱的", user="oOpening") or "沈若歌" in await say("谁唱的", user="oOpening")
+
+
+async def test_that_community_after_a_person_is_the_persons_community(say):
+    await say("沈东红是谁", user="oHisPlace")
+    assert "敲门行动" in await say("那个社区有什么特色项目", user="oHisPlace")
+    await say("徐孟儿是哪个社区的", user="oHerPlace")
+    assert "品质社区" in await say("那个社区拿过什么荣誉", user="oHerPlace")
+
+
+async def test_how_often_something_is_held_finds_the_passage_telling_its_rhythm(say):
+    reply = await say("我们小区物业真不行。。听说赛罕社区管物业有一套，他们多久碰头开会一次")
+    assert "周周碰" in reply, reply
+    reply = await say("我住在深圳湾社区。听说有个居民评议团，多久开一次评议会", user="oRhythm")
+    assert "半年" in reply and "芳龄" not in reply, reply
+
+
+async def test_a_need_that_asks_nothing_is_met_by_programmes_not_a_fact_about_people_like_the_resident(say):
+    reply = await say("我在深圳湾社区住，以前在机关当过处长，是个老党员，退休了想出份力")
+    assert any(w in reply for w in ("三有三益", "民生需求调查队", "老年协会")), reply
+
+
+async def test_the_evening_papers_plans_after_the_festival_are_its_later_activities(say):
+    reply = await say("甬上社区节之后，听说晚报还要搞一系列活动进社区，都有些什么")
+    assert "红歌联赛" in reply and "巡展" in reply, reply

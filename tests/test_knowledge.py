@@ -435,3 +435,26 @@ def test_a_word_group_without_words_is_refused_with_its_line(folder):
     assert refused(folder) == f"words.yaml:{line_of(folder, 'words.yaml', 'id: empty')}: words: required field is missing"
     edit(folder, "words.yaml", lambda r: r[-1].update(words=["网上"], id="online"))
     assert "duplicate id 'online'" in refused(folder)
+
+
+def test_a_matter_an_operator_marks_outside_is_answered_as_not_in_the_material(folder):
+    """words.yaml `outside: true`: a matter no article covers is said to be missing, not answered with
+    the nearest service (老年人 alone would bring up a community's services for the elderly)."""
+    from knowledge.engine import Engine
+
+    def answer(question: str):
+        d = sqlite_utils.Database(memory=True)
+        build_database(d, folder)
+        return Engine.from_database(d).answer(question, "dandinghe")
+    before = answer("老年人公交卡怎么办")
+    assert before.template == "community_services"
+    edit(folder, "words.yaml", lambda r: r.append({"id": "transit", "name": "公交卡", "outside": True,
+                                                  "words": ["公交卡", "老年卡"]}))
+    after = answer("老年人公交卡怎么办")
+    assert after.template == "unknown_place" and after.data["places"] == ["公交卡"]
+
+
+def test_a_word_both_outside_and_a_service_is_refused_with_its_line(folder):
+    edit(folder, "words.yaml", lambda r: r.append({"id": "jobs", "name": "求职", "outside": True, "words": ["求职"]}))
+    assert refused(folder) == (f"words.yaml:{line_of(folder, 'words.yaml', 'id: jobs')}: words: '求职' is also a "
+                               "synonym of category 'employment': a word is a service or outside, not both")

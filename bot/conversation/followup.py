@@ -171,7 +171,7 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
         return q, []    # 这个项目里说的“三有”: the quoted part names the programme meant, whatever 这个 stood for
     if named:       # 那X呢: the message is only an entity: the last question about it
         m = named[0]
-        if not TAIL.sub("", LEAD.sub("", q.text[:m.start] + q.text[m.end:])).strip("的"):
+        if not TAIL.sub("", LEAD.sub("", _around(q, m, kb))).strip("的"):
             steps.append(("entity", m))
     for pronoun, kinds in ((BOTH_PRONOUN, ("communities",)), (PLACE_PRONOUN, ("community",)),
                            (PERSON_PRONOUN, ("person",)), (PEOPLE_PRONOUN, ("people",)),
@@ -203,6 +203,22 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
     if body and len(body) <= SHORT and asks_something and not OTHER_COMMUNITIES.search(body):
         steps.append(("short", body))
     return q, steps
+
+
+def _own_places(q: Query, m, kb) -> list:
+    """The places said before community mention `m` that say where it is (锦屏街道阳光社区: 锦屏街道
+    tells which 阳光社区; it asks nothing of its own)."""
+    if m.kind != "community":
+        return []
+    homes = [c for c in map(kb.community, m.ids) if c is not None]
+    return [p for p in q.of("place") if p.end <= m.start and
+            any(set(p.ids) <= {c.province, c.city, c.county, c.street} for c in homes)]
+
+
+def _around(q: Query, m, kb) -> str:
+    """The text of `q` besides mention `m` and the places saying where it is."""
+    spans = [(m.start, m.end)] + [(p.start, p.end) for p in _own_places(q, m, kb)]
+    return "".join(ch for i, ch in enumerate(q.text) if not any(a <= i < b for a, b in spans))
 
 
 def _asks_holder_before(text: str, at: int, named: list) -> bool:
@@ -282,7 +298,9 @@ def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
             continue
         if step[0] == "entity":
             m = step[1]
-            return Resolution(read[0] + (_full_name(m, kb) or q.text[m.start:m.end]) + read[1], kind)
+            own = _own_places(q, m, kb)     # kept with the name they qualify (锦屏街道阳光社区)
+            said = q.text[own[0].start:m.end] if own else _full_name(m, kb) or q.text[m.start:m.end]
+            return Resolution(read[0] + said + read[1], kind)
         if step[0] in ("pronoun", "ordinal"):
             found = step[1]
             return Resolution(q.text[:found.start()] + read + q.text[found.end():], kind)
@@ -304,7 +322,8 @@ def _name_of(kind: str, entity_id: str, kb) -> str:
     if kind == "programme":
         p = kb.model.programmes.get(entity_id)
         return p.name if p else ""
-    return entity_id
+    person = kb.model.people.get(entity_id)   # (the answer's people are kept by name, the question's by id)
+    return person.name if person else entity_id
 
 
 def _subject_name(topic: Topic, kinds: tuple[str, ...], kb) -> str:
@@ -314,10 +333,13 @@ def _subject_name(topic: Topic, kinds: tuple[str, ...], kb) -> str:
         names = list(dict.fromkeys(_name_of("community", m[1], kb) for m in topic.mentions if m[0] == "community"))
         return "和".join(names) if len(names) >= 2 else ""
     m = topic.entity(*kinds)
-    if m is None and "community" in kinds:
-        programme = topic.entity("programme")
+    if m is None and "community" in kinds:    # the community of the programme or person last named
+        programme, person = topic.entity("programme"), topic.entity("person")
         if programme is not None and programme[1] in kb.model.programmes:
             return kb.community(kb.model.programmes[programme[1]].community_id).name
+        if person is not None:      # (孟佳寅什么职务 → 那个社区组建了哪些队伍)
+            home = next((p.community_id for p in kb.model.people.values() if person[1] in (p.id, p.name)), "")
+            return _name_of("community", home, kb) if home else ""
     return _name_of(m[0], m[1], kb) if m is not None else ""
 
 

@@ -13,7 +13,7 @@ from bot.admin.forms import from_form, to_form, widget
 from bot.admin.kbfiles import KINDS, ChangeRefused
 
 TITLES = {"sources": "来源", "categories": "类别与同义词", "communities": "社区", "programmes": "项目与品牌",
-          "contacts": "联系人", "lists": "榜单", "people": "人物", "words": "同义词组"}
+          "contacts": "联系人", "lists": "榜单", "people": "人物", "words": "词组（同义词、资料未涉及）"}
 
 
 def _kind(request: web.Request):
