@@ -56,7 +56,9 @@ SAID_AFTER = 2   # a category's best programmes shown before those that only say
 CUE_WORD = re.compile(r"什么时候|啥时候|哪年|哪一年|多少|多少人|几个|几年|何时|是谁|在哪|在哪里")  # a keyword that only says how one asks
 # what a fact about who lives in a community says (for "学苑社区的居民是些什么人")
 MAKEUP = re.compile(r"居民|人口|外来|外地|外籍|港籍|民族|年轻|青年|白领|老年人|老人|长者|高收入|务工|新市民|五湖四海|常住|户籍|流动")
-LISTING = re.compile(r"(有什么|有哪些|有啥|都有|哪些|什么样的)(特色|出名|有名|知名|著名)?的?(项目|活动|服务|品牌)")
+LISTING = re.compile(r"(有什么|有哪些|有啥|都有|哪些|什么样的|(?:搞|办|做|弄)(?:些|了)?(?:什么|啥|哪些))(特色|出名|有名|知名|著名)?的?(项目|活动|服务|品牌)")
+# words around a listing question that ask nothing more (平时都搞些什么活动: all of them)
+LISTING_ASIDE = re.compile(r"都|还|一共|全部|所有|总共|平时|平常|平日|一?般|日常|经常|通常|搞|办|弄|做|些|^那")
 # the bot's, the city's or a business's line or head, not the resident's community
 NOT_OWN = re.compile(r"客服|12345|市长|公司|医院|银行|学校|派出所|地铁|公交|超市|商场|酒店|饭店|快递|外卖|工业区|政府|晚报|日报|报社")
 # "宁波市文明办的电话", "桃花源记的作者是谁": someone else's contact, not the resident's community's
@@ -431,11 +433,14 @@ class Engine:
                 return Answer("contacts", {"community": c, "contacts": people, "role": role, "named_role": named_role,
                                            "run_by": run_by}, "contact", 1.0, bool(people), ents)
         elsewhere = [self.model.programmes[p] for p in q.ids("programme") if self.model.programmes[p].community_id != c.id]
-        if elsewhere and not progs and not cats:
+        # a service word said with a programme of that service describes it (银龄驿站法律顾问团: legal)
+        own_kind = {x for p in progs + elsewhere for x in p.categories}
+        if elsewhere and not progs and not set(cats) - own_kind:
             return Answer("programme", {"programmes": elsewhere, "communities": self.model.communities,
                                         "not_in": c}, "programme", 0.9, True, ents)
         if progs and not cats:
-            named = Answer("programme", {"programmes": progs, "communities": self.model.communities,
+            # (送粥奶奶是不是文昌社区那个百岁粥坊的: each programme named, with the community it is of)
+            named = Answer("programme", {"programmes": progs + elsewhere, "communities": self.model.communities,
                                          "where": "location" in q.aspects}, "programme", 1.0, True, ents)
             # 自治管理是按什么模式来搞的: how it is done, when the community's facts say so, beside what it is
             how = [e for e in self._rank_items(q, c) if e["kind"] == "fact" and e["score"] >= STRONG_ITEM] \
@@ -512,7 +517,7 @@ class Engine:
             return Answer("none_here", {"community": c, "categories": names, "others": others, "nearby": nearby},
                           "category", 0.8, bool(others), ents)
         if c.programmes and not q.aspects & {"figure", "time", "honour"} and LISTING.search(q.text) and \
-                not re.sub(r"都|还|一共|全部|所有|总共", "", GENERIC.sub("", q.residual.replace(" ", ""))):
+                not LISTING_ASIDE.sub("", GENERIC.sub("", q.residual.replace(" ", ""))):
             # "后大街社区有什么项目": the programmes themselves, page by page
             return Answer("community_programmes", {"community": c, "total": len(c.programmes)}, "community", 1.0, True,
                           ents, pages=c.programmes)
@@ -531,9 +536,12 @@ class Engine:
                                     "lists": [self.model.lists[x] for x in c.lists]}, "community", 0.9, True, ents)
 
     def _rank_programmes(self, q: Query, programmes: list[Programme]) -> list[Programme]:
-        grams = q.residual_bigrams
-        scored = [(len(grams & text_bigrams(p.title + p.kind + p.description)), -i, p) for i, p in enumerate(programmes)]
-        return [p for *_, p in sorted(scored, key=lambda t: (-t[0], -t[1]))]
+        """By the words they share with the question, then by how many of the asked services they are
+        (退休了想出份力: a volunteer team of the elderly before the elderly's care station)."""
+        grams, cats = q.residual_bigrams, set(q.ids("category"))
+        scored = [(len(grams & text_bigrams(p.title + p.kind + p.description)), len(cats.intersection(p.categories)), -i, p)
+                  for i, p in enumerate(programmes)]
+        return [p for *_, p in sorted(scored, key=lambda t: (-t[1], -t[0], -t[2]))]
 
     def _makeup(self, c: Community) -> list[dict]:
         """The facts and figures that say who lives in `c`, most telling first (at most three)."""
@@ -579,7 +587,13 @@ class Engine:
         best = entries[0][0]
         if best < 2:
             return []
-        return [e[2] for e in entries if e[0] >= best * 0.6][:5]
+        kept = [e[2] for e in entries if e[0] >= best * 0.6][:5]
+        if {"figure", "time"} <= q.aspects:     # how many, and since when: the best telling each
+            dated = next((e[2] for e in entries if e[2]["kind"] == "fact" and
+                          any(w in e[2]["item"].text for w in TIME_WORDS)), None)
+            if dated is not None and dated not in kept:
+                kept.append(dated)
+        return kept
 
     def _told_within(self, q: Query, places: list[str]) -> Answer | None:
         """The best passage for `q` when it is of a community inside `places`, else None."""

@@ -21,7 +21,8 @@ from knowledge.model import Model
 # English and pinyin question words -> Chinese cue words (longest phrases are tried first)
 WORDS = {
     "who is": "是谁", "who": "是谁", "whose": "谁的", "what": "什么", "which": "哪个", "where": "在哪里",
-    "where is": "在哪里", "when": "什么时候", "how many": "多少", "how much": "多少", "how": "怎么",
+    "where is": "在哪里", "when": "什么时候", "since when": "什么时候开始", "how long": "多久", "how many": "多少",
+    "how much": "多少", "how": "怎么",
     "which street": "哪个街道", "what street": "哪个街道", "street": "街道", "which district": "哪个区",
     "district": "区", "which city": "哪个城市", "city": "市", "town": "镇", "province": "省", "bay": "湾",
     "secretary": "书记", "party secretary": "书记", "director": "主任", "head": "负责人", "leader": "负责人",
@@ -42,6 +43,7 @@ WORDS = {
     "motto": "口号", "idea": "理念", "building heads": "楼栋长", "building leaders": "楼栋长", "unit heads": "单元长",
     "volunteer teams": "志愿服务队伍", "teams": "队伍", "area": "面积", "founded": "成立", "established": "成立",
     "elderly people": "老人", "over 60": "60岁以上", "ethnic minority": "少数民族", "minority": "少数民族",
+    "uyghur": "维吾尔族", "uighur": "维吾尔族", "kazakh": "哈萨克族", "tujia": "土家族",
     "email": "邮箱", "website": "网址", "fee": "收费", "cost": "收费", "opening hours": "开放时间", "hours": "开放时间", "have": "有", "has": "有", "there": "", "are": "", "is": "", "the": "", "a": "", "an": "",
     "of": "", "in": "", "for": "", "does": "", "do": "", "to": "", "me": "", "tell": "", "please": "", "about": "",
     "located": "在哪里", "location": "在哪里", "where's": "在哪里", "name": "叫什么", "named": "叫", "called": "叫",

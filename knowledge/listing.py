@@ -35,12 +35,20 @@ def place_levels(model) -> dict[str, int]:
 
 
 def place_filter(engine: "Engine", places: list[str]):
-    """A predicate on communities: any place within a level, every level given."""
-    by_level: dict[str, set[str]] = {}
+    """A predicate on communities: inside every place of a group said together (内蒙古鄂托克前旗: one
+    inside the other), in any of the groups (…和深圳南山区: another group, side by side)."""
+    groups: list[set[str]] = []
     for p in places:
-        if p in engine.place_level:
-            by_level.setdefault(LEVELS[engine.place_level[p]], set()).add(p)
-    return lambda c: all(getattr(c, level) in ps for level, ps in by_level.items())
+        if p not in engine.place_level:
+            continue
+        inside = {c.id for c in engine.model.communities.values() if p in (c.province, c.city, c.county, c.street)}
+        joined = next((g for g in groups if g & inside), None)
+        if joined is None:
+            groups.append(inside)
+        else:
+            joined &= inside
+    ids = set().union(*groups) if groups else None
+    return lambda c: ids is None or c.id in ids
 
 
 # where the resident says they live (我住钟公庙那边): no place the list is asked about when another is named

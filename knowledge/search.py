@@ -81,7 +81,11 @@ def deeper(engine: "Engine", q: Query, c: "Community", result: "Answer") -> "Ans
         return None
     if result.answered and _weak_items(result) and any(_tells(hit[1], e["item"]) for e in result.data["entries"]):
         return None     # (the passage is one of the facts already found: they are shown together)
-    return _answer(engine, hit, hit[0])
+    answer = _answer(engine, hit, hit[0])
+    if "list" in q.aspects or "哪些" in q.text:   # 组建了哪些队伍: every passage of it covering as much
+        tied = {p.text: p for cov, p in engine.passages.search(text, c.id) if cov == hit[0] and p.community_id == c.id}
+        answer.data["more"] = [p for t, p in tied.items() if t != hit[1].text][:EVIDENCE_SHOWN]
+    return answer
 
 
 def _tells(p: Passage, item) -> bool:

@@ -33,9 +33,9 @@ SLOTS = [
     Slot("积分或分值", re.compile(r"多少分|几分|记多少|积多少|多少积分|几个积分"), re.compile(r"\d+个?(积)?分")),
     Slot("收费标准", re.compile(r"学费|费用|收费|多少钱|几块钱|价格|价钱|免费吗|要钱吗|要不要钱|花钱吗|花不花钱|要花钱|(?<!舍不)得花钱|花多少"),
          re.compile(r"\d+(\.\d+)?元|免费|收费|不要钱|\d+块")),
-    Slot("开放或活动时间", re.compile(r"下次|下一次|下回|下一场|(?:什么|啥)时候(?:再|办|搞|有|开始)|几点|开放时间|办公时间|营业时间|上班时间|周几|星期几|每周|每星期|几号开|什么时间开|开门|放映时间|"
-                            r"哪天放映|一般哪天|什么时候开放|什么时候有活动|几时|什么时候举办|什么时候开展|什么时候上课|多久一次|举办时间|"
-                            r"礼拜几|哪几天|周几|每礼拜|一周几次|几点练|什么时候练"),
+    Slot("开放或活动时间", re.compile(r"下次|下一次|下回|下一场|(?:什么|啥)时候(?:再|办|搞|有)|几点|开放时间|办公时间|营业时间|上班时间|周几|星期几|每周|每星期|几号开|什么时间开|开门|放映时间|"
+                            r"哪天放映|一般哪天|什么时候开放|什么时候有活动|几时|什么时候举办|什么时候开展|什么时候(?:开始)?上课|多久一次|举办时间|"
+                            r"礼拜几|哪几天|周几|每礼拜|一周几次|几点练|什么时候练|每个?月几号|每个?月哪天|几号(?:去|来|办|剪|上课|活动)"),
          re.compile(r"\d+[点:：]\d*|周[一二三四五六日天]|星期[一二三四五六日天]|每(周|月|天|晚)|工作日|上午|下午|晚上")),
     Slot("年份", re.compile(r"哪一年|哪年|几几年|什么年份|哪些年|哪两年|哪几年"),
          re.compile(r"\d{4}年|\d{2}年代|[〇零一二三四五六七八九]{4}年|[一二三四五六七八九十]+年代|今年|去年|年底|年初")),
@@ -57,6 +57,9 @@ SLOTS = [
     Slot("申请办法或所需材料", re.compile(r"怎么申请|如何申请|申请条件|申请材料|需要准备|准备哪些|准备什么|要带什么|需要带|带什么材料|"
                                    r"什么材料|哪些材料|办理流程|怎么办理|如何办理|办理手续|什么手续|哪些手续|申请流程|申请资格|什么条件"),
          re.compile(r"申请|办理|材料|手续|流程|条件|携带|带上")),
+    # which institution someone comes from (外教是哪个国家的, 义诊是哪家医院的医生来)
+    Slot("所属国家或单位", re.compile(r"哪个国家|哪国|什么国家|哪家医院|哪个医院|什么医院|哪所学校|哪个学校|哪家单位|哪个单位|哪家机构|哪个机构"),
+         re.compile(r"国|医院|卫生院|诊所|学校|大学|单位|机构|公司"), ("programme", "community_services", "passage")),
     Slot("电话", re.compile(r"电话|手机|号码|联系方式|热线"), re.compile(r"\d{3,4}-?\d{7,8}|1[3-9]\d{9}")),
     Slot("邮箱或网址", re.compile(r"邮箱|电子邮件|email|网址|网站|官网|网页"), re.compile(r"@|www|http|\.com|\.cn")),
     Slot("负责人", re.compile(r"负责人|谁负责|谁管|联系人|[队团站馆会院校组班]长是谁|领头人|带头人|谁带领"),
@@ -142,8 +145,8 @@ def check_slot(engine: "Engine", q: Query, a: "Answer") -> "Answer":
     if a.template not in CHECKED:
         return a
     slot = asked_slot(q, a.template)
-    if slot is None or (slot.label == "电话" and a.template not in ("person", "category_communities")):
-        return a  # a community's phone has its own answer (phone.j2)
+    if slot is None or (slot.label == "电话" and a.template not in ("person", "category_communities", "programme")):
+        return a  # a community's phone has its own answer (phone.j2); a programme's is its own text's
     subject, text = _subject(engine, a)
     if not text or _stated(slot, q).search(text):
         return a

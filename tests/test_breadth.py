@@ -1078,3 +1078,62 @@ async def test_a_need_that_asks_nothing_is_met_by_programmes_not_a_fact_about_pe
 async def test_the_evening_papers_plans_after_the_festival_are_its_later_activities(say):
     reply = await say("甬上社区节之后，听说晚报还要搞一系列活动进社区，都有些什么")
     assert "红歌联赛" in reply and "巡展" in reply, reply
+
+
+async def test_a_programme_serving_every_need_said_comes_before_one_serving_one(say):
+    reply = await say("我刚退休，闲不住，想在赛罕社区做点志愿者的事")
+    first = next(line for line in reply.splitlines() if line.startswith("·"))
+    assert "银龄帮帮团" in first, reply      # a volunteer team of the elderly, before any other
+
+
+@pytest.mark.parametrize("question", [
+    "四点钟学校的咨询电话是多少",                  # a programme's own phone: its record holds none
+    "后大街社区的老年人低偿服务是跟哪家医院合作的",   # which institution: not said
+    "赛罕社区露天电影院每个月几号放",               # which day of the month: not said
+])
+async def test_a_detail_a_programme_record_lacks_is_said_to_be_missing(say, question):
+    reply = await say(question)
+    assert "资料里没有" in reply, reply
+    assert not re.search(r"\d{7,}", reply), reply
+
+
+async def test_a_move_said_with_the_street_after_the_name_binds_that_namesake(say):
+    await say("我住后大街社区", user="oMoveStreet")
+    assert "阳光社区" in await say("刚搬了家，现在住阳光社区，锦屏街道那个", user="oMoveStreet")
+    assert "志愿者联盟" in await say("我们社区有什么志愿服务", user="oMoveStreet")
+    await say("我住赛罕社区", user="oMoveStreet2")
+    await say("哦不是，我搬了，现在住在学弄社区", user="oMoveStreet2")
+    assert "双百守望" in await say("我们社区平常都办些什么活动", user="oMoveStreet2")
+
+
+async def test_an_abstract_word_before_community_names_no_unknown_community(say):
+    await say("我是赛罕社区的", user="oKnowledge")
+    reply = await say("想让孩子学点卫生知识社区有啥活动", user="oKnowledge")
+    assert "知识社区" not in reply and "赛罕" in reply, reply
+
+
+async def test_a_job_need_said_loosely_finds_the_employment_service(say):
+    await say("我住在蓬莱社区", user="oJob")
+    assert "微就业" in await say("家里没活干了，社区能帮我找个事做不", user="oJob")
+
+
+async def test_which_teams_a_community_formed_lists_every_one_told(say):
+    reply = await say("北岸琴森社区那边都组建过哪些队伍")
+    assert "护河队" in reply and "环保队" in reply, reply
+
+
+async def test_a_programme_named_with_its_own_service_under_another_community_is_placed_right(say):
+    reply = await say("凌霄社区那个时间积分银行志愿服务是做什么的")
+    assert "泉水社区" in reply, reply
+    reply = await say("百岁粥坊是玉兰社区那个送粥奶奶吗")
+    assert "文昌社区" in reply and "玉兰社区" in reply, reply
+
+
+async def test_english_how_many_and_since_when_tells_both(say):
+    reply = await say("Since when have migrant workers lived in Libang community, and how many are there?")
+    assert "2002" in reply and "2800" in reply, reply
+
+
+async def test_places_said_in_two_groups_list_each_groups_communities(say):
+    reply = await say("浙江宁波北仑还有广东深圳南山各有什么社区")
+    assert "学苑社区" in reply and "深圳湾社区" in reply, reply
