@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 import threading
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -40,6 +41,7 @@ from knowledge.asks import asks_apart
 from knowledge.people import author_answer, opinion_of, person_answer, unknown_person
 from knowledge.search import about_list, deeper, sharper, wider
 from knowledge.slots import check_slot
+from knowledge.totals import with_total
 from knowledge.several import compare
 from knowledge.text import ASKS, bigrams, compact, compact_cached, text_bigrams
 from knowledge.understand import PRACTICE, WHICH_AREA, Query, asks_of_a_community, understand
@@ -66,6 +68,7 @@ OTHERS = re.compile(r"([\u4e00-\u9fff]{2,8})的(?:办公|值班|联系|服务)?(
 OURS = re.compile(r"社区|我们|我家|咱|你们|居委|村|小区")
 # "附近有什么服务": an overview (这儿, 出名的, a closing 没 say nothing of what)
 # communities asked for (鄞州有哪些社区, 姜山镇有啥出名的村), not 社区 inside a name (甬上社区节)
+OTHER_COMMUNITY_ASKED = re.compile(r"(?:哪个|哪些|哪家|别的|其他)社区[^，,。？?]{0,4}?(?:做得|搞得|办得|管得|弄得|经验|值得)")
 ASKS_COMMUNITIES = re.compile(r"(?:哪些|什么|几个|多少|有啥|哪几个|哪个)[^，,。？?]{0,4}?(?:社区|村)(?!节|联盟|中心)|"
                               r"(?:社区|村)(?:有哪些|有什么|有啥|都有|名单)")
 # what was done or is on in a place (东柳街道搞了啥活动, 北仑有什么项目)
@@ -208,7 +211,7 @@ class Engine:
         entities = {k: q.ids(k) for k in ("community", "programme", "category", "list", "place", "person")
                     if q.ids(k)}
         decided = self._decide(q, resident_community, open_question)
-        result = check_slot(self, q, decided)
+        result = check_slot(self, q, with_total(q, decided))
         result.entities = result.entities or entities
         result.uses_residence = decided.uses_residence or bool(near_home)
         return result
@@ -262,6 +265,12 @@ class Engine:
                 ambiguous = ids
             else:
                 target = ids[0]
+        named = [self.model.programmes[p] for p in q.ids("programme")]
+        if ambiguous and named and not {p.community_id for p in named} & set(ambiguous) and not q.binds:
+            # 阳光牵手小学堂是阳光社区的吗: none of the namesakes has it; whose it is answers the question
+            return Answer("programme", {"programmes": named, "communities": self.model.communities,
+                                        "not_in": self.model.communities[ambiguous[0]]}, "programme", 0.9, True,
+                          {"programme": [p.id for p in named]})
         if ambiguous:
             choices = [self.model.communities[i] for i in ambiguous][:9]
             said = q.text[comms[0].start:comms[0].end]
@@ -291,6 +300,8 @@ class Engine:
             return inner
         if q.nearby and (q.aspects & {"which", "list"} or ASKS_COMMUNITIES.search(q.text)) and q.of("place"):
             q = replace(q, nearby=False)  # 奉化这边…是哪个社区: the place named is the scope, not the resident's
+        elif q.nearby and OTHER_COMMUNITY_ASKED.search(q.text):
+            q = replace(q, nearby=False)  # 我们社区…管不好，有没有哪个社区做得好的: asked of the others
         beyond = self._wider(q, target)
         if beyond is not None:
             return beyond
@@ -665,19 +676,24 @@ class Engine:
                 for pid in self.programme_grams.get(g, ()):
                     hits[pid] = hits.get(pid, 0) + 1
             rows, seen = [], set()
+            # a community serving every need said first (新搬来的外地打工的: migrants and neighbours)
+            serving = Counter(c.id for cat in cats for c, _ in self.by_category.get(cat, []))
             for cat in cats:
                 for c, progs in self.by_category.get(cat, []):
                     if c.id in seen or (places and not any(p in (c.province, c.city, c.county, c.street) for p in places)):
                         continue
                     seen.add(c.id)
+                    if len(cats) > 1:   # (its programmes of every need said, not only the first need's)
+                        progs = [p for x in cats for cc, ps in self.by_category.get(x, []) if cc.id == c.id for p in ps]
+                        progs = list({p.id: p for p in progs}.values())
                     ranked = sorted(progs, key=lambda p: -hits.get(p.id, 0)) if hits else progs
-                    rows.append((hits.get(ranked[0].id, 0), {"community": c, "programmes": ranked[:3]}))
-            rows.sort(key=lambda r: -r[0])
+                    rows.append((serving[c.id], hits.get(ranked[0].id, 0), {"community": c, "programmes": ranked[:3]}))
+            rows.sort(key=lambda r: (-r[0], -r[1]))
             if rows:
                 # a need with no place ("家里老人白天没人照顾"): also offer to look where the resident lives
                 ask_home = not places and not q.aspects & {"which", "list"}
                 return Answer("category_communities", {"categories": names, "places": places, "ask_home": ask_home},
-                              "category", 1.0, True, pages=[r for _, r in rows],
+                              "category", 1.0, True, pages=[r for *_, r in rows],
                               open_question={"kind": "need_community", "question": q.text} if ask_home else None)
             # 北仑那个有上千少数民族居民的是哪个社区: no such service there, but the place's passages may tell
             return self._told_within(q, places) or \

@@ -340,6 +340,10 @@ class EntityIndex:
         for m in found:
             if any(m.start < c.end and c.start < m.end and (c.end - c.start) > (m.end - m.start) for c in chosen):
                 continue
+            if m.kind == "programme" and any(c.kind == "community" and c.start < m.start < c.end < m.end and
+                                             text.startswith(_SUFFIXES, m.start) and not self._owned(m, c) for c in found):
+                continue    # 泉水社区一家就占了几个: the 社区 ends a community's name, it starts no 社区一家
+                            # (深圳湾社区文化节 is that community's own 社区文化节)
             chosen.append(m)
         chosen.sort(key=lambda m: m.start)
         if sum(1 for m in chosen if m.kind == "community") < 2:
@@ -347,6 +351,11 @@ class EntityIndex:
         for m in chosen:
             m.how = "exact" if m.how == "paired" else m.how
         return chosen
+
+    def _owned(self, programme: Mention, community: Mention) -> bool:
+        """Whether a programme mention may be of the community mention it overlaps."""
+        return any(self.model.programmes[p].community_id in community.ids for p in programme.ids
+                   if p in self.model.programmes)
 
     def _homophones(self, text: str, kind: str) -> list[tuple[str, int]]:
         """(surface, start) for every window that sounds exactly like a `kind` surface but differs.

@@ -1137,3 +1137,49 @@ async def test_english_how_many_and_since_when_tells_both(say):
 async def test_places_said_in_two_groups_list_each_groups_communities(say):
     reply = await say("浙江宁波北仑还有广东深圳南山各有什么社区")
     assert "学苑社区" in reply and "深圳湾社区" in reply, reply
+
+
+@pytest.mark.parametrize("question,total", [
+    ("后大街社区的小区自治互助站加上居民工作室一共几个", "12个"),
+    ("赛罕社区的楼栋长、单元长合计多少名", "199名"),
+])
+async def test_a_total_asked_of_figures_told_is_added_up(say, question, total):
+    reply = await say(question)
+    assert total in reply, reply
+
+
+async def test_a_total_asked_of_one_figure_adds_nothing(say):
+    reply = await say("后大街社区一共有多少个服务项目")
+    assert "加起来" not in reply, reply
+
+
+async def test_the_she_qu_ending_a_community_starts_no_programme(say):
+    reply = await say("百佳榜单上泉水社区一家有几个项目")
+    assert "2个" in reply and "社区一家" not in reply, reply
+
+
+@pytest.mark.parametrize("question", ["凌霄社区的白领之家面积有多大", "唱支山歌给党听是谁作词的"])
+async def test_an_area_or_a_songwriter_is_said_to_be_missing(say, question):
+    reply = await say(question)
+    assert "资料里没有" in reply, reply
+
+
+async def test_they_after_two_communities_asks_of_both(say):
+    await say("后大街社区和丹顶鹤社区是哪一批的品质社区", user="oBoth")
+    reply = await say("它们的书记分别叫什么", user="oBoth")
+    assert "吴民丽" in reply and "黄菊芬" in reply, reply
+
+
+async def test_this_platform_is_the_one_programme_the_last_reply_listed(say):
+    await say("深圳湾社区有什么帮访港游客的服务", user="oPlatform")
+    assert "党员志愿者" in await say("这个平台靠什么人在做", user="oPlatform")
+
+
+async def test_a_programme_none_of_the_namesakes_has_is_placed_without_asking_which(say):
+    reply = await say("四点钟学校是阳光社区的吗")
+    assert "贺丞社区" in reply and "哪一个" not in reply, reply
+
+
+async def test_which_other_community_does_well_is_not_asked_of_the_residents_own(say):
+    reply = await say("我们社区老人多，不知道怎么弄，哪个社区养老做得好")
+    assert "住在哪个社区" not in reply and "赛罕社区" in reply, reply

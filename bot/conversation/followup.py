@@ -46,7 +46,7 @@ INNER_CORRECTION = re.compile(r"(?:[，,。；;！!？?~～\s—－-]|…+|\.{2,
 # 我原来住X，现在搬到Y了: the past home is no statement of where the resident lives
 PAST_HOME = re.compile(r"^(我|俺|我们|我家)?(原来|原先|以前|之前|本来|过去|早先)(是)?(住在?|在)[^，,。；;！!？?]+[，,。；;]+")
 # 它俩, 这两个社区: every community the last question named (海创和福城 … 它俩是同一个街道的吗)
-BOTH_PRONOUN = re.compile(r"它们?俩|他们俩|这俩|那俩|这两个社区|那两个社区|这两个|那两个|两个社区|两者")
+BOTH_PRONOUN = re.compile(r"它们?俩|他们俩|这俩|那俩|这两个社区|那两个社区|这两个|那两个|两个社区|两者|它们")
 # 他们 is no one person: their place (他们那), the people the last question named (两位小歌手…她们),
 # else what it named (那支腰鼓队…他们有多少人)
 PERSON_PRONOUN = re.compile(r"这位书记|这位主任|这位|那位|这个人|此人|[他她](?!们)的?")
@@ -54,7 +54,7 @@ PEOPLE_PRONOUN = re.compile(r"[他她]们(?!那|这|所在|的?社区)的?")
 PLACE_PRONOUN = re.compile(r"((他们|她们|他|她|它)(的|所在的?)?社区|(他们|她们|他|她)(那里|那儿|那边|那)|那里|那儿|那边|这个社区|该社区|那个社区|"
                            r"那社区|这社区|这个地方|那个地方)"
                            r"(?!联盟|节|中心|服务|工作)")   # 那个社区联盟 names a list, not the last place
-THING_PRONOUN = re.compile(r"它们?的?|这个项目|该项目|那个项目|这里面|那里面|(?<![屋家心手城村楼院店车])(?:里头|里面)|其中")
+THING_PRONOUN = re.compile(r"它们?的?|这个项目|该项目|那个项目|(?:这个|那个|该)(?:平台|队伍|服务队|工作室|俱乐部|课堂|驿站|站点)|这里面|那里面|(?<![屋家心手城村楼院店车])(?:里头|里面)|其中")
 _STANDS_FOR = {("people",): ("person", "programme", "community"),   # 他们 after what the message names: that
                ("communities",): ("community",)}
 # who holds a role somewhere (力邦社区是谁当家？…这位负责人觉得…): 这位 is that holder, not the last person
@@ -287,7 +287,33 @@ def _step_view(step: tuple, topic: Topic, kb) -> tuple | str | None:
             if said and said.group(0) not in programme.name + programme.full_name:
                 # 老年大学… → 做手工那个工作室叫啥: another thing of the programme's community
                 return kb.community(programme.community_id).name
+    if step[0] == "pronoun" and not _kind_fits(step[1].group(0), topic, kb):
+        return None     # 那个工作室 after 老年大学: another thing of its community (the short step reads it)
+    if step[0] == "pronoun" and topic.entity("programme") is None:
+        listed = _listed_of_kind(step[1].group(0), topic, kb)
+        if listed:
+            return listed   # 这个平台 after a reply listing one platform: that one
     return _subject_name(topic, step[2] if step[0] == "pronoun" else ("community", "programme", "person"), kb)
+
+
+def _listed_of_kind(said: str, topic: Topic, kb) -> str:
+    """The name of the one programme the last reply listed, when a pronoun names its kind (这个平台)."""
+    kind = THING_KIND.search(said)
+    listed = [x[1] for x in topic.mentions if x[0] == "listed" and x[1] in kb.model.programmes]
+    if kind is None or len(listed) != 1:
+        return ""
+    p = kb.model.programmes[listed[0]]
+    return p.name if kind.group(0) in p.name + p.full_name + (p.kind or "") else ""
+
+
+def _kind_fits(said: str, topic: Topic, kb) -> bool:
+    """Whether a pronoun naming a kind of thing (这个平台, 那个工作室) can stand for the last programme."""
+    kind = THING_KIND.search(said)
+    m = topic.entity("programme")
+    if kind is None or m is None or m[1] not in kb.model.programmes:
+        return True
+    p = kb.model.programmes[m[1]]
+    return kind.group(0) in p.name + p.full_name + (p.kind or "")
 
 
 def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
