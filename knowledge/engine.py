@@ -547,7 +547,7 @@ class Engine:
                                     "lists": [self.model.lists[x] for x in c.lists]}, "community", 0.9, True, ents)
 
     def _rank_programmes(self, q: Query, programmes: list[Programme]) -> list[Programme]:
-        """By the words they share with the question, then by how many of the asked services they are
+        """By how many of the asked services they are, then by the words they share with the question
         (退休了想出份力: a volunteer team of the elderly before the elderly's care station)."""
         grams, cats = q.residual_bigrams, set(q.ids("category"))
         scored = [(len(grams & text_bigrams(p.title + p.kind + p.description)), len(cats.intersection(p.categories)), -i, p)

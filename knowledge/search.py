@@ -99,7 +99,7 @@ def _weak_items(result: "Answer") -> bool:
     """Facts found by a word or two and a cue alone (多久 → anything saying 新建): a passage covering
     the question (物业…多久碰头开会 → the joint meeting's rhythm) answers it better."""
     from knowledge.engine import STRONG_ITEM
-    entries = result.data.get("entries") or [] if result.template == "community_items" else []
+    entries = (result.data.get("entries") or []) if result.template == "community_items" else []
     return bool(entries) and max(e.get("score", STRONG_ITEM) for e in entries) < STRONG_ITEM
 
 

@@ -284,7 +284,7 @@ def _step_view(step: tuple, topic: Topic, kb) -> tuple | str | None:
         if m is not None and m[0] == "programme" and m[1] in kb.model.programmes:
             programme = kb.model.programmes[m[1]]
             said = THING_KIND.search(step[1])
-            if said and said.group(0) not in programme.name + programme.full_name:
+            if said and not _is_kind(programme, said.group(0), with_kind=False):
                 # 老年大学… → 做手工那个工作室叫啥: another thing of the programme's community
                 return kb.community(programme.community_id).name
     if step[0] == "pronoun" and not _kind_fits(step[1].group(0), topic, kb):
@@ -296,6 +296,11 @@ def _step_view(step: tuple, topic: Topic, kb) -> tuple | str | None:
     return _subject_name(topic, step[2] if step[0] == "pronoun" else ("community", "programme", "person"), kb)
 
 
+def _is_kind(programme, word: str, with_kind: bool = True) -> bool:
+    """Whether `programme` is a thing of the kind `word` names (平台, 工作室), by its names (and kind)."""
+    return word in programme.name + programme.full_name + (programme.kind or "" if with_kind else "")
+
+
 def _listed_of_kind(said: str, topic: Topic, kb) -> str:
     """The name of the one programme the last reply listed, when a pronoun names its kind (这个平台)."""
     kind = THING_KIND.search(said)
@@ -303,7 +308,7 @@ def _listed_of_kind(said: str, topic: Topic, kb) -> str:
     if kind is None or len(listed) != 1:
         return ""
     p = kb.model.programmes[listed[0]]
-    return p.name if kind.group(0) in p.name + p.full_name + (p.kind or "") else ""
+    return p.name if _is_kind(p, kind.group(0)) else ""
 
 
 def _kind_fits(said: str, topic: Topic, kb) -> bool:
@@ -312,8 +317,7 @@ def _kind_fits(said: str, topic: Topic, kb) -> bool:
     m = topic.entity("programme")
     if kind is None or m is None or m[1] not in kb.model.programmes:
         return True
-    p = kb.model.programmes[m[1]]
-    return kind.group(0) in p.name + p.full_name + (p.kind or "")
+    return _is_kind(kb.model.programmes[m[1]], kind.group(0))
 
 
 def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
