@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from knowledge.positions import asked_position
 from knowledge.text import bigrams, compact_cached
 from knowledge.understand import Query
 
@@ -130,6 +131,15 @@ def list_answer(engine: "Engine", q: Query) -> "Answer | None":
             return Answer("list_place", {"rows": rows, "places": places, "total": total, "counting": counting,
                                          "each": each},
                           "list", 1.0, True, {"list": lists, "place": places, **only})
+    at = asked_position(q.text)
+    kl = engine.model.lists[lists[0]]
+    if at and len(lists) == 1 and 0 < at <= len(kl.members):   # 排第3的是哪个社区: that member
+        member = kl.members[at - 1]
+        c = engine.model.communities[member if kl.kind == "communities" else engine.model.programmes[member].community_id]
+        programme = engine.model.programmes.get(member) if kl.kind == "programmes" else None
+        ents = {"list": [kl.id], "community": [c.id], **({"programme": [member]} if programme else {})}
+        return Answer("list_member", {"list": kl, "position": at, "community": c, "programme": programme},
+                      "list", 1.0, True, ents)
     if counting and len(lists) > 1:   # 首届和第二届各评出了几个: each list's count, side by side
         parts = [Answer("list_count", {"list": engine.model.lists[x], "figure": _figure(q, engine.model.lists[x])},
                         "list", 1.0, True, {"list": [x]}) for x in lists[:3]]

@@ -1183,3 +1183,28 @@ async def test_a_programme_none_of_the_namesakes_has_is_placed_without_asking_wh
 async def test_which_other_community_does_well_is_not_asked_of_the_residents_own(say):
     reply = await say("我们社区老人多，不知道怎么弄，哪个社区养老做得好")
     assert "住在哪个社区" not in reply and "赛罕社区" in reply, reply
+
+
+async def test_i_said_it_wrong_my_home_is_really_there_rebinds(say):
+    await say("我住在后大街社区", user="oReally")
+    assert "吴民丽" in await say("我们社区书记是谁", user="oReally")
+    await say("我前面说错了，我家其实在丹顶鹤社区", user="oReally")
+    assert "黄菊芬" in await say("我们社区书记是谁", user="oReally")
+
+
+async def test_the_member_at_a_place_of_a_list_and_a_recount(say):
+    reply = await say("二十强名单里排第五的是哪个社区", user="oPlace5")
+    assert "第5个是" in reply, reply
+    fifth = reply.split("第5个是")[1][:4]
+    sixth = await say("我记错了，是第六个", user="oPlace5")
+    assert "第6个是" in sixth and fifth not in sixth.split("第6个是")[1][:4], sixth
+
+
+async def test_a_difference_asked_of_two_figures_is_worked_out(say):
+    reply = await say("后大街社区居民工作室比小区自治互助站多几个")
+    assert "相差：2个" in reply, reply
+
+
+async def test_english_five_optimisations_is_the_ports_volunteer_platform(say):
+    reply = await say("Who does the work of the five optimisations at Shenzhen Bay port?")
+    assert "口岸五优" in reply and "党员志愿者" in reply, reply

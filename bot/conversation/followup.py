@@ -24,12 +24,14 @@ import orjson
 
 from bot.conversation.context import Topic
 from bot.conversation.memo import Memo
+from knowledge import positions
 from knowledge.people import unknown_name
 from knowledge.understand import COMMUNITY_WORDS, HOME_SIDE, NEARBY, Query
 from knowledge.text import ASKS, ROLES
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
-CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|打错了|写错了|搞错了|打错字了|打错字|写错字了|写错字|输错了|更正一下|更正|纠正一下|纠正|"
+CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|"
+                        r"我?(?:刚才|刚刚|之前|前面|上面)说错了|我?(?:数|记|看|算)错了|打错了|写错了|搞错了|打错字了|打错字|写错字了|写错字|输错了|更正一下|更正|纠正一下|纠正|"
                         r"(?<=[哦噢喔啊呃嗯哎唉诶额])不(?=[，,\s]))"
                         r"[啊了呀吧哦，,。.!！\s]*)+")
 NOT_BUT = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:不是|(?:哎呀|呀)?(?:打成|写成|说成|输成|打的是|写的是)(?=.{1,12}?了?[，,]))"
@@ -106,6 +108,9 @@ def _resolve(text: str, topic: Topic, kb) -> Resolution:
         home = _moved_to(rest)
         if home:
             return Resolution("我住在" + home, "rebind")
+        moved = positions.corrected(topic.question, rest) if topic.question else ""
+        if moved:
+            return Resolution(moved, "correction")    # 排第3的是哪个 → 我数错了，是第13个
         if topic.bound and kb.understand(rest).of("community"):
             said = kb.understand(rest)
             return Resolution(rest if said.binds else "我住在" + rest, "rebind")
