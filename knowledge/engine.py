@@ -38,7 +38,7 @@ from knowledge.model import Community, Item, Model, Programme
 from knowledge.passages import PassageIndex
 from knowledge.listing import list_answer, own_places, place_filter, place_levels, widest
 from knowledge.asks import asks_apart
-from knowledge.people import author_answer, opinion_of, person_answer, unknown_person
+from knowledge.people import author_answer, opinion_of, person_answer, published_answer, unknown_person
 from knowledge.search import about_list, deeper, sharper, wider
 from knowledge.slots import check_slot
 from knowledge.totals import with_total
@@ -342,7 +342,7 @@ class Engine:
     def _wider(self, q: Query, target: str | None) -> Answer | None:
         """People, several communities side by side, and passages (knowledge/people.py, several.py,
         passages.py) before the resident is asked where they live."""
-        found = author_answer(self, q) or person_answer(self, q) or compare(self, q)
+        found = author_answer(self, q) or published_answer(self, q) or person_answer(self, q) or compare(self, q)
         if found is None and not target and not q.of("community") and unknown_person(q) is not None:
             found = wider(self, q) or unknown_person(q)  # 时间积分是哪个社区的: the articles may still say
         return found

@@ -99,8 +99,7 @@ def author_answer(engine: "Engine", q: Query) -> "Answer | None":
     if not AUTHOR.search(q.text):
         return None
     m = engine.model
-    sources = {m.communities[i].source for i in q.ids("community")} | {m.programmes[i].source for i in q.ids("programme")} \
-        | {m.lists[i].source for i in q.ids("list")}
+    sources = _sources_of(engine, q)
     if not sources and not REPORT.search(q.text):
         return None  # 桃花源记的作者是谁: not one of the articles
     people = [p for p in m.people.values() if WRITERS.search(p.role) and (not sources or p.source in sources)]
@@ -108,6 +107,31 @@ def author_answer(engine: "Engine", q: Query) -> "Answer | None":
         return None
     rows = [{"person": p, "community": None, "contacts": []} for p in people]
     return Answer("person", {"rows": rows}, "person", 0.9, True, {"person": [p.id for p in people]})
+
+
+# when the article itself came out (这篇介绍是什么时候发布的, 那篇报道是哪天登的报)
+PUBLISHED = re.compile(r"(?:报道|文章|介绍|新闻|稿子|消息|这篇|那篇)[^，,。？?]{0,8}?(?:什么时候|啥时候|哪天|哪年|哪一天|几号|日期)"
+                       r"[^，,。？?]{0,4}?(?:发|登|刊|出|写)|(?:发布|发表|刊登|刊发|登报)的?(?:时间|日期)")
+
+
+def published_answer(engine: "Engine", q: Query) -> "Answer | None":
+    """`赛罕社区这篇介绍是什么时候发布的`: the date of the article behind what is named (or that the
+    article carries none)."""
+    from knowledge.engine import Answer
+    if not PUBLISHED.search(q.text):
+        return None
+    sources = _sources_of(engine, q)
+    if not sources:
+        return None
+    found = [engine.model.sources[s] for s in sorted(sources) if s in engine.model.sources]
+    return Answer("published", {"articles": found}, "passage", 0.9, all(s.date for s in found))
+
+
+def _sources_of(engine: "Engine", q: Query) -> set[str]:
+    """The articles behind the communities, programmes and lists `q` names."""
+    m = engine.model
+    return {m.communities[i].source for i in q.ids("community")} | {m.programmes[i].source for i in q.ids("programme")} \
+        | {m.lists[i].source for i in q.ids("list")}
 
 
 def unknown_name(q: Query) -> str:

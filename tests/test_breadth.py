@@ -1208,3 +1208,14 @@ async def test_a_difference_asked_of_two_figures_is_worked_out(say):
 async def test_english_five_optimisations_is_the_ports_volunteer_platform(say):
     reply = await say("Who does the work of the five optimisations at Shenzhen Bay port?")
     assert "口岸五优" in reply and "党员志愿者" in reply, reply
+
+
+async def test_what_a_place_is_famous_for_is_its_honours(say):
+    reply = await say("走马塘村在哪个镇？它因为什么出名？")
+    assert "姜山" in reply and "进士" in reply, reply
+
+
+async def test_when_the_article_came_out_is_its_date_or_that_it_has_none(say):
+    await say("深圳湾社区的居民评议团多久开一次会", user="oArticle")
+    assert "2022-04-28" in await say("这篇报道是什么时候发表的", user="oArticle")
+    assert "没有它的发布日期" in await say("凌霄社区那篇报道是哪天登的")
