@@ -36,7 +36,7 @@ import sqlite_utils
 from knowledge.matcher import EntityIndex
 from knowledge.model import Community, Item, Model, Programme
 from knowledge.passages import PassageIndex
-from knowledge.listing import list_answer, own_places, place_filter, place_levels, widest
+from knowledge.listing import LIVES_BEFORE, list_answer, own_places, place_filter, place_levels, widest
 from knowledge.asks import asks_apart
 from knowledge.people import author_answer, opinion_of, person_answer, published_answer, unknown_person
 from knowledge.search import about_list, deeper, sharper, wider
@@ -705,7 +705,9 @@ class Engine:
                     if inside(c) and (c.description or c.programmes)]
             if rows:
                 return Answer("place_programmes", {"places": places}, "place", 0.8, True, {"place": places}, pages=rows)
-        if places and ("list" in q.aspects or "which" in q.aspects or ASKS_COMMUNITIES.search(q.text)):
+        lived_in = all(LIVES_BEFORE.search(q.text, max(0, m.start - 5), m.start) for m in q.of("place"))
+        if places and ("list" in q.aspects or "which" in q.aspects or ASKS_COMMUNITIES.search(q.text)) and \
+                not (lived_in and not ASKS_COMMUNITIES.search(q.text)):   # (我是住在宁波的…唱的是哪首)
             if len(places) == 1 and len(GENERIC.sub("", q.residual.replace(" ", ""))) > 2 and \
                     (told := self._told_within(q, places)) is not None:
                 return told   # 鄞州那个号称“中国进士第一村”的是哪个村: what the question tells, not every one there

@@ -43,6 +43,7 @@ WORDS = {
     "motto": "口号", "idea": "理念", "building heads": "楼栋长", "building leaders": "楼栋长", "unit heads": "单元长",
     "volunteer teams": "志愿服务队伍", "teams": "队伍", "area": "面积", "founded": "成立", "established": "成立",
     "elderly people": "老人", "over 60": "60岁以上", "ethnic minority": "少数民族", "minority": "少数民族",
+    "shopping mall": "商场", "shopping malls": "商场", "mall": "商场", "malls": "商场", "works with": "共建",
     "five optimizations": "五优", "five optimisations": "五优", "migratory birds": "候鸟", "migratory bird": "候鸟", "holiday school": "假日学校", "uyghur": "维吾尔族", "uighur": "维吾尔族", "kazakh": "哈萨克族", "tujia": "土家族",
     "email": "邮箱", "website": "网址", "fee": "收费", "cost": "收费", "opening hours": "开放时间", "hours": "开放时间", "have": "有", "has": "有", "there": "", "are": "", "is": "", "the": "", "a": "", "an": "",
     "of": "", "in": "", "for": "", "does": "", "do": "", "to": "", "me": "", "tell": "", "please": "", "about": "",

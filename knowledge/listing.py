@@ -53,7 +53,7 @@ def place_filter(engine: "Engine", places: list[str]):
 
 
 # where the resident says they live (我住钟公庙那边): no place the list is asked about when another is named
-LIVES_BEFORE = re.compile(r"(?:我|俺)(?:家|们家?)?(?:住在?|在)$")
+LIVES_BEFORE = re.compile(r"(?:我|俺)(?:家|们家?)?(?:是|就)?(?:住在?|在)$")
 
 
 def own_places(engine: "Engine", q: Query, lists: list[str]) -> list[str]:

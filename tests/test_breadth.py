@@ -1219,3 +1219,13 @@ async def test_when_the_article_came_out_is_its_date_or_that_it_has_none(say):
     await say("深圳湾社区的居民评议团多久开一次会", user="oArticle")
     assert "2022-04-28" in await say("这篇报道是什么时候发表的", user="oArticle")
     assert "没有它的发布日期" in await say("凌霄社区那篇报道是哪天登的")
+
+
+async def test_a_city_said_as_where_one_lives_is_not_the_place_asked_about(say):
+    reply = await say("我是住在宁波的老奶奶，据说甬上社区节开场时大家一起唱了首红歌，是哪首啊")
+    assert "唱支山歌给党听" in reply and "的社区有" not in reply, reply
+    assert "福城社区" in await say("我住在鄞州，这边有哪些社区")
+
+
+async def test_english_mixed_with_chinese_asks_which_malls_a_community_partners(say):
+    assert "银泰" in await say("Which shopping malls does 凌霄社区 work with?")
