@@ -124,13 +124,9 @@ def _after_passage(deps, topic, home: str, text: str) -> str:
     return f"{topic.question}，{text}" if last.intent in ("passage", "person") else ""
 
 
-def _listed(topic) -> tuple[str, ...]:
-    return tuple(m[1] for m in topic.mentions if m[0] == "listed")
-
-
 def _still_listed(text: str, topic, listed: tuple[str, ...], kb) -> tuple[str, ...]:
     """What a later 第三个 counts in: after 第一个是做什么的 still the list the first came from."""
-    return _listed(topic) if len(listed) < 2 and followup.names_by_place(text, kb) else listed
+    return topic.listed() if len(listed) < 2 and followup.names_by_place(text, kb) else listed
 
 
 def topic_view(text: str, topic, deps) -> tuple:
@@ -140,7 +136,7 @@ def topic_view(text: str, topic, deps) -> tuple:
     text = for_matching(text)[0]
     view = followup.topic_view(text, topic, deps.knowledge)
     if followup.names_by_place(text, deps.knowledge):
-        view = (*view, _listed(topic))     # (the list a 第一个 leaves for the next)
+        view = (*view, topic.listed())     # (the list a 第一个 leaves for the next)
     return (*view, topic.question) if _asks_who_alone(text, deps.knowledge) else view
 
 

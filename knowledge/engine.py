@@ -676,16 +676,20 @@ class Engine:
                 for pid in self.programme_grams.get(g, ()):
                     hits[pid] = hits.get(pid, 0) + 1
             rows, seen = [], set()
-            # a community serving every need said first (新搬来的外地打工的: migrants and neighbours)
-            serving = Counter(c.id for cat in cats for c, _ in self.by_category.get(cat, []))
+            # a community serving every need said first (新搬来的外地打工的: migrants and neighbours), with
+            # its programmes of every need said, not only the first need's
+            serving: Counter = Counter()
+            of_needs: dict[str, dict[str, Programme]] = {}
+            for cat in cats:
+                for c, progs in self.by_category.get(cat, []):
+                    serving[c.id] += 1
+                    of_needs.setdefault(c.id, {}).update((p.id, p) for p in progs)
             for cat in cats:
                 for c, progs in self.by_category.get(cat, []):
                     if c.id in seen or (places and not any(p in (c.province, c.city, c.county, c.street) for p in places)):
                         continue
                     seen.add(c.id)
-                    if len(cats) > 1:   # (its programmes of every need said, not only the first need's)
-                        progs = [p for x in cats for cc, ps in self.by_category.get(x, []) if cc.id == c.id for p in ps]
-                        progs = list({p.id: p for p in progs}.values())
+                    progs = list(of_needs[c.id].values()) if len(cats) > 1 else progs
                     ranked = sorted(progs, key=lambda p: -hits.get(p.id, 0)) if hits else progs
                     rows.append((serving[c.id], hits.get(ranked[0].id, 0), {"community": c, "programmes": ranked[:3]}))
             rows.sort(key=lambda r: (-r[0], -r[1]))
@@ -705,9 +709,10 @@ class Engine:
                     if inside(c) and (c.description or c.programmes)]
             if rows:
                 return Answer("place_programmes", {"places": places}, "place", 0.8, True, {"place": places}, pages=rows)
-        lived_in = all(LIVES_BEFORE.search(q.text, max(0, m.start - 5), m.start) for m in q.of("place"))
-        if places and ("list" in q.aspects or "which" in q.aspects or ASKS_COMMUNITIES.search(q.text)) and \
-                not (lived_in and not ASKS_COMMUNITIES.search(q.text)):   # (我是住在宁波的…唱的是哪首)
+        # communities asked for, or which one of a place not said only as where the resident lives
+        # (我是住在宁波的…唱的是哪首: 宁波 is no scope of the question)
+        if places and (ASKS_COMMUNITIES.search(q.text) or (q.aspects & {"list", "which"} and
+                       not all(LIVES_BEFORE.search(q.text, max(0, m.start - 5), m.start) for m in q.of("place")))):
             if len(places) == 1 and len(GENERIC.sub("", q.residual.replace(" ", ""))) > 2 and \
                     (told := self._told_within(q, places)) is not None:
                 return told   # 鄞州那个号称“中国进士第一村”的是哪个村: what the question tells, not every one there

@@ -164,6 +164,9 @@ class EntityIndex:
     def __init__(self, model: Model, threshold: float = 72.0, margin: float = 6.0) -> None:
         self.model, self.threshold, self.margin = model, threshold, margin
         self.outside = model.outside_words()   # words.yaml: matters no material speaks of (养老金, 天气)
+        # the digits of every phone a contact holds (a number asked that none has is never guessed at)
+        self.contact_phones = frozenset(re.sub(r"\D", "", k.phone) for c in model.communities.values()
+                                        for k in c.contacts if k.phone)
         self.surfaces = Surfaces()
         self.short_aliases: set[str] = set()
         s = self.surfaces

@@ -58,6 +58,19 @@ def normalise(text: str) -> str:
     return _SPOKEN.sub(lambda m: _WRITTEN[m.group(1)], t) if "头一" in t else t
 
 
+_DIGIT_OF = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+
+
+def chinese_number(said: str) -> int:
+    """13, 十三, 二十, 两 -> the number (0 when it is none): how places and rounds are said."""
+    if said.isdigit():
+        return int(said)
+    if "十" in said:
+        tens, _, ones = said.partition("十")
+        return (_DIGIT_OF.get(tens, 0) if tens else 1) * 10 + (_DIGIT_OF.get(ones, 0) if ones else 0)
+    return _DIGIT_OF.get(said, 0) if len(said) == 1 else 0
+
+
 def compact(text: str) -> str:
     """Normalised and without spaces: the form names are matched in."""
     return normalise(text).replace(" ", "")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from knowledge.text import bigrams
 from knowledge.understand import Query
 
 if TYPE_CHECKING:
@@ -43,5 +44,5 @@ def with_total(q: Query, answer: "Answer") -> "Answer":
 def _named(label: str, text: str) -> bool:
     """Whether the question says the figure's label: at least half of its character pairs."""
     label = re.sub(r"（.*?）|\(.*?\)", "", label)
-    pairs = {label[i:i + 2] for i in range(len(label) - 1)}
+    pairs = bigrams(label) if len(label) >= 2 else set()
     return bool(pairs) and sum(1 for b in pairs if b in text) * 2 >= len(pairs)

@@ -5,10 +5,9 @@ asked about or matched to something else; a list mention of a round the knowledg
 from __future__ import annotations
 
 import re
-import weakref
 
 from knowledge.matcher import EntityIndex, Mention
-from knowledge.text import compact
+from knowledge.text import chinese_number, compact
 
 CLAUSE_BREAKS = re.compile(r"[\s，,。；;！!？?、：:（）()]+")   # quotes stay: “共建典范社区” is a title
 
@@ -111,16 +110,14 @@ def _unknown_communities(question: str, text: str, index: EntityIndex, mentions:
 
 _ROUND = re.compile(r"第([一二三四五六七八九十两\d]{1,3})(?:届|批|期)|首(?:届|批|期)|(下一?|新一|再下一)(?:届|批|期|轮)")
 NEXT_ROUND = -1   # 下一届: a round after every one the articles tell of
-_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 def _rounds(text: str) -> set[int]:
-    """The rounds a text names: 第三届 -> 3, 首批 -> 1, 下一届 -> NEXT_ROUND (numbers past 十 read as
-    written digits only)."""
+    """The rounds a text names: 第三届 -> 3, 第十二届 -> 12, 首批 -> 1, 下一届 -> NEXT_ROUND."""
     found = set()
     for m in _ROUND.finditer(text):
         n = m.group(1)
-        found.add(NEXT_ROUND if m.group(2) else 1 if n is None else int(n) if n.isdigit() else _NUMERALS.get(n, 0))
+        found.add(NEXT_ROUND if m.group(2) else 1 if n is None else chinese_number(n))
     return found
 
 
@@ -164,19 +161,6 @@ _SEVEN_DIGITS = re.compile(r"\d(?:[\d -]*\d){6}")
 _NUMBER_SAID = re.compile(r"(?<![\d.])\+?\d[\d -]{5,18}\d(?![\d.])")
 
 
-_PHONES: "weakref.WeakKeyDictionary[EntityIndex, frozenset[str]]" = weakref.WeakKeyDictionary()
-
-
-def _contact_phones(index: EntityIndex) -> frozenset[str]:
-    """The digits of every phone a contact holds, once per knowledge (not per question; a replaced
-    knowledge's set goes with it)."""
-    phones = _PHONES.get(index)
-    if phones is None:
-        phones = _PHONES[index] = frozenset(_digits(k.phone) for c in index.model.communities.values()
-                                            for k in c.contacts if k.phone)
-    return phones
-
-
 def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
@@ -184,7 +168,7 @@ def _digits(text: str) -> str:
 def _unknown_numbers(question: str, index: EntityIndex) -> list[str]:
     """Phone numbers asked about that no contact of the knowledge holds: never guessed at."""
     found = [(m.group(0).strip(), _digits(m.group(0))) for m in _NUMBER_SAID.finditer(question)]
-    known = _contact_phones(index)
+    known = index.contact_phones
     return [said for said, digits in found if len(digits) >= 7 and
             not any(digits.endswith(k) or k.endswith(digits) for k in known)]
 

@@ -32,6 +32,10 @@ class Topic:
         """The whole topic as a hashable value (for memo keys)."""
         return self.question, self.bound, tuple(map(tuple, self.mentions))
 
+    def listed(self) -> tuple[str, ...]:
+        """The programmes the last reply named, in order (what 第二个 or 这个平台 may point at)."""
+        return tuple(m[1] for m in self.mentions if m[0] == "listed")
+
     def entity(self, *kinds: str) -> list | None:
         """The first mention of one of `kinds` (in that order of preference)."""
         for kind in kinds:

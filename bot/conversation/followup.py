@@ -27,7 +27,7 @@ from bot.conversation.memo import Memo
 from knowledge import positions
 from knowledge.people import unknown_name
 from knowledge.understand import COMMUNITY_WORDS, HOME_SIDE, NEARBY, Query
-from knowledge.text import ASKS, ROLES
+from knowledge.text import ASKS, ROLES, chinese_number
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
 CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|"
@@ -63,7 +63,6 @@ _STANDS_FOR = {("people",): ("person", "programme", "community"),   # 他们 aft
 HOLDER_ASKED = re.compile(rf"谁|当家|{ROLES}")
 # one of the programmes the last reply listed, by its place (第二个, 最后那个, 最后一项)
 ORDINAL = re.compile(r"第([一二三四五六七八九1-9])(?:个|项|条)|最后(?:一个|那个|那一个|这个|一项|那项)")
-_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九", 1)} | {str(i): i for i in range(1, 10)}
 TIMES_ASKED = re.compile(r"(?<!好)几[回次遍趟场届]|多少[回次遍趟场届]")
 # the last programme said by what it is, at the start (节上都有些啥, 队里有多少人)
 HEAD_PRONOUN = re.compile(r"^(?:这个|那个|这|那)?(?:节|文化节|队|队伍|站|中心|馆|工作室|活动|项目|平台|课堂)(?:上|里面|里|中)")
@@ -281,8 +280,8 @@ def _step_view(step: tuple, topic: Topic, kb) -> tuple | str | None:
         old = topic.entity(step[1].kind)
         return (topic.question[:old[2]], topic.question[old[3]:]) if old is not None and old[2] >= 0 else None
     if step[0] == "ordinal":
-        listed = [m[1] for m in topic.mentions if m[0] == "listed"]
-        n = _NUMBERS[step[1].group(1)] if step[1].group(1) else len(listed)
+        listed = topic.listed()
+        n = chinese_number(step[1].group(1)) if step[1].group(1) else len(listed)
         return _name_of("programme", listed[n - 1], kb) if 0 < n <= len(listed) else None
     if step[0] == "short":
         m = topic.entity("community", "programme", "person")
@@ -309,7 +308,7 @@ def _is_kind(programme, word: str, with_kind: bool = True) -> bool:
 def _listed_of_kind(said: str, topic: Topic, kb) -> str:
     """The name of the one programme the last reply listed, when a pronoun names its kind (这个平台)."""
     kind = THING_KIND.search(said)
-    listed = [x[1] for x in topic.mentions if x[0] == "listed" and x[1] in kb.model.programmes]
+    listed = [pid for pid in topic.listed() if pid in kb.model.programmes]
     if kind is None or len(listed) != 1:
         return ""
     p = kb.model.programmes[listed[0]]
