@@ -38,7 +38,8 @@ from knowledge.model import Community, Item, Model, Programme
 from knowledge.passages import PassageIndex
 from knowledge.listing import LIVES_BEFORE, list_answer, own_places, place_filter, place_levels, widest
 from knowledge.asks import asks_apart
-from knowledge.people import author_answer, opinion_of, person_answer, published_answer, unknown_person
+from knowledge.people import (author_answer, opinion_of, person_answer, published_answer, quotation_answer,
+                              someone_elses, unknown_person)
 from knowledge.search import about_list, deeper, sharper, wider
 from knowledge.slots import check_slot
 from knowledge.totals import with_total
@@ -54,6 +55,8 @@ UNDERSTAND_CACHE = 4096
 # who does a community's work when no one is named for it (委托专业社工机构…)
 RUN_BY = re.compile(r"委托|购买服务|社工机构|承接|托管|运营")
 WHO_LIVES = re.compile(r"住的[^，,。？?]{0,3}?(?:都|主要|大多|多)是")
+# the thing a question asks for, right after its asking word (啥模式, 什么样的理念, 哪些队伍)
+ASKED_THING = re.compile(r"(?:啥|什么样的?|哪些|哪种|哪样|怎样的)([\u4e00-\u9fff]{2,4})")
 SAID_AFTER = 2   # a category's best programmes shown before those that only say the resident's word
 CUE_WORD = re.compile(r"什么时候|啥时候|哪年|哪一年|多少|多少人|几个|几年|何时|是谁|在哪|在哪里")  # a keyword that only says how one asks
 # what a fact about who lives in a community says (for "学苑社区的居民是些什么人")
@@ -63,9 +66,6 @@ LISTING = re.compile(r"(有什么|有哪些|有啥|都有|哪些|什么样的|(?
 LISTING_ASIDE = re.compile(r"都|还|一共|全部|所有|总共|平时|平常|平日|一?般|日常|经常|通常|搞|办|弄|做|些|^那")
 # the bot's, the city's or a business's line or head, not the resident's community
 NOT_OWN = re.compile(r"客服|12345|市长|公司|医院|银行|学校|派出所|地铁|公交|超市|商场|酒店|饭店|快递|外卖|工业区|政府|晚报|日报|报社")
-# "宁波市文明办的电话", "桃花源记的作者是谁": someone else's contact, not the resident's community's
-OTHERS = re.compile(r"([\u4e00-\u9fff]{2,8})的(?:办公|值班|联系|服务)?(?:电话|号码|手机|联系方式|热线|作者|负责人|主任|书记|领导|联系人)")
-OURS = re.compile(r"社区|我们|我家|咱|你们|居委|村|小区")
 # "附近有什么服务": an overview (这儿, 出名的, a closing 没 say nothing of what)
 # communities asked for (鄞州有哪些社区, 姜山镇有啥出名的村), not 社区 inside a name (甬上社区节)
 OTHER_COMMUNITY_ASKED = re.compile(r"(?:哪个|哪些|哪家|别的|其他)社区[^，,。？?]{0,4}?(?:做得|搞得|办得|管得|弄得|经验|值得)")
@@ -106,12 +106,6 @@ def _shared_word_weights(model: Model) -> dict[str, float]:
     scale = math.log((docs + 1) / 3) or 1.0
     weights = ((g, max(0.3, math.log((docs + 1) / (n + 1)) / scale)) for g, n in df.items() if n > 2)
     return {g: w for g, w in weights if w < 0.9}   # the long tail counts 1 and is not stored (memory at 100k entries)
-
-
-def _someone_elses(text: str) -> bool:
-    """The contact asked for belongs to something named that is not a community (文明办的电话)."""
-    m = OTHERS.search(text)
-    return m is not None and not OURS.search(m.group(1))
 
 
 class Engine:
@@ -206,6 +200,9 @@ class Engine:
             if several is not None:
                 return several
         q = self.understand(question)
+        quoted = None if open_question else quotation_answer(self, question, q)
+        if quoted is not None:
+            return quoted
         near_home = "" if open_question else self._namesake_near_home(q, resident_community)
         open_question = open_question or ({"chosen": near_home} if near_home else {})
         entities = {k: q.ids(k) for k in ("community", "programme", "category", "list", "place", "person")
@@ -305,8 +302,12 @@ class Engine:
         beyond = self._wider(q, target)
         if beyond is not None:
             return beyond
+        if q.aspects & {"contact", "phone"} and not any(q.of(k) for k in ("community", "programme", "person", "list")) \
+                and someone_elses(q.text):
+            # 宁波市文明办现任主任叫什么: an office's head or line, which no article gives
+            return Answer("person_unknown", {"who": someone_elses(q.text)}, "person", 0.3, False)
         asks_own = not comms and not q.of("programme") and bool(q.aspects & {"phone", "contact"}) and \
-            not NOT_OWN.search(q.text) and not _someone_elses(q.text)
+            not NOT_OWN.search(q.text) and not someone_elses(q.text)
         if target is None and (q.nearby or asks_own or self._is_a_need_without_place(q)):
             answer = self._where_resident_lives(q, resident_community, asks_own, comms)
             answer.uses_residence = True
@@ -573,10 +574,12 @@ class Engine:
         kind_said = not q.ids("programme")
         candidates += [("programme", p.title + (p.kind or "") + p.description,
                         [*p.aliases, *([p.kind] if kind_said and p.kind else [])], p) for p in c.programmes]
+        asked = " ".join(ASKED_THING.findall(q.text))   # 他们用的是啥模式: 模式 is what is asked, the rest context
         for n, (kind, text, keywords, obj) in enumerate(candidates):
             weight = self.item_weight
             score = sum(weight.get(g, 1.0) for g in grams & text_bigrams(text))
-            score += 2.0 * sum(1 for k in keywords if self._keyword_said(compact_cached(k), q.text))
+            said = [k for k in keywords if self._keyword_said(compact_cached(k), q.text)]
+            score += 2.0 * len(said) + 2.0 * sum(1 for k in said if asked and compact_cached(k) in asked)
             if not score:
                 continue
             if kind == "figure" and "figure" in q.aspects:

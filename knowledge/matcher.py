@@ -505,11 +505,12 @@ class EntityIndex:
 
     def misheard_place(self, text: str) -> Mention | None:
         """A place written by its sound with one character changed (茨溪 for 慈溪, as voice input
-        writes it), said where a place is (茨溪有…, 在北伦的…); never a word of its own (奖杯 is no 江北),
+        writes it), said where a place is (茨溪有…, 在北伦的…); never a common word of its own (奖杯 is no 江北;
+        the rare 银州 is 鄞州),
         nor one holding a function character, nor one said in passing (吃口热饭 is no 蛇口)."""
         for surface, start in self._homophones(text, "place"):
             window, end = text[start:start + len(surface)], start + len(surface)
-            if sum(a != b for a, b in zip(window, surface)) == 1 and not self.tokenizer.FREQ.get(window) and \
+            if sum(a != b for a, b in zip(window, surface)) == 1 and self.tokenizer.FREQ.get(window, 0) < COMMON_WORD_FREQ and \
                     not any(ch in _FUNCTION_CHARS for ch in window) and \
                     (start == 0 or text[start - 1] in _BEFORE_PLACE) and (end == len(text) or text[end] in _AFTER_PLACE):
                 ids = list(dict.fromkeys(i for k, i, _ in self.surfaces.forms[surface] if k == "place"))

@@ -17,8 +17,16 @@ class Source:
     date: str | None = None
 
     @property
+    def said_date(self) -> str:
+        """The date as a Chinese reader writes it (2017-11-27 -> 2017年11月27日); "" when unknown."""
+        if not self.date:
+            return ""
+        year, month, day = (self.date.split("-") + ["", ""])[:3]
+        return f"{year}年" + (f"{int(month)}月" if month else "") + (f"{int(day)}日" if day else "")
+
+    @property
     def cite(self) -> str:
-        return f"{self.publisher}{'，' + self.date if self.date else ''}"
+        return f"{self.publisher}{'，' + self.said_date if self.date else ''}"
 
 
 @dataclass

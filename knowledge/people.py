@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from knowledge.text import ROLES
+from knowledge.text import ROLES, compact
 from knowledge.understand import Query
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 # "<2-4 characters>是谁/是干什么的/是做什么的/是哪个社区的/什么职务": a question about a named person
 WHO = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(?:书记|副书记|主任|队长|老师|阿姨|大姐|大妈|师傅|同志|先生|女士)?(是谁|是干什么的|是做什么的|是干啥的|是哪个社区的|是哪里的|在哪个社区|"
                  r"担任什么|是什么职务|什么职务|什么人|是什么人)")
-AUTHOR = re.compile(r"谁写的|写.{0,14}(?:稿子|文章|报道|新闻)的(?:人|记者)|(?:稿子|文章|报道)是谁|作者|撰稿|哪位记者|哪个记者|记者是谁|记者叫|谁报道|谁采写|谁拍的|摄影师|谁摄影|照片是谁")
+AUTHOR = re.compile(r"执笔|(?:记者|摄影|撰稿)[\u4e00-\u9fff]{0,10}?(?:各是谁|分别是谁|是谁|叫什么|是哪位)|谁写的|写.{0,14}(?:稿子|文章|报道|新闻)的(?:人|记者)|(?:稿子|文章|报道)是谁|作者|撰稿|哪位记者|哪个记者|记者是谁|记者叫|谁报道|谁采写|谁拍的|摄影师|谁摄影|照片是谁")
 WRITERS = re.compile(r"记者|撰稿|作者|摄影")
 # what the articles are: a writer is asked about only for a report, never for any book or poem
 REPORT = re.compile(r"报道|文章|稿|新闻|这篇|那篇|报纸|日报|晚报|报社|网站|转载|消息|照片|图片")
@@ -36,6 +36,27 @@ OPINION = re.compile(rf"(?:他|她|这位|那位|{ROLES})[\u4e00-\u9fff]{{0,2}}?
 HOLDER_DID = re.compile(rf"(?:{ROLES})(?!是谁|叫|姓|是哪|电话|手机|怎么联系|联系|在哪|有几|是男|是女)"
                         r"[\u4e00-\u9fff]{2,12}?(?:干嘛|什么|啥|为什么|为啥|哪些)")
 NOT_A_NAME = re.compile(r"书记|主任|社区|队长|负责人|联系人|领导|我们|你们|他们|这个|那个|主持|记者")
+
+
+# "宁波市文明办的电话", "桃花源记的作者是谁": someone else's contact, not the resident's community's
+OTHERS = re.compile(r"([\u4e00-\u9fff]{2,8})的(?:办公|值班|联系|服务)?(?:电话|号码|手机|联系方式|热线|作者|负责人|主任|书记|领导|联系人)")
+# "市文明办现任主任", "民政局局长": the head of an office, which no article names
+OFFICE_HEAD = re.compile(r"([\u4e00-\u9fff]{1,8}?(?:办|局|厅|院|所|处|集团|公司|政府))(?:的)?(?:现任|现在的|新任|新来的)?"
+                         r"(?:主任|书记|局长|厅长|院长|所长|处长|主席|领导|负责人)")
+OURS = re.compile(r"社区|我们|我家|咱|你们|居委|村|小区|那边|这边|那里|这里|那儿|这儿|他们|她们|它")
+
+
+def office_head(text: str) -> str:
+    """The head of an office asked about (市文明办现任主任), else ""."""
+    m = OFFICE_HEAD.search(text)
+    return m.group(0) if m is not None and not OURS.search(m.group(1)) else ""
+
+
+def someone_elses(text: str) -> str:
+    """The contact asked for when it belongs to something named that is not a community (文明办的电话,
+    市文明办现任主任), else ""."""
+    m = OTHERS.search(text)
+    return m.group(0) if m is not None and not OURS.search(m.group(1)) else office_head(text)
 
 
 def person_answer(engine: "Engine", q: Query) -> "Answer | None":
@@ -103,6 +124,8 @@ def author_answer(engine: "Engine", q: Query) -> "Answer | None":
     if not sources and not REPORT.search(q.text):
         return None  # 桃花源记的作者是谁: not one of the articles
     people = [p for p in m.people.values() if WRITERS.search(p.role) and (not sources or p.source in sources)]
+    if any(p.organisation and p.organisation in q.text for p in people):   # 宁波日报的记者: that paper's
+        people = [p for p in people if p.organisation and p.organisation in q.text]
     if not people:
         return None
     rows = [{"person": p, "community": None, "contacts": []} for p in people]
@@ -111,7 +134,8 @@ def author_answer(engine: "Engine", q: Query) -> "Answer | None":
 
 # when the article itself came out (这篇介绍是什么时候发布的, 那篇报道是哪天登的报)
 PUBLISHED = re.compile(r"(?:报道|文章|介绍|新闻|稿子|消息|这篇|那篇)[^，,。？?]{0,8}?(?:什么时候|啥时候|哪天|哪年|哪一天|几号|日期)"
-                       r"[^，,。？?]{0,4}?(?:发|登|刊|出|写)|(?:发布|发表|刊登|刊发|登报)的?(?:时间|日期)")
+                       r"[^，,。？?]{0,4}?(?:发|登|刊|出|写|见报|上报)|(?:发布|发表|刊登|刊发|登报|见报)的?(?:时间|日期)|"
+                       r"(?:什么时候|啥时候|哪天|哪一天|几号|日期)[^。？?]{0,24}?(?:报道|文章|新闻|稿子)[^。？?]{0,24}?(?:发布|发表|刊登|刊发|见报)")
 
 
 def published_answer(engine: "Engine", q: Query) -> "Answer | None":
@@ -127,11 +151,38 @@ def published_answer(engine: "Engine", q: Query) -> "Answer | None":
     return Answer("published", {"articles": found}, "passage", 0.9, all(s.date for s in found))
 
 
+# a quotation asked after: who said it (“只有起点，没有终点”是谁说的), or what it names (“幸福湾”指的是哪个社区)
+QUOTATION = re.compile(r"[“「『\"]([^”」』\"]{2,60})[”」』\"]")
+ASKS_SOURCE = re.compile(r"(?:谁|哪位|哪个人|什么人|哪个社区)[\u4e00-\u9fff]{0,3}?(?:说|讲|提|喊|写|用)(?:的|出|过)|出自|谁的话|"
+                         r"(?:指|说|讲)的(?:是|就是)?(?:哪|什么|谁)|说的是哪|形容的是|比作|称为|被叫做?")
+
+
+def quotation_answer(engine: "Engine", question: str, q: Query) -> "Answer | None":
+    """The passage a quotation comes from, when the question asks who said it or what it names;
+    its speaker's record when a person said it; that no article says it when none holds it."""
+    from knowledge.engine import Answer
+    from knowledge.search import _answer
+    quoted = QUOTATION.search(question)
+    if quoted is None or not ASKS_SOURCE.search(q.text):
+        return None
+    hit = engine.passages.best(compact(quoted.group(1)), prefer="person")
+    if hit is None:   # “远亲不如近邻”是谁说的: no article says it, so nobody is named for it
+        return Answer("quotation_unknown", {"quote": quoted.group(1)}, "passage", 0.5, False)
+    p = hit[1]
+    if p.kind == "person":
+        person = engine.model.people[p.ref]
+        return Answer("person", {"rows": _rows(engine, [person])}, "person", 1.0, True, {"person": [person.id]})
+    return _answer(engine, hit, hit[0])
+
+
 def _sources_of(engine: "Engine", q: Query) -> set[str]:
     """The articles behind the communities, programmes and lists `q` names."""
     m = engine.model
+    lists = [m_.ids for m_ in q.of("list")]
+    if any(len(ids) == 1 for ids in lists):   # 第二届…20强…品质社区: the list said exactly, not every 品质社区
+        lists = [ids for ids in lists if len(ids) == 1]
     return {m.communities[i].source for i in q.ids("community")} | {m.programmes[i].source for i in q.ids("programme")} \
-        | {m.lists[i].source for i in q.ids("list")}
+        | {m.lists[i].source for ids in lists for i in ids}
 
 
 def unknown_name(q: Query) -> str:

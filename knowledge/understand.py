@@ -82,6 +82,7 @@ THING_NAMED = re.compile(r"(?:厅|室|站|队|团|馆|中心|项目|活动|服�
 ROLE_SAID = re.compile(rf"{ROLES}|联系人|领导|是谁|哪位")
 
 
+NOT_THIS = re.compile(r"[（(](?:不是|并非|而不是|别和|别跟|不要和|不要跟|别搞混)[^（()）]{1,20}[）)]")
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
 # how something is done (什么做法, 按什么模式, 怎么搞的): not who does it, and (engine) beside what a programme is
 PRACTICE = re.compile(r"(?:什么|啥|哪些|哪种)(?:特别|特色|创新|新|样)?的?(?:做法|办法|制度|机制|经验|模式|举措|措施|特点|思路|方式)|"
@@ -98,6 +99,7 @@ EXAMPLES = re.compile(r"像(.{2,30}?)(?:这样|这种|这类|那样|之类)")
 # the home said after its name (金钟社区是我家, 丹顶鹤社区，我住这)
 HOME_AFTER = re.compile(r"[，,\s]*(?:就是|是)?(?:我家|我们家|俺家)(?:了|啊|呀)?$|[，,\s]*(?:我|俺)(?:就|家)?住(?:在)?(?:这|这里|这儿)(?:了|啊|呀)?$")
 HOME_SIDE = re.compile(r"^(?:这边|那边|这里|那里|这儿|那儿|这块|那块|一带)")
+JOINED = re.compile(r"和|与|跟|及|或者|或|还是|、")
 SELF = re.compile(r"(我|俺|咱|本人)(们)?(家|小区|户口|一家)?(就|也|现在|一直|其实|实际上|本来)?(住在|住|在|是|属于|归|来自|搬到|搬进|搬来|落户)")
 ONLY_PLACES_LEFT = re.compile(r"^[的那这个边里归属于在]*$")   # (锦屏街道那个阳光社区)
 STOP = re.compile(r"社区|出名|有名|知名|著名|有什么|有哪些|什么|哪些|是谁|叫什么|多少|是什么|吗|呢|的|了|哪个|一下|有没有|请问|俺们|俺|咱们|咱|我们|我|"
@@ -152,6 +154,9 @@ def _says_lives_in(text: str, first: Mention, mentions: list[Mention]) -> bool:
     """`我住在X`, and the looser ways of saying it: 我家是X的, 我们小区属于余姚的X, 我户口在镇海招宝山的X,
     本人住南山X那边: a first-person statement whose only words before the community are places."""
     prefix = text[:first.start]
+    joined = JOINED.match(text, first.end)
+    if joined and any(m.kind == "community" and m.start == joined.end() for m in mentions):
+        return False   # 我在清风社区和广贤社区之间挑房子: two communities weighed, no home said
     if BIND.search(prefix) or HOME_AFTER.match(text, first.end):
         return True
     said = None
@@ -179,6 +184,7 @@ def asks_of_a_community(q: Query) -> bool:
 
 
 def understand(question: str, index: EntityIndex) -> Query:
+    question = NOT_THIS.sub("", question)   # 城东社区（不是东城社区）: the name set aside is not asked about
     text = compact(translate(question, index.pinyin_names, index.pinyin_words))
     text = _shared_tail(text, index)
     mentions = index.recognise(text)

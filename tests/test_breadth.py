@@ -1217,7 +1217,7 @@ async def test_what_a_place_is_famous_for_is_its_honours(say):
 
 async def test_when_the_article_came_out_is_its_date_or_that_it_has_none(say):
     await say("深圳湾社区的居民评议团多久开一次会", user="oArticle")
-    assert "2022-04-28" in await say("这篇报道是什么时候发表的", user="oArticle")
+    assert "2022年4月28日" in await say("这篇报道是什么时候发表的", user="oArticle")
     assert "没有它的发布日期" in await say("凌霄社区那篇报道是哪天登的")
 
 
@@ -1229,3 +1229,77 @@ async def test_a_city_said_as_where_one_lives_is_not_the_place_asked_about(say):
 
 async def test_english_mixed_with_chinese_asks_which_malls_a_community_partners(say):
     assert "银泰" in await say("Which shopping malls does 凌霄社区 work with?")
+
+
+# ------------------------------------------------------------------ tenth session
+async def test_two_communities_weighed_together_are_both_answered_and_none_is_home(say):
+    reply = await say("我在塔山社区和海棠社区中间犹豫买房，它们各在哪个县区", user="oWeigh")
+    assert "象山" in reply and "北仑" in reply, reply
+    assert "住在哪个社区" in await say("我们社区书记是谁", user="oWeigh")   # nothing was remembered
+
+
+async def test_an_offices_head_is_not_known_and_not_asked_of_the_residents_community(say):
+    for question in ("市文明办现任主任是谁", "宁波市民政局现任局长叫啥", "鄞州区政府新任领导是谁"):
+        reply = await say(question)
+        assert any(s in reply for s in SORRY) and "住在哪个社区" not in reply, reply
+
+
+async def test_the_writer_and_the_photographer_asked_together_are_both_named(say):
+    reply = await say("首批品质社区那篇报道，文字记者和拍照的摄影分别是谁")
+    assert "张昊" in reply and "刘波" in reply, reply
+
+
+async def test_a_papers_reporters_are_that_papers(say):
+    reply = await say("宁波日报的记者是谁")
+    assert "张昊" in reply and "刘永强" not in reply, reply
+
+
+async def test_when_the_list_was_in_the_paper_is_that_lists_article_date(say):
+    reply = await say("品质社区二十强那篇新闻是哪天见报的")
+    assert "2017年11月27日" in reply and "首批" not in reply, reply
+    assert "2017年11月27日" in await say("What date was the article about the top 20 quality communities published?")
+
+
+async def test_a_quotation_asked_after_finds_who_said_it_or_what_it_names(say):
+    reply = await say("“在品质社区创建的路上只有起点没有终点”这句是谁讲的")
+    assert "孟佳寅" in reply, reply
+    assert "陈雪波" in await say("“世上最远的距离”那段网络语是哪位书记引用的")
+    assert "深圳湾" in await say("报道里的“幸福湾”说的是哪里")
+
+
+async def test_a_quotation_no_article_holds_is_said_to_be_unknown(say):
+    reply = await say("“远亲不如近邻”是谁说的")
+    assert "资料里没有" in reply and "住在哪个社区" not in reply, reply
+
+
+async def test_a_name_set_aside_in_brackets_is_not_asked_about(say):
+    reply = await say("东城社区（不是城东社区）有什么项目")
+    assert "幸福加油站" in reply and "文明网吧" not in reply, reply
+
+
+async def test_a_correction_with_the_excuse_after_the_name_rebinds(say):
+    await say("我住在后大街社区", user="oSlip")
+    await say("丹顶鹤 手滑打错了", user="oSlip")
+    assert "黄菊芬" in await say("我们社区书记是谁", user="oSlip")
+
+
+async def test_a_question_ending_in_wrong_is_no_correction(say):
+    await say("后大街社区的书记是谁", user="oWrong")
+    reply = await say("力邦社区的书记是不是写错了", user="oWrong")
+    assert "蔡荣华" in reply, reply
+
+
+async def test_what_is_asked_after_the_asking_word_outweighs_the_context(say):
+    reply = await say("听说北仑学苑社区的少数民族居民很多，社区用的是啥工作模式")
+    assert "三网融合" in reply, reply
+
+
+async def test_a_rare_word_sounding_like_a_district_is_that_district(say):
+    reply = await say("银州有哪些社区上了品质社区榜")
+    assert "福城" in reply and "丹顶鹤" in reply, reply
+
+
+async def test_what_people_wore_and_its_colour_find_the_passage(say):
+    assert "蓝色" in await say("社区节开场快闪的那些记者身上穿的什么衣服")
+    assert "蓝色" in await say("社区节那天宁波晚报的记者们穿的衣服啥颜色")
+    assert "蓝色" in await say("四安村阿姨们走秀的旗袍啥颜色")

@@ -25,17 +25,20 @@ import orjson
 from bot.conversation.context import Topic
 from bot.conversation.memo import Memo
 from knowledge import positions
-from knowledge.people import unknown_name
+from knowledge.people import office_head, unknown_name
 from knowledge.understand import COMMUNITY_WORDS, HOME_SIDE, NEARBY, Query
 from knowledge.text import ASKS, ROLES, chinese_number
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
 CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|"
-                        r"我?(?:刚才|刚刚|之前|前面|上面)说错了|我?(?:数|记|看|算)错了|打错了|写错了|搞错了|打错字了|打错字|写错字了|写错字|输错了|更正一下|更正|纠正一下|纠正|"
+                        r"我?(?:刚才|刚刚|之前|前面|上面)说错了|我?(?:数|记|看|算)错了|打错了|写错了|搞错了|打错字了|打错字|写错字了|写错字|输错了|更正一下|更正|纠正一下|纠正|手滑了|手滑|手误|口误|"
                         r"(?<=[哦噢喔啊呃嗯哎唉诶额])不(?=[，,\s]))"
                         r"[啊了呀吧哦，,。.!！\s]*)+")
 NOT_BUT = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:不是|(?:哎呀|呀)?(?:打成|写成|说成|输成|打的是|写的是)(?=.{1,12}?了?[，,]))"
                      r"(.{1,12}?)了?[，,]?(?:而|应该|其实)?是(.+)$")    # (哎呀打成学弄了，应该是学苑)
+# the excuse said after what was meant (学苑 手滑了, 学苑社区，刚才打错了)
+EXCUSE_AFTER = re.compile(r"[，,。\s]*(?:刚才|刚刚)?(?:手滑|手误|口误|打错字?|按错|输错|写错|说错|搞错|看错)了?[啊呀哈。.!！\s]*$")
+ASKED_HERE = re.compile(r"是不是|吗|么|吧|呢|[？?]|哪|谁|什么|啥")
 MEANT = re.compile(r"^(我是说|我说的是|我问的是|我是问|我想问的是|我想问|我想知道|我要问的是|我要问|我指的是|应该是|是问|是)")
 MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(上个月|上月|上周|去年|今年|前几天|前阵子|前段时间|最近|已经|刚|刚刚|现在|后来|如今)*"
                    r"(?:搬了?家?了?[，,\s]*(?:我|我们|我家)?(?:现在|如今|目前)?(?:住在|住)|"   # (刚搬家了，现在住X / 我搬了现在住X)
@@ -151,7 +154,10 @@ def _correction(t: str) -> str | None:
         return MEANT.sub("", m.group(2).strip("，,。 "))
     m = CORRECTION.match(t)
     if m:
-        return MEANT.sub("", t[m.end():].strip("，,。 "))
+        return MEANT.sub("", EXCUSE_AFTER.sub("", t[m.end():]).strip("，,。 "))
+    excuse = EXCUSE_AFTER.search(t)
+    if excuse and 0 < excuse.start() <= 12 and not ASKED_HERE.search(t[:excuse.start()]):
+        return MEANT.sub("", t[:excuse.start()].strip("，,。 "))
     return None
 
 
@@ -166,8 +172,8 @@ def _references(t: str, kb) -> tuple[Query | None, list[tuple]]:
 def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
     q = kb.understand(t)
     # 那边/那里 read as "near me" unless the last subject is what they point at
-    if q.binds or (q.nearby and NEARBY.search(PLACE_PRONOUN.sub("", t))) or unknown_name(q) or q.unknown:
-        return q, []    # (张伟是谁, 樱花社区呢, 今天天气怎么样: what the knowledge lacks is no follow-up)
+    if q.binds or (q.nearby and NEARBY.search(PLACE_PRONOUN.sub("", t))) or unknown_name(q) or q.unknown or office_head(t):
+        return q, []    # (张伟是谁, 樱花社区呢, 今天天气怎么样, 文明办主任是谁: what the knowledge lacks is no follow-up)
     steps: list[tuple] = []
     named = [m for m in q.mentions if m.kind in SUBJECT_KINDS]
     ordinal = ORDINAL.search(q.text)
