@@ -69,7 +69,11 @@ NOT_OWN = re.compile(r"客服|12345|市长|公司|医院|银行|学校|派出所
 # "附近有什么服务": an overview (这儿, 出名的, a closing 没 say nothing of what)
 # communities asked for (鄞州有哪些社区, 姜山镇有啥出名的村), not 社区 inside a name (甬上社区节)
 OTHER_COMMUNITY_ASKED = re.compile(r"(?:哪个|哪些|哪家|别的|其他)社区[^，,。？?]{0,4}?(?:做得|搞得|办得|管得|弄得|经验|值得)")
+# which school, hospital or shop is best: no article rates any (哪家幼儿园口碑比较好)
+BEST_ELSEWHERE = re.compile(r"(?:哪家|哪所|哪个|哪间|什么)(?:幼儿园|学校|小学|中学|初中|高中|医院|诊所|饭店|餐厅|饭馆|超市|"
+                            r"培训班|培训机构|机构|商场|银行)[^，,。？?]{0,6}?(?:好|口碑|靠谱|推荐|排名|最强|评价|便宜|实惠)")
 ASKS_COMMUNITIES = re.compile(r"(?:哪些|什么|几个|多少|有啥|哪几个|哪个)[^，,。？?]{0,4}?(?:社区|村)(?!节|联盟|中心)|"
+                              r"(?:有没有|是否有|有无)[^，,。？?]{0,7}?(?:社区|村)(?!节|联盟|中心|的)|"
                               r"(?:社区|村)(?:有哪些|有什么|有啥|都有|名单)")
 # what was done or is on in a place (东柳街道搞了啥活动, 北仑有什么项目)
 DONE_THERE = re.compile(r"活动|项目|特色|品牌|搞了|办了|干了|做了")
@@ -130,6 +134,13 @@ class Engine:
         for p in model.programmes.values():
             for g in bigrams(compact(" ".join([p.title, p.kind, p.description, *p.aliases]))):
                 self.programme_grams.setdefault(g, set()).add(p.id)
+        # word -> programmes whose own name holds it (文明网吧督导队: 网吧), for a need said by a thing
+        # only one programme is named after
+        self.title_grams: dict[str, set[str]] = {}
+        for p in model.programmes.values():
+            for g in bigrams(compact(p.title)):
+                self.title_grams.setdefault(g, set()).add(p.id)
+        self.category_words = {compact(w) for cat in model.categories.values() for w in cat.synonyms}
         self.passages = PassageIndex(model, self.index.tokenizer)
         self.item_weight = _shared_word_weights(model)
         # a keyword said another way (words.yaml: 线上 for 网上) is the keyword said
@@ -202,7 +213,7 @@ class Engine:
         q = self.understand(question)
         quoted = None if open_question else quotation_answer(self, question, q)
         if quoted is not None:
-            return quoted
+            return check_slot(self, q, quoted)
         near_home = "" if open_question else self._namesake_near_home(q, resident_community)
         open_question = open_question or ({"chosen": near_home} if near_home else {})
         entities = {k: q.ids(k) for k in ("community", "programme", "category", "list", "place", "person")
@@ -292,13 +303,17 @@ class Engine:
                           if open_question.get("kind") == "need_community" else None)
                 return Answer("bound", {"community": self.model.communities[target],
                                         "follow": follow}, "lives_in", 1.0, True, lives_in=target, open_question={})
-            inner = self._about_community(q, self.model.communities[target])
+            # 我家在塔山社区那边，亲戚住园丁社区，是一个县的吗: the home, and both sides compared
+            inner = (len(comms) > 1 and compare(self, replace(q, binds=False))) or \
+                self._about_community(q, self.model.communities[target])
             inner.lives_in = target
             return inner
         if q.nearby and (q.aspects & {"which", "list"} or ASKS_COMMUNITIES.search(q.text)) and q.of("place"):
             q = replace(q, nearby=False)  # 奉化这边…是哪个社区: the place named is the scope, not the resident's
         elif q.nearby and OTHER_COMMUNITY_ASKED.search(q.text):
             q = replace(q, nearby=False)  # 我们社区…管不好，有没有哪个社区做得好的: asked of the others
+        if not comms and not q.of("programme") and BEST_ELSEWHERE.search(q.text):
+            return Answer("fallback", {}, "fallback", 0.0, False)   # 哪家幼儿园口碑好: no article rates them
         beyond = self._wider(q, target)
         if beyond is not None:
             return beyond
@@ -547,6 +562,22 @@ class Engine:
                                     "honours": [i.text for i in c.items_of("honour")],
                                     "lists": [self.model.lists[x] for x in c.lists]}, "community", 0.9, True, ents)
 
+    def _named_after_a_word(self, q: Query) -> list[Programme]:
+        """The programmes each alone named after a word the question says (网吧: 文明网吧督导队), the
+        words of services, names and asking left out."""
+        said = {m.start for m in q.mentions} | {i for m in q.mentions for i in range(m.start, m.end)}
+        found: dict[str, Programme] = {}
+        at = 0
+        for w in self.index.tokens(q.text):
+            start, at = at, at + len(w)
+            if len(w) != 2 or start in said or w in self.category_words or GENERIC.fullmatch(w) or ASKS.fullmatch(w):
+                continue
+            ids = self.title_grams.get(w, ())
+            if len(ids) == 1:
+                pid = next(iter(ids))
+                found[pid] = self.model.programmes[pid]
+        return list(found.values())
+
     def _rank_programmes(self, q: Query, programmes: list[Programme]) -> list[Programme]:
         """By how many of the asked services they are, then by the words they share with the question
         (退休了想出份力: a volunteer team of the elderly before the elderly's care station)."""
@@ -696,6 +727,11 @@ class Engine:
                     ranked = sorted(progs, key=lambda p: -hits.get(p.id, 0)) if hits else progs
                     rows.append((serving[c.id], hits.get(ranked[0].id, 0), {"community": c, "programmes": ranked[:3]}))
             rows.sort(key=lambda r: (-r[0], -r[1]))
+            # 孩子老往网吧跑: the one programme named after a word the need says comes first, whatever its category
+            for p in self._named_after_a_word(q)[:1]:
+                c = self.model.communities[p.community_id]
+                if not places or any(x in (c.province, c.city, c.county, c.street) for x in places):
+                    rows = [(0, 0, {"community": c, "programmes": [p]})] + [r for r in rows if r[2]["community"] is not c]
             if rows:
                 # a need with no place ("家里老人白天没人照顾"): also offer to look where the resident lives
                 ask_home = not places and not q.aspects & {"which", "list"}
@@ -720,7 +756,8 @@ class Engine:
                     (told := self._told_within(q, places)) is not None:
                 return told   # 鄞州那个号称“中国进士第一村”的是哪个村: what the question tells, not every one there
             inside = place_filter(self, places)
-            members = [c for c in self.model.communities.values() if inside(c)]
+            known = {m for x in q.excluded if x in self.model.lists for m in self.model.lists[x].members}
+            members = [c for c in self.model.communities.values() if inside(c) and c.id not in known]
             if members:
                 return Answer("place_communities", {"places": places}, "place", 0.9, True, pages=members)
         return wider(self, q) or Answer("fallback", {}, "fallback", 0.0, False)

@@ -104,7 +104,8 @@ WORDS = {
     "photographer": "摄影记者", "ceremony": "现场", "award ceremony": "颁奖现场", "awards ceremony": "颁奖现场",
     "spirit": "精神", "promote": "倡导", "promotes": "倡导", "color": "颜色", "colour": "颜色", "wear": "穿",
     "wore": "穿", "wearing": "穿", "jacket": "冲锋衣", "jackets": "冲锋衣", "clothes": "衣服", "reporters": "记者",
-    "journalists": "记者", "journalist": "记者",
+    "journalists": "记者", "journalist": "记者", "o clock": "点钟", "banner": "旗", "front banner": "前旗",
+    "otog": "鄂托克", "otog front banner": "鄂托克前旗", "inner mongolia": "内蒙古", "material": "资料",
     # pinyin question words
     "shequ": "社区", "shuji": "书记", "zhuren": "主任", "shi": "是", "shei": "谁", "shui": "谁", "de": "的",
     "zai": "在", "nali": "哪里", "nar": "哪儿", "dianhua": "电话", "you": "有", "shenme": "什么", "nage": "哪个",
@@ -113,6 +114,10 @@ WORDS = {
     # chat spellings
     "ppl": "人", "ppl live": "人口", "pls": "", "plz": "", "u": "", "ur": "",
 }
+# 4 o'clock, four o'clock: the hour said with the clock word, not a count
+WORDS.update({f"{n} o clock": f"{h}点钟" for n, h in (*((str(i), h) for i, h in enumerate("一二三四五六七八九十", 1)),
+              ("one", "一"), ("two", "两"), ("three", "三"), ("four", "四"), ("five", "五"), ("six", "六"),
+              ("seven", "七"), ("eight", "八"), ("nine", "九"), ("ten", "十"))})
 # the last character of a name, as English says it (深圳湾 -> Shenzhen Bay)
 NAME_ENDS = {"湾": "bay", "湖": "lake", "桥": "bridge", "山": "hill", "港": "harbour"}
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\- ']*[A-Za-z0-9]|[A-Za-z]")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from rapidfuzz import fuzz
+
 from knowledge.text import ROLES, compact
 from knowledge.understand import Query
 
@@ -133,9 +135,9 @@ def author_answer(engine: "Engine", q: Query) -> "Answer | None":
 
 
 # when the article itself came out (这篇介绍是什么时候发布的, 那篇报道是哪天登的报)
-PUBLISHED = re.compile(r"(?:报道|文章|介绍|新闻|稿子|消息|这篇|那篇)[^，,。？?]{0,8}?(?:什么时候|啥时候|哪天|哪年|哪一天|几号|日期)"
+PUBLISHED = re.compile(r"(?:报道|文章|介绍|新闻|稿子|消息|材料|这篇|那篇)[^，,。？?]{0,8}?(?:什么时候|啥时候|哪天|哪年|哪一年|哪一天|几号|几月|哪个月|日期)"
                        r"[^，,。？?]{0,4}?(?:发|登|刊|出|写|见报|上报)|(?:发布|发表|刊登|刊发|登报|见报)的?(?:时间|日期)|"
-                       r"(?:什么时候|啥时候|哪天|哪一天|几号|日期)[^。？?]{0,24}?(?:报道|文章|新闻|稿子)[^。？?]{0,24}?(?:发布|发表|刊登|刊发|见报)")
+                       r"(?:什么时候|啥时候|哪天|哪一天|几号|日期)[^。？?]{0,24}?(?:报道|文章|新闻|稿子|材料)[^。？?]{0,24}?(?:发布|发表|刊登|刊发|见报)")
 
 
 def published_answer(engine: "Engine", q: Query) -> "Answer | None":
@@ -152,6 +154,7 @@ def published_answer(engine: "Engine", q: Query) -> "Answer | None":
 
 
 # a quotation asked after: who said it (“只有起点，没有终点”是谁说的), or what it names (“幸福湾”指的是哪个社区)
+QUOTED_LIKENESS = 70   # rapidfuzz partial ratio: a passage says the quotation nearly word for word
 QUOTATION = re.compile(r"[“「『\"]([^”」』\"]{2,60})[”」』\"]")
 ASKS_SOURCE = re.compile(r"(?:谁|哪位|哪个人|什么人|哪个社区)[\u4e00-\u9fff]{0,3}?(?:说|讲|提|喊|写|用)(?:的|出|过)|出自|谁的话|"
                          r"(?:指|说|讲)的(?:是|就是)?(?:哪|什么|谁)|说的是哪|形容的是|比作|称为|被叫做?")
@@ -165,8 +168,14 @@ def quotation_answer(engine: "Engine", question: str, q: Query) -> "Answer | Non
     quoted = QUOTATION.search(question)
     if quoted is None or not ASKS_SOURCE.search(q.text):
         return None
-    hit = engine.passages.best(compact(quoted.group(1)), prefer="person")
-    if hit is None:   # “远亲不如近邻”是谁说的: no article says it, so nobody is named for it
+    said = compact(quoted.group(1))
+    at = q.text.find(said)
+    if at < 0 or any(min(m.end, at + len(said)) - max(m.start, at) >= 0.6 * len(said) for m in q.mentions
+                     if m.kind in ("community", "programme", "person", "list")):
+        return None   # “新火聚”模式是谁提出的: a name in quotes, asked about as a name
+    hit = engine.passages.best(said, prefer="person")
+    if hit is None or fuzz.partial_ratio(said, compact(hit[1].text)) < QUOTED_LIKENESS:
+        # “远亲不如近邻”是谁说的: no article says it, so nobody is named for it
         return Answer("quotation_unknown", {"quote": quoted.group(1)}, "passage", 0.5, False)
     p = hit[1]
     if p.kind == "person":

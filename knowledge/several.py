@@ -40,13 +40,14 @@ def compare(engine: "Engine", q: Query) -> "Answer | None":
     # 凌霄和海创都是年轻人多的社区，两家各自靠什么…: what the message tells of both before it asks
     # is no part of the question each is asked
     asked = SIDE_LEAD.search(q.text, picked[-1][1])
-    told = asked is not None and asked.start() - picked[-1][1] >= 4 and not ASKS.search(q.text, picked[-1][1], asked.start())
+    # (…深圳湾社区的志愿服务平台分别叫什么: what follows 的 is the thing asked of each, nothing told)
+    told = asked is not None and asked.start() - picked[-1][1] >= 4 and not ASKS.search(q.text, picked[-1][1], asked.start()) \
+        and not q.text.startswith("的", picked[-1][1])
     parts = []
     for keep in picked:
         if told:
             name = engine.model.communities[keep[2]].name
-            parts.append(engine._about_community(engine.understand(name + SIDE_WORDS.sub("", q.text[asked.start():])),
-                                                 engine.model.communities[keep[2]]))
+            parts.append(_alone(engine, name + SIDE_WORDS.sub("", q.text[asked.start():]), keep[2]))
             continue
         text = q.text
         for start, end, cid in sorted(picked, key=lambda p: -p[0]):
@@ -59,11 +60,18 @@ def compare(engine: "Engine", q: Query) -> "Answer | None":
             text = text[:start] + text[end:]
         said = q.text[keep[0]:keep[1]]     # (the 都 of 都市森林 is no side word)
         text = SIDE_WORDS.sub("", text.replace(said, "\0")).replace("\0", said) + _comparative(q.text)
-        parts.append(engine._about_community(engine.understand(text), engine.model.communities[keep[2]]))
+        parts.append(_alone(engine, text, keep[2]))
     parts += [Answer("unknown_place", {"places": [name]}, "fallback", 0.9, False) for name in unknown[:MOST - len(parts)]]
     ids = [c for *_, c in picked]
     return Answer("several", {"parts": parts}, "compare", min(p.confidence for p in parts),
                   any(p.answered for p in parts), {"community": ids})
+
+
+def _alone(engine: "Engine", text: str, community: str) -> "Answer":
+    """One side's question answered as if asked alone: its people, articles and passages first
+    (赛罕社区那篇材料是哪年发布的), then what the community's knowledge holds."""
+    q = engine.understand(text)
+    return engine._wider(q, community) or engine._about_community(q, engine.model.communities[community])
 
 
 def _comparative(text: str) -> str:

@@ -28,13 +28,14 @@ _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _FILLERS = re.compile(r"^(请问一下|请问|麻烦问一下|麻烦问下|麻烦你|麻烦|我想问一下|我想问下|我想问|想问一下|想问下|问一下|问下|"
                       r"我想知道|想知道|你知道|你好|您好|帮我查一下|帮我查查|帮我查|帮我看看|那个(?!社区|项目|地方|队|活动)|嗯+|呃+)+")
 # (那个 is a spoken pause, but 那个社区 points at the last one: 那个社区组建了哪些队伍)
-_TRAILING = re.compile(r"(?:来着|[啊呀呢吧哦嘛啦哈哇噢])+$")   # (…是啥来着: what was it again)
+# (吧 ends a word in 网吧, 酒吧, 书吧: no particle there)
+_TRAILING = re.compile(r"(?:来着|[啊呀呢哦嘛啦哈哇噢]|(?<![网酒书氧茶贴])吧)+$")   # (…是啥来着: what was it again)
 # spoken forms of what the articles write (头一个 for 首个, 头一批 for 首批)
 _SPOKEN = re.compile(r"头一(个|家|回|次|批|届|位)")
 _WRITTEN = {"个": "首个", "家": "首家", "回": "首次", "次": "首次", "批": "首批", "届": "首届", "位": "首位"}
 # sq: how residents type 社区 (she qu) in a hurry (后大街sq)
 _SQ = re.compile(r"(?<![a-z])sq(?![a-z])")
-_SPOKEN_BREAK = re.compile(r"[啊呀吧嘛啦哈哇噢]+(?=\s)|(?<=\s)(?:就是说|就是|然后|那个|嗯+|呃+)")
+_SPOKEN_BREAK = re.compile(r"(?:[啊呀嘛啦哈哇噢]|(?<![网酒书氧茶贴])吧)+(?=\s)|(?<=\s)(?:就是说|就是|然后|那个|嗯+|呃+)")
 _STANDARD = {"咋": "怎么", "俺们": "我们", "俺": "我", "咱们": "我们", "咱": "我们"}
 _DIALECT = re.compile("|".join(sorted(_STANDARD, key=len, reverse=True)))
 _DOTS = re.compile(r"(?<![0-9])\.|\.(?![0-9])")

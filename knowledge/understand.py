@@ -116,7 +116,7 @@ class Query:
     binds: bool                                 # "I live in <community>"
     unknown: list[str] = field(default_factory=list)   # places, communities, rounds and matters the knowledge lacks
     besides_phone: str = ""                     # another clause that asks, beside one asking the phone
-    excluded: list[str] = field(default_factory=list)   # programmes said to be known already (除了X，还有…)
+    excluded: list[str] = field(default_factory=list)   # programmes and lists said to be known already (除了X，还有…)
 
     def of(self, kind: str) -> list[Mention]:
         return [m for m in self.mentions if m.kind == kind]
@@ -197,7 +197,8 @@ def understand(question: str, index: EntityIndex) -> Query:
     besides = BESIDES.search(text)
     if besides:
         # 除了那个童梦俱乐部，还有啥地方…: what is named there is what the resident knows already
-        inside = [m for m in mentions if m.kind == "programme" and besides.start() <= m.start < besides.end()]
+        # (除了进20强的那几个，鄞州区还有哪些社区: a list's members are known already)
+        inside = [m for m in mentions if m.kind in ("programme", "list") and besides.start() <= m.start < besides.end()]
         excluded = [i for m in inside for i in m.ids]
         mentions = [m for m in mentions if m not in inside]
     examples = EXAMPLES.search(text)

@@ -1303,3 +1303,89 @@ async def test_what_people_wore_and_its_colour_find_the_passage(say):
     assert "蓝色" in await say("社区节开场快闪的那些记者身上穿的什么衣服")
     assert "蓝色" in await say("社区节那天宁波晚报的记者们穿的衣服啥颜色")
     assert "蓝色" in await say("四安村阿姨们走秀的旗袍啥颜色")
+
+
+async def test_each_sides_own_thing_asked_after_de_is_answered_per_community(say):
+    reply = await say("赛罕社区和深圳湾社区的志愿服务平台各自叫什么")
+    assert "5+N+1" in reply and "口岸五优" in reply, reply
+
+
+async def test_two_articles_dates_asked_side_by_side(say):
+    reply = await say("介绍赛罕社区的那篇和写深圳湾社区的那篇材料各是哪一年发表的")
+    assert "2024年" in reply and "2022年" in reply, reply
+
+
+async def test_a_home_said_beside_another_community_still_compares_both(say):
+    reply = await say("我家在海棠社区那边，同学住清风社区，我们是一个区的吗", user="oPair")
+    assert "北仑" in reply and "海曙" in reply, reply
+    assert "海棠" in await say("我们社区在哪", user="oPair")
+
+
+@pytest.mark.parametrize("question", ["泉水社区的小候鸟假日学校收多大的孩子", "尚诚社区的阳光牵手小学堂适合几岁的小朋友"])
+async def test_the_age_a_programme_takes_is_said_to_be_missing(say, question):
+    reply = await say(question)
+    assert "资料里没有" in reply and "适合年龄" in reply, reply
+
+
+async def test_who_first_proposed_a_named_model_is_said_to_be_missing(say):
+    reply = await say("深圳湾社区的“一平台两中心”当初是谁提出来的")
+    assert "资料里没有" in reply and "刘永强" not in reply, reply
+
+
+async def test_when_a_building_will_be_finished_is_said_to_be_missing(say):
+    reply = await say("赛罕社区新建的换热站啥时候能建好")
+    assert "资料里没有" in reply and "完工时间" in reply, reply
+
+
+async def test_a_quoted_theory_no_article_holds_names_no_community(say):
+    reply = await say("教材里的“协同治理”理论是谁提出的")
+    assert "资料里没有" in reply and "深圳湾" not in reply and "社区（" not in reply, reply
+
+
+async def test_this_model_after_a_reply_listing_one_model_is_that_model(say):
+    await say("深圳湾社区有什么社区治理的做法", user="oModel")
+    reply = await say("这个模式具体怎么运作", user="oModel")
+    assert "行政服务中心" in reply and "工作站" in reply, reply
+
+
+async def test_their_brand_after_a_model_is_the_communitys(say):
+    await say("赛罕社区用的是什么治理模式", user="oBrand")
+    await say("这个模式包括哪几块", user="oBrand")
+    assert "康和赛罕" in await say("他们的党建品牌叫啥", user="oBrand")
+
+
+async def test_what_situation_a_model_builds_finds_its_passage(say):
+    reply = await say("学苑社区想打造一个什么样的格局")
+    assert "共治" in reply, reply
+
+
+async def test_an_expected_figure_is_found_by_later_words(say):
+    await say("深圳湾社区面积多大", user="oLater")
+    assert "5万" in await say("往后大概能住多少人", user="oLater")
+
+
+async def test_english_clock_hours_and_the_banner_are_understood(say):
+    assert "贺丞" in await say("Where is the 4 o'clock school?")
+    assert "赛罕" in await say("Which communities are in Otog Front Banner?")
+
+
+async def test_whether_a_place_has_communities_lists_them(say):
+    reply = await say("有没有南山区的社区")
+    assert "深圳湾社区" in reply, reply
+
+
+async def test_a_need_said_by_a_thing_one_programme_is_named_after_puts_it_first(say):
+    reply = await say("我家小孩放了学总去网吧，哪个社区有人管管")
+    assert "文明网吧督导队" in reply, reply
+    assert reply.index("文明网吧督导队") < reply.index("四点钟学校") if "四点钟学校" in reply else True
+
+
+async def test_which_school_or_vaccine_is_best_is_not_answered_with_communities(say):
+    for question in ("宁波哪所小学口碑最好", "小孩的疫苗去哪里接种"):
+        reply = await say(question)
+        assert any(s in reply for s in SORRY) and "社区：" not in reply, reply
+
+
+async def test_besides_a_lists_members_the_places_other_communities(say):
+    reply = await say("除了二十强里的，鄞州还有哪些社区")
+    assert "丹顶鹤" in reply and "福城" not in reply, reply

@@ -59,7 +59,7 @@ PEOPLE_PRONOUN = re.compile(r"[他她]们(?!那|这|所在|的?社区)的?")
 PLACE_PRONOUN = re.compile(r"((他们|她们|他|她|它)(的|所在的?)?社区|(他们|她们|他|她)(那里|那儿|那边|那)|那里|那儿|那边|这个社区|该社区|那个社区|"
                            r"那社区|这社区|这个地方|那个地方)"
                            r"(?!联盟|节|中心|服务|工作)")   # 那个社区联盟 names a list, not the last place
-THING_PRONOUN = re.compile(r"它们?的?|这个项目|该项目|那个项目|(?:这个|那个|该)(?:平台|队伍|服务队|工作室|俱乐部|课堂|驿站|站点)|这里面|那里面|(?<![屋家心手城村楼院店车])(?:里头|里面)|其中")
+THING_PRONOUN = re.compile(r"它们?的?|这个项目|该项目|那个项目|(?:这个|那个|该)(?:平台|队伍|服务队|工作室|俱乐部|课堂|驿站|站点|模式|机制|体系|工作法|计划)|这里面|那里面|(?<![屋家心手城村楼院店车])(?:里头|里面)|其中")
 _STANDS_FOR = {("people",): ("person", "programme", "community"),   # 他们 after what the message names: that
                ("communities",): ("community",)}
 # who holds a role somewhere (力邦社区是谁当家？…这位负责人觉得…): 这位 is that holder, not the last person
@@ -70,7 +70,8 @@ TIMES_ASKED = re.compile(r"(?<!好)几[回次遍趟场届]|多少[回次遍趟�
 # the last programme said by what it is, at the start (节上都有些啥, 队里有多少人)
 HEAD_PRONOUN = re.compile(r"^(?:这个|那个|这|那)?(?:节|文化节|队|队伍|站|中心|馆|工作室|活动|项目|平台|课堂)(?:上|里面|里|中)")
 # a kind of thing a programme is (a follow-up naming another kind asks of its community)
-THING_KIND = re.compile(r"工作室|服务队|志愿队|队伍|队|服务站|驿站|中心|书屋|馆|俱乐部|平台|学校|学堂|课堂|食堂|大学|议事厅|室")
+THING_KIND = re.compile(r"工作室|服务队|志愿队|队伍|队|服务站|驿站|中心|书屋|馆|俱乐部|平台|学校|学堂|课堂|食堂|大学|议事厅|室|"
+                        r"模式|机制|体系|工作法|计划|品牌")
 LEAD = re.compile(r"^(那么|那些|这些|那|还有|另外|再问一下|再问|请问)[，,]?")
 TAIL = re.compile(r"(的呢|呢|怎么样|咋样|如何)?[？?。.!！~]*$")
 SHORT = 18
@@ -297,6 +298,13 @@ def _step_view(step: tuple, topic: Topic, kb) -> tuple | str | None:
             if said and not _is_kind(programme, said.group(0), with_kind=False):
                 # 老年大学… → 做手工那个工作室叫啥: another thing of the programme's community
                 return kb.community(programme.community_id).name
+    if step[0] == "pronoun" and step[2] == ("people",):
+        m = topic.entity("programme")
+        asked = THING_KIND.search(step[1].string, step[1].end())
+        if m is not None and m[1] in kb.model.programmes and asked and \
+                not _is_kind(kb.model.programmes[m[1]], asked.group(0)):
+            # 新火聚治理模式… → 他们的党建品牌叫啥: a thing of another kind is their community's
+            return kb.community(kb.model.programmes[m[1]].community_id).name
     if step[0] == "pronoun" and not _kind_fits(step[1].group(0), topic, kb):
         return None     # 那个工作室 after 老年大学: another thing of its community (the short step reads it)
     if step[0] == "pronoun" and topic.entity("programme") is None:
@@ -312,13 +320,14 @@ def _is_kind(programme, word: str, with_kind: bool = True) -> bool:
 
 
 def _listed_of_kind(said: str, topic: Topic, kb) -> str:
-    """The name of the one programme the last reply listed, when a pronoun names its kind (这个平台)."""
+    """The name of the one programme of the kind a pronoun names (这个平台, 这个模式) that the last
+    reply listed."""
     kind = THING_KIND.search(said)
-    listed = [pid for pid in topic.listed() if pid in kb.model.programmes]
-    if kind is None or len(listed) != 1:
+    if kind is None:
         return ""
-    p = kb.model.programmes[listed[0]]
-    return p.name if _is_kind(p, kind.group(0)) else ""
+    listed = [kb.model.programmes[pid] for pid in topic.listed() if pid in kb.model.programmes]
+    of_kind = [p for p in listed if _is_kind(p, kind.group(0))]
+    return of_kind[0].name if len(of_kind) == 1 else ""
 
 
 def _kind_fits(said: str, topic: Topic, kb) -> bool:
