@@ -40,7 +40,7 @@ from knowledge.listing import LIVES_BEFORE, list_answer, own_places, place_filte
 from knowledge.asks import asks_apart
 from knowledge.people import (author_answer, opinion_of, person_answer, published_answer, quotation_answer,
                               someone_elses, unknown_person)
-from knowledge.search import about_list, deeper, sharper, wider
+from knowledge.search import about_list, deeper, sharper, told_beyond_services, wider
 from knowledge.slots import check_slot
 from knowledge.totals import with_total
 from knowledge.several import compare
@@ -381,6 +381,8 @@ class Engine:
         named = [i for i in q.ids("community") if i in choices]
         if len(named) == 1:  # the resident wrote the name of one of the choices
             return named[0]
+        if any(len(m.ids) == 1 and m.ids[0] not in choices for m in q.of("community")):
+            return None   # 不对，我住的是金钟社区: another community, no choice among these
         settled = self._settle(q, choices)
         return settled[0] if len(settled) == 1 and len(settled) < len(choices) else None
 
@@ -703,6 +705,8 @@ class Engine:
             found = [self.model.programmes[p] for p in progs]
             return Answer("programme", {"programmes": found, "communities": self.model.communities,
                                         "where": "location" in q.aspects}, "programme", 1.0, True)
+        if cats and not places and (told := told_beyond_services(self, q)) is not None:
+            return told
         if cats:
             names = [self.model.categories[x].name for x in cats]
             hits: dict[str, int] = {}

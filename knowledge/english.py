@@ -114,6 +114,10 @@ WORDS = {
     # chat spellings
     "ppl": "人", "ppl live": "人口", "pls": "", "plz": "", "u": "", "ur": "",
 }
+# places named after an area (Shenzhen Bay Park), as the matcher reads them after a community's name
+LANDMARKS = {"公园", "医院", "大桥", "机场", "商场", "地铁站", "广场", "酒店", "大学"}
+WORDS.update({"park": "公园", "hospital": "医院", "bridge": "大桥", "airport": "机场", "metro station": "地铁站",
+              "square": "广场", "hotel": "酒店", "university": "大学"})
 # 4 o'clock, four o'clock: the hour said with the clock word, not a count
 WORDS.update({f"{n} o clock": f"{h}点钟" for n, h in (*((str(i), h) for i, h in enumerate("一二三四五六七八九十", 1)),
               ("one", "一"), ("two", "两"), ("three", "三"), ("four", "四"), ("five", "五"), ("six", "六"),
@@ -243,4 +247,6 @@ def _run(run: str, names: dict[str, str], vocabulary: dict[str, str]) -> str:
             break
         else:
             i += 1  # a word we do not know says nothing to the matcher
+    # Shenzhen Bay Park: a landmark named after the area, not the community
+    out = [w[:-2] if w.endswith("社区") and k + 1 < len(out) and out[k + 1] in LANDMARKS else w for k, w in enumerate(out)]
     return "".join(out) if any(out) else run  # LOGO, QQ, O2O: Latin words the knowledge itself uses

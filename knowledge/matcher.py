@@ -31,6 +31,7 @@ from knowledge.phrases import GAPPED_SCORE, NeedPhrases
 from knowledge.text import bigrams, compact, pinyin, same_tones, sounds_alike, sounds_near
 
 PINYIN_SCORE = 96.0
+COMMON_NAME_FREQ = 20        # a bare community name this frequent in jieba's dictionary is an everyday word too
 COMMON_WORD_FREQ = 100       # a word this frequent in jieba's dictionary is said as meant, not misheard
 KEYWORD_FREQ = 500            # a common word's frequency in jieba's dictionary (开场 212, 楼道 100)
 PROGRAMME_FUZZY_MIN = 78.0   # programme names have no 社区 anchor, so a plain typo needs more
@@ -235,6 +236,12 @@ class EntityIndex:
         self._last_homophones: tuple[str, dict] | None = None
         self._bounds_of: dict[str, set[int]] = {}
         self._tokens_of: dict[str, list[str]] = {}
+        # a community's bare name that is an everyday word (丹顶鹤 the bird) counts only where it reads
+        # like a place, as two-character names do
+        self.tokenizer.initialize()
+        self.short_aliases |= {f for f, entries in s.forms.items() if len(f) >= 3 and not f.endswith(_SUFFIXES) and
+                               any(k == "community" for k, _, _ in entries) and
+                               self.tokenizer.FREQ.get(f, 0) >= COMMON_NAME_FREQ}
         for surface, entries in s.forms.items():
             if any(kind in ("community", "programme", "place", "list", "person") for kind, _, _ in entries) and \
                     3 <= len(surface) <= 12:
@@ -290,8 +297,8 @@ class EntityIndex:
     # ------------------------------------------------------------------ path 1
     def _alias_in_context(self, text: str, start: int, end: int) -> bool:
         after, before = text[end:], text[:start]
-        if not after or after.startswith(_ALIAS_AFTER):
-            return True
+        if not after or after.startswith(_ALIAS_AFTER) or (start == 0 and len(after) <= 2):
+            return True     # (a message that is the name and a word more: 丹顶鹤 那个鹤)
         return before.endswith(_ALIAS_BEFORE)
 
     def _community_beside(self, text: str, start: int, end: int) -> bool:

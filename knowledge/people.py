@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz
 
-from knowledge.text import ROLES, compact
+from knowledge.text import ROLES, bigrams, compact
 from knowledge.understand import Query
 
 if TYPE_CHECKING:
@@ -154,10 +153,17 @@ def published_answer(engine: "Engine", q: Query) -> "Answer | None":
 
 
 # a quotation asked after: who said it (“只有起点，没有终点”是谁说的), or what it names (“幸福湾”指的是哪个社区)
-QUOTED_LIKENESS = 70   # rapidfuzz partial ratio: a passage says the quotation nearly word for word
+QUOTED_LIKENESS = 0.65   # share of the quotation's bigrams a passage must hold: it says it nearly word for word
 QUOTATION = re.compile(r"[“「『\"]([^”」』\"]{2,60})[”」』\"]")
 ASKS_SOURCE = re.compile(r"(?:谁|哪位|哪个人|什么人|哪个社区)[\u4e00-\u9fff]{0,3}?(?:说|讲|提|喊|写|用)(?:的|出|过)|出自|谁的话|"
-                         r"(?:指|说|讲)的(?:是|就是)?(?:哪|什么|谁)|说的是哪|形容的是|比作|称为|被叫做?")
+                         r"(?:指|说|讲)的(?:是|就是)?(?:哪|什么|谁)|说的是哪|形容的是|比作|称为|称作|叫作|叫做|被叫|被称|"
+                         r"(?:是|在)(?:哪个|哪家)社区")
+
+
+def asks_of_quotation(question: str) -> bool:
+    """Whether `question` asks who said, or what is meant by, something it quotes: a question of its
+    own, never a follow-up of the last subject."""
+    return QUOTATION.search(question) is not None and ASKS_SOURCE.search(compact(question)) is not None
 
 
 def quotation_answer(engine: "Engine", question: str, q: Query) -> "Answer | None":
@@ -165,23 +171,33 @@ def quotation_answer(engine: "Engine", question: str, q: Query) -> "Answer | Non
     its speaker's record when a person said it; that no article says it when none holds it."""
     from knowledge.engine import Answer
     from knowledge.search import _answer
-    quoted = QUOTATION.search(question)
-    if quoted is None or not ASKS_SOURCE.search(q.text):
-        return None
-    said = compact(quoted.group(1))
-    at = q.text.find(said)
-    if at < 0 or any(min(m.end, at + len(said)) - max(m.start, at) >= 0.6 * len(said) for m in q.mentions
-                     if m.kind in ("community", "programme", "person", "list")):
-        return None   # “新火聚”模式是谁提出的: a name in quotes, asked about as a name
+    quotes = [compact(x) for x in QUOTATION.findall(question)]
+    if not quotes or not ASKS_SOURCE.search(q.text) or any(_a_name(q, said) for said in quotes):
+        return None   # “新火聚”模式是谁提出的, 都带“365”，“365馨之家”是哪个社区的: names in quotes, asked as names
+    said = max(quotes, key=len)
     hit = engine.passages.best(said, prefer="person")
-    if hit is None or fuzz.partial_ratio(said, compact(hit[1].text)) < QUOTED_LIKENESS:
+    if hit is None or _share_said(said, compact(hit[1].text)) < QUOTED_LIKENESS:
         # “远亲不如近邻”是谁说的: no article says it, so nobody is named for it
-        return Answer("quotation_unknown", {"quote": quoted.group(1)}, "passage", 0.5, False)
+        return Answer("quotation_unknown", {"quote": said}, "passage", 0.5, False)
     p = hit[1]
     if p.kind == "person":
         person = engine.model.people[p.ref]
         return Answer("person", {"rows": _rows(engine, [person])}, "person", 1.0, True, {"person": [person.id]})
     return _answer(engine, hit, hit[0])
+
+
+def _a_name(q: Query, said: str) -> bool:
+    """Whether a quoted part is mostly a name the question's mentions found (a programme, a community)."""
+    at = q.text.find(said)
+    return at < 0 or any(min(m.end, at + len(said)) - max(m.start, at) >= 0.6 * len(said) for m in q.mentions
+                         if m.kind in ("community", "programme", "person", "list"))
+
+
+def _share_said(quote: str, text: str) -> float:
+    """The share of `quote`'s character pairs that `text` holds (its parts may come in another order:
+    “服务众筹同心圆” against “同心圆”（服务众筹）)."""
+    pairs = bigrams(quote)
+    return len(pairs & bigrams(text)) / len(pairs) if pairs else 0.0
 
 
 def _sources_of(engine: "Engine", q: Query) -> set[str]:

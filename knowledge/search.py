@@ -115,6 +115,19 @@ def wider(engine: "Engine", q: Query) -> "Answer | None":
     return _answer(engine, hit, hit[0]) if hit else None
 
 
+def told_beyond_services(engine: "Engine", q: Query) -> "Answer | None":
+    """`哪个社区的文艺队伍两次拿过中国民间文艺最高奖`: a which-question telling much more than a service
+    word is answered by the passage that tells it, not by every community offering the service."""
+    if "which" not in q.aspects:
+        return None
+    text = _content(engine, q)
+    if len(_beyond_categories(q, text).replace(" ", "")) < BEYOND_SERVICES:
+        return None
+    hit = engine.passages.best(text)
+    return _answer(engine, hit, hit[0]) if hit else None
+
+
+BEYOND_SERVICES = 6    # characters a which-question says beyond its service words to be asked of a passage
 ASKS_WHO = re.compile(r"谁(?!家)|哪位|哪个人")
 WHICH_COMMUNITY = re.compile(r"哪(?:个|些|一个|家|几个)(?:社区|村|小区)")
 

@@ -59,7 +59,9 @@ def compare(engine: "Engine", q: Query) -> "Answer | None":
                 start -= 1
             text = text[:start] + text[end:]
         said = q.text[keep[0]:keep[1]]     # (the 都 of 都市森林 is no side word)
-        text = SIDE_WORDS.sub("", text.replace(said, "\0")).replace("\0", said) + _comparative(q.text)
+        # (…我闺女住桃园江社区，是不是一个街道的: where each is, whatever else the message tells)
+        text = said + comparing if (comparing := _comparative(q.text)) else \
+            SIDE_WORDS.sub("", text.replace(said, "\0")).replace("\0", said)
         parts.append(_alone(engine, text, keep[2]))
     parts += [Answer("unknown_place", {"places": [name]}, "fallback", 0.9, False) for name in unknown[:MOST - len(parts)]]
     ids = [c for *_, c in picked]
@@ -78,7 +80,7 @@ def _comparative(text: str) -> str:
     """`哪个人多` asks each side for its population; `同一个区/街道吗` for each side's place."""
     if re.search(r"人多|人口|人更多|居民多", text):
         return "人口多少"
-    if re.search(rf"同一个|同个|一样|相同|都在{_NOT_DOING}|都属于|是一个(?:区|县|市|街道|镇)", text) and "哪" not in text and \
+    if re.search(rf"同一个|同个|一样|相同|都在{_NOT_DOING}|都属于|是(?:不是)?一个(?:区|县|市|街道|镇)", text) and "哪" not in text and \
             not DIFFERENCE.search(text):   # (都在搞智慧社区吗 asks what they do, not where they are)
         return "在哪里"
     return ""

@@ -26,7 +26,8 @@ CLAUSE_ENDS = re.compile(r"[，,。；;！!？?\n]+")
 _KEEP = re.compile(r"[^0-9a-z\u4e00-\u9fff+%°.·#]+")
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _FILLERS = re.compile(r"^(请问一下|请问|麻烦问一下|麻烦问下|麻烦你|麻烦|我想问一下|我想问下|我想问|想问一下|想问下|问一下|问下|"
-                      r"我想知道|想知道|你知道|你好|您好|帮我查一下|帮我查查|帮我查|帮我看看|那个(?!社区|项目|地方|队|活动)|嗯+|呃+)+")
+                      r"我想知道|想知道|你知道|你好|您好|帮我查一下|帮我查查|帮我查|帮我看看|那个(?!社区|项目|地方|队|活动)|嗯+|呃+|"
+                      r"那么?(?=我|咱|你))+")
 # (那个 is a spoken pause, but 那个社区 points at the last one: 那个社区组建了哪些队伍)
 # (吧 ends a word in 网吧, 酒吧, 书吧: no particle there)
 _TRAILING = re.compile(r"(?:来着|[啊呀呢哦嘛啦哈哇噢]|(?<![网酒书氧茶贴])吧)+$")   # (…是啥来着: what was it again)

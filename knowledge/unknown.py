@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from knowledge.matcher import EntityIndex, Mention
-from knowledge.text import chinese_number, compact
+from knowledge.text import CLAUSE_ENDS, chinese_number, compact
 
 CLAUSE_BREAKS = re.compile(r"[\s，,。；;！!？?、：:（）()]+")   # quotes stay: “共建典范社区” is a title
 
@@ -29,8 +29,13 @@ BARE_PLACES = re.compile(r"北京|上海|天津|重庆|杭州|广州|南京|苏�
 _INSTITUTIONS = ("大学", "学院", "医院", "政府", "机场", "博物馆", "图书馆", "电视台")
 
 
+# a landmark named after an area the knowledge knows (深圳湾公园, 中山医院): the landmark itself it does not
+LANDMARK = re.compile(r"([\u4e00-\u9fff]{2,4}?)(公园|医院|商场|机场|大桥|体育馆|体育中心|景区|火车站|高铁站|汽车站)")
+
+
 def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
-    unknown = []
+    unknown = [m.group(0) for m in LANDMARK.finditer(text)
+               if any(k in ("community", "place") for k, _, _ in index.surfaces.forms.get(m.group(1), ()))]
     for m in BARE_PLACES.finditer(text):
         word = m.group(0)
         if any(mm.start <= m.start() < mm.end for mm in mentions) or any(p.startswith(word) for p in index.places):
@@ -173,9 +178,19 @@ def _unknown_numbers(question: str, index: EntityIndex) -> list[str]:
             not any(digits.endswith(k) or k.endswith(digits) for k in known)]
 
 
+def _said_aside(question: str, word: str, index: EntityIndex) -> bool:
+    """Whether `word` is said in a clause of its own beside another clause asking for a service
+    (退休金不多，想找个地方免费理个发: the haircut is asked; 孩子打疫苗去哪打: the vaccine is)."""
+    clauses = [compact(c) for c in CLAUSE_ENDS.split(question) if compact(c)]
+    return any(word not in c and any(m.kind == "category" for m in index.recognise(c)) for c in clauses) and \
+        not any(word in c and any(m.kind == "category" for m in index.recognise(c)) for c in clauses)
+
+
 def unknown_names(question: str, text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
     """Every place, community and list round in `text` (compacted `question`) the knowledge lacks,
-    the matters beside its services it never speaks of (养老金), and phone numbers no contact has."""
-    unknown = _other_rounds(text, index, mentions) + [w for w in index.outside if w in text]
+    the matters beside its services it never speaks of (养老金) when no service is asked, and phone
+    numbers no contact has."""
+    outside = [w for w in index.outside if w in text]
+    unknown = _other_rounds(text, index, mentions) + [w for w in outside if not _said_aside(question, w, index)]
     unknown += _unknown_numbers(question, index) if _SEVEN_DIGITS.search(question) else []
     return unknown + _unknown_places(text, index, mentions) + _unknown_communities(question, text, index, mentions)

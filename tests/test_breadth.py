@@ -1389,3 +1389,70 @@ async def test_which_school_or_vaccine_is_best_is_not_answered_with_communities(
 async def test_besides_a_lists_members_the_places_other_communities(say):
     reply = await say("除了二十强里的，鄞州还有哪些社区")
     assert "丹顶鹤" in reply and "福城" not in reply, reply
+
+
+async def test_what_residents_call_a_community_in_quotes_finds_it(say):
+    assert "深圳湾" in await say("大家口中的“幸福湾”是哪个社区")
+    assert "学苑" in await say("“和谐善治一张网”是在哪个社区")
+
+
+async def test_a_quoted_name_beside_a_quoted_fragment_is_asked_as_a_name(say):
+    reply = await say("带“馨之家”的好几个，“365馨之家”是在哪个社区")
+    assert "虞波" in reply, reply
+
+
+async def test_a_quotation_asked_after_a_topic_is_no_follow_up(say):
+    await say("深圳湾社区有什么特色", user="oQuoteAfter")
+    reply = await say("“网格化治理”理论是谁提出的", user="oQuoteAfter")
+    assert "资料里没有" in reply and "深圳湾" not in reply, reply
+
+
+async def test_which_community_told_by_an_honour_is_the_honours(say):
+    reply = await say("哪个社区的婚俗表演队两回拿过民间文艺山花奖")
+    assert "后大街" in reply and "有文化与教育服务的社区" not in reply, reply
+
+
+async def test_another_community_said_instead_of_a_choice_is_no_choice(say):
+    await say("我住在阳光社区", user="oNoChoice")
+    await say("不对，我家在力邦社区", user="oNoChoice")
+    assert "蔡荣华" in await say("我们社区书记是谁", user="oNoChoice")
+
+
+async def test_a_daughter_in_another_community_compares_places_not_childrens_services(say):
+    reply = await say("我住塔山社区 我儿子住园丁社区 我们是不是一个县的")
+    assert "象山" in reply and "宁海" in reply and "儿童" not in reply, reply
+
+
+async def test_so_our_community_after_a_move_is_the_new_home(say):
+    await say("我住在后大街社区", user="oSoOur")
+    reply = await say("那我们社区有什么特色", user="oSoOur")
+    assert "十里红妆" in reply or "居民众筹" in reply, reply
+
+
+async def test_a_colour_no_record_gives_is_said_to_be_missing(say):
+    reply = await say("都市森林社区标识的颜色是什么颜色")
+    assert "资料里没有" in reply and "颜色" in reply, reply
+
+
+async def test_a_teams_average_age_is_not_its_captains_age(say):
+    reply = await say("腰鼓队队长王亚萍几岁了")
+    assert "资料里没有" in reply, reply
+
+
+async def test_a_matter_said_aside_does_not_hide_the_service_asked(say):
+    reply = await say("养老金不高，哪里能免费理发")
+    assert "小剪爱" in reply or "义剪" in reply or "理发" in reply, reply
+    assert "资料里没有“养老金”" not in reply, reply
+    assert "资料里没有" in await say("老人的养老金什么时候涨")
+
+
+async def test_a_park_named_after_a_communitys_area_is_not_the_community(say):
+    for question in ("深圳湾公园晚上几点关门", "Shenzhen Bay Park opening hours"):
+        reply = await say(question)
+        assert "资料里没有" in reply and "深圳湾社区" not in reply, reply
+
+
+async def test_a_bird_sharing_a_communitys_name_is_not_the_community(say):
+    reply = await say("丹顶鹤冬天都飞去哪儿")
+    assert "丹顶鹤社区" not in reply, reply
+    assert "黄菊芬" in await say("丹顶鹤的书记是谁")

@@ -25,7 +25,7 @@ import orjson
 from bot.conversation.context import Topic
 from bot.conversation.memo import Memo
 from knowledge import positions
-from knowledge.people import office_head, unknown_name
+from knowledge.people import asks_of_quotation, office_head, unknown_name
 from knowledge.understand import COMMUNITY_WORDS, HOME_SIDE, NEARBY, Query
 from knowledge.text import ASKS, ROLES, chinese_number
 
@@ -173,8 +173,9 @@ def _references(t: str, kb) -> tuple[Query | None, list[tuple]]:
 def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
     q = kb.understand(t)
     # 那边/那里 read as "near me" unless the last subject is what they point at
-    if q.binds or (q.nearby and NEARBY.search(PLACE_PRONOUN.sub("", t))) or unknown_name(q) or q.unknown or office_head(t):
-        return q, []    # (张伟是谁, 樱花社区呢, 今天天气怎么样, 文明办主任是谁: what the knowledge lacks is no follow-up)
+    if q.binds or (q.nearby and NEARBY.search(PLACE_PRONOUN.sub("", t))) or unknown_name(q) or q.unknown or \
+            office_head(t) or asks_of_quotation(t):
+        return q, []    # (张伟是谁, 樱花社区呢, 今天天气怎么样, 文明办主任是谁, “X”是谁说的: no follow-up)
     steps: list[tuple] = []
     named = [m for m in q.mentions if m.kind in SUBJECT_KINDS]
     ordinal = ORDINAL.search(q.text)
