@@ -317,12 +317,12 @@ class Engine:
         beyond = self._wider(q, target)
         if beyond is not None:
             return beyond
-        if q.aspects & {"contact", "phone"} and not any(q.of(k) for k in ("community", "programme", "person", "list")) \
-                and someone_elses(q.text):
+        elsewhere = someone_elses(q.text) if q.aspects & {"contact", "phone"} else ""
+        if elsewhere and not any(q.of(k) for k in ("community", "programme", "person", "list")):
             # 宁波市文明办现任主任叫什么: an office's head or line, which no article gives
-            return Answer("person_unknown", {"who": someone_elses(q.text)}, "person", 0.3, False)
+            return Answer("person_unknown", {"who": elsewhere}, "person", 0.3, False)
         asks_own = not comms and not q.of("programme") and bool(q.aspects & {"phone", "contact"}) and \
-            not NOT_OWN.search(q.text) and not someone_elses(q.text)
+            not NOT_OWN.search(q.text) and not elsewhere
         if target is None and (q.nearby or asks_own or self._is_a_need_without_place(q)):
             answer = self._where_resident_lives(q, resident_community, asks_own, comms)
             answer.uses_residence = True
@@ -567,7 +567,7 @@ class Engine:
     def _named_after_a_word(self, q: Query) -> list[Programme]:
         """The programmes each alone named after a word the question says (网吧: 文明网吧督导队), the
         words of services, names and asking left out."""
-        said = {m.start for m in q.mentions} | {i for m in q.mentions for i in range(m.start, m.end)}
+        said = {i for m in q.mentions for i in range(m.start, m.end)}
         found: dict[str, Programme] = {}
         at = 0
         for w in self.index.tokens(q.text):
@@ -732,9 +732,10 @@ class Engine:
                     rows.append((serving[c.id], hits.get(ranked[0].id, 0), {"community": c, "programmes": ranked[:3]}))
             rows.sort(key=lambda r: (-r[0], -r[1]))
             # 孩子老往网吧跑: the one programme named after a word the need says comes first, whatever its category
+            inside = place_filter(self, places) if places else None
             for p in self._named_after_a_word(q)[:1]:
                 c = self.model.communities[p.community_id]
-                if not places or any(x in (c.province, c.city, c.county, c.street) for x in places):
+                if inside is None or inside(c):
                     rows = [(0, 0, {"community": c, "programmes": [p]})] + [r for r in rows if r[2]["community"] is not c]
             if rows:
                 # a need with no place ("家里老人白天没人照顾"): also offer to look where the resident lives

@@ -78,16 +78,16 @@ def _told_by(engine: "Engine", q: Query, person) -> "Answer | None":
     """What someone told of their community, when the question asks it (陈雪波说凌霄要营造什么样的商居
     氛围): the community's passage covering the question beyond the name, when their own record
     does not."""
-    from knowledge.search import _answer, _content
+    from knowledge.search import passage_answer, question_content
     if not person.community_id or not OPINION.search(q.text.replace(person.name, "他")):
         return None
-    text = _content(engine, q, named=("community", "place", "person"))
+    text = question_content(engine, q, named=("community", "place", "person"))
     if len(text.replace(" ", "")) < 4:
         return None
     hit = engine.passages.best(text, community=person.community_id)
     if hit is None or (hit[1].kind == "person" and hit[1].ref == person.id):
         return None
-    return _answer(engine, hit, hit[0])
+    return passage_answer(engine, hit, hit[0])
 
 
 def _of(engine: "Engine", person, communities: set[str]) -> bool:
@@ -170,7 +170,7 @@ def quotation_answer(engine: "Engine", question: str, q: Query) -> "Answer | Non
     """The passage a quotation comes from, when the question asks who said it or what it names;
     its speaker's record when a person said it; that no article says it when none holds it."""
     from knowledge.engine import Answer
-    from knowledge.search import _answer
+    from knowledge.search import passage_answer
     quotes = [compact(x) for x in QUOTATION.findall(question)]
     if not quotes or not ASKS_SOURCE.search(q.text) or any(_a_name(q, said) for said in quotes):
         return None   # “新火聚”模式是谁提出的, 都带“365”，“365馨之家”是哪个社区的: names in quotes, asked as names
@@ -183,7 +183,7 @@ def quotation_answer(engine: "Engine", question: str, q: Query) -> "Answer | Non
     if p.kind == "person":
         person = engine.model.people[p.ref]
         return Answer("person", {"rows": _rows(engine, [person])}, "person", 1.0, True, {"person": [person.id]})
-    return _answer(engine, hit, hit[0])
+    return passage_answer(engine, hit, hit[0])
 
 
 def _a_name(q: Query, said: str) -> bool:
@@ -203,7 +203,7 @@ def _share_said(quote: str, text: str) -> float:
 def _sources_of(engine: "Engine", q: Query) -> set[str]:
     """The articles behind the communities, programmes and lists `q` names."""
     m = engine.model
-    lists = [m_.ids for m_ in q.of("list")]
+    lists = [mention.ids for mention in q.of("list")]
     if any(len(ids) == 1 for ids in lists):   # 第二届…20强…品质社区: the list said exactly, not every 品质社区
         lists = [ids for ids in lists if len(ids) == 1]
     return {m.communities[i].source for i in q.ids("community")} | {m.programmes[i].source for i in q.ids("programme")} \

@@ -31,7 +31,7 @@ EVIDENCE_SHOWN = 2    # passages shown when a community is found by several of t
 STRICT = 0.6          # a contacts answer gives way only to a passage that covers this much
 
 
-def _content(engine: "Engine", q: Query, named: tuple[str, ...] = ("community", "place")) -> str:
+def question_content(engine: "Engine", q: Query, named: tuple[str, ...] = ("community", "place")) -> str:
     """What the question is about, in parts: the mentions of `named` kinds and whole function words
     removed (question cues such as 得过, 多少 stay, as they may be content: 时间积分). Words are
     removed whole, as the segmenter cut them: the 家 of 我家 goes, the 家 of 大家 stays with its word."""
@@ -54,7 +54,7 @@ def _beyond_categories(q: Query, text: str) -> str:
     return " ".join(text.split())
 
 
-def _answer(engine: "Engine", hit, confidence: float) -> "Answer":
+def passage_answer(engine: "Engine", hit, confidence: float) -> "Answer":
     from knowledge.engine import Answer
     coverage, p = hit
     c = engine.model.communities.get(p.community_id)
@@ -73,7 +73,7 @@ def _one_named(engine: "Engine", text: str) -> dict:
 def deeper(engine: "Engine", q: Query, c: "Community", result: "Answer") -> "Answer | None":
     if result.answered and (result.template not in WEAK or result.data.get("named_role")) and not _weak_items(result):
         return None
-    text = _content(engine, q)
+    text = question_content(engine, q)
     if len(_beyond_categories(q, text).replace(" ", "")) < 2:
         return None  # "有什么养老服务" and none here: nothing more to look for
     hit = engine.passages.best(text, community=c.id, threshold=STRICT if result.template == "contacts" else COVERAGE)
@@ -81,7 +81,7 @@ def deeper(engine: "Engine", q: Query, c: "Community", result: "Answer") -> "Ans
         return None
     if result.answered and _weak_items(result) and any(_tells(hit[1], e["item"]) for e in result.data["entries"]):
         return None     # (the passage is one of the facts already found: they are shown together)
-    answer = _answer(engine, hit, hit[0])
+    answer = passage_answer(engine, hit, hit[0])
     if "list" in q.aspects or "哪些" in q.text:   # 组建了哪些队伍: every passage of it covering as much
         tied = {p.text: p for cov, p in engine.passages.search(text, c.id) if cov == hit[0] and p.community_id == c.id}
         answer.data["more"] = [p for t, p in tied.items() if t != hit[1].text][:EVIDENCE_SHOWN]
@@ -104,7 +104,7 @@ def _weak_items(result: "Answer") -> bool:
 
 
 def wider(engine: "Engine", q: Query) -> "Answer | None":
-    text = _content(engine, q)
+    text = question_content(engine, q)
     if len(text.replace(" ", "")) < 2:
         return None
     # of passages covering as much, a person's answers who did it (开场谁唱的: the singers' record,
@@ -112,7 +112,7 @@ def wider(engine: "Engine", q: Query) -> "Answer | None":
     hit = engine.passages.best(text, prefer="person" if "contact" in q.aspects or ASKS_WHO.search(q.text) else "")
     if hit is None and q.aspects & {"which", "contact"}:
         return _community_evidence(engine, text)
-    return _answer(engine, hit, hit[0]) if hit else None
+    return passage_answer(engine, hit, hit[0]) if hit else None
 
 
 def told_beyond_services(engine: "Engine", q: Query) -> "Answer | None":
@@ -120,11 +120,11 @@ def told_beyond_services(engine: "Engine", q: Query) -> "Answer | None":
     word is answered by the passage that tells it, not by every community offering the service."""
     if "which" not in q.aspects:
         return None
-    text = _content(engine, q)
+    text = question_content(engine, q)
     if len(_beyond_categories(q, text).replace(" ", "")) < BEYOND_SERVICES:
         return None
     hit = engine.passages.best(text)
-    return _answer(engine, hit, hit[0]) if hit else None
+    return passage_answer(engine, hit, hit[0]) if hit else None
 
 
 BEYOND_SERVICES = 6    # characters a which-question says beyond its service words to be asked of a passage
@@ -139,17 +139,17 @@ def about_list(engine: "Engine", q: Query) -> "Answer | None":
     if len(lists) != 1 or q.aspects & {"list", "figure", "rank", "location"} or own_places(engine, q, lists) or \
             ("which" in q.aspects and WHICH_COMMUNITY.search(q.text)):
         return None
-    text = _content(engine, q, named=("community", "place", "list"))
+    text = question_content(engine, q, named=("community", "place", "list"))
     if len(text.replace(" ", "")) < 2:
         return None
     source = engine.model.lists[lists[0]].source
     concepts = sorted(t for t in engine.passages.tokenise(text, query=True) if t in engine.passages.concepts)
     said = [p for c in concepts for p in engine.passages.telling(c, source) if p.kind != "list"]
     if len(said) == 1:
-        return _answer(engine, (COVERAGE, said[0]), COVERAGE)
+        return passage_answer(engine, (COVERAGE, said[0]), COVERAGE)
     # 联盟授牌那天领唱的是哪首歌: a passage of the list's own article that covers the question
     hit = engine.passages.best(text)
-    return _answer(engine, hit, hit[0]) if hit and hit[1].source == source and hit[1].kind != "list" else None
+    return passage_answer(engine, hit, hit[0]) if hit and hit[1].source == source and hit[1].kind != "list" else None
 
 
 def _community_evidence(engine: "Engine", text: str) -> "Answer | None":
@@ -158,7 +158,7 @@ def _community_evidence(engine: "Engine", text: str) -> "Answer | None":
     if found is None:
         return None
     coverage, passages = found
-    answer = _answer(engine, (coverage, passages[0]), coverage)
+    answer = passage_answer(engine, (coverage, passages[0]), coverage)
     answer.data["more"] = passages[1:EVIDENCE_SHOWN]
     return answer
 
@@ -170,9 +170,9 @@ def sharper(engine: "Engine", q: Query) -> "Answer | None":
     if not (q.ids("category") or weak_programme) or q.ids("list") or \
             any(m.how == "exact" for m in q.of("programme")):
         return None     # (居民评议团多久开一次评议会: the programme named is what is asked about)
-    text = _content(engine, q)
+    text = question_content(engine, q)
     rest = _beyond_categories(q, text)
     if len(rest.replace(" ", "")) < 3:
         return None  # "附近有哪些养老服务": the category is the whole question
     hit = engine.passages.best(rest, threshold=SHARP)  # what the question says beyond the category
-    return _answer(engine, hit, hit[0]) if hit else None
+    return passage_answer(engine, hit, hit[0]) if hit else None

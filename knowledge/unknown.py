@@ -181,9 +181,9 @@ def _unknown_numbers(question: str, index: EntityIndex) -> list[str]:
 def _said_aside(question: str, word: str, index: EntityIndex) -> bool:
     """Whether `word` is said in a clause of its own beside another clause asking for a service
     (退休金不多，想找个地方免费理个发: the haircut is asked; 孩子打疫苗去哪打: the vaccine is)."""
-    clauses = [compact(c) for c in CLAUSE_ENDS.split(question) if compact(c)]
-    return any(word not in c and any(m.kind == "category" for m in index.recognise(c)) for c in clauses) and \
-        not any(word in c and any(m.kind == "category" for m in index.recognise(c)) for c in clauses)
+    asking = [(word in c, any(m.kind == "category" for m in index.recognise(c)))
+              for c in map(compact, CLAUSE_ENDS.split(question)) if c]
+    return any(service and not holds for holds, service in asking) and not any(service and holds for holds, service in asking)
 
 
 def unknown_names(question: str, text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:

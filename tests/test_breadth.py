@@ -405,8 +405,8 @@ async def test_a_migrant_worker_said_the_common_way_finds_the_migrant_programmes
 
 # ------------------------------------------------------------------ passages: what the question is about
 def test_function_words_are_removed_whole_and_the_asking_measure_word_goes(engine):
-    from knowledge.search import _content
-    content = _content(engine, engine.understand("大家一起唱的是哪首歌"))
+    from knowledge.search import question_content
+    content = question_content(engine, engine.understand("大家一起唱的是哪首歌"))
     assert "大家" in content and "歌" in content      # 家 of 大家 is not the 家 of 我家
     assert "哪" not in content and "首" not in content
 
