@@ -31,6 +31,7 @@ from knowledge.phrases import GAPPED_SCORE, NeedPhrases
 from knowledge.text import bigrams, compact, pinyin, same_tones, sounds_alike, sounds_near
 
 PINYIN_SCORE = 96.0
+OWN_PAIR_HOLDERS = 3         # a pair of characters in the programme names of at most this many communities is theirs
 COMMON_NAME_FREQ = 20        # a bare community name this frequent in jieba's dictionary is an everyday word too
 COMMON_WORD_FREQ = 100       # a word this frequent in jieba's dictionary is said as meant, not misheard
 KEYWORD_FREQ = 500            # a common word's frequency in jieba's dictionary (开场 212, 楼道 100)
@@ -263,6 +264,15 @@ class EntityIndex:
             words = {compact(w) for item in c.items for w in (item.label, *item.keywords)}
             words |= {compact(w) for p in c.programmes for w in (p.name, *p.aliases)}
             self.own_words[c.id] = tuple(w for w in words if len(w) >= 2)
+        # the pairs of characters of a community's programme names few communities share (银行 of 银杏's
+        # 爱心储蓄银行, 七彩 of 金山's 七彩小屋): a bare name with one said after it is that community
+        # (银杏 那个银行叫啥)
+        holders: dict[str, set[str]] = defaultdict(set)
+        for p in model.programmes.values():
+            for g in bigrams(compact(p.name)):
+                holders[g].add(p.community_id)
+        self.own_pairs = {c.id: frozenset(g for p in c.programmes for g in bigrams(compact(p.name))
+                                          if len(holders[g]) <= OWN_PAIR_HOLDERS) for c in model.communities.values()}
 
     def _bounds(self, text: str) -> set[int]:
         """Word boundaries of `text`, segmented once per text (not once per candidate: that made
@@ -326,12 +336,13 @@ class EntityIndex:
                             max(w for k, _, w in entries if k == "programme") < 100:
                         continue  # 日间照料, 义诊: a service word first, not one programme's alias
                     paired = False
-                    if kind == "community" and not surface.endswith(_SUFFIXES) and \
+                    own = kind == "community" and not surface.endswith(_SUFFIXES) and \
+                        any(self._own_said(text, i + length, ident) for k, ident, _ in entries if k == kind)
+                    if kind == "community" and not surface.endswith(_SUFFIXES) and not own and \
                             text[i + length:].startswith(_NOT_COMMUNITY_AFTER):
                         continue  # 深圳湾公园, 中山医院: a place named after the area, not the community
-                    if kind == "community" and surface in self.short_aliases and not self._alias_in_context(text, i, i + length) \
-                            and not any(text.startswith(self.own_words.get(ident, ()), i + length)
-                                        for k, ident, _ in entries if k == kind):
+                    if kind == "community" and surface in self.short_aliases and not own and \
+                            not self._alias_in_context(text, i, i + length):
                         if not (text[i + length:].startswith(_PAIRED) or text[:i].endswith(_PAIRED) or
                                 self._community_beside(text, i, i + length)):
                             continue
@@ -361,6 +372,13 @@ class EntityIndex:
         for m in chosen:
             m.how = "exact" if m.how == "paired" else m.how
         return chosen
+
+    def _own_said(self, text: str, at: int, community_id: str) -> bool:
+        """Whether what follows a bare community name at `at` names something of its own: one of its
+        facts or programmes right after (力邦居委会委员), or a pair of characters of a programme name few
+        share anywhere after (银杏 那个银行: 爱心储蓄银行)."""
+        return text.startswith(self.own_words.get(community_id, ()), at) or \
+            any(g in text[at:] for g in self.own_pairs.get(community_id, ()))
 
     def _owned(self, programme: Mention, community: Mention) -> bool:
         """Whether a programme mention may be of the community mention it overlaps."""

@@ -34,7 +34,7 @@ _WHOSE_AIM = re.compile(r"(?:工作|服务|社区|治理)(?=宗旨|理念|目标
 CUES = re.compile("|".join(v for k, v in ASPECTS.items() if k != "location"))
 _ASKING_CHARS = frozenset("谁啥哪几么吗呢咱我你他她它")   # asking and pointing, never part of a name
 _JUNK_WORDS = {"社区", "哪个", "什么", "哪些", "一下", "怎么", "这个", "那个", "是不是", "有没有", "多少", "为什么", "哪里",
-               "两个", "两位", "几位", "几个", "什么样", "一个", "怎样", "怎么样"}
+               "两个", "两位", "几位", "几个", "什么样", "一个", "怎样", "怎么样", "参加"}
 
 
 def concept_tag(group_id: str) -> str:
@@ -99,7 +99,10 @@ def passages_of(model: Model) -> list[Passage]:
             out.append(Passage(text + ("：" + p.description if p.description else ""), c.id, p.source, "programme", p.id))
     for person in model.people.values():
         text = f"{person.name}，{person.organisation if person.organisation not in person.role else ''}{person.role}：{person.did}"
-        out.append(Passage(text, person.community_id, person.source, "person", person.id))
+        # an official of a street is of the one community their record tells of (乐丽华: 深圳湾社区)
+        told = [c.id for c in model.communities.values() if c.name in person.did] if "街道" in person.organisation else []
+        of = person.community_id or (told[0] if len(told) == 1 else "")
+        out.append(Passage(text, of, person.source, "person", person.id))
     for kl in model.lists.values():
         if kl.description:
             out.append(Passage(f"{kl.name}：{kl.description}", "", kl.source, "list", kl.id))

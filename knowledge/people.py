@@ -84,7 +84,8 @@ def _told_by(engine: "Engine", q: Query, person) -> "Answer | None":
     text = question_content(engine, q, named=("community", "place", "person"))
     if len(text.replace(" ", "")) < 4:
         return None
-    hit = engine.passages.best(text, community=person.community_id)
+    # (吴民丽说的后大街社区一共有多少个服务项目: of passages covering as much, the figure tells how many)
+    hit = engine.passages.best(text, community=person.community_id, prefer="figure" if "figure" in q.aspects else "")
     if hit is None or (hit[1].kind == "person" and hit[1].ref == person.id):
         return None
     return passage_answer(engine, hit, hit[0])

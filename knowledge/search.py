@@ -76,7 +76,9 @@ def deeper(engine: "Engine", q: Query, c: "Community", result: "Answer") -> "Ans
     text = question_content(engine, q)
     if len(_beyond_categories(q, text).replace(" ", "")) < 2:
         return None  # "有什么养老服务" and none here: nothing more to look for
-    hit = engine.passages.best(text, community=c.id, threshold=STRICT if result.template == "contacts" else COVERAGE)
+    # (深圳湾社区的三大特色项目是街道哪位领导介绍的: of passages covering as much, a person's tells who)
+    hit = engine.passages.best(text, community=c.id, threshold=STRICT if result.template == "contacts" else COVERAGE,
+                               prefer="person" if ASKS_WHO.search(q.text) else "")
     if hit is None or (result.template == "contacts" and len(text.replace(" ", "")) < 4):
         return None
     if result.answered and _weak_items(result) and any(_tells(hit[1], e["item"]) for e in result.data["entries"]):
@@ -117,17 +119,18 @@ def wider(engine: "Engine", q: Query) -> "Answer | None":
 
 def told_beyond_services(engine: "Engine", q: Query) -> "Answer | None":
     """`哪个社区的文艺队伍两次拿过中国民间文艺最高奖`: a which-question telling much more than a service
-    word is answered by the passage that tells it, not by every community offering the service."""
-    if "which" not in q.aspects:
-        return None
+    word is answered by the passage that tells it, not by every community offering the service; a
+    need, only by a passage telling nearly all of it."""
     text = question_content(engine, q)
     if len(_beyond_categories(q, text).replace(" ", "")) < BEYOND_SERVICES:
         return None
-    hit = engine.passages.best(text)
+    # (全家都喜欢红歌，有家庭能报名的比赛吗: a need asking no which is answered so only when a passage tells it all)
+    hit = engine.passages.best(text, threshold=COVERAGE if "which" in q.aspects else TOLD_ALL)
     return passage_answer(engine, hit, hit[0]) if hit else None
 
 
 BEYOND_SERVICES = 6    # characters a which-question says beyond its service words to be asked of a passage
+TOLD_ALL = 0.75        # the share of a need's words a passage must tell to answer it instead of the services
 ASKS_WHO = re.compile(r"谁(?!家)|哪位|哪个人")
 WHICH_COMMUNITY = re.compile(r"哪(?:个|些|一个|家|几个)(?:社区|村|小区)")
 

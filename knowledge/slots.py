@@ -75,8 +75,9 @@ SLOTS = [
          re.compile(r"国|医院|卫生院|诊所|学校|大学|单位|机构|公司"), ("programme", "community_services", "passage")),
     Slot("电话", re.compile(r"电话|手机|号码|联系方式|热线"), re.compile(r"\d{3,4}-?\d{7,8}|1[3-9]\d{9}")),
     Slot("邮箱或网址", re.compile(r"邮箱|电子邮件|email|网址|网站|官网|网页"), re.compile(r"@|www|http|\.com|\.cn")),
-    Slot("负责人", re.compile(r"负责人|谁负责|谁管|联系人|[队团站馆会院校组班]长是谁|领头人|带头人|谁带领"),
-         re.compile(r"队长|负责人|主任|书记|领头|牵头|带领|以其名字命名"), ("programme",)),
+    Slot("负责人", re.compile(r"负责人|谁负责|谁管|联系人|[队团站馆会院校组班]长(?:是谁|叫什么|叫啥|是哪位)|领头人|带头人|谁带领|"
+                           r"领队(?:是谁|叫什么|叫啥|是哪位)"),
+         re.compile(r"队长|会长|团长|领队|负责人|主任|书记|领头|牵头|带领|以其名字命名"), ("programme", "passage", "community_items", "community_services")),
     Slot("具体地址", re.compile(r"地址|门牌|哪条路|具体位置|具体在哪"), re.compile(r"[路街巷]\d*号|大厦|\d+号|\d+楼"),
          ("programme",)),
     # the most general last: 门牌号是多少 asks an address, not a number

@@ -39,6 +39,8 @@ _SQ = re.compile(r"(?<![a-z])sq(?![a-z])")
 _SPOKEN_BREAK = re.compile(r"(?:[啊呀嘛啦哈哇噢]|(?<![网酒书氧茶贴])吧)+(?=\s)|(?<=\s)(?:就是说|就是|然后|那个|嗯+|呃+)")
 _STANDARD = {"咋": "怎么", "俺们": "我们", "俺": "我", "咱们": "我们", "咱": "我们"}
 _DIALECT = re.compile("|".join(sorted(_STANDARD, key=len, reverse=True)))
+# 我们这 (said for 我们这里): where the resident lives, not a 这 left over as something asked
+_OUR_HERE = re.compile(r"(我们|我家)这(?![个里边儿些么样种])")
 _DOTS = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
 
 
@@ -50,6 +52,7 @@ def normalise(text: str) -> str:
     t = t.replace("、", "和")  # an enumeration comma joins names like 和 (学弄、学苑、虞波), not a clause break
     if "咋" in t or "俺" in t or "咱" in t:   # spoken and northern forms: 咋 for 怎么, 俺/咱 for 我/我们
         t = _DIALECT.sub(lambda m: _STANDARD[m.group(0)], t)
+    t = _OUR_HERE.sub(r"\1这里", t) if "这" in t else t
     t = _KEEP.sub(" ", t)
     t = _DOTS.sub(" ", t)
     t = _SPOKEN_BREAK.sub(" ", t)   # 唱的是啥歌啊 就是记者们…: the particle and filler of a spoken pause

@@ -1456,3 +1456,55 @@ async def test_a_bird_sharing_a_communitys_name_is_not_the_community(say):
     reply = await say("丹顶鹤冬天都飞去哪儿")
     assert "丹顶鹤社区" not in reply, reply
     assert "黄菊芬" in await say("丹顶鹤的书记是谁")
+
+
+async def test_a_bare_name_with_a_word_of_its_own_programme_is_that_community(say):
+    assert "爱心储蓄银行" in await say("银杏 它家的银行叫什么")
+    assert "七彩小屋" in await say("金山 那个七彩")
+
+
+async def test_terse_wishes_and_our_place_are_understood(say):
+    assert "运动大家乐" in await say("深圳湾 打乒乓")
+    await say("我住海创社区", user="oHere")
+    assert "小蚂蚁" in await say("我们这 有啥服务品牌", user="oHere")
+
+
+async def test_a_bare_no_or_not_corrects_the_home_or_the_thing_asked(say):
+    await say("我住福城社区", user="oBareNo")
+    await say("不，是海创", user="oBareNo")
+    assert "小蚂蚁" in await say("我们社区有什么服务品牌", user="oBareNo")
+    await say("赛罕社区楼栋长几个", user="oBareNot")
+    assert "147" in await say("不是 问单元长", user="oBareNot")
+
+
+async def test_a_thing_said_after_a_count_asks_its_count(say):
+    await say("赛罕社区楼栋长有多少名", user="oCountOn")
+    assert "181" in await say("那兼职网格员呢", user="oCountOn")
+    await say("赛罕社区有多少在职党员", user="oInside")
+    assert "181" in await say("这里面有多少当了兼职网格员", user="oInside")
+
+
+async def test_how_many_a_head_said_is_the_figure(say):
+    reply = await say("吴民丽讲的后大街社区一共有多少服务项目")
+    assert "14个" in reply, reply
+
+
+async def test_a_street_officials_record_answers_who_spoke_of_the_community(say):
+    reply = await say("深圳湾社区那三大特色项目是蛇口街道哪位领导介绍的")
+    assert "乐丽华" in reply, reply
+
+
+@pytest.mark.parametrize("question", ["深圳湾社区老年人协会的会长叫啥", "四安村走旗袍秀的阿姨们领队是谁"])
+async def test_a_head_no_record_names_is_said_to_be_missing(say, question):
+    reply = await say(question)
+    assert "资料里没有" in reply and "负责人" in reply, reply
+
+
+async def test_english_speech_and_porridge_shop(say):
+    assert "张伟方" in await say("Who gave a speech for the newspaper group at the community festival?")
+    assert "文昌" in await say("Where is the Centenarian Porridge Shop?")
+
+
+async def test_a_family_contest_need_finds_the_planned_league(say):
+    reply = await say("我们全家都喜欢红歌，有家庭能报名的比赛吗")
+    assert "红歌联赛" in reply, reply

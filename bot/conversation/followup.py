@@ -32,14 +32,14 @@ from knowledge.text import ASKS, ROLES, chinese_number
 SUBJECT_KINDS = ("community", "programme", "person", "list")
 CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|"
                         r"我?(?:刚才|刚刚|之前|前面|上面)说错了|我?(?:数|记|看|算)错了|打错了|写错了|搞错了|打错字了|打错字|写错字了|写错字|输错了|更正一下|更正|纠正一下|纠正|手滑了|手滑|手误|口误|"
-                        r"(?<=[哦噢喔啊呃嗯哎唉诶额])不(?=[，,\s]))"
+                        r"(?<=[哦噢喔啊呃嗯哎唉诶额])不(?=[，,\s])|不(?=[，,\s]+是)|不是(?=[，,\s]))"
                         r"[啊了呀吧哦，,。.!！\s]*)+")
 NOT_BUT = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:不是|(?:哎呀|呀)?(?:打成|写成|说成|输成|打的是|写的是)(?=.{1,12}?了?[，,]))"
                      r"(.{1,12}?)了?[，,]?(?:而|应该|其实)?是(.+)$")    # (哎呀打成学弄了，应该是学苑)
 # the excuse said after what was meant (学苑 手滑了, 学苑社区，刚才打错了)
 EXCUSE_AFTER = re.compile(r"[，,。\s]*(?:刚才|刚刚)?(?:手滑|手误|口误|打错字?|按错|输错|写错|说错|搞错|看错)了?[啊呀哈。.!！\s]*$")
 ASKED_HERE = re.compile(r"是不是|吗|么|吧|呢|[？?]|哪|谁|什么|啥")
-MEANT = re.compile(r"^(我是说|我说的是|我问的是|我是问|我想问的是|我想问|我想知道|我要问的是|我要问|我指的是|应该是|是问|是)")
+MEANT = re.compile(r"^(我是说|我说的是|我问的是|我是问|我想问的是|我想问|我想知道|我要问的是|我要问|我指的是|应该是|是问|问的是|是|问)")
 MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(上个月|上月|上周|去年|今年|前几天|前阵子|前段时间|最近|已经|刚|刚刚|现在|后来|如今)*"
                    r"(?:搬了?家?了?[，,\s]*(?:我|我们|我家)?(?:现在|如今|目前)?(?:住在|住)|"   # (刚搬家了，现在住X / 我搬了现在住X)
                    r"搬到的是|搬去的是|搬进的是|搬到|搬去|搬家到|搬进|搬来|搬进了|住的是|现在住在|现在住|住在|新家是|新家在)(了)?")
@@ -75,6 +75,8 @@ THING_KIND = re.compile(r"工作室|服务队|志愿队|队伍|队|服务站|驿
 LEAD = re.compile(r"^(那么|那些|这些|那|还有|另外|再问一下|再问|请问)[，,]?")
 TAIL = re.compile(r"(的呢|呢|怎么样|咋样|如何)?[？?。.!！~]*$")
 SHORT = 18
+# the last question asked how many (志愿队有几支, 有多少人): a thing said after it asks the same
+COUNT_ASKED = re.compile(r"(?:多少|几)[个支名位家人户项条次种]?[^，,。？?]{0,3}[？?]?$")
 # 哪些社区有… asks across communities, 我们社区… about the resident's own: neither is the last subject
 OTHER_COMMUNITIES = re.compile(r"(哪|几|多少|那些|我们|咱们?|我家|本)个?些?社区")
 _RESOLVED: Memo[Resolution] = Memo(10000)
@@ -282,8 +284,14 @@ def topic_view(text: str, topic: Topic, kb) -> tuple:
 
 def _step_view(step: tuple, topic: Topic, kb) -> tuple | str | None:
     """What one step reads of the topic: for 那X呢 the last question around its mention of X's kind
-    (None when it has none), else the last subject's name ("" when there is none). `_against_topic`
-    reads the topic through this alone, so a view is exactly what a reading depends on."""
+    (None when it has none), for 网格员呢 the last subject's name and the count the last question
+    asked, else the last subject's name ("" when there is none). `_against_topic` reads the topic
+    through this alone, so a view is exactly what a reading depends on."""
+    if step[0] == "short":
+        name = _short_subject(step, topic, kb)
+        # (赛罕社区志愿队有几支 → 那网格员呢: how many of them, asked again)
+        counted = COUNT_ASKED.search(topic.question) is not None and not ASKS.search(step[1])
+        return (name, "有多少" if counted else "") if name else name
     if step[0] == "entity":
         old = topic.entity(step[1].kind)
         return (topic.question[:old[2]], topic.question[old[3]:]) if old is not None and old[2] >= 0 else None
@@ -291,14 +299,6 @@ def _step_view(step: tuple, topic: Topic, kb) -> tuple | str | None:
         listed = topic.listed()
         n = chinese_number(step[1].group(1)) if step[1].group(1) else len(listed)
         return _name_of("programme", listed[n - 1], kb) if 0 < n <= len(listed) else None
-    if step[0] == "short":
-        m = topic.entity("community", "programme", "person")
-        if m is not None and m[0] == "programme" and m[1] in kb.model.programmes:
-            programme = kb.model.programmes[m[1]]
-            said = THING_KIND.search(step[1])
-            if said and not _is_kind(programme, said.group(0), with_kind=False):
-                # 老年大学… → 做手工那个工作室叫啥: another thing of the programme's community
-                return kb.community(programme.community_id).name
     if step[0] == "pronoun" and step[2] == ("people",):
         m = topic.entity("programme")
         asked = THING_KIND.search(step[1].string, step[1].end())
@@ -313,6 +313,17 @@ def _step_view(step: tuple, topic: Topic, kb) -> tuple | str | None:
         if listed:
             return listed   # 这个平台 after a reply listing one platform: that one
     return _subject_name(topic, step[2] if step[0] == "pronoun" else ("community", "programme", "person"), kb)
+
+
+def _short_subject(step: tuple, topic: Topic, kb) -> str:
+    m = topic.entity("community", "programme", "person")
+    if m is not None and m[0] == "programme" and m[1] in kb.model.programmes:
+        programme = kb.model.programmes[m[1]]
+        said = THING_KIND.search(step[1])
+        if said and not _is_kind(programme, said.group(0), with_kind=False):
+            # 老年大学… → 做手工那个工作室叫啥: another thing of the programme's community
+            return kb.community(programme.community_id).name
+    return _subject_name(topic, ("community", "programme", "person"), kb)
 
 
 def _is_kind(programme, word: str, with_kind: bool = True) -> bool:
@@ -344,6 +355,9 @@ def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
     if not topic.question:
         return None
     q, steps = _references(t, kb)
+    if kind == "correction" and not steps and not any(m.kind in SUBJECT_KINDS for m in q.mentions) and \
+            0 < len(body := TAIL.sub("", LEAD.sub("", q.text))) <= SHORT:
+        steps = [("short", body)]   # 不是，问网格员: the thing asked corrected, of the same subject
     for step in steps:
         read = _step_view(step, topic, kb)
         if not read:
@@ -356,7 +370,8 @@ def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
         if step[0] in ("pronoun", "ordinal"):
             found = step[1]
             return Resolution(q.text[:found.start()] + read + q.text[found.end():], kind)
-        return Resolution(read + step[1], kind, guess=kind == "followup")
+        name, again = read
+        return Resolution(name + step[1] + again, kind, guess=kind == "followup")
     return None
 
 
