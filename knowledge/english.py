@@ -106,7 +106,7 @@ WORDS = {
     "wore": "穿", "wearing": "穿", "jacket": "冲锋衣", "jackets": "冲锋衣", "clothes": "衣服", "reporters": "记者",
     "journalists": "记者", "journalist": "记者", "o clock": "点钟", "banner": "旗", "front banner": "前旗",
     "otog": "鄂托克", "spoke": "致辞", "speech": "致辞", "gave a speech": "致辞", "on behalf of": "代表",
-    "newspaper group": "报业集团", "festival": "节", "porridge": "粥", "porridge shop": "粥坊",
+    "newspaper group": "报业集团", "porridge": "粥", "porridge shop": "粥坊",
     "hundred-year-old": "百岁", "hundred year old": "百岁", "centenarian": "百岁", "otog front banner": "鄂托克前旗", "inner mongolia": "内蒙古", "material": "资料",
     # pinyin question words
     "shequ": "社区", "shuji": "书记", "zhuren": "主任", "shi": "是", "shei": "谁", "shui": "谁", "de": "的",
