@@ -41,7 +41,7 @@ from knowledge.asks import asks_apart
 from knowledge.people import (author_answer, opinion_of, person_answer, published_answer, quotation_answer,
                               someone_elses, unknown_person)
 from knowledge.search import about_list, deeper, sharper, told_beyond_services, wider
-from knowledge.slots import check_slot
+from knowledge.slots import check_slot, measure_asked
 from knowledge.totals import with_total
 from knowledge.several import compare
 from knowledge.text import ASKS, bigrams, compact, compact_cached, text_bigrams
@@ -57,6 +57,7 @@ RUN_BY = re.compile(r"委托|购买服务|社工机构|承接|托管|运营")
 WHO_LIVES = re.compile(r"住的[^，,。？?]{0,3}?(?:都|主要|大多|多)是")
 # the thing a question asks for, right after its asking word (啥模式, 什么样的理念, 哪些队伍)
 ASKED_THING = re.compile(r"(?:啥|什么样的?|哪些|哪种|哪样|怎样的)([\u4e00-\u9fff]{2,4})")
+HAS_ANY = re.compile(r"有没有|有无|是否有|有木有")   # whether there is such a service: the services first
 SAID_AFTER = 2   # a category's best programmes shown before those that only say the resident's word
 CUE_WORD = re.compile(r"什么时候|啥时候|哪年|哪一年|多少|多少人|几个|几年|何时|是谁|在哪|在哪里")  # a keyword that only says how one asks
 # what a fact about who lives in a community says (for "学苑社区的居民是些什么人")
@@ -529,12 +530,14 @@ class Engine:
                 # a need that asks nothing (我是老党员，退休了想发挥点余热) is told the programmes too:
                 # the fact may be about people like the resident, not what they want
                 told = Answer("community_items", {"community": c, "entries": ranked}, "community", 0.9, True, ents)
-                if ASKS.search(q.text) or not found:
-                    return told
+                whether = HAS_ANY.search(q.text) is not None
+                if (ASKS.search(q.text) and "list" not in q.aspects and not whether) or not found:
+                    return told     # (都有哪些志愿服务队, 有没有…的计划: the services too)
                 told.data["entries"] = strong[:NEED_FACTS]
                 services = Answer("community_services", {"community": c, "programmes": found, "categories": names},
                                   "category", 1.0, True, ents)
-                return Answer("several", {"parts": [told, services]}, "category", 1.0, True, ents)
+                parts = [services, told] if whether else [told, services]
+                return Answer("several", {"parts": parts}, "category", 1.0, True, ents)
             if found:
                 return Answer("community_services", {"community": c, "programmes": found, "categories": names},
                               "category", 1.0, True, ents)
@@ -608,11 +611,14 @@ class Engine:
         candidates += [("programme", p.title + (p.kind or "") + p.description,
                         [*p.aliases, *([p.kind] if kind_said and p.kind else [])], p) for p in c.programmes]
         asked = " ".join(ASKED_THING.findall(q.text))   # 他们用的是啥模式: 模式 is what is asked, the rest context
+        counted = measure_asked(q.text)
         for n, (kind, text, keywords, obj) in enumerate(candidates):
             weight = self.item_weight
             score = sum(weight.get(g, 1.0) for g in grams & text_bigrams(text))
             said = [k for k in keywords if self._keyword_said(compact_cached(k), q.text)]
             score += 2.0 * len(said) + 2.0 * sum(1 for k in said if asked and compact_cached(k) in asked)
+            if kind == "figure" and counted is not None and counted.search(obj.value):
+                score += 2.0   # 拿过多少次: the figure counted in times (获山花奖次数: 2次)
             if not score:
                 continue
             if kind == "figure" and "figure" in q.aspects:

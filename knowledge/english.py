@@ -125,6 +125,8 @@ WORDS.update({f"{n} o clock": f"{h}点钟" for n, h in (*((str(i), h) for i, h i
               ("one", "一"), ("two", "两"), ("three", "三"), ("four", "四"), ("five", "五"), ("six", "六"),
               ("seven", "七"), ("eight", "八"), ("nine", "九"), ("ten", "十"))})
 # the last character of a name, as English says it (深圳湾 -> Shenzhen Bay)
+# what a programme's name ends in, which English says in its own words (Fangling studio)
+PROGRAMME_KINDS = re.compile(r"(工作室|驿站|俱乐部|服务站|学堂|课堂|书屋|议事厅|超市|银行|食堂|小屋)$")
 NAME_ENDS = {"湾": "bay", "湖": "lake", "桥": "bridge", "山": "hill", "港": "harbour"}
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\- ']*[A-Za-z0-9]|[A-Za-z]")
 MAX_WORDS = 4
@@ -162,6 +164,9 @@ def name_table(model: Model) -> dict[str, str]:
         for name in (prog.name, *prog.aliases):
             if re.fullmatch(r"[\u4e00-\u9fff]{3,6}", name):
                 add(name, name)
+                head = PROGRAMME_KINDS.sub("", name)
+                if head != name and len(head) >= 2:   # the Fangling studio: 芳龄 said, 工作室 in English
+                    add(name, head)
     return table
 
 

@@ -88,6 +88,25 @@ def _members(engine: "Engine", kl: "KList") -> list["Community"]:
     return [engine.model.communities[engine.model.programmes[m].community_id] for m in kl.members]
 
 
+# the word a list's members are asked by (名称带驿站的, 叫工作室的, 有多少个是俱乐部)
+NAMED_WITH = re.compile(r"(?:名称|名字|名儿)?(?:带有|含有|带|含|叫)([\u4e00-\u9fff]{1,4}?)(?:的|字)|"
+                        r"(?:是|属于)([\u4e00-\u9fff]{2,4}?)(?:的|类|$)")
+
+
+def _named_with(engine: "Engine", q: Query, kl: "KList") -> tuple[str, list] | None:
+    """(the word, the members whose name holds it) when the question asks for members by a word of
+    their names that some member's name holds; None otherwise."""
+    names = {m: (engine.model.communities[m].name if kl.kind == "communities" else
+                 engine.model.programmes[m].title + engine.model.programmes[m].full_name) for m in kl.members}
+    for found in NAMED_WITH.finditer(q.text):
+        word = found.group(1) or found.group(2)
+        held = [m for m, name in names.items() if word in name]
+        if held and len(held) < len(names):
+            members = [engine.model.communities[m] if kl.kind == "communities" else engine.model.programmes[m] for m in held]
+            return word, members
+    return None
+
+
 def _figure(q: Query, kl: "KList"):
     """The stated total the question asks for (参评 597), else None."""
     best, best_score = None, 1.5
@@ -145,6 +164,11 @@ def list_answer(engine: "Engine", q: Query) -> "Answer | None":
                         "list", 1.0, True, {"list": [x]}) for x in lists[:3]]
         return Answer("several", {"parts": parts}, "list", 1.0, True, {"list": lists[:3]})
     kl = engine.model.lists[lists[0]]
+    named = _named_with(engine, q, kl) if len(lists) == 1 else None
+    if named is not None:   # 百佳品牌里名字带“驿站”的有几个: those members, counted and named
+        word, members = named
+        return Answer("list_named", {"list": kl, "word": word, "members": members, "communities": engine.model.communities},
+                      "list", 1.0, True, {"list": [kl.id]})
     figure = _figure(q, kl)
     # 联盟社区分布在哪几个区: a figure that names its members answers which ones too
     which = figure is not None and "、" in figure.value and WHICH_ONES.search(q.text)

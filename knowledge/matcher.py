@@ -157,6 +157,9 @@ def _place_short(name: str) -> str:
     return m.group(1) if m else name
 
 
+# how the autonomous regions are said (内蒙 for 内蒙古自治区): their short forms are no regular cut
+SPOKEN_REGIONS = {"内蒙古自治区": ("内蒙",), "广西壮族自治区": ("广西",), "新疆维吾尔自治区": ("新疆",),
+                  "宁夏回族自治区": ("宁夏",), "西藏自治区": ("西藏",)}
 # where a place said by its sound may stand: after these (在北伦), before these (茨溪有…, 北伦的)
 _BEFORE_PLACE = set("在去到住是和与跟从于的那这")
 _AFTER_PLACE = set("有的那这市区县镇街人和与跟也都还")
@@ -190,6 +193,8 @@ class EntityIndex:
                         s.add(part[2:], "place", part, 95.0)
                     if len(_place_short(part)) >= 2 and _place_short(part) != part:
                         s.add(_place_short(part), "place", part, 95.0)
+                    for spoken in SPOKEN_REGIONS.get(part, ()):
+                        s.add(spoken, "place", part, 95.0)
                     if part.endswith("开发区") and part != "开发区":   # 大榭开发区 is said 开发区 (several: each)
                         s.add("开发区", "place", part, 90.0)
         for p in model.programmes.values():
@@ -249,12 +254,12 @@ class EntityIndex:
                 self.tokenizer.add_word(surface, freq=50000)  # two-character names stay out: they would bend 中山路
         # the knowledge's own keywords the dictionary lacks (快闪, 红歌) are words too, so a question
         # is cut as its facts are (快闪开场, not 快/闪开/场)
-        for c in model.communities.values():
-            for item in c.items:
-                for word in item.keywords:
-                    word = compact(word)
-                    if 2 <= len(word) <= 6 and not self.tokenizer.FREQ.get(word):
-                        self.tokenizer.add_word(word, freq=KEYWORD_FREQ)
+        # (and so are the words of words.yaml's groups: 社区节 in 社区节开场, not 社区/节)
+        own = [w for c in model.communities.values() for item in c.items for w in item.keywords]
+        for word in own + [w for g in model.synonym_groups() for w in g.forms()]:
+            word = compact(word)
+            if 2 <= len(word) <= 6 and not self.tokenizer.FREQ.get(word):
+                self.tokenizer.add_word(word, freq=KEYWORD_FREQ)
         self.phrases = NeedPhrases(model.categories.values(), self.tokenizer)
         self.pinyin_words = vocabulary(model, self.tokenizer)   # gongjian danwei, cut as questions are
         # what is a community's own (its figures' and facts' names, its programmes): a bare name

@@ -41,7 +41,7 @@ SLOTS = [
          re.compile(r"\d{4}年|\d{2}年代|[〇零一二三四五六七八九]{4}年|[一二三四五六七八九十]+年代|今年|去年|年底|年初")),
     # who may join by age (时间盒子适合多大的孩子) before a person's own age (她今年几岁)
     Slot("适合年龄", re.compile(r"多大的(?:孩子|小孩|娃|儿童|学生)|(?:孩子|小孩|娃)多大|多大(?:能|可以|才能)|年龄段|适合多大|"
-                            r"适合几岁|几岁(?:能|可以|才能)|什么年龄"),
+                            r"适合几岁|几岁(?:能|可以|才能)|什么年龄|年龄限制|年龄要求|限制年龄|多大年龄"),
          re.compile(r"\d+岁|[一二三四五六七八九十]+岁|年龄|年级|小学生|中学生|初中|高中|幼儿")),
     # (a team's average age is no member's: 队员平均年龄六十岁出头 does not tell the captain's)
     Slot("年龄", re.compile(r"多大年纪|多大岁数|几岁|多少岁|年龄多大|今年多大|高寿|贵庚"),
@@ -97,6 +97,15 @@ MEASURES = {"人": "人|名|位|口", "名": "人|名|位", "位": "人|名|位"
             "居民": "人|名|位|口|户", "人口": "人|名|口", "住户": "户|家", "党员": "人|名|位", "志愿者": "人|名|位"}
 _MEASURE_ASKED = re.compile(r"(?:多少|几)个?(" + "|".join(sorted(MEASURES, key=len, reverse=True)) + ")")
 _NUMBER = r"(?<![第\d一二两三四五六七八九十百千万几])(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万几]+)[多余]?[十百千万亿]*[多余]?"
+
+
+_COUNTED_IN = {m: re.compile(f"{_NUMBER}(?:{units})") for m, units in MEASURES.items()}
+
+
+def measure_asked(text: str) -> re.Pattern | None:
+    """A number with the measure a count asks by (多少次: 2次, 几户: 60户), None when none is said."""
+    found = _MEASURE_ASKED.search(text)
+    return _COUNTED_IN[found.group(1)] if found else None
 
 
 def _stated(slot: Slot, q: Query) -> re.Pattern:

@@ -39,6 +39,18 @@ _SQ = re.compile(r"(?<![a-z])sq(?![a-z])")
 _SPOKEN_BREAK = re.compile(r"(?:[啊呀嘛啦哈哇噢]|(?<![网酒书氧茶贴])吧)+(?=\s)|(?<=\s)(?:就是说|就是|然后|那个|嗯+|呃+)")
 _STANDARD = {"咋": "怎么", "俺们": "我们", "俺": "我", "咱们": "我们", "咱": "我们"}
 _DIALECT = re.compile("|".join(sorted(_STANDARD, key=len, reverse=True)))
+# Cantonese written as it is spoken (记者系边个, 有冇, 喺边度), after traditional characters are
+# simplified: the Mandarin words the rest of the bot reads. No library turns one into the other.
+_CANTONESE = [(re.compile(p), r) for p, r in (
+    (r"边个", "谁"), (r"边度|边处", "哪里"), (r"边啲", "哪些"), (r"边(?=[几条年间位区个样种家])", "哪"),
+    (r"即系", "就是"), (r"唔系", "不是"), (r"系咪", "是不是"), (r"有冇", "有没有"), (r"冇", "没有"),
+    (r"(?<=[我你佢都就仲])系|系(?=[边乜咩几谁哪])|(?<=[嗰𠮶那呢]个)系", "是"),
+    (r"乜嘢|乜|咩", "什么"), (r"嘅", "的"), (r"喺", "在"), (r"[嗰𠮶]度", "那里"), (r"[嗰𠮶]", "那"),
+    (r"咁(?=那)", ""), (r"咁", "那么"),
+    (r"佢哋", "他们"), (r"佢", "他"), (r"哋", "们"), (r"啲", "些"), (r"唔", "不"), (r"咗", "了"),
+    (r"攞", "拿"), (r"点样", "怎样"), (r"几多", "多少"), (r"屋企", "家"), (r"入面", "里面"), (r"咭", "卡"),
+    (r"[㗎喎啩嘞]", ""))]
+_CANTONESE_MARKS = re.compile(r"[嘅喺咩乜嗰𠮶冇佢哋啲唔咗攞㗎喎咭]|边个|边度|边啲|系边|几多|点样")
 # 我们这 (said for 我们这里): where the resident lives, not a 这 left over as something asked
 _OUR_HERE = re.compile(r"(我们|我家)这(?![个里边儿些么样种])")
 _DOTS = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
@@ -48,6 +60,9 @@ _DOTS = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
 def normalise(text: str) -> str:
     t = unicodedata.normalize("NFKC", text or "")
     t = _T2S.convert(t).lower()
+    if _CANTONESE_MARKS.search(t):
+        for pattern, mandarin in _CANTONESE:
+            t = pattern.sub(mandarin, t)
     t = _SQ.sub("社区", t) if "sq" in t else t
     t = t.replace("、", "和")  # an enumeration comma joins names like 和 (学弄、学苑、虞波), not a clause break
     if "咋" in t or "俺" in t or "咱" in t:   # spoken and northern forms: 咋 for 怎么, 俺/咱 for 我/我们

@@ -1508,3 +1508,68 @@ async def test_english_speech_and_porridge_shop(say):
 async def test_a_family_contest_need_finds_the_planned_league(say):
     reply = await say("我们全家都喜欢红歌，有家庭能报名的比赛吗")
     assert "红歌联赛" in reply, reply
+
+
+async def test_the_community_festival_said_short_finds_who_opened_it(say):
+    reply = await say("社区节一开始打头阵唱歌的是谁")
+    assert "余睿淳" in reply or "沈若歌" in reply, reply
+
+
+async def test_a_clause_going_on_after_the_question_is_kept(say):
+    reply = await say("甬上社区节那天哪位书记说他们社区年轻，是来取经的")
+    assert "徐艳" in reply, reply
+
+
+@pytest.mark.parametrize("question,must", [
+    ("後大街社區書記係邊個？", "吴民丽"),
+    ("海曙區有邊啲社區上咗品質社區嘅榜？", "清风"),
+    ("賽罕社區有冇幫老人家嘅服務？", "养老"),
+    ("深圳灣社區喺邊度？", "蛇口"),
+])
+async def test_cantonese_written_as_spoken_is_understood(say, question, must):
+    reply = await say(question)
+    assert must in reply, reply
+
+
+async def test_sorry_i_said_it_wrong_and_a_spoken_region_rebind(say):
+    await say("我住在深圳湾社区", user="oSorry")
+    await say("不好意思讲错了，我其实住在内蒙的赛罕社区", user="oSorry")
+    assert "三位一体" in await say("我们社区有什么照顾老人的服务", user="oSorry")
+
+
+async def test_an_award_won_and_how_many_times(say):
+    await say("后大街社区拿过啥全国的奖", user="oAward")
+    assert "2次" in await say("一共拿了几次", user="oAward")
+
+
+async def test_a_card_no_article_covers_is_said_to_be_missing(say):
+    reply = await say("老年卡在哪里办")
+    assert "资料里没有" in reply and "社区：" not in reply, reply
+
+
+@pytest.mark.parametrize("question,count,one", [
+    ("百佳品牌里名字带“工作室”的有几个", "10个", "情洒桑榆工作室"),
+    ("百佳社区文明创建工作品牌中有多少个是驿站", "5个", "邻里驿站"),
+])
+async def test_a_lists_members_asked_by_a_word_of_their_names_are_counted_and_named(say, question, count, one):
+    reply = await say(question)
+    assert count in reply and one in reply, reply
+
+
+async def test_which_teams_a_community_has_lists_them_beside_how_many(say):
+    reply = await say("赛罕社区有哪些志愿队")
+    assert "银龄帮帮团" in reply and "8支" in reply, reply
+
+
+async def test_whether_there_is_such_a_plan_shows_the_services_first(say):
+    reply = await say("深圳湾社区有没有给退休老人发挥余热的安排")
+    assert "三有三益" in reply and reply.index("三有三益") < reply.index("5万") if "5万" in reply else "三有三益" in reply
+
+
+async def test_an_age_limit_no_record_gives_is_said_to_be_missing(say):
+    reply = await say("深圳湾社区的社区文化学堂报名有年龄要求吗")
+    assert "资料里没有" in reply and "适合年龄" in reply, reply
+
+
+async def test_english_names_a_programme_by_its_sound_and_kind(say):
+    assert "手工" in await say("What is the Fangling studio?")

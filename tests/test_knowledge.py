@@ -446,12 +446,12 @@ def test_a_matter_an_operator_marks_outside_is_answered_as_not_in_the_material(f
         d = sqlite_utils.Database(memory=True)
         build_database(d, folder)
         return Engine.from_database(d).answer(question, "dandinghe")
-    before = answer("老年人公交卡怎么办")
+    before = answer("老年人的电动车上牌怎么办")
     assert before.template == "community_services"
-    edit(folder, "words.yaml", lambda r: r.append({"id": "transit", "name": "公交卡", "outside": True,
-                                                  "words": ["公交卡", "老年卡"]}))
-    after = answer("老年人公交卡怎么办")
-    assert after.template == "unknown_place" and after.data["places"] == ["公交卡"]
+    edit(folder, "words.yaml", lambda r: r.append({"id": "plates", "name": "车辆上牌", "outside": True,
+                                                  "words": ["上牌", "车牌照"]}))
+    after = answer("老年人的电动车上牌怎么办")
+    assert after.template == "unknown_place" and after.data["places"] == ["上牌"]
 
 
 def test_a_word_both_outside_and_a_service_is_refused_with_its_line(folder):

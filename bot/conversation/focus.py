@@ -32,5 +32,24 @@ def focus(text: str, kb) -> str:
     # about; one that tells with a cue of another question (打了电话没人接) or comes after the
     # question (…有什么活动？我看报道说他们居民来自五湖四海) does not
     last = max(i for i, a in enumerate(asking) if a)
+    # (…哪位书记说自己社区很年轻，是来取经的: a clause after a comma going on with what is asked is kept)
+    going_on = _going_on(text, parts, last)
     return "，".join(p for i, (p, a) in enumerate(zip(parts, asking))
-                    if a or kb.understand(p).mentions or (i < last and not kb.understand(p).aspects))
+                    if a or kb.understand(p).mentions or (i < last and not kb.understand(p).aspects) or i in going_on)
+
+
+GOES_ON = re.compile(r"^\s*(?:是|就是|也是|还|而且|并且|又)")
+SENTENCE_ENDS = re.compile(r"[。.!！？?]")
+
+
+def _going_on(text: str, parts: list[str], last: int) -> set[int]:
+    """The clauses right after the last asking one that go on with it: joined by a comma, not a
+    sentence's end, and starting as a continuation (是来取经的), never a remark of its own (我看报道说…)."""
+    kept, at = set(), text.find(parts[last]) + len(parts[last])
+    for i in range(last + 1, len(parts)):
+        start = text.find(parts[i], at)
+        if SENTENCE_ENDS.search(text, at, start) or not GOES_ON.match(parts[i]):
+            break
+        kept.add(i)
+        at = start + len(parts[i])
+    return kept
