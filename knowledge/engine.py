@@ -40,7 +40,7 @@ from knowledge.listing import LIVES_BEFORE, list_answer, own_places, place_filte
 from knowledge.asks import asks_apart
 from knowledge.people import (author_answer, opinion_of, person_answer, published_answer, quotation_answer,
                               someone_elses, unknown_person)
-from knowledge.search import about_list, deeper, sharper, told_beyond_services, wider
+from knowledge.search import WHICH_COMMUNITY, about_list, deeper, sharper, told_beyond_services, wider
 from knowledge.slots import check_slot, measure_asked
 from knowledge.totals import with_total
 from knowledge.several import compare
@@ -343,6 +343,8 @@ class Engine:
                 target = resident_community
             elif not q.nearby and (found := wider(self, q)) is not None:
                 return found  # "倡议的社区书记有几位": the articles say, whoever asks
+            elif WHICH_COMMUNITY.search(q.text) and not comms:
+                return self._without_community(replace(q, nearby=False))  # 有哪个社区在家门口开这种课: every one
             elif not q.nearby and q.of("list"):
                 return self._without_community(q)   # 社区联盟是谁授的牌: the list's, not the resident's community's
             elif not asks_of_a_community(q):

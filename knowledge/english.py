@@ -107,6 +107,15 @@ WORDS = {
     "journalists": "记者", "journalist": "记者", "o clock": "点钟", "banner": "旗", "front banner": "前旗",
     "otog": "鄂托克", "spoke": "致辞", "speech": "致辞", "gave a speech": "致辞", "on behalf of": "代表",
     "newspaper group": "报业集团", "porridge": "粥", "porridge shop": "粥坊",
+    "subdistrict": "街道", "sub-district": "街道", "subdistricts": "街道", "love": "爱心", "savings": "储蓄",
+    "red song": "红歌", "open with": "开场", "opened with": "开场",
+    "opening": "开场", "retired": "退休", "retiree": "退休老人", "retirees": "退休老人", "join": "参加",
+    "neighbour": "邻居", "neighbor": "邻居", "hi-tech zone": "高新区", "high-tech zone": "高新区", "development zone": "开发区",
+    "property management": "物业", "property company": "物业", "six": "六个", "seven": "七个", "eight": "八个",
+    "ten": "十个", "newcomers": "外来", "grandpa": "老人", "grandma": "老人", "grandparents": "老人",
+    "grandfather": "老人", "grandmother": "老人", "father": "老人", "mother": "老人", "parents": "老人",
+    "lives alone": "独居", "living alone": "独居", "alone": "独居", "lonely": "孤单", "fall": "摔倒",
+    "falls": "摔倒",
     "hundred-year-old": "百岁", "hundred year old": "百岁", "centenarian": "百岁", "otog front banner": "鄂托克前旗", "inner mongolia": "内蒙古", "material": "资料",
     # pinyin question words
     "shequ": "社区", "shuji": "书记", "zhuren": "主任", "shi": "是", "shei": "谁", "shui": "谁", "de": "的",
@@ -230,7 +239,27 @@ def _misspelt(word: str) -> str:
     return found[0] if found else ""
 
 
-def _run(run: str, names: dict[str, str], vocabulary: dict[str, str]) -> str:
+# English words that carry no content of their own (what `untranslated` leaves out)
+FUNCTION_WORDS = frozenset("""a an the and or but if so to of in on at by for from with about into over under
+after before since than that this these those there here it its it's he she they them his her their our your
+my me we you i i'm i'd i've was were be been being am is are do does did done have has had can could would should
+will shall may might must not no yes what which who whom whose when where why how any some all each every
+very just also too only then now still yet up down out off again ever even much many more most such own
+same other another one ones both either neither please thanks thank hi hello wait meant mean""".split())
+
+
+def untranslated(question: str, names: dict[str, str], words: dict[str, str] | None = None) -> tuple[list[str], int]:
+    """(the English words of `question` that `translate` drops as unknown — Premier League — and how
+    many words with content it says): what it asks about that the knowledge has no word for."""
+    unknown: list[str] = []
+    said = [w for m in LATIN.finditer(question) for w in re.split(r"[\s']+", m.group(0).lower())
+            if w.isalpha() and w not in FUNCTION_WORDS]
+    for m in LATIN.finditer(question):
+        _run(m.group(0), names, words or {}, unknown)
+    return [w for w in unknown if w.isalpha() and w not in FUNCTION_WORDS], len(said)
+
+
+def _run(run: str, names: dict[str, str], vocabulary: dict[str, str], unknown: list[str] | None = None) -> str:
     words = [w for w in re.split(r"[\s']+", run.lower()) if w]
     out, i = [], 0
     while i < len(words):
@@ -253,6 +282,8 @@ def _run(run: str, names: dict[str, str], vocabulary: dict[str, str]) -> str:
             i += n
             break
         else:
+            if unknown is not None:
+                unknown.append(words[i])
             i += 1  # a word we do not know says nothing to the matcher
     # Shenzhen Bay Park: a landmark named after the area, not the community
     out = [w[:-2] if w.endswith("社区") and k + 1 < len(out) and out[k + 1] in LANDMARKS else w for k, w in enumerate(out)]

@@ -173,8 +173,9 @@ def quotation_answer(engine: "Engine", question: str, q: Query) -> "Answer | Non
     from knowledge.engine import Answer
     from knowledge.search import passage_answer
     quotes = [compact(x) for x in QUOTATION.findall(question)]
-    if not quotes or not ASKS_SOURCE.search(q.text) or any(_a_name(q, said) for said in quotes):
-        return None   # “新火聚”模式是谁提出的, 都带“365”，“365馨之家”是哪个社区的: names in quotes, asked as names
+    if not quotes or not ASKS_SOURCE.search(q.text) or AUTHOR.search(q.text) or any(_a_name(q, said) for said in quotes):
+        return None   # “新火聚”模式是谁提出的, “365馨之家”是哪个社区的: names in quotes, asked as names;
+        # “当家人共话社区品质”那篇是哪位记者写的: an article's title, asked for its writer
     said = max(quotes, key=len)
     hit = engine.passages.best(said, prefer="person")
     if hit is None or _share_said(said, compact(hit[1].text)) < QUOTED_LIKENESS:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from knowledge.listing import own_places
 from knowledge.passages import COVERAGE, Passage
 from knowledge.text import compact
-from knowledge.understand import STOP, Query
+from knowledge.understand import NEARBY, STOP, Query
 
 if TYPE_CHECKING:
     from knowledge.engine import Answer, Engine
@@ -40,6 +40,7 @@ def question_content(engine: "Engine", q: Query, named: tuple[str, ...] = ("comm
         if m.kind in named:
             text = text[:m.start] + " " + text[m.end:]
     kept = []
+    text = NEARBY.sub(" ", text)   # 在家门口开这种课: where, not what
     text = ASKED_FREQUENCY.sub(r"\1\2 ", text) if "一次" in text else text
     for part in ASKED_MEASURE.sub(" ", text).split():
         for token in engine.index.tokens(part):

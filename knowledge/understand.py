@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from knowledge.english import translate
+from knowledge.english import LATIN, translate, untranslated
 from knowledge.matcher import EntityIndex, Mention
 from knowledge.text import ASKS, CLAUSE_ENDS, ROLES, bigrams, compact
 from knowledge.unknown import CLAUSE_BREAKS, unknown_names
@@ -82,6 +82,7 @@ THING_NAMED = re.compile(r"(?:厅|室|站|队|团|馆|中心|项目|活动|服�
 ROLE_SAID = re.compile(rf"{ROLES}|联系人|领导|是谁|哪位")
 
 
+FOREIGN_WORDS, FOREIGN_SHARE = 3, 0.75   # English words the knowledge has none for, and their share: nothing to answer
 NOT_THIS = re.compile(r"[（(](?:不是|并非|而不是|别和|别跟|不要和|不要跟|别搞混)[^（()）]{1,20}[）)]")
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
 # how something is done (什么做法, 按什么模式, 怎么搞的): not who does it, and (engine) beside what a programme is
@@ -220,6 +221,11 @@ def understand(question: str, index: EntityIndex) -> Query:
     first = next((m for m in mentions if m.kind == "community"), None)
     binds = first is not None and _says_lives_in(text, first, mentions)
     unknown = unknown_names(question, text, index, mentions)
+    if not mentions and LATIN.search(question):
+        # Who won the Premier League last season: English with hardly a word the knowledge has
+        foreign, said = untranslated(question, index.pinyin_names, index.pinyin_words)
+        if len(foreign) >= FOREIGN_WORDS and len(foreign) >= FOREIGN_SHARE * said:
+            unknown = unknown + [" ".join(foreign[:FOREIGN_WORDS])]
     # 我住赛罕社区这边: the side of the home said with it is where they live, nothing asked nearby
     said = text[:first.end] + HOME_SIDE.sub("", text[first.end:], count=1) if binds else text
     return Query(text, mentions, aspects, bool(NEARBY.search(said)), binds, unknown,

@@ -1573,3 +1573,34 @@ async def test_an_age_limit_no_record_gives_is_said_to_be_missing(say):
 
 async def test_english_names_a_programme_by_its_sound_and_kind(say):
     assert "手工" in await say("What is the Fangling studio?")
+
+
+async def test_english_hardly_any_word_of_which_the_knowledge_has_is_not_answered_with_communities(say):
+    reply = await say("Which club won the national basketball championship final last year?")
+    assert "资料里没有" in reply and "社区：" not in reply and "住在哪个社区" not in reply, reply
+
+
+@pytest.mark.parametrize("question,must", [
+    ("Who runs the Love Savings Bank?", "银杏"),
+    ("Where was the red song flash mob and which song opened it?", "唱支山歌给党听"),
+    ("Which top 20 communities are in the national hi-tech zone?", "广贤"),
+    ("My grandma lives alone, is there any help for her?", "养老"),
+])
+async def test_english_everyday_words_of_the_articles(say, question, must):
+    reply = await say(question)
+    assert must in reply, reply
+
+
+async def test_which_district_the_alliance_comes_from_names_no_unknown_place(say):
+    reply = await say("宁波晚报社区联盟的社区来自哪几个区")
+    assert "海曙" in reply and "资料里没有“" not in reply, reply
+
+
+async def test_which_community_offers_a_course_is_answered_across_communities(say):
+    reply = await say("想学书法练八段锦，有哪个社区在家门口开这种课")
+    assert "老年大学" in reply and "住在哪个社区" not in reply, reply
+
+
+async def test_who_wrote_an_article_named_by_its_title_in_quotes(say):
+    reply = await say("“品质社区当家人共话社区品质”这篇报道是哪位记者写的")
+    assert "张昊" in reply, reply
