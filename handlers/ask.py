@@ -102,8 +102,10 @@ def _asked_again(deps, topic, home_before: str, home: str):
     home the resident just moved from (我们社区上了什么榜 → 我搬到洪都社区了); else None."""
     kb = deps.knowledge
     said = topic.entity("community")
-    if not home_before or home == home_before or said is None or said[1] != home_before or said[2] < 0 or topic.bound:
-        return None   # (a topic that only said where the resident lived is no question to ask again)
+    if not home_before or home == home_before or said is None or said[1] != home_before or said[2] < 0 or \
+            topic.bound and not kb.understand(topic.question).content_left:
+        return None   # (a topic that only said where the resident lived is no question to ask again;
+        # 我住赛罕社区，社区里谁能出面调解 → 说错了，我是深圳湾社区的: it asked one, asked again)
     question = topic.question[:said[2]] + kb.community(home).name + topic.question[said[3]:]
     found = deps.reply_cache.answer(kb, deps.templates, question, home, {})
     return (question, found) if found.answered else None

@@ -75,6 +75,7 @@ BEST_ELSEWHERE = re.compile(r"(?:哪家|哪所|哪个|哪间|什么)(?:幼儿园
                             r"培训班|培训机构|机构|商场|银行)[^，,。？?]{0,6}?(?:好|口碑|靠谱|推荐|排名|最强|评价|便宜|实惠)")
 ASKS_COMMUNITIES = re.compile(r"(?:哪些|什么|几个|多少|有啥|哪几个|哪个)[^，,。？?]{0,4}?(?:社区|村)(?!节|联盟|中心)|"
                               r"(?:有没有|是否有|有无)[^，,。？?]{0,7}?(?:社区|村)(?!节|联盟|中心|的)|"
+                              r"有[^，,。？?]{1,10}?的(?:社区|村)吗|"
                               r"(?:社区|村)(?:有哪些|有什么|有啥|都有|名单)")
 # what was done or is on in a place (东柳街道搞了啥活动, 北仑有什么项目)
 DONE_THERE = re.compile(r"活动|项目|特色|品牌|搞了|办了|干了|做了")
@@ -220,6 +221,10 @@ class Engine:
         entities = {k: q.ids(k) for k in ("community", "programme", "category", "list", "place", "person")
                     if q.ids(k)}
         decided = self._decide(q, resident_community, open_question)
+        if decided.open_question and decided.open_question.get("question") == q.text:
+            # asked again once the resident says where they live: as written, its clauses apart
+            # (…下了班就刷手机。社区里有什么…: no 刷手机社区)
+            decided.open_question = {**decided.open_question, "question": question}
         result = check_slot(self, q, with_total(q, decided))
         result.entities = result.entities or entities
         result.uses_residence = decided.uses_residence or bool(near_home)

@@ -178,12 +178,17 @@ def _unknown_numbers(question: str, index: EntityIndex) -> list[str]:
             not any(digits.endswith(k) or k.endswith(digits) for k in known)]
 
 
+_ASKING = re.compile(r"吗|呢|什么|啥|哪|怎么|怎样|如何|几|多少|还是|是否|有没有")
+
+
 def _said_aside(question: str, word: str, index: EntityIndex) -> bool:
     """Whether `word` is said in a clause of its own beside another clause asking for a service
     (退休金不多，想找个地方免费理个发: the haircut is asked; 孩子打疫苗去哪打: the vaccine is)."""
-    asking = [(word in c, any(m.kind == "category" for m in index.recognise(c)))
-              for c in map(compact, CLAUSE_ENDS.split(question)) if c]
-    return any(service and not holds for holds, service in asking) and not any(service and holds for holds, service in asking)
+    clauses = [(word in c, any(m.kind == "category" for m in index.recognise(c)), bool(_ASKING.search(c)))
+               for c in map(compact, CLAUSE_ENDS.split(question)) if c]
+    # (我爸有阿尔茨海默病…这个药是饭前吃还是饭后吃: the medicine is asked, in a clause of its own)
+    return any(service and not holds for holds, service, _ in clauses) and \
+        not any(holds and (service or asks) for holds, service, asks in clauses)
 
 
 def unknown_names(question: str, text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:

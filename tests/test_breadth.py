@@ -1604,3 +1604,35 @@ async def test_which_community_offers_a_course_is_answered_across_communities(sa
 async def test_who_wrote_an_article_named_by_its_title_in_quotes(say):
     reply = await say("“品质社区当家人共话社区品质”这篇报道是哪位记者写的")
     assert "张昊" in reply, reply
+
+
+async def test_a_question_naming_its_subject_is_not_about_the_trouble_told_before_it(say):
+    reply = await say("我们这栋楼邻居之间都不来往。丹顶鹤社区和凌霄社区哪个老一点？")
+    assert "八十年代" in reply and "邻里互助" not in reply, reply
+
+
+async def test_a_list_asked_whether_it_has_communities_of_places_lists_them(say):
+    reply = await say("我住开发区那边，离市区远。二十强里有开发区或者高新区的社区吗？")
+    assert "海湾" in reply and "广贤" in reply and "住在哪个社区" not in reply, reply
+
+
+async def test_a_long_need_asked_again_after_the_home_keeps_its_clauses_apart(say):
+    await say("我刚从外地来打工，住厂里宿舍，谁也不认识，下了班就刷手机。社区里有什么能交朋友的吗？", user="oApart")
+    reply = await say("我住的是力邦社区", user="oApart")
+    assert "资料里没有“" not in reply and "力邦" in reply, reply
+
+
+async def test_a_home_corrected_after_a_question_asks_it_again_for_the_right_home(say):
+    await say("邻居半夜还在装修，吵得睡不着。我住赛罕社区，谁能来调解？", user="oAgain")
+    reply = await say("哎呀说错了，我是深圳湾社区的，不是赛罕", user="oAgain")
+    assert "深圳湾" in reply and "调解协会" in reply, reply
+
+
+async def test_how_to_take_a_medicine_is_not_in_the_material(say):
+    reply = await say("我妈有高血压，医生开了药。这个药饭前吃还是饭后吃？")
+    assert "资料里没有" in reply and "社区：" not in reply, reply
+
+
+async def test_a_question_pointing_back_at_the_trouble_told_is_about_it(say):
+    reply = await say("老两口天天吵架，赛罕社区有人能管管这种事吗")
+    assert "好大姐" in reply, reply

@@ -34,8 +34,21 @@ def focus(text: str, kb) -> str:
     last = max(i for i, a in enumerate(asking) if a)
     # (…哪位书记说自己社区很年轻，是来取经的: a clause after a comma going on with what is asked is kept)
     going_on = _going_on(text, parts, last)
+    # a question naming its own subject (丹顶鹤社区和凌霄社区…有什么不同) is not about the trouble told
+    # before it (我们楼里邻居见面都不打招呼): a clause naming no subject or place is left out then
+    # (…两口子三天两头吵架，赛罕社区有人管这事吗: a question pointing back at it is about it)
+    named = any(a and _names(kb, p) and not POINTS_BACK.search(p) for p, a in zip(parts, asking))
     return "，".join(p for i, (p, a) in enumerate(zip(parts, asking))
-                    if a or kb.understand(p).mentions or (i < last and not kb.understand(p).aspects) or i in going_on)
+                    if a or i in going_on or (_names(kb, p) if named else
+                                              kb.understand(p).mentions or (i < last and not kb.understand(p).aspects)))
+
+
+POINTS_BACK = re.compile(r"这事|这件事|此事|这个事|这种事|这种情况|这情况|这类|这样的|这些事|这问题|这个问题")
+SUBJECTS = ("community", "programme", "person", "list", "place")
+
+
+def _names(kb, clause: str) -> bool:
+    return any(m.kind in SUBJECTS for m in kb.understand(clause).mentions)
 
 
 GOES_ON = re.compile(r"^\s*(?:是|就是|也是|还|而且|并且|又)")

@@ -30,7 +30,7 @@ from knowledge.understand import COMMUNITY_WORDS, HOME_SIDE, NEARBY, Query
 from knowledge.text import ASKS, ROLES, chinese_number
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
-CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|"
+CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额呀，,\s]*(?:(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|"
                         r"我?(?:刚才|刚刚|之前|前面|上面)说错了|我?(?:数|记|看|算)错了|打错了|写错了|搞错了|打错字了|打错字|写错字了|写错字|输错了|更正一下|更正|纠正一下|纠正|手滑了|手滑|手误|口误|讲错了|讲错|(?:不好意思|唔好意思)(?=[，,\s]*(?:讲错|说错|我说的是|我是说|我问的是|我其实|其实))|"
                         r"(?<=[哦噢喔啊呃嗯哎唉诶额])不(?=[，,\s])|不(?=[，,\s]+是)|不是(?=[，,\s]))"
                         r"[啊了呀吧哦，,。.!！\s]*)+")
@@ -38,6 +38,7 @@ NOT_BUT = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:不是|(?:哎�
                      r"(.{1,12}?)了?[，,]?(?:而|应该|其实)?是(.+)$")    # (哎呀打成学弄了，应该是学苑)
 # the excuse said after what was meant (学苑 手滑了, 学苑社区，刚才打错了)
 EXCUSE_AFTER = re.compile(r"[，,。\s]*(?:刚才|刚刚)?(?:手滑|手误|口误|打错字?|按错|输错|写错|说错|搞错|看错)了?[啊呀哈。.!！\s]*$")
+NOT_AFTER = re.compile(r"[，,\s]+(?:而)?不是[^，,。？?]{1,10}[。.!！]*$")
 ASKED_HERE = re.compile(r"是不是|吗|么|吧|呢|[？?]|哪|谁|什么|啥")
 MEANT = re.compile(r"^(我是说|我说的是|我问的是|我是问|我想问的是|我想问|我想知道|我要问的是|我要问|我指的是|应该是|是问|问的是|是|问)")
 MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(上个月|上月|上周|去年|今年|前几天|前阵子|前段时间|最近|已经|刚|刚刚|现在|后来|如今)*"
@@ -116,8 +117,9 @@ def _resolve(text: str, topic: Topic, kb) -> Resolution:
         moved = positions.corrected(topic.question, rest) if topic.question else ""
         if moved:
             return Resolution(moved, "correction")    # 排第3的是哪个 → 我数错了，是第13个
-        if topic.bound and kb.understand(rest).of("community"):
-            said = kb.understand(rest)
+        said = kb.understand(rest)
+        if said.binds and said.of("community") or topic.bound and said.of("community"):
+            # (说错了，我是深圳湾社区的: where the resident lives, said again whatever the last topic)
             return Resolution(rest if said.binds else "我住在" + rest, "rebind")
         return _against_topic(rest, topic, kb, "correction") or Resolution(rest, "correction")
     if not topic.question:
@@ -156,8 +158,8 @@ def _correction(t: str) -> str | None:
     if m:
         return MEANT.sub("", m.group(2).strip("，,。 "))
     m = CORRECTION.match(t)
-    if m:
-        return MEANT.sub("", EXCUSE_AFTER.sub("", t[m.end():]).strip("，,。 "))
+    if m:   # (说错了，我是深圳湾社区的，不是赛罕: what it is not, said after, is no part of it)
+        return MEANT.sub("", NOT_AFTER.sub("", EXCUSE_AFTER.sub("", t[m.end():])).strip("，,。 "))
     excuse = EXCUSE_AFTER.search(t)
     if excuse and 0 < excuse.start() <= 12 and not ASKED_HERE.search(t[:excuse.start()]):
         return MEANT.sub("", t[:excuse.start()].strip("，,。 "))
