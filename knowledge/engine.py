@@ -57,6 +57,7 @@ RUN_BY = re.compile(r"委托|购买服务|社工机构|承接|托管|运营")
 WHO_LIVES = re.compile(r"住的[^，,。？?]{0,3}?(?:都|主要|大多|多)是")
 # the thing a question asks for, right after its asking word (啥模式, 什么样的理念, 哪些队伍)
 ASKED_THING = re.compile(r"(?:啥|什么样的?|哪些|哪种|哪样|怎样的)([\u4e00-\u9fff]{2,4})")
+AIM_ASKED = re.compile(r"理念|宗旨|口号")
 HAS_ANY = re.compile(r"有没有|有无|是否有|有木有")   # whether there is such a service: the services first
 SAID_AFTER = 2   # a category's best programmes shown before those that only say the resident's word
 CUE_WORD = re.compile(r"什么时候|啥时候|哪年|哪一年|多少|多少人|几个|几年|何时|是谁|在哪|在哪里")  # a keyword that only says how one asks
@@ -79,7 +80,8 @@ ASKS_COMMUNITIES = re.compile(r"(?:哪些|什么|几个|多少|有啥|哪几个|
                               r"(?:社区|村)(?:有哪些|有什么|有啥|都有|名单)")
 # what was done or is on in a place (东柳街道搞了啥活动, 北仑有什么项目)
 DONE_THERE = re.compile(r"活动|项目|特色|品牌|搞了|办了|干了|做了")
-GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|出名|有名|知名|著名|品牌|事情|情况|介绍|这儿|这里|这边|那儿|那边|没$")
+GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|出名|有名|知名|著名|品牌|事情|情况|介绍|这儿|这里|这边|那儿|那边|没$|"
+                     r"被?提到过?了?|提及|说到|出现过?")
 
 
 @dataclass
@@ -480,8 +482,9 @@ class Engine:
             named = Answer("programme", {"programmes": progs + elsewhere, "communities": self.model.communities,
                                          "where": "location" in q.aspects}, "programme", 1.0, True, ents)
             # 自治管理是按什么模式来搞的: how it is done, when the community's facts say so, beside what it is
-            how = [e for e in self._rank_items(q, c) if e["kind"] == "fact" and e["score"] >= STRONG_ITEM] \
-                if PRACTICE.search(q.text) else []
+            aim = AIM_ASKED.search(q.text)   # (…的服务理念是怎么说的: the fact telling the aim, however weakly matched)
+            how = [e for e in self._rank_items(q, c) if e["kind"] == "fact" and
+                   (e["score"] >= STRONG_ITEM or aim and aim.group(0) in e["item"].text)] if PRACTICE.search(q.text) else []
             if how:
                 told = Answer("community_items", {"community": c, "entries": how[:2]}, "community", 0.9, True, ents)
                 return Answer("several", {"parts": [named, told]}, "programme", 1.0, True, ents)

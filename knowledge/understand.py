@@ -87,7 +87,7 @@ NOT_THIS = re.compile(r"[（(](?:不是|并非|而不是|别和|别跟|不要和
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
 # how something is done (什么做法, 按什么模式, 怎么搞的): not who does it, and (engine) beside what a programme is
 PRACTICE = re.compile(r"(?:什么|啥|哪些|哪种)(?:特别|特色|创新|新|样)?的?(?:做法|办法|制度|机制|经验|模式|举措|措施|特点|思路|方式)|"
-                      r"怎么(?:做|管|干|抓|搞|弄|运作|运转)")
+                      r"怎么(?:做|管|干|抓|搞|弄|运作|运转)|(?:服务|工作)?(?:理念|宗旨|口号)")
 WHO = re.compile(r"谁|叫什么|叫啥|名字|哪位|姓什么|是哪个")
 # which area a community is in (哪个区, 哪个街道), and with its other words where it is
 WHICH_AREA = re.compile(r"哪个(?:区|县|市|街道|镇|省|旗)|哪个区县|哪一个区")

@@ -69,7 +69,7 @@ _GENERIC_BEFORE_COMMUNITY = re.compile(
 # what follows a community's name when a question is about it (樱花社区的书记, 西溪社区在哪, …评上了吗)
 _AFTER_NAMED = re.compile(r"$|的|在|有|是|书记|主任|电话|地址|怎么|咋|呢|吗|吧|啊|评|获|得|属于|位于|离|和|跟|与|哪|什么|啥|"
                           r"几|多|居委会|党委|党总支|办公|里|那|这|现在|也|都|还|搞|办|举办|开展|进|上|算|归|最近|近期|最新|今年|平时|"
-                          r"加入|入选|参加|上榜|如何|好不好")
+                          r"加入|入选|参加|上榜|如何|好不好|去年|前年|当年|以前|曾经?|被")
 _FUNCTION_CHARS = set("的了在是有和跟与及把被给对向从到去来住进上里个些们这那哪啥吗呢吧啊么也都就还又很最更一我你他她它咱俺刚才回已再仍")
 # a one-character end of a name jieba cut off (梧桐 湾, 翠竹 园): the word before belongs to the name
 _NAME_ENDS = set("湾园苑里坊庄城湖山桥港岸府邸居亭塘海江河门街巷路营屯堡寨坝洲岛畈浦弄")

@@ -1636,3 +1636,37 @@ async def test_how_to_take_a_medicine_is_not_in_the_material(say):
 async def test_a_question_pointing_back_at_the_trouble_told_is_about_it(say):
     reply = await say("老两口天天吵架，赛罕社区有人能管管这种事吗")
     assert "好大姐" in reply, reply
+
+
+@pytest.mark.parametrize("claim,must", [
+    ("徐健丽是锦悦湾社区的书记吧", "幸福苑"),
+    ("沈东红是不是后大街社区的主任", "总浦桥"),
+])
+async def test_a_wrong_claim_about_someone_is_answered_by_who_they_are(say, claim, must):
+    reply = await say(claim)
+    assert must in reply, reply
+
+
+async def test_a_photo_claimed_for_the_wrong_reporter_names_the_photographer(say):
+    reply = await say("颁奖现场的照片是张昊拍的吧")
+    assert "刘波" in reply, reply
+
+
+async def test_which_villages_are_mentioned_lists_them(say):
+    reply = await say("鄞州区有哪些村在资料里出现过")
+    assert "四安村" in reply and "走马塘村" in reply, reply
+
+
+async def test_a_community_the_knowledge_lacks_asked_about_last_year_is_unknown(say):
+    reply = await say("翠湖社区前年获评过什么荣誉")
+    assert "资料里没有“翠湖社区”" in reply, reply
+
+
+async def test_the_aim_of_a_community_asked_beside_its_programme_is_told(say):
+    reply = await say("园丁社区全能社工坚持什么服务理念")
+    assert "进百家门" in reply, reply
+
+
+async def test_not_this_but_i_want_to_ask_that_corrects_the_thing_asked(say):
+    await say("赛罕社区有多少单元长", user="oAskThat")
+    assert "52" in await say("不是单元长，我想问楼栋长", user="oAskThat")
