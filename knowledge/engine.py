@@ -311,9 +311,13 @@ class Engine:
                           if open_question.get("kind") == "need_community" else None)
                 return Answer("bound", {"community": self.model.communities[target],
                                         "follow": follow}, "lives_in", 1.0, True, lives_in=target, open_question={})
-            # 我家在塔山社区那边，亲戚住园丁社区，是一个县的吗: the home, and both sides compared
-            inner = (len(comms) > 1 and compare(self, replace(q, binds=False))) or \
-                self._about_community(q, self.model.communities[target])
+            # 我家在塔山社区那边，亲戚住园丁社区，是一个县的吗: the home, and both sides compared;
+            # 我是海棠社区的，20强里我们北仑区占了几个: the home, and the list asked of a place
+            if q.of("list") and (q.of("place") or ASKS_COMMUNITIES.search(q.text)):
+                inner = self._without_community(q)
+            else:
+                inner = (len(comms) > 1 and compare(self, replace(q, binds=False))) or \
+                    self._about_community(q, self.model.communities[target])
             inner.lives_in = target
             return inner
         if q.nearby and (q.aspects & {"which", "list"} or ASKS_COMMUNITIES.search(q.text)) and q.of("place"):

@@ -42,13 +42,15 @@ def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> l
             continue
         # asked about (杭州有哪些…, 想问问上海的社区), not told in passing (从湖南老家过来, 有广东的、四川的)
         if (m.start() == 0 or text[m.start() - 1] in "在去到问") and \
-                (text[m.end():m.end() + 1] in tuple("有的哪市区县省社那这") or text.startswith(_INSTITUTIONS, m.end())):
+                (text[m.end():m.end() + 1] in tuple("有的哪市区县省社那这招考读") or text.startswith(_INSTITUTIONS, m.end())):
             unknown.append(word)
     for m in _PLACE.finditer(text):
         if any(text[i:i + 1] in tuple("省市区县镇") for i in (m.end(), m.start(2) - 1, m.start())):
             continue    # 县市区, 省市自治区: the levels themselves, named one after another
         word = m.group(0).lstrip("和与跟及在的是到去从")   # 文明社区和浙江省…: 和 is no part of a place
-        if _NOT_PLACE.search(word) or any(mm.start <= m.start() < mm.end or mm.start < m.end() <= mm.end for mm in mentions):
+        # (a service word inside a place's name is part of the name: 文化东路街道)
+        if _NOT_PLACE.search(word) or any(mm.start <= m.start() < mm.end or mm.start < m.end() <= mm.end
+                                           for mm in mentions if mm.kind != "category"):
             continue
         if not any(word.endswith(p) or p.endswith(word) for p in index.places):
             unknown.append(word)

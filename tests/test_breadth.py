@@ -1670,3 +1670,35 @@ async def test_the_aim_of_a_community_asked_beside_its_programme_is_told(say):
 async def test_not_this_but_i_want_to_ask_that_corrects_the_thing_asked(say):
     await say("赛罕社区有多少单元长", user="oAskThat")
     assert "52" in await say("不是单元长，我想问楼栋长", user="oAskThat")
+
+
+async def test_a_home_said_before_a_list_asked_of_a_place_answers_the_list(say):
+    reply = await say("我是塔山社区的，二十强里我们象山县有几个", user="oListHome")
+    assert "象山" in reply and "塔山" in reply and "共1个" in reply, reply
+    assert "邻里驿站" in await say("我们社区有什么特色", user="oListHome")
+
+
+async def test_a_place_named_with_a_service_word_the_knowledge_lacks_is_unknown(say):
+    reply = await say("文化西路街道是怎么搞垃圾分类的")
+    assert "资料里没有“文化西路街道”" in reply, reply
+
+
+async def test_how_many_members_a_team_has_no_record_tells_is_said_to_be_missing(say):
+    reply = await say("幸福苑社区腰鼓队有多少个队员")
+    assert "资料里没有" in reply, reply
+
+
+async def test_said_it_askew_corrects_the_home(say):
+    await say("我住丹顶鹤社区", user="oAskew")
+    await say("说岔了，是都市森林社区", user="oAskew")
+    assert "许文君" in await say("我们社区书记是谁", user="oAskew")
+
+
+async def test_grandchildren_on_holiday_are_a_childrens_need(say):
+    await say("我住泉水社区", user="oGrandkid")
+    assert "小候鸟" in await say("外孙女放假了没人带，怎么办", user="oGrandkid")
+
+
+async def test_admissions_in_a_province_the_knowledge_lacks_are_not_a_childrens_need(say):
+    reply = await say("我孙子想考浙大 浙大今年在浙江招多少人")
+    assert any(s in reply for s in SORRY) and "社区：" not in reply, reply
