@@ -13,6 +13,13 @@ FRAME = re.compile(r"^(?:我|俺)?(?:看|看到|看了|读到|听|听说|听人�
 HEARSAY = re.compile(r"[，,\s]*(?:我|俺)?(?:听|听说|听到)(?:邻居|别人|人家|朋友|同事|家里人|老伴|孩子|小区里的人)(?:讲|说|聊)"
                      r"(?:的|过|起)?(?:[，,\s]*没听清楚?|[，,\s]*没听太清)?")
 
+# a question pointing back at the trouble told before it (…有人管这事吗)
+POINTS_BACK = re.compile(r"这事|这件事|此事|这个事|这种事|这种情况|这情况|这类|这样的|这些事|这问题|这个问题")
+SUBJECTS = ("community", "programme", "person", "list", "place")
+# a clause going on with the question before it (…，是来取经的), and a sentence's end
+GOES_ON = re.compile(r"^\s*(?:是|就是|也是|还|而且|并且|又)")
+SENTENCE_ENDS = re.compile(r"[。.!！？?]")
+
 
 def focus(text: str, kb) -> str:
     """The clauses that ask, with those naming an entity: 打了电话没人接，想问下力邦社区有什么给孩子的项目
@@ -43,16 +50,8 @@ def focus(text: str, kb) -> str:
                                               kb.understand(p).mentions or (i < last and not kb.understand(p).aspects)))
 
 
-POINTS_BACK = re.compile(r"这事|这件事|此事|这个事|这种事|这种情况|这情况|这类|这样的|这些事|这问题|这个问题")
-SUBJECTS = ("community", "programme", "person", "list", "place")
-
-
 def _names(kb, clause: str) -> bool:
     return any(m.kind in SUBJECTS for m in kb.understand(clause).mentions)
-
-
-GOES_ON = re.compile(r"^\s*(?:是|就是|也是|还|而且|并且|又)")
-SENTENCE_ENDS = re.compile(r"[。.!！？?]")
 
 
 def _going_on(text: str, parts: list[str], last: int) -> set[int]:
