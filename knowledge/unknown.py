@@ -33,6 +33,21 @@ _INSTITUTIONS = ("大学", "学院", "医院", "政府", "机场", "博物馆", 
 LANDMARK = re.compile(r"([\u4e00-\u9fff]{2,4}?)(公园|医院|商场|机场|大桥|体育馆|体育中心|景区|火车站|高铁站|汽车站)")
 
 
+# a national programme, platform or contest (中国志愿服务网, 大学生志愿服务西部计划, 全国…职业大赛): a
+# matter of its own, which the articles never mention, whatever service word it holds
+NATIONAL = re.compile(r"(?:中国|全国|国家|全省|大学生)[\u4e00-\u9fff]{1,12}?(?:网|计划|大赛|比赛|联赛|平台|工程|小程序)")
+
+
+def _national(text: str, index: EntityIndex) -> list[str]:
+    known = index.__dict__.get("_all_text")
+    if known is None:   # every text of the knowledge, once per index: what the articles do mention
+        m = index.model
+        known = index.__dict__["_all_text"] = compact(" ".join(
+            [c.description for c in m.communities.values()] + [i.text for c in m.communities.values() for i in c.items] +
+            [p.title + p.description for p in m.programmes.values()] + [kl.name + kl.description for kl in m.lists.values()]))
+    return [w.group(0) for w in NATIONAL.finditer(text) if w.group(0) not in known]
+
+
 def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
     unknown = [m.group(0) for m in LANDMARK.finditer(text)
                if any(k in ("community", "place") for k, _, _ in index.surfaces.forms.get(m.group(1), ()))]
@@ -200,4 +215,5 @@ def unknown_names(question: str, text: str, index: EntityIndex, mentions: list[M
     outside = [w for w in index.outside if w in text]
     unknown = _other_rounds(text, index, mentions) + [w for w in outside if not _said_aside(question, w, index)]
     unknown += _unknown_numbers(question, index) if _SEVEN_DIGITS.search(question) else []
-    return unknown + _unknown_places(text, index, mentions) + _unknown_communities(question, text, index, mentions)
+    national = _national(text, index) if NATIONAL.search(text) else []
+    return unknown + national + _unknown_places(text, index, mentions) + _unknown_communities(question, text, index, mentions)

@@ -1702,3 +1702,9 @@ async def test_grandchildren_on_holiday_are_a_childrens_need(say):
 async def test_admissions_in_a_province_the_knowledge_lacks_are_not_a_childrens_need(say):
     reply = await say("我孙子想考浙大 浙大今年在浙江招多少人")
     assert any(s in reply for s in SORRY) and "社区：" not in reply, reply
+
+
+@pytest.mark.parametrize("question", ["中国社区志愿服务网在哪注册", "全国少儿书法大赛什么时候报名，我孙子想参加"])
+async def test_a_national_platform_or_contest_is_not_answered_with_communities(say, question):
+    reply = await say(question)
+    assert "资料里没有" in reply and "社区：" not in reply, reply
