@@ -32,6 +32,7 @@ from knowledge.text import bigrams, compact, pinyin, same_tones, sounds_alike, s
 
 PINYIN_SCORE = 96.0
 OWN_PAIR_HOLDERS = 3         # a pair of characters in the programme names of at most this many communities is theirs
+ROLE_SAID = re.compile(r"副书记|书记|主任|队长|会长|团长|记者")
 COMMON_NAME_FREQ = 20        # a bare community name this frequent in jieba's dictionary is an everyday word too
 COMMON_WORD_FREQ = 100       # a word this frequent in jieba's dictionary is said as meant, not misheard
 KEYWORD_FREQ = 500            # a common word's frequency in jieba's dictionary (开场 212, 楼道 100)
@@ -526,12 +527,20 @@ class EntityIndex:
             changed = [(a, b) for a, b in zip(window, surface) if a != b]
             # (two characters changed only where the surname stands and both sound the same: 孟家银)
             said = len(changed) == 1 and sounds_near(*changed[0]) or \
-                len(changed) == 2 and window[0] == surface[0] and all(_same_sound(a, b) for a, b in changed)
+                len(changed) == 2 and window[0] == surface[0] and all(_same_sound(a, b) for a, b in changed) or \
+                len(changed) == 1 and window[0] == surface[0] and len(surface) >= 3 and \
+                self._role_after(text, start + len(surface), surface)   # 黄菊芳书记: 黄菊芬, the secretary
             if said and not any(a in _FUNCTION_CHARS for a, _ in changed) and \
                     self.tokenizer.FREQ.get(window, 0) < COMMON_WORD_FREQ:
                 ids = [i for k, i, _ in self.surfaces.forms[surface] if k == "person"]
                 return Mention("person", ids, start, start + len(surface), PINYIN_SCORE, window, "pinyin")
         return None
+
+    def _role_after(self, text: str, at: int, name: str) -> bool:
+        """Whether `text` names, right after a name at `at`, the role the person of `name` holds."""
+        said = ROLE_SAID.match(text, at)
+        return said is not None and any(said.group(0) in self.model.people[i].role
+                                        for k, i, _ in self.surfaces.forms[name] if k == "person")
 
     def misheard_place(self, text: str) -> Mention | None:
         """A place written by its sound with one character changed (茨溪 for 慈溪, as voice input

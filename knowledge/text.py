@@ -51,6 +51,13 @@ _CANTONESE = [(re.compile(p), r) for p, r in (
     (r"攞", "拿"), (r"点样", "怎样"), (r"几多", "多少"), (r"屋企", "家"), (r"入面", "里面"), (r"咭", "卡"),
     (r"[㗎喎啩嘞]", ""))]
 _CANTONESE_MARKS = re.compile(r"[嘅喺咩乜嗰𠮶冇佢哋啲唔咗攞㗎喎咭]|边个|边度|边啲|系边|几多|点样")
+# formal written Chinese (…的负责人为何人, 其所属街道为何, 成立于何时, 本人所问为…, 应为…): the
+# everyday words the rest of the bot reads
+_FORMAL = [(re.compile(p), r) for p, r in (
+    (r"为何人|系何人|是何人|何人", "是谁"), (r"为何(?=[？?。.]|$)", "是什么"), (r"何时", "什么时候"),
+    (r"何处|何地", "哪里"), (r"何种", "什么"), (r"其(?=所属|所在|负责|书记|主任|成立|位于|街道|区县)", "它的"),
+    (r"本人所问为|本人所问的是|所问为", "我问的是"), (r"应为", "应该是"), (r"为多少", "是多少"))]
+_FORMAL_MARKS = re.compile(r"何人|为何|何时|何处|何地|何种|其所|其负责|所问为|应为|为多少")
 # 我们这 (said for 我们这里): where the resident lives, not a 这 left over as something asked
 _OUR_HERE = re.compile(r"(我们|我家)这(?![个里边儿些么样种])")
 _DOTS = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
@@ -60,6 +67,9 @@ _DOTS = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
 def normalise(text: str) -> str:
     t = unicodedata.normalize("NFKC", text or "")
     t = _T2S.convert(t).lower()
+    if _FORMAL_MARKS.search(t):
+        for pattern, everyday in _FORMAL:
+            t = pattern.sub(everyday, t)
     if _CANTONESE_MARKS.search(t):
         for pattern, mandarin in _CANTONESE:
             t = pattern.sub(mandarin, t)

@@ -14,7 +14,7 @@ CLAUSE_BREAKS = re.compile(r"[\s，,。；;！!？?、：:（）()]+")   # quote
 # place-like words: 2-6 characters ending in a place suffix, minus common words that merely end so
 # 旗 only as banners are named (鄂托克前旗, 正蓝旗), not 穿旗袍
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2,8}?)(特别行政区|自治区|开发区|街道|省|市|区|县|镇|(?:前|后|中|左|右|联合|蓝|白|黄|红)旗)")
-_NOT_PLACE = re.compile(r"(社|小|城|园|片|辖|景|山|街|市|郊|校|营|专)区$|(城|超|集|菜|夜|上|门|都)市$|(城|乡)镇$|哪|什么|啥|几|个|这|那|本|该|全(市|区|县|省)|外(省|市|区|县)$|我|你|他|她|从|是|项目|特色|来自")
+_NOT_PLACE = re.compile(r"(社|小|城|园|片|辖|景|山|街|市|郊|校|营|专)区$|(城|超|集|菜|夜|上|门|都)市$|(城|乡)镇$|哪|什么|啥|几|个|这|那|本|该|全(市|区|县|省)|外(省|市|区|县)$|我|你|他|她|从|是|项目|特色|来自|所在|所属")
 
 
 # provinces and large cities residents name without 省/市 (杭州有哪些品质社区): places too, known or not

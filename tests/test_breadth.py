@@ -1708,3 +1708,27 @@ async def test_admissions_in_a_province_the_knowledge_lacks_are_not_a_childrens_
 async def test_a_national_platform_or_contest_is_not_answered_with_communities(say, question):
     reply = await say(question)
     assert "资料里没有" in reply and "社区：" not in reply, reply
+
+
+@pytest.mark.parametrize("question,must", [
+    ("宁波日报首届品质社区当家人访谈的记者为何人？", "张昊"),
+    ("赛罕社区党建品牌为何？", "康和赛罕"),
+    ("深圳湾社区党群服务中心挂牌于何时？", "2013"),
+])
+async def test_formal_written_chinese_is_understood(say, question, must):
+    reply = await say(question)
+    assert must in reply, reply
+
+
+async def test_formal_corrections_and_its(say):
+    await say("第二届品质社区20强中江北区入选数量为多少？", user="oFormal")
+    assert "福城" in await say("更正，应为鄞州区。", user="oFormal")
+    await say("本人负责核对塔山社区数据。", user="oFormal2")
+    await say("此前所述有误，应为园丁社区。", user="oFormal2")
+    reply = await say("该社区所在县及街道分别为何？", user="oFormal2")
+    assert "宁海" in reply and "象山" not in reply, reply
+
+
+async def test_a_name_with_its_last_character_miswritten_and_its_role_finds_the_person(say):
+    assert "丹顶鹤" in await say("黄菊芳书记是哪个社区的")
+    assert "资料里没有" in await say("黄菊芳是谁")   # without the role, no guess
