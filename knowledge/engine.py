@@ -57,6 +57,7 @@ RUN_BY = re.compile(r"委托|购买服务|社工机构|承接|托管|运营")
 WHO_LIVES = re.compile(r"住的[^，,。？?]{0,3}?(?:都|主要|大多|多)是")
 # the thing a question asks for, right after its asking word (啥模式, 什么样的理念, 哪些队伍)
 ASKED_THING = re.compile(r"(?:啥|什么样的?|哪些|哪种|哪样|怎样的)([\u4e00-\u9fff]{2,4})")
+NAME_ASKED = re.compile(r"叫什么|叫啥|名字|名称|是什么名")
 AIM_ASKED = re.compile(r"理念|宗旨|口号")
 HAS_ANY = re.compile(r"有没有|有无|是否有|有木有")   # whether there is such a service: the services first
 SAID_AFTER = 2   # a category's best programmes shown before those that only say the resident's word
@@ -633,6 +634,8 @@ class Engine:
             score += 2.0 * len(said) + 2.0 * sum(1 for k in said if asked and compact_cached(k) in asked)
             if kind == "figure" and counted is not None and counted.search(obj.value):
                 score += 2.0   # 拿过多少次: the figure counted in times (获山花奖次数: 2次)
+            if kind == "figure" and "figure" not in q.aspects and NAME_ASKED.search(q.text):
+                score *= 0.5   # 品牌项目叫什么: a name is asked, not how many (服务项目: 14个)
             if not score:
                 continue
             if kind == "figure" and "figure" in q.aspects:

@@ -156,7 +156,7 @@ def name_table(model: Model) -> dict[str, str]:
 
     for c in model.communities.values():
         add(c.name, c.name)
-        short = c.name.removesuffix("社区")
+        short = c.name.removesuffix("社区").removesuffix("村")   # (Zoumatang village: 走马塘村)
         if short != c.name and len(short) >= 2:
             add(c.name, short)
             if short[-1] in NAME_ENDS and len(short) >= 3:   # Shenzhen Bay, as English says 深圳湾

@@ -1732,3 +1732,17 @@ async def test_formal_corrections_and_its(say):
 async def test_a_name_with_its_last_character_miswritten_and_its_role_finds_the_person(say):
     assert "丹顶鹤" in await say("黄菊芳书记是哪个社区的")
     assert "资料里没有" in await say("黄菊芳是谁")   # without the role, no guess
+
+
+async def test_what_a_brand_is_called_is_not_how_many_there_are(say):
+    reply = await say("后大街社区的品牌项目叫什么名字")
+    assert "居民众筹自治" in reply and "服务项目：14个" not in reply, reply
+
+
+async def test_english_names_a_village_by_its_sound(say):
+    assert "姜山" in await say("Which town is Zoumatang village in?")
+
+
+async def test_when_and_where_to_sign_up_no_record_gives_is_said_to_be_missing(say):
+    reply = await say("家庭红歌联赛啥时候报名，去哪里报")
+    assert "资料里没有" in reply, reply

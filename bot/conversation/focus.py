@@ -13,6 +13,9 @@ FRAME = re.compile(r"^(?:我|俺)?(?:看|看到|看了|读到|听|听说|听人�
 HEARSAY = re.compile(r"[，,\s]*(?:我|俺)?(?:听|听说|听到)(?:邻居|别人|人家|朋友|同事|家里人|老伴|孩子|小区里的人)(?:讲|说|聊)"
                      r"(?:的|过|起)?(?:[，,\s]*没听清楚?|[，,\s]*没听太清)?")
 
+# where the resident read or heard what follows (前两天看报道说…): no part of what is asked
+HEARD_THAT = re.compile(r"^(?:前两天|前几天|昨天|之前|上次|最近)?(?:我)?(?:看|看到|看了|听|听说|听人)(?:报道|新闻|报纸|文章|人家|别人)?"
+                        r"(?:里|上)?(?:说|讲)(?=[\u4e00-\u9fff]{4,})")
 # a question pointing back at the trouble told before it (…有人管这事吗)
 POINTS_BACK = re.compile(r"这事|这件事|此事|这个事|这种事|这种情况|这情况|这类|这样的|这些事|这问题|这个问题")
 SUBJECTS = ("community", "programme", "person", "list", "place")
@@ -26,6 +29,7 @@ def focus(text: str, kb) -> str:
     asks about children's programmes, not the phone. Unchanged when every clause or none asks.
     Where the resident read or heard it (我看宁波日报那篇讲当家人的报道) is no part of the question."""
     text = HEARSAY.sub("", text) if "听" in text else text
+    text = HEARD_THAT.sub("", text) if "说" in text else text
     parts = [p for p in CLAUSE_ENDS.split(text) if p.strip()]
     if len(parts) < 2:
         return text
