@@ -136,13 +136,12 @@ class Engine:
                 self.by_category.setdefault(cat, []).append((c, progs))
         # bigram -> programmes whose title or kind holds it, to rank without scoring every programme
         self.programme_grams: dict[str, set[str]] = {}
-        for p in model.programmes.values():
-            for g in bigrams(compact(" ".join([p.title, p.kind, p.description, *p.aliases]))):
-                self.programme_grams.setdefault(g, set()).add(p.id)
-        # word -> programmes whose own name holds it (文明网吧督导队: 网吧), for a need said by a thing
+        # bigram -> programmes whose own name holds it (文明网吧督导队: 网吧), for a need said by a thing
         # only one programme is named after
         self.title_grams: dict[str, set[str]] = {}
         for p in model.programmes.values():
+            for g in bigrams(compact(" ".join([p.title, p.kind, p.description, *p.aliases]))):
+                self.programme_grams.setdefault(g, set()).add(p.id)
             for g in bigrams(compact(p.title)):
                 self.title_grams.setdefault(g, set()).add(p.id)
         self.category_words = {compact(w) for cat in model.categories.values() for w in cat.synonyms}
@@ -327,7 +326,7 @@ class Engine:
             q = replace(q, nearby=False)  # 我们社区…管不好，有没有哪个社区做得好的: asked of the others
         if not comms and not q.of("programme") and BEST_ELSEWHERE.search(q.text):
             return Answer("fallback", {}, "fallback", 0.0, False)   # 哪家幼儿园口碑好: no article rates them
-        beyond = self._wider(q, target)
+        beyond = self.wider_than_community(q, target)
         if beyond is not None:
             return beyond
         elsewhere = someone_elses(q.text) if q.aspects & {"contact", "phone"} else ""
@@ -370,7 +369,7 @@ class Engine:
             return self._about_community(q, self.model.communities[target], nearby=q.nearby and not comms)
         return self._without_community(q)
 
-    def _wider(self, q: Query, target: str | None) -> Answer | None:
+    def wider_than_community(self, q: Query, target: str | None) -> Answer | None:
         """People, several communities side by side, and passages (knowledge/people.py, several.py,
         passages.py) before the resident is asked where they live."""
         found = author_answer(self, q) or published_answer(self, q) or person_answer(self, q) or compare(self, q)

@@ -133,9 +133,9 @@ WORDS.update({"park": "公园", "hospital": "医院", "bridge": "大桥", "airpo
 WORDS.update({f"{n} o clock": f"{h}点钟" for n, h in (*((str(i), h) for i, h in enumerate("一二三四五六七八九十", 1)),
               ("one", "一"), ("two", "两"), ("three", "三"), ("four", "四"), ("five", "五"), ("six", "六"),
               ("seven", "七"), ("eight", "八"), ("nine", "九"), ("ten", "十"))})
-# the last character of a name, as English says it (深圳湾 -> Shenzhen Bay)
 # what a programme's name ends in, which English says in its own words (Fangling studio)
 PROGRAMME_KINDS = re.compile(r"(工作室|驿站|俱乐部|服务站|学堂|课堂|书屋|议事厅|超市|银行|食堂|小屋)$")
+# the last character of a name, as English says it (深圳湾 -> Shenzhen Bay)
 NAME_ENDS = {"湾": "bay", "湖": "lake", "桥": "bridge", "山": "hill", "港": "harbour"}
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\- ']*[A-Za-z0-9]|[A-Za-z]")
 MAX_WORDS = 4
@@ -203,12 +203,18 @@ def vocabulary(model: Model, tokenizer) -> dict[str, str]:
     return table
 
 
-def translate(question: str, names: dict[str, str], words: dict[str, str] | None = None) -> str:
-    """`Who is the secretary of Houdajie community?` -> `是谁书记后大街社区社区` (cues, not prose);
-    `words`: the knowledge's vocabulary by pinyin (`vocabulary`)."""
+def read(question: str, names: dict[str, str], words: dict[str, str] | None = None) -> tuple[str, list[str], int]:
+    """(the question with its English turned into cues — `Who is the secretary of Houdajie community?`
+    -> `是谁书记后大街社区社区`, cues, not prose —, the English words dropped as unknown — Premier
+    League —, how many words with content the English says), in one pass; `words`: the knowledge's
+    vocabulary by pinyin (`vocabulary`)."""
     if not LATIN.search(question):
-        return question
-    return LATIN.sub(lambda m: _run(m.group(0), names, words or {}), question)
+        return question, [], 0
+    unknown: list[str] = []
+    text = LATIN.sub(lambda m: _run(m.group(0), names, words or {}, unknown), question)
+    said = [w for m in LATIN.finditer(question) for w in re.split(r"[\s']+", m.group(0).lower())
+            if w.isalpha() and w not in FUNCTION_WORDS]
+    return text, [w for w in unknown if w.isalpha() and w not in FUNCTION_WORDS], len(said)
 
 
 # after a noun these start a relative clause (the kids who cross the border), not a question
@@ -239,24 +245,13 @@ def _misspelt(word: str) -> str:
     return found[0] if found else ""
 
 
-# English words that carry no content of their own (what `untranslated` leaves out)
+# English words that carry no content of their own (what `read` leaves out of the unknown)
 FUNCTION_WORDS = frozenset("""a an the and or but if so to of in on at by for from with about into over under
 after before since than that this these those there here it its it's he she they them his her their our your
 my me we you i i'm i'd i've was were be been being am is are do does did done have has had can could would should
 will shall may might must not no yes what which who whom whose when where why how any some all each every
 very just also too only then now still yet up down out off again ever even much many more most such own
 same other another one ones both either neither please thanks thank hi hello wait meant mean""".split())
-
-
-def untranslated(question: str, names: dict[str, str], words: dict[str, str] | None = None) -> tuple[list[str], int]:
-    """(the English words of `question` that `translate` drops as unknown — Premier League — and how
-    many words with content it says): what it asks about that the knowledge has no word for."""
-    unknown: list[str] = []
-    said = [w for m in LATIN.finditer(question) for w in re.split(r"[\s']+", m.group(0).lower())
-            if w.isalpha() and w not in FUNCTION_WORDS]
-    for m in LATIN.finditer(question):
-        _run(m.group(0), names, words or {}, unknown)
-    return [w for w in unknown if w.isalpha() and w not in FUNCTION_WORDS], len(said)
 
 
 def _run(run: str, names: dict[str, str], vocabulary: dict[str, str], unknown: list[str] | None = None) -> str:

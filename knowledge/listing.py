@@ -163,7 +163,6 @@ def list_answer(engine: "Engine", q: Query) -> "Answer | None":
         parts = [Answer("list_count", {"list": engine.model.lists[x], "figure": _figure(q, engine.model.lists[x])},
                         "list", 1.0, True, {"list": [x]}) for x in lists[:3]]
         return Answer("several", {"parts": parts}, "list", 1.0, True, {"list": lists[:3]})
-    kl = engine.model.lists[lists[0]]
     named = _named_with(engine, q, kl) if len(lists) == 1 else None
     if named is not None:   # 百佳品牌里名字带“驿站”的有几个: those members, counted and named
         word, members = named

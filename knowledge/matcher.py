@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import cached_property
 from dataclasses import dataclass, field
 
 import jieba
@@ -342,13 +343,12 @@ class EntityIndex:
                             max(w for k, _, w in entries if k == "programme") < 100:
                         continue  # 日间照料, 义诊: a service word first, not one programme's alias
                     paired = False
-                    own = kind == "community" and not surface.endswith(_SUFFIXES) and \
-                        any(self._own_said(text, i + length, ident) for k, ident, _ in entries if k == kind)
-                    if kind == "community" and not surface.endswith(_SUFFIXES) and not own and \
-                            text[i + length:].startswith(_NOT_COMMUNITY_AFTER):
+                    bare = kind == "community" and not surface.endswith(_SUFFIXES)
+                    if bare and text[i + length:].startswith(_NOT_COMMUNITY_AFTER) and \
+                            not self._own_said(text, i + length, entries):
                         continue  # 深圳湾公园, 中山医院: a place named after the area, not the community
-                    if kind == "community" and surface in self.short_aliases and not own and \
-                            not self._alias_in_context(text, i, i + length):
+                    if bare and surface in self.short_aliases and not self._alias_in_context(text, i, i + length) and \
+                            not self._own_said(text, i + length, entries):
                         if not (text[i + length:].startswith(_PAIRED) or text[:i].endswith(_PAIRED) or
                                 self._community_beside(text, i, i + length)):
                             continue
@@ -379,12 +379,22 @@ class EntityIndex:
             m.how = "exact" if m.how == "paired" else m.how
         return chosen
 
-    def _own_said(self, text: str, at: int, community_id: str) -> bool:
-        """Whether what follows a bare community name at `at` names something of its own: one of its
-        facts or programmes right after (力邦居委会委员), or a pair of characters of a programme name few
-        share anywhere after (银杏 那个银行: 爱心储蓄银行)."""
-        return text.startswith(self.own_words.get(community_id, ()), at) or \
-            any(g in text[at:] for g in self.own_pairs.get(community_id, ()))
+    def _own_said(self, text: str, at: int, entries) -> bool:
+        """Whether what follows a bare community name at `at` names something of the community's own:
+        one of its facts or programmes right after (力邦居委会委员), or a pair of characters of a
+        programme name few share anywhere after (银杏 那个银行: 爱心储蓄银行)."""
+        return any(text.startswith(self.own_words.get(ident, ()), at) or
+                   any(g in text[at:] for g in self.own_pairs.get(ident, ()))
+                   for kind, ident, _ in entries if kind == "community")
+
+    @cached_property
+    def said_text(self) -> str:
+        """Every text of the knowledge, compacted, built on first use: what the articles do mention."""
+        m = self.model
+        return compact(" ".join([c.description for c in m.communities.values()] +
+                                [i.text for c in m.communities.values() for i in c.items] +
+                                [p.title + p.description for p in m.programmes.values()] +
+                                [kl.name + kl.description for kl in m.lists.values()]))
 
     def _owned(self, programme: Mention, community: Mention) -> bool:
         """Whether a programme mention may be of the community mention it overlaps."""

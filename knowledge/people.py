@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-
 from knowledge.text import ASKS, ROLES, bigrams, compact
 from knowledge.understand import Query
 

@@ -73,7 +73,7 @@ def _alone(engine: "Engine", text: str, community: str) -> "Answer":
     """One side's question answered as if asked alone: its people, articles and passages first
     (赛罕社区那篇材料是哪年发布的), then what the community's knowledge holds."""
     q = engine.understand(text)
-    return engine._wider(q, community) or engine._about_community(q, engine.model.communities[community])
+    return engine.wider_than_community(q, community) or engine._about_community(q, engine.model.communities[community])
 
 
 def _comparative(text: str) -> str:

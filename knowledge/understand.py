@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from knowledge.english import LATIN, translate, untranslated
+from knowledge.english import read
 from knowledge.matcher import EntityIndex, Mention
 from knowledge.text import ASKS, CLAUSE_ENDS, ROLES, bigrams, compact
 from knowledge.unknown import CLAUSE_BREAKS, unknown_names
@@ -186,7 +186,8 @@ def asks_of_a_community(q: Query) -> bool:
 
 def understand(question: str, index: EntityIndex) -> Query:
     question = NOT_THIS.sub("", question)   # 城东社区（不是东城社区）: the name set aside is not asked about
-    text = compact(translate(question, index.pinyin_names, index.pinyin_words))
+    translated, foreign, said_words = read(question, index.pinyin_names, index.pinyin_words)
+    text = compact(translated)
     text = _shared_tail(text, index)
     mentions = index.recognise(text)
     for span in QUOTED.findall(question):   # 那个“三有”是啥: a quoted part of a programme's name
@@ -221,11 +222,9 @@ def understand(question: str, index: EntityIndex) -> Query:
     first = next((m for m in mentions if m.kind == "community"), None)
     binds = first is not None and _says_lives_in(text, first, mentions)
     unknown = unknown_names(question, text, index, mentions)
-    if not mentions and LATIN.search(question):
+    if not mentions and len(foreign) >= FOREIGN_WORDS and len(foreign) >= FOREIGN_SHARE * said_words:
         # Who won the Premier League last season: English with hardly a word the knowledge has
-        foreign, said = untranslated(question, index.pinyin_names, index.pinyin_words)
-        if len(foreign) >= FOREIGN_WORDS and len(foreign) >= FOREIGN_SHARE * said:
-            unknown = unknown + [" ".join(foreign[:FOREIGN_WORDS])]
+        unknown = unknown + [" ".join(foreign[:FOREIGN_WORDS])]
     # 我住赛罕社区这边: the side of the home said with it is where they live, nothing asked nearby
     said = text[:first.end] + HOME_SIDE.sub("", text[first.end:], count=1) if binds else text
     return Query(text, mentions, aspects, bool(NEARBY.search(said)), binds, unknown,

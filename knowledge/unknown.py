@@ -39,13 +39,7 @@ NATIONAL = re.compile(r"(?:中国|全国|国家|全省|大学生)[\u4e00-\u9fff]
 
 
 def _national(text: str, index: EntityIndex) -> list[str]:
-    known = index.__dict__.get("_all_text")
-    if known is None:   # every text of the knowledge, once per index: what the articles do mention
-        m = index.model
-        known = index.__dict__["_all_text"] = compact(" ".join(
-            [c.description for c in m.communities.values()] + [i.text for c in m.communities.values() for i in c.items] +
-            [p.title + p.description for p in m.programmes.values()] + [kl.name + kl.description for kl in m.lists.values()]))
-    return [w.group(0) for w in NATIONAL.finditer(text) if w.group(0) not in known]
+    return [w.group(0) for w in NATIONAL.finditer(text) if w.group(0) not in index.said_text]
 
 
 def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
@@ -215,5 +209,4 @@ def unknown_names(question: str, text: str, index: EntityIndex, mentions: list[M
     outside = [w for w in index.outside if w in text]
     unknown = _other_rounds(text, index, mentions) + [w for w in outside if not _said_aside(question, w, index)]
     unknown += _unknown_numbers(question, index) if _SEVEN_DIGITS.search(question) else []
-    national = _national(text, index) if NATIONAL.search(text) else []
-    return unknown + national + _unknown_places(text, index, mentions) + _unknown_communities(question, text, index, mentions)
+    return unknown + _national(text, index) + _unknown_places(text, index, mentions) + _unknown_communities(question, text, index, mentions)
