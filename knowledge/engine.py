@@ -317,7 +317,7 @@ class Engine:
                 inner = self._without_community(q)
             else:
                 inner = (len(comms) > 1 and compare(self, replace(q, binds=False))) or \
-                    self._about_community(q, self.model.communities[target])
+                    self.about_community(q, self.model.communities[target])
             inner.lives_in = target
             return inner
         if q.nearby and (q.aspects & {"which", "list"} or ASKS_COMMUNITIES.search(q.text)) and q.of("place"):
@@ -340,7 +340,7 @@ class Engine:
             answer.uses_residence = True
             return answer
         if target:
-            return self._about_community(q, self.model.communities[target], nearby=q.nearby and not comms)
+            return self.about_community(q, self.model.communities[target], nearby=q.nearby and not comms)
         return self._without_community(q)
 
     def _where_resident_lives(self, q: Query, resident_community: str, asks_own: bool, comms: list) -> Answer:
@@ -366,7 +366,7 @@ class Engine:
                 return Answer("need_community", {}, "clarify", 0.6, False,
                               open_question={"kind": "need_community", "question": q.text})
         if target:
-            return self._about_community(q, self.model.communities[target], nearby=q.nearby and not comms)
+            return self.about_community(q, self.model.communities[target], nearby=q.nearby and not comms)
         return self._without_community(q)
 
     def wider_than_community(self, q: Query, target: str | None) -> Answer | None:
@@ -425,7 +425,7 @@ class Engine:
         return [i for i in ids if self.model.communities[i].county in counties - {""}]
 
     # ------------------------------------------------------------ with a community
-    def _about_community(self, q: Query, c: Community, nearby: bool = False) -> Answer:
+    def about_community(self, q: Query, c: Community, nearby: bool = False) -> Answer:
         """The structured answer, unless it is only an overview or a "not known" and one of the
         community's own passages covers the question (knowledge/passages.py)."""
         result = self._structured(q, c, nearby)

@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from knowledge.positions import asked_position
+from knowledge.slots import DATED
 from knowledge.text import bigrams, compact_cached
 from knowledge.understand import Query
 
@@ -121,6 +122,14 @@ def _figure(q: Query, kl: "KList"):
 WHICH_ONES = re.compile(r"哪几|哪些|分布")
 
 
+def _dated_figure(q: Query, kl: "KList"):
+    """The dated figure whose words the question says (名单出炉: 出炉, 公布), else None."""
+    dated = [(sum(compact_cached(k) in q.text for k in f.keywords), f) for f in kl.figures if DATED.search(f.value)]
+    hits, best = max(dated, key=lambda d: d[0], default=(0, None))
+    return best if hits else None
+WHEN_ASKED = re.compile(r"哪一?年|哪个?月|几月|什么时候|啥时候|何时|哪一?天|几号|日期")
+
+
 def list_answer(engine: "Engine", q: Query) -> "Answer | None":
     from knowledge.engine import Answer
     lists = q.ids("list")
@@ -171,6 +180,10 @@ def list_answer(engine: "Engine", q: Query) -> "Answer | None":
     figure = _figure(q, kl)
     # 联盟社区分布在哪几个区: a figure that names its members answers which ones too
     which = figure is not None and "、" in figure.value and WHICH_ONES.search(q.text)
-    if counting or which:
+    # 20强名单是哪年哪月出炉的: a dated figure of what is asked answers when
+    when = WHEN_ASKED.search(q.text) and _dated_figure(q, kl)
+    if when:
+        figure = when
+    if counting or which or when:
         return Answer("list_count", {"list": kl, "figure": figure}, "list", 1.0, True, {"list": [kl.id]})
     return None

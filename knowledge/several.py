@@ -60,7 +60,7 @@ def compare(engine: "Engine", q: Query) -> "Answer | None":
             text = text[:start] + text[end:]
         said = q.text[keep[0]:keep[1]]     # (the 都 of 都市森林 is no side word)
         # (…我闺女住桃园江社区，是不是一个街道的: where each is, whatever else the message tells)
-        text = said + comparing if (comparing := _comparative(q.text)) else \
+        text = said + comparing if (comparing := _comparative(q)) else \
             SIDE_WORDS.sub("", text.replace(said, "\0")).replace("\0", said)
         parts.append(_alone(engine, text, keep[2]))
     parts += [Answer("unknown_place", {"places": [name]}, "fallback", 0.9, False) for name in unknown[:MOST - len(parts)]]
@@ -73,12 +73,19 @@ def _alone(engine: "Engine", text: str, community: str) -> "Answer":
     """One side's question answered as if asked alone: its people, articles and passages first
     (赛罕社区那篇材料是哪年发布的), then what the community's knowledge holds."""
     q = engine.understand(text)
-    return engine.wider_than_community(q, community) or engine._about_community(q, engine.model.communities[community])
+    return engine.wider_than_community(q, community) or engine.about_community(q, engine.model.communities[community])
 
 
-def _comparative(text: str) -> str:
-    """`哪个人多` asks each side for its population; `同一个区/街道吗` for each side's place."""
-    if re.search(r"人多|人口|人更多|居民多", text):
+POPULATION = re.compile(r"人多|人口|人更多|居民多")
+
+
+def _comparative(q: Query) -> str:
+    """`哪个人多` asks each side for its population (not `哪个年轻人多`: which has the kind of
+    residents, asked of each as it is); `同一个区/街道吗` for each side's place."""
+    text = q.text
+    people = POPULATION.search(text)
+    if people and not any(m.kind == "category" and m.start < people.end() and m.end >= people.start() - 1
+                          for m in q.mentions):
         return "人口多少"
     if re.search(rf"同一个|同个|一样|相同|都在{_NOT_DOING}|都属于|是(?:不是)?一个(?:区|县|市|街道|镇)", text) and "哪" not in text and \
             not DIFFERENCE.search(text):   # (都在搞智慧社区吗 asks what they do, not where they are)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from knowledge.text import compact_cached
 from knowledge.understand import Query
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ SLOTS = [
     Slot("具体地址", re.compile(r"地址|门牌|哪条路|具体位置|具体在哪"), re.compile(r"[路街巷]\d*号|大厦|\d+号|\d+楼"),
          ("programme",)),
     # the most general last: 门牌号是多少 asks an address, not a number
-    Slot("具体数字", re.compile(r"多少|(?<!哪)几(?:个|家|位|名|桌|户|次|条|项|支|座|所|种|成|岁|年|多)"),
+    Slot("具体数字", re.compile(r"多少|(?<!哪)(?<![那这])几(?:个|家|位|名|桌|户|次|条|项|支|座|所|种|成|岁|年|多)"),
          re.compile(r"\d|[一二两三四五六七八九十百千万半几]+[多余来]?[个家位名桌户次条项支座所种成岁年人度届批类倍]"),
          ("passage", "programme", "community_items", "community"), counted=True),
 ]
@@ -118,6 +119,7 @@ def _stated(slot: Slot, q: Query) -> re.Pattern:
     return re.compile(f"{_NUMBER}(?:{MEASURES[found.group(1)]}{'|个' if '个' in found.group(0) else ''})")
 
 
+DATED = re.compile(r"\d{4}年|\d+月")    # a figure that is a date (名单出炉2017年11月26日)
 CHECKED = {"programme", "community_items", "community_services", "passage", "person", "community", "unknown_detail",
            "category_communities", "list", "lists", "list_count"}
 # a "not known" is not followed by these: they answer nothing of it. (Followed by the communities
@@ -131,7 +133,7 @@ def asked_slot(q: Query, template: str) -> Slot | None:
     return next((s for s in SLOTS if s.asked.search(q.text) and (not s.only or template in s.only)), None)
 
 
-def _subject(engine: "Engine", a: "Answer") -> tuple[str, str]:
+def _subject(engine: "Engine", a: "Answer", q: Query) -> tuple[str, str]:
     """(name of what the answer is about, the text it holds)."""
     d = a.data
     if a.template == "programme":
@@ -151,7 +153,10 @@ def _subject(engine: "Engine", a: "Answer") -> tuple[str, str]:
         return (c.name if c else ""), d["passage"].text
     if a.template in ("list", "lists", "list_count"):
         lists = d.get("lists") or [d["list"]]
-        return "、".join(kl.name for kl in lists), " ".join(kl.description + " ".join(f.text for f in kl.figures) for kl in lists)
+        # (a dated figure tells when that thing happened only: 名单出炉 is not when voting closed)
+        return "、".join(kl.name for kl in lists), " ".join(
+            kl.description + " ".join(f.text for f in kl.figures if not DATED.search(f.value) or
+                                      any(compact_cached(k) in q.text for k in f.keywords)) for kl in lists)
     c = d.get("community")
     if c is None:
         return "", ""
@@ -171,7 +176,7 @@ def check_slot(engine: "Engine", q: Query, a: "Answer") -> "Answer":
     slot = asked_slot(q, a.template)
     if slot is None or (slot.label == "电话" and a.template not in ("person", "category_communities", "programme")):
         return a  # a community's phone has its own answer (phone.j2); a programme's is its own text's
-    subject, text = _subject(engine, a)
+    subject, text = _subject(engine, a, q)
     if not text or _stated(slot, q).search(text):
         return a
     known = None if a.template in BROAD else a  # a "not known" adds nothing after ours

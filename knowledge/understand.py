@@ -25,7 +25,7 @@ ASPECTS = {
     "contact": r"书记|主任|负责人|当家人|是谁|谁(?:在|来)?(?:带|领|负责|管事|牵头|主持)|谁在做|叫什么名|叫啥名|队长|联系人|(?<!当)(?<!当个)(?<!个小)(?<!是)(?<!做)(?<!过)领导",
     "honour": r"荣誉|称号|名气|出名在|因为?什么出名|以什么出名|哪一?[次届批](?:评选)?(?:里|中)?(?:上榜|评上|入选)|上的?(?:什么|哪个)榜|获得过|获得了|获过|得过|获奖|奖项|评为|评上|级别|(?:什么|啥|哪些|哪个)[\u4e00-\u9fff]{0,5}?奖(?!金|励)|大奖|(?:拿过|拿了|得了).{0,8}?奖(?!金|励)|表彰",
     # 哪几个 asks which ones, not how many
-    "figure": r"多少|(?<!哪)(?<!好)几(?:个|名|家|项|支|位|人|次|级|种|类|年|成|大类)|多大|大不大|规模|面积|人口|百分之|比例",
+    "figure": r"多少|(?<!哪)(?<!好)(?<![那这])几(?:个|名|家|项|支|位|人|次|级|种|类|年|成|大类)|多大|大不大|规模|面积|人口|百分之|比例",
     "time": r"什么时候|啥时候|哪年|哪一年|何时|几几年|什么年代|啥年代|哪个年代|建于|成立于|多久|时间",
     "which": r"哪个社区|哪些社区|哪一个社区|哪家社区|是哪|哪里的|哪个村|谁家|属于哪",
     "what": r"是什么|什么意思|指什么|指的是|介绍|干什么|做什么|怎么样|是啥(?!时候|年代)|啥意思|包括",
@@ -79,6 +79,8 @@ def _tail_after_second(text: str, index: EntityIndex) -> str:
 THING_NAMED = re.compile(r"(?:厅|室|站|队|团|馆|中心|项目|活动|服务|计划|行动|工程|品牌|平台|组织|协会|俱乐部|学校|学堂|课|班|节目|"
                          r"歌|书|店|街区|空间|驿站|之家|园|基地|工作法|模式)"
                          r"的?(?:名字)?(?:叫什么|叫啥|是什么名|是啥名)")
+# ...or said right after a kind of thing the knowledge knows (读书会叫啥名字: 读书会 is a category)
+NAME_AFTER = re.compile(r"的?(?:名字|名称)?(?:叫什么|叫啥|是什么名|是啥名)")
 ROLE_SAID = re.compile(rf"{ROLES}|联系人|领导|是谁|哪位")
 
 
@@ -214,7 +216,8 @@ def understand(question: str, index: EntityIndex) -> Query:
         aspects.discard("phone")  # "打了电话没人接，想问下力邦社区有什么给孩子的项目": the question is the last clause
     if "contact" in aspects and PRACTICE.search(text) and not WHO.search(text):
         aspects.discard("contact")   # 书记这块有什么特别的做法: how the secretaries work, not who they are
-    if "contact" in aspects and THING_NAMED.search(text) and not ROLE_SAID.search(text):
+    if "contact" in aspects and not ROLE_SAID.search(text) and (THING_NAMED.search(text) or any(
+            m.kind in ("category", "programme") and NAME_AFTER.match(text, m.end) for m in mentions)):
         aspects.discard("contact")   # 议事厅叫什么名字: the name of a thing, not of a person
         aspects.add("what")
     if "location" in aspects and EVENT_PLACE.search(text) and not PLACE_OF_COMMUNITY.search(text):

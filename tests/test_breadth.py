@@ -1746,3 +1746,33 @@ async def test_english_names_a_village_by_its_sound(say):
 async def test_when_and_where_to_sign_up_no_record_gives_is_said_to_be_missing(say):
     reply = await say("家庭红歌联赛啥时候报名，去哪里报")
     assert "资料里没有" in reply, reply
+
+
+# ---- eleventh session
+
+async def test_the_name_of_a_kind_of_thing_the_knowledge_knows_is_asked_not_a_persons(say):
+    reply = await say("深圳湾社区有个读书会，叫啥名")
+    assert "一缕书香" in reply and "负责人" not in reply, reply
+
+
+async def test_a_role_claimed_for_someone_of_another_community_names_who_holds_it(say):
+    reply = await say("力邦社区的书记好像是吴民丽，没错吧")
+    assert "蔡荣华" in reply and "后大街" in reply, reply
+    assert "蔡荣华" in await say("吴民丽是力邦社区书记吗")
+
+
+async def test_which_side_has_more_of_a_kind_of_resident_is_not_their_population(say):
+    reply = await say("都市森林和凌霄哪个社区青年人多一些")
+    assert "白领之家" in reply and "人口" not in reply, reply
+
+
+async def test_when_a_list_came_out_is_its_dated_figure_and_nothing_else_is(say):
+    reply = await say("第二届品质社区20强是什么时候揭晓的")
+    assert "2017年11月26日" in reply, reply
+    reply = await say("品质社区20强的颁奖典礼在哪一天")
+    assert "资料里没有" in reply and "2017年11月26日" not in reply, reply
+
+
+async def test_those_several_is_no_count_and_what_colours_stand_for_is_found(say):
+    reply = await say("园丁社区这几个颜色分别象征什么")
+    assert "居家养老" in reply and "数字" not in reply, reply
