@@ -73,6 +73,9 @@ NOT_OWN = re.compile(r"客服|12345|市长|公司|医院|银行|学校|派出所
 # communities asked for (鄞州有哪些社区, 姜山镇有啥出名的村), not 社区 inside a name (甬上社区节)
 OTHER_COMMUNITY_ASKED = re.compile(r"(?:哪个|哪些|哪家|别的|其他)社区[^，,。？?]{0,4}?(?:做得|搞得|办得|管得|弄得|经验|值得)")
 # which school, hospital or shop is best: no article rates any (哪家幼儿园口碑比较好)
+# a writing job for the resident (帮我用英语写个报告的开头, 给我写一篇作文): the bot answers questions, writes nothing
+WRITING_TASK = re.compile(r"(?:(?:帮|替|给)(?:我|咱)|帮忙).{0,10}?(?:写|翻译|起草|润色|改写|编)(?:一?[篇段份个首句]|一下|成|[^的]{0,12}?"
+                          r"(?:作文|报告|开头|结尾|总结|文案|演讲稿|发言稿|致辞|诗|文章|稿子|作业))")
 BEST_ELSEWHERE = re.compile(r"(?:哪家|哪所|哪个|哪间|什么)(?:幼儿园|学校|小学|中学|初中|高中|医院|诊所|饭店|餐厅|饭馆|超市|"
                             r"培训班|培训机构|机构|商场|银行)[^，,。？?]{0,6}?(?:好|口碑|靠谱|推荐|排名|最强|评价|便宜|实惠)")
 ASKS_COMMUNITIES = re.compile(r"(?:哪些|什么|几个|多少|有啥|哪几个|哪个)[^，,。？?]{0,4}?(?:社区|村)(?!节|联盟|中心)|"
@@ -274,6 +277,8 @@ class Engine:
                 return self._question_settled(again, lives_in=choice if open_question.get("lives_in") else None)
         if q.unknown and not comms:
             return Answer("unknown_place", {"places": q.unknown}, "fallback", 0.9, False)
+        if WRITING_TASK.search(q.text) and not q.binds:
+            return Answer("fallback", {}, "fallback", 0.0, False)
         target, ambiguous = open_question.get("chosen"), None
         if comms and not target:
             ids = self._settle(q, comms[0].ids)

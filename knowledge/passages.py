@@ -34,7 +34,8 @@ _WHOSE_AIM = re.compile(r"(?:工作|服务|社区|治理)(?=宗旨|理念|目标
 CUES = re.compile("|".join(v for k, v in ASPECTS.items() if k != "location"))
 _ASKING_CHARS = frozenset("谁啥哪几么吗呢咱我你他她它")   # asking and pointing, never part of a name
 _JUNK_WORDS = {"社区", "哪个", "什么", "哪些", "一下", "怎么", "这个", "那个", "是不是", "有没有", "多少", "为什么", "哪里",
-               "两个", "两位", "几位", "几个", "什么样", "一个", "怎样", "怎么样", "参加"}
+               "两个", "两位", "几位", "几个", "什么样", "一个", "怎样", "怎么样", "参加", "那位", "这位", "哪位", "那天", "当天", "这天", "要搞"}
+_JOINING = frozenset("和与跟及或")   # a conjunction starts no word of two single characters (、讲 read as 和讲)
 
 
 def concept_tag(group_id: str) -> str:
@@ -161,7 +162,7 @@ class PassageIndex:
                 if len(w) >= 3 and not self.tokenizer.FREQ.get(w):  # a word jieba guessed (a name): its parts too
                     toks |= bigrams(w)
                 elif len(w) == 1 and i + 1 < len(words) and len(words[i + 1]) == 1 and \
-                        not _ASKING_CHARS & {w, words[i + 1]}:   # (谁唱的, 咱定的: no name jieba did not know)
+                        not _ASKING_CHARS & {w, words[i + 1]} and w not in _JOINING:   # (谁唱的, 咱定的: no name jieba did not know)
                     toks.add(w + words[i + 1])
             toks |= {tag for w, tag in self.synonyms if w in part}
         if not query:

@@ -1776,3 +1776,51 @@ async def test_when_a_list_came_out_is_its_dated_figure_and_nothing_else_is(say)
 async def test_those_several_is_no_count_and_what_colours_stand_for_is_found(say):
     reply = await say("园丁社区这几个颜色分别象征什么")
     assert "居家养老" in reply and "数字" not in reply, reply
+
+
+async def test_a_leader_described_by_what_they_said_at_an_event_is_named(say):
+    reply = await say("社区节那天上台讲为什么要搞晚报社区联盟的那位领导是谁")
+    assert "张伟方" in reply, reply
+
+
+async def test_a_writing_job_is_declined_without_naming_a_community(say):
+    for question in ("麻烦帮我写一篇介绍深圳湾社区的演讲稿", "替我用英文写段summer camp总结的开头"):
+        reply = await say(question)
+        assert "答不上来" in reply and "社区：" not in reply, reply
+    assert "刘永强" in await say("介绍赛罕社区的那篇稿子是谁写的")
+
+
+# a community the resident tells of as where they were before, or sets another against, is no subject
+
+async def test_a_community_lived_in_before_is_not_what_a_which_question_asks(say):
+    reply = await say("我原来在赛罕社区当志愿者，那里老人有日间照料，最近来了宁波，听说这边有个社区给老人低价理发修脚，是哪个社区？")
+    assert "后大街" in reply and "三位一体" not in reply, reply
+
+
+async def test_a_pointer_stands_for_the_subject_told_last_that_is_no_background(say):
+    reply = await say("我从赛罕搬过来的，现在租的房子归园丁社区管，它在哪个县？", user="oMoved")
+    assert "宁海" in reply and "鄂托克" not in reply, reply
+    reply = await say("我在赛罕社区的时候办过老年大学，听说后大街社区文化很强，它有哪些荣誉？", user="oMoved2")
+    assert "后大街" in reply and "赛罕" not in reply, reply
+    reply = await say("想拿丹顶鹤社区跟赛罕比一比，它的书记是谁？")
+    assert "黄菊芬" in reply, reply
+
+
+async def test_examples_said_before_a_count_are_no_subject_of_its_pointer(say):
+    reply = await say("听说后大街社区项目很多，比如老友助老、居民众筹自治等，它总共有多少个服务项目？")
+    assert "14" in reply, reply
+
+
+async def test_a_district_said_as_where_one_moved_asks_the_last_question_of_it(say):
+    await say("20强里江北区有哪几个", user="oDistrict")
+    reply = await say("哦不对，我最终搬去的是北仑", user="oDistrict")
+    assert "学苑" in reply and "海棠" in reply, reply
+    await say("20强里江北区有哪几个", user="oDistrict2")
+    reply = await say("不对不对，后来搬到的是北仑，北仑的呢？", user="oDistrict2")
+    assert "学苑" in reply and "海棠" in reply, reply
+
+
+async def test_it_after_an_answer_about_two_communities_is_the_one_said_last(say):
+    await say("我们赛罕有很多楼栋长，力邦社区有多少个楼道小组长？", user="oTwo")
+    reply = await say("它的居委会委员有几个", user="oTwo")
+    assert "7" in reply and "力邦" in reply, reply

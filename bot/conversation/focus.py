@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from knowledge.text import ASKS, CLAUSE_ENDS
+from knowledge.understand import EXAMPLES
 
 FRAME = re.compile(r"^(?:我|俺)?(?:看|看到|看了|读到|听|听说|听人说|据说)[^，,。]{0,30}(?:报道|新闻|文章|消息|报纸|节目)"
                    r"(?:里|上|中)?(?:说|讲|提到|写)?的?$")
@@ -19,9 +20,23 @@ HEARD_THAT = re.compile(r"^(?:前两天|前几天|昨天|之前|上次|最近)?(
 # a question pointing back at the trouble told before it (…有人管这事吗)
 POINTS_BACK = re.compile(r"这事|这件事|此事|这个事|这种事|这种情况|这情况|这类|这样的|这些事|这问题|这个问题")
 SUBJECTS = ("community", "programme", "person", "list", "place")
+ASKED_OF = ("community", "programme", "person", "list")     # what a question is asked of (a place only narrows it)
 # a clause going on with the question before it (…，是来取经的), and a sentence's end
 GOES_ON = re.compile(r"^\s*(?:是|就是|也是|还|而且|并且|又)")
 SENTENCE_ENDS = re.compile(r"[。.!！？?]")
+WHICH_COMMUNITY = re.compile(r"哪个社区|哪些社区|哪家社区|哪个小区|什么社区")
+# a subject the resident tells of as where they were before or what they measure against (我以前在赛罕
+# 社区做社工, 我刚从赛罕搬来, 让我想起赛罕的口袋公园, 拿深圳湾跟赛罕做个对照): not what is asked about
+BACKGROUND = re.compile(r"(?:以前|原来|之前|过去|曾经|从前)(?:在|住|是|的|那)?|老家(?:在|是)|(?<!自)从|想起|比起")
+BACKGROUND_REACH = 10     # characters before a name in which a marker makes it background
+# ...or is said as a time gone by (我在赛罕社区的时候) or as what another is set against (跟赛罕做个对照)
+WHEN_THERE = re.compile(r"(?:社区)?(?:的时候|那时候|那会儿|那阵子)")
+SET_AGAINST = re.compile(r"(?:做个?)?(?:对照|对比|比一比|比比|相比|比较)")
+# a question pointing at something told before it in the same message (…力邦社区住的基本都是外来务工
+# 人员，它的书记叫什么)
+# and the kinds each pointer can stand for, in order (它 after 丹顶鹤社区…宁波的区 is the community)
+POINTERS = ((re.compile(r"这个人|这人|此人|这位|那位|(?<![其它])他(?!们)|她(?!们)"), (("person",),)),
+            (re.compile(r"它(?![们俩])|该社区|这个社区|那个社区|他们那|她们那|那边|那里|那儿"), (("community", "programme"), ("place",))))
 
 
 def focus(text: str, kb) -> str:
@@ -39,6 +54,14 @@ def focus(text: str, kb) -> str:
     asking = [ASKS.search(p) is not None for p in parts]
     if all(asking) or not any(asking):
         return text
+    pointed = _pointed(parts, asking, kb)
+    if pointed is not None:
+        return pointed
+    # (…以前常去赛罕社区老年大学，那个课几点上: kept when nothing else is asked about)
+    kept = [i for i, p in enumerate(parts) if asking[i] or not _background_only(kb, p)]
+    if len(kept) < len(parts) and (any(_names(kb, parts[i], ASKED_OF) for i in kept) or
+                                   WHICH_COMMUNITY.search(parts[max(i for i, a in enumerate(asking) if a)])):
+        return focus("，".join(parts[i] for i in kept), kb)
     # a clause that only tells, before the question (两个小姑娘领唱，唱的是哪首歌), says what is asked
     # about; one that tells with a cue of another question (打了电话没人接) or comes after the
     # question (…有什么活动？我看报道说他们居民来自五湖四海) does not
@@ -54,8 +77,8 @@ def focus(text: str, kb) -> str:
                                               kb.understand(p).mentions or (i < last and not kb.understand(p).aspects)))
 
 
-def _names(kb, clause: str) -> bool:
-    return any(m.kind in SUBJECTS for m in kb.understand(clause).mentions)
+def _names(kb, clause: str, kinds: tuple[str, ...] = SUBJECTS) -> bool:
+    return any(m.kind in kinds for m in kb.understand(clause).mentions)
 
 
 def _going_on(text: str, parts: list[str], last: int) -> set[int]:
@@ -69,3 +92,47 @@ def _going_on(text: str, parts: list[str], last: int) -> set[int]:
         kept.add(i)
         at = start + len(parts[i])
     return kept
+
+
+def _subjects(kb, clause: str) -> list[tuple[object, bool]]:
+    """(mention, is background) for each subject a clause names, in order."""
+    q = kb.understand(clause)
+    # (像老友助老、生育文化这些: examples of what is asked of, no subject of their own)
+    examples = [e.span() for e in EXAMPLES.finditer(q.text)]
+    return [(m, _background(q.text, m) or any(a <= m.start < b for a, b in examples))
+            for m in q.mentions if m.kind in SUBJECTS]
+
+
+def _background(text: str, m) -> bool:
+    return bool(BACKGROUND.search(text, max(0, m.start - BACKGROUND_REACH), m.start) or WHEN_THERE.match(text, m.end) or
+                text[m.start - 1:m.start] in ("跟", "和", "同", "与") and SET_AGAINST.match(text, m.end))
+
+
+def _background_only(kb, clause: str) -> bool:
+    """A clause telling only of communities the resident was at before or sets against another."""
+    said = [background for m, background in _subjects(kb, clause) if m.kind == "community"]
+    return bool(said) and all(said)
+
+
+def _pointed(parts: list[str], asking: list[bool], kb) -> str | None:
+    """The question with its pointer (它, 那边, 这个人) standing for the subject told last before it that
+    is no background, when the message tells of several: 我从赛罕搬来，楼下是丹顶鹤社区，它是哪个区的
+    asks of 丹顶鹤. None when the question names its own subject or points at nothing."""
+    last = max(i for i, a in enumerate(asking) if a)
+    asked = kb.understand(parts[last])
+    if any(m.kind in SUBJECTS for m in asked.mentions):
+        return None
+    told = [(m, background) for p in parts[:last] for m, background in _subjects(kb, p)]
+    # (a short name, 赛罕, is known only in the whole message: what it names counts too)
+    named = {m.ids[0] for m in kb.understand("，".join(parts)).mentions if m.kind in ASKED_OF}
+    if len(named | {m.ids[0] for m, _ in told}) < 2 and not any(background for _, background in told):
+        return None
+    for pointer, preferred in POINTERS:
+        said = pointer.search(asked.text)
+        if said is None:
+            continue
+        for kinds in preferred:
+            target = next((m for m, background in reversed(told) if m.kind in kinds and not background), None)
+            if target is not None:
+                return asked.text[:said.start()] + target.surface + asked.text[said.end():]
+    return None

@@ -41,7 +41,7 @@ EXCUSE_AFTER = re.compile(r"[，,。\s]*(?:刚才|刚刚)?(?:手滑|手误|口�
 NOT_AFTER = re.compile(r"[，,\s]+(?:而)?不是[^，,。？?]{1,10}[。.!！]*$")
 ASKED_HERE = re.compile(r"是不是|吗|么|吧|呢|[？?]|哪|谁|什么|啥")
 MEANT = re.compile(r"^(我是说|我说的是|我问的是|我是问|我想问的是|我想问|我想知道|我要问的是|我要问|我指的是|应该是|应为|应是|是问|问的是|是|问)")
-MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(上个月|上月|上周|去年|今年|前几天|前阵子|前段时间|最近|已经|刚|刚刚|现在|后来|如今)*"
+MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(上个月|上月|上周|去年|今年|前几天|前阵子|前段时间|最近|已经|刚|刚刚|现在|后来|如今|最后|最终|其实|实际上)*"
                    r"(?:搬了?家?了?[，,\s]*(?:我|我们|我家)?(?:现在|如今|目前)?(?:住在|住)|"   # (刚搬家了，现在住X / 我搬了现在住X)
                    r"搬到的是|搬去的是|搬进的是|搬到|搬去|搬家到|搬进|搬来|搬进了|住的是|现在住在|现在住|住在|新家是|新家在)(了)?")
 # a correction after a clause of the same message (…不对不对，我是说Y): what precedes is what it corrects
@@ -106,14 +106,14 @@ def _resolve(text: str, topic: Topic, kb) -> Resolution:
         return _resolve(after, _topic_of(before, {}, (), said.binds, kb), kb)
     home = _moved_to(t)
     if home:
-        return Resolution("我住在" + home, "rebind")
+        return _moved(home, topic, kb)
     rest = _correction(t)
     if rest is not None:
         if not rest:
             return Resolution(t)
         home = _moved_to(rest)
         if home:
-            return Resolution("我住在" + home, "rebind")
+            return _moved(home, topic, kb)
         moved = positions.corrected(topic.question, rest) if topic.question else ""
         if moved:
             return Resolution(moved, "correction")    # 排第3的是哪个 → 我数错了，是第13个
@@ -125,6 +125,21 @@ def _resolve(text: str, topic: Topic, kb) -> Resolution:
     if not topic.question:
         return Resolution(t)
     return _against_topic(t, topic, kb, "followup") or Resolution(t)
+
+
+ELLIPSIS_END = re.compile(r"[呢？?。！!，,\s]")   # (北仑的呢？ asks nothing of its own)
+
+
+def _moved(home: str, topic: Topic, kb) -> Resolution:
+    """Where the resident says they live now; a district or town said so (不对，我最后搬到的是北仑) names
+    no community to remember: the last question is asked of that place instead."""
+    said = kb.understand(home)
+    # (我住在鄞州，这边有哪些社区: a question of its own, answered as said)
+    if not said.of("community") and said.of("place") and topic.question and \
+            not ASKS.search(ELLIPSIS_END.sub("", home)):
+        place = said.of("place")[0].surface
+        return _against_topic(place, topic, kb, "correction") or Resolution(home, "correction")
+    return Resolution("我住在" + home, "rebind")
 
 
 def _without_past_home(t: str) -> str:
@@ -402,6 +417,9 @@ def _subject_name(topic: Topic, kinds: tuple[str, ...], kb) -> str:
         names = list(dict.fromkeys(_name_of("community", m[1], kb) for m in topic.mentions if m[0] == "community"))
         return "和".join(names) if len(names) >= 2 else ""
     m = topic.entity(*kinds)
+    communities = [x for x in topic.mentions if x[0] == "community"]
+    if m is not None and m[0] == "community" and len({x[1] for x in communities}) >= 2:
+        m = communities[-1]   # 它 after several communities (赛罕那边…，力邦社区有多少…？): the one said last
     if m is None and "community" in kinds:    # the community of the programme or person last named
         programme, person = topic.entity("programme"), topic.entity("person")
         if programme is not None and programme[1] in kb.model.programmes:
