@@ -1824,3 +1824,8 @@ async def test_it_after_an_answer_about_two_communities_is_the_one_said_last(say
     await say("我们赛罕有很多楼栋长，力邦社区有多少个楼道小组长？", user="oTwo")
     reply = await say("它的居委会委员有几个", user="oTwo")
     assert "7" in reply and "力邦" in reply, reply
+
+
+async def test_a_community_said_to_be_outside_what_is_asked_is_no_subject(say):
+    reply = await say("我们学弄社区没参加什么联盟，听说宁波晚报社区联盟首批有好多社区，到底几个")
+    assert "70" in reply, reply

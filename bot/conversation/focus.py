@@ -24,6 +24,7 @@ ASKED_OF = ("community", "programme", "person", "list")     # what a question is
 # a clause going on with the question before it (…，是来取经的), and a sentence's end
 GOES_ON = re.compile(r"^\s*(?:是|就是|也是|还|而且|并且|又)")
 SENTENCE_ENDS = re.compile(r"[。.!！？?]")
+INDEFINITE = re.compile(r"没|不")
 WHICH_COMMUNITY = re.compile(r"哪个社区|哪些社区|哪家社区|哪个小区|什么社区")
 # a subject the resident tells of as where they were before or what they measure against (我以前在赛罕
 # 社区做社工, 我刚从赛罕搬来, 让我想起赛罕的口袋公园, 拿深圳湾跟赛罕做个对照): not what is asked about
@@ -32,6 +33,8 @@ BACKGROUND_REACH = 10     # characters before a name in which a marker makes it 
 # ...or is said as a time gone by (我在赛罕社区的时候) or as what another is set against (跟赛罕做个对照)
 WHEN_THERE = re.compile(r"(?:社区)?(?:的时候|那时候|那会儿|那阵子)")
 SET_AGAINST = re.compile(r"(?:做个?)?(?:对照|对比|比一比|比比|相比|比较)")
+# ...or is said to be outside what is asked of (我们赛罕社区没加入什么联盟，…联盟首批有多少个社区)
+NOT_IN = re.compile(r"(?:社区)?(?:那边)?(?:还|也|并|从)?(?:没有?|不是?|未)(?:加入|参加|参与|上榜|入选|评上|选上|进)")
 # a question pointing at something told before it in the same message (…力邦社区住的基本都是外来务工
 # 人员，它的书记叫什么)
 # and the kinds each pointer can stand for, in order (它 after 丹顶鹤社区…宁波的区 is the community)
@@ -51,7 +54,7 @@ def focus(text: str, kb) -> str:
     told = [p for p in parts if not FRAME.match(p.strip())]
     if told and len(told) < len(parts):
         return focus("，".join(told), kb)
-    asking = [ASKS.search(p) is not None for p in parts]
+    asking = [_asks(p) for p in parts]
     if all(asking) or not any(asking):
         return text
     pointed = _pointed(parts, asking, kb)
@@ -75,6 +78,12 @@ def focus(text: str, kb) -> str:
     return "，".join(p for i, (p, a) in enumerate(zip(parts, asking))
                     if a or i in going_on or (_names(kb, p) if named else
                                               kb.understand(p).mentions or (i < last and not kb.understand(p).aspects)))
+
+
+def _asks(clause: str) -> bool:
+    """Whether a clause asks; 什么 after a negation is indefinite (没加入什么联盟: not any union)."""
+    return any(not (m.group(0) == "什么" and INDEFINITE.search(clause, max(0, m.start() - 4), m.start()))
+               for m in ASKS.finditer(clause))
 
 
 def _names(kb, clause: str, kinds: tuple[str, ...] = SUBJECTS) -> bool:
@@ -105,6 +114,7 @@ def _subjects(kb, clause: str) -> list[tuple[object, bool]]:
 
 def _background(text: str, m) -> bool:
     return bool(BACKGROUND.search(text, max(0, m.start - BACKGROUND_REACH), m.start) or WHEN_THERE.match(text, m.end) or
+                NOT_IN.match(text, m.end) or
                 text[m.start - 1:m.start] in ("跟", "和", "同", "与") and SET_AGAINST.match(text, m.end))
 
 
