@@ -732,7 +732,7 @@ class Engine:
             found = [self.model.programmes[p] for p in progs]
             return Answer("programme", {"programmes": found, "communities": self.model.communities,
                                         "where": "location" in q.aspects}, "programme", 1.0, True)
-        if cats and not places and (told := told_beyond_services(self, q)) is not None:
+        if cats and (not places or "which" in q.aspects) and (told := told_beyond_services(self, q, places)) is not None:
             return told
         if cats:
             names = [self.model.categories[x].name for x in cats]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from knowledge.listing import own_places
+from knowledge.listing import own_places, place_filter
 from knowledge.passages import COVERAGE, Passage
 from knowledge.text import compact
 from knowledge.understand import NEARBY, STOP, Query
@@ -118,16 +118,22 @@ def wider(engine: "Engine", q: Query) -> "Answer | None":
     return passage_answer(engine, hit, hit[0]) if hit else None
 
 
-def told_beyond_services(engine: "Engine", q: Query) -> "Answer | None":
+def told_beyond_services(engine: "Engine", q: Query, places: list[str] = ()) -> "Answer | None":
     """`哪个社区的文艺队伍两次拿过中国民间文艺最高奖`: a which-question telling much more than a service
     word is answered by the passage that tells it, not by every community offering the service; a
-    need, only by a passage telling nearly all of it."""
+    need, only by a passage telling nearly all of it. With `places` said (余姚有个社区…是哪个), only
+    a passage of a community inside them."""
     text = question_content(engine, q)
     if len(_beyond_categories(q, text).replace(" ", "")) < BEYOND_SERVICES:
         return None
     # (全家都喜欢红歌，有家庭能报名的比赛吗: a need asking no which is answered so only when a passage tells it all)
     hit = engine.passages.best(text, threshold=COVERAGE if "which" in q.aspects else TOLD_ALL)
-    return passage_answer(engine, hit, hit[0]) if hit else None
+    return passage_answer(engine, hit, hit[0]) if hit and _inside(engine, hit[1], places) else None
+
+
+def _inside(engine: "Engine", p: Passage, places) -> bool:
+    """Whether a passage is of a community inside the places said (any passage when none is)."""
+    return not places or bool(p.community_id) and place_filter(engine, list(places))(engine.model.communities[p.community_id])
 
 
 BEYOND_SERVICES = 6    # characters a which-question says beyond its service words to be asked of a passage
@@ -179,4 +185,6 @@ def sharper(engine: "Engine", q: Query) -> "Answer | None":
     if len(rest.replace(" ", "")) < 3:
         return None  # "附近有哪些养老服务": the category is the whole question
     hit = engine.passages.best(rest, threshold=SHARP)  # what the question says beyond the category
-    return passage_answer(engine, hit, hit[0]) if hit else None
+    # (镇海有个社区…是哪个: a passage of a community elsewhere is no answer)
+    places = [p for m in q.of("place") for p in m.ids]
+    return passage_answer(engine, hit, hit[0]) if hit and _inside(engine, hit[1], places) else None

@@ -1829,3 +1829,23 @@ async def test_it_after_an_answer_about_two_communities_is_the_one_said_last(say
 async def test_a_community_said_to_be_outside_what_is_asked_is_no_subject(say):
     reply = await say("我们学弄社区没参加什么联盟，听说宁波晚报社区联盟首批有好多社区，到底几个")
     assert "70" in reply, reply
+
+
+async def test_a_story_told_in_sentences_before_a_question_of_its_own_is_no_part_of_it(say):
+    reply = await say("我外孙最喜欢看打腰鼓，上个月还缠着我去看表演。丹顶鹤社区的书记叫什么？")
+    assert "黄菊芬" in reply and "腰鼓" not in reply, reply
+    # a story about the old community, then a which-question telling facts of another in a place
+    reply = await say("在深圳湾住的时候我们楼里谁也不认识谁。余姚有个社区的居民在楼道里吃了二十年年夜饭，是哪个？")
+    assert "学弄" in reply, reply
+    # (a sentence saying where one lives is kept; every question of several sentences is asked)
+    assert "吴民丽" in await say("我住后大街社区。我们书记是谁？", user="oHome")
+    # (a question pointing back at the story asks of what it tells)
+    reply = await say("老婆想租房，在看学苑社区和海棠社区的房子。这两个社区各在哪个街道？")
+    assert "大碶" in reply and "新碶" in reply, reply
+    reply = await say("赛罕社区有几支志愿服务队？深圳湾社区培育了多少个社会组织？")
+    assert "8支" in reply and "20多" in reply, reply
+
+
+async def test_a_which_question_in_a_place_is_answered_by_a_passage_inside_it(say):
+    reply = await say("镇海有个社区，邻居们二十年在楼道里一起吃年夜饭，是哪个社区")
+    assert "学弄" not in reply, reply

@@ -24,14 +24,18 @@ ASKED_OF = ("community", "programme", "person", "list")     # what a question is
 # a clause going on with the question before it (…，是来取经的), and a sentence's end
 GOES_ON = re.compile(r"^\s*(?:是|就是|也是|还|而且|并且|又)")
 SENTENCE_ENDS = re.compile(r"[。.!！？?]")
+SENTENCE_SPLIT = re.compile(r"(?<=[。!！？?])")
 INDEFINITE = re.compile(r"没|不")
+# a word pointing back at what was told before (它们, 这两个社区, 那个项目, 这位)
+BACK = re.compile(r"它|他|她|这两|这俩|那两|这几|那几|这些|那些|这个|那个|这位|那位|这里|那里|这边|那边|该|此|两个社区|两家")
+WHICH_ONE = re.compile(r"哪(?:个|家|一个)")      # (余姚有个社区…，是哪个)
 WHICH_COMMUNITY = re.compile(r"哪个社区|哪些社区|哪家社区|哪个小区|什么社区")
 # a subject the resident tells of as where they were before or what they measure against (我以前在赛罕
 # 社区做社工, 我刚从赛罕搬来, 让我想起赛罕的口袋公园, 拿深圳湾跟赛罕做个对照): not what is asked about
 BACKGROUND = re.compile(r"(?:以前|原来|之前|过去|曾经|从前)(?:在|住|是|的|那)?|老家(?:在|是)|(?<!自)从|想起|比起")
 BACKGROUND_REACH = 10     # characters before a name in which a marker makes it background
 # ...or is said as a time gone by (我在赛罕社区的时候) or as what another is set against (跟赛罕做个对照)
-WHEN_THERE = re.compile(r"(?:社区)?(?:的时候|那时候|那会儿|那阵子)")
+WHEN_THERE = re.compile(r"(?:社区)?(?:那边|那儿|那里|这边)?(?:住|待|生活|工作|上班)?(?:的时候|那时候|那会儿|那阵子)")
 SET_AGAINST = re.compile(r"(?:做个?)?(?:对照|对比|比一比|比比|相比|比较)")
 # ...or is said to be outside what is asked of (我们赛罕社区没加入什么联盟，…联盟首批有多少个社区)
 NOT_IN = re.compile(r"(?:社区)?(?:那边)?(?:还|也|并|从)?(?:没有?|不是?|未)(?:加入|参加|参与|上榜|入选|评上|选上|进)")
@@ -48,6 +52,9 @@ def focus(text: str, kb) -> str:
     Where the resident read or heard it (我看宁波日报那篇讲当家人的报道) is no part of the question."""
     text = HEARSAY.sub("", text) if "听" in text else text
     text = HEARD_THAT.sub("", text) if "说" in text else text
+    story = _after_story(text, kb)
+    if story is not None:
+        return focus(story, kb)
     parts = [p for p in CLAUSE_ENDS.split(text) if p.strip()]
     if len(parts) < 2:
         return text
@@ -81,8 +88,10 @@ def focus(text: str, kb) -> str:
 
 
 def _asks(clause: str) -> bool:
-    """Whether a clause asks; 什么 after a negation is indefinite (没加入什么联盟: not any union)."""
-    return any(not (m.group(0) == "什么" and INDEFINITE.search(clause, max(0, m.start() - 4), m.start()))
+    """Whether a clause asks; 什么 after a negation (没加入什么联盟: not any union) and a question word
+    before 也/都 (谁也不认识谁, 什么都不懂) are indefinite."""
+    return any(not (m.group(0) == "什么" and INDEFINITE.search(clause, max(0, m.start() - 4), m.start()) or
+                    clause.startswith(("也", "都"), m.end()) or m.group(0) == "谁" and "谁也" in clause)
                for m in ASKS.finditer(clause))
 
 
@@ -146,3 +155,22 @@ def _pointed(parts: list[str], asking: list[bool], kb) -> str | None:
             if target is not None:
                 return asked.text[:said.start()] + target.surface + asked.text[said.end():]
     return None
+
+
+def _after_story(text: str, kb) -> str | None:
+    """The last sentence, when it asks a question of its own and those before it only tell a story
+    (我孙子特别爱敲鼓…。那个甬上社区节是在哪个社区办的？): a question naming what it asks of, or asking
+    which community, without pointing back. A sentence saying where the resident lives is kept."""
+    sentences = [x for x in SENTENCE_SPLIT.split(text) if x.strip("，, ")]
+    if len(sentences) < 2 or not _asks(sentences[-1]) or any(_asks(x) for x in sentences[:-1]):
+        return None     # (…各评出了几家？…还经过了哪一轮？: every question is asked)
+    last = sentences[-1]
+    asked = kb.understand(last)
+    starts = {m.start for m in asked.mentions}
+    # (那个甬上社区节: 那个 before a name is no pointer; 这两个社区 is)
+    if any(b.end() not in starts for b in BACK.finditer(asked.text)) or \
+            not (_names(kb, last, ASKED_OF) or WHICH_COMMUNITY.search(last) or "社区" in last and WHICH_ONE.search(last)):
+        return None
+    # (我在深圳湾那边住的时候…: where the resident lived once is no home said)
+    kept = [x for x in sentences[:-1] if kb.understand(x).binds and not any(b for _, b in _subjects(kb, x))]
+    return "，".join([*kept, last]) if len(kept) < len(sentences) - 1 else None
