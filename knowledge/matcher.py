@@ -611,8 +611,10 @@ class EntityIndex:
                 mentions.append(m)
         if "community" not in kinds:
             m = self.fuzzy_names(text, "community")
-            # without 社区/村 in the text only a homophone of a whole alias counts (丹顶和 → 丹顶鹤)
-            if m and (any(s in text for s in _SUFFIXES) or (m.how == "pinyin" and self._alias_in_context(text, m.start, m.end))):
+            # without 社区/村 in the text only a homophone of a whole alias counts (丹顶和 → 丹顶鹤), or
+            # of a name with its suffix misheard too (力邦社去第一批)
+            if m and (any(s in text for s in _SUFFIXES) or m.how == "pinyin" and (
+                    m.surface.endswith(_SUFFIXES) or self._alias_in_context(text, m.start, m.end))):
                 place(m)
         elif _SEVERAL.search(text):
             # 凌宵社区和都市森林社区: beside a name said right, another X社区 may be misspelt

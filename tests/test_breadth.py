@@ -1849,3 +1849,8 @@ async def test_a_story_told_in_sentences_before_a_question_of_its_own_is_no_part
 async def test_a_which_question_in_a_place_is_answered_by_a_passage_inside_it(say):
     reply = await say("镇海有个社区，邻居们二十年在楼道里一起吃年夜饭，是哪个社区")
     assert "学弄" not in reply, reply
+
+
+async def test_a_community_name_misheard_with_its_suffix_is_found_before_any_word(say):
+    reply = await say("园丁射区 几种颜色代表的服务是啥")
+    assert "居家养老" in reply, reply
