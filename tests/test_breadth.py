@@ -1854,3 +1854,9 @@ async def test_a_which_question_in_a_place_is_answered_by_a_passage_inside_it(sa
 async def test_a_community_name_misheard_with_its_suffix_is_found_before_any_word(say):
     reply = await say("园丁射区 几种颜色代表的服务是啥")
     assert "居家养老" in reply, reply
+
+
+async def test_a_not_a_asks_and_what_is_told_before_it_is_no_need(say):
+    reply = await say("我外孙女后天要去秋游，宁波后天会不会下雪")
+    assert "答不上来" in reply or "资料里没有" in reply, reply
+    assert "社区：" not in reply, reply
