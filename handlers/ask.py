@@ -23,6 +23,7 @@ from bot.conversation.focus import focus
 from bot.conversation.followup import reads_topic, resolve, topic_of
 from bot.conversation.message import Message, Reply
 from bot.conversation.router import Router
+from knowledge.slots import asks_a_detail
 from knowledge.understand import asks_of_a_community
 from handlers import recent
 
@@ -31,6 +32,15 @@ router = Router("ask")
 WHO_ASKED = re.compile(r"谁|哪位|哪个人|名字|(?:孩|娃|姑娘|丫头|阿姨|大妈|大爷|老人|人)叫(?:什么|啥)")
 FLOW = "ask"
 TTL = 900.0
+
+
+def _still_of_subject(kb, found, text: str) -> bool:
+    """A guess's "not known" is said of the last subject when the message asks something of a
+    community (社区里老人吃饭要交多少钱) or a detail of the subject (白领之家 → 报名找谁，有电话吗)."""
+    about = orjson.loads(found.entities)
+    said = kb.understand(text)
+    return bool(about.get("community") and asks_of_a_community(said) or
+                about.get("programme") and asks_a_detail(said))
 
 
 def answer(deps, state, text: str) -> Reply:
@@ -47,8 +57,7 @@ def answer(deps, state, text: str) -> Reply:
     # a guess that finds only "not known" of the last subject still says it of that subject when the
     # message asks something of a community (社区里老人吃饭要交多少钱: the fee is not in the material);
     # otherwise (比特币现在多少钱) the message is answered as written
-    if resolution is not None and resolution.guess and not found.answered and \
-            not (orjson.loads(found.entities).get("community") and asks_of_a_community(kb.understand(text))):
+    if resolution is not None and resolution.guess and not found.answered and not _still_of_subject(kb, found, text):
         question = text
         found = deps.reply_cache.answer(kb, deps.templates, text, state.community_id, open_question)
         read_community = read_community or found.uses_residence

@@ -730,6 +730,9 @@ class Engine:
                           "list", 1.0, True, {"list": [kl.id]}, pages=members)
         if progs:
             found = [self.model.programmes[p] for p in progs]
+            if AIM_ASKED.search(q.text) and len({p.community_id for p in found}) == 1:
+                # (七色服务板块的服务理念: a programme states none; its community's beside it)
+                return self.about_community(q, self.model.communities[found[0].community_id])
             return Answer("programme", {"programmes": found, "communities": self.model.communities,
                                         "where": "location" in q.aspects}, "programme", 1.0, True)
         if cats and (not places or "which" in q.aspects) and (told := told_beyond_services(self, q, places)) is not None:

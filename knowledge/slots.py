@@ -36,7 +36,8 @@ SLOTS = [
          re.compile(r"\d+(\.\d+)?元|免费|收费|不要钱|\d+块")),
     Slot("开放或活动时间", re.compile(r"下次|下一次|下回|下一场|(?:什么|啥)时候(?:再|办|搞|有)|几点|开放时间|办公时间|营业时间|上班时间|周几|星期几|每周|每星期|几号开|什么时间开|开门|放映时间|"
                             r"哪天放映|一般哪天|什么时候开放|什么时候有活动|几时|什么时候举办|什么时候开展|什么时候(?:开始)?上课|多久一次|举办时间|"
-                            r"礼拜几|哪几天|周几|每礼拜|一周几次|几点练|什么时候练|每个?月几号|每个?月哪天|几号(?:去|来|办|剪|上课|活动)"),
+                            r"礼拜几|哪几天|周几|每礼拜|一周几次|几点练|什么时候练|每个?月几号|每个?月哪天|几号(?:去|来|办|剪|上课|活动)|"
+                            r"(?:一个?|每个?)(?:礼拜|星期|周|月)(?:上|练|开|办|有)?几(?:趟|回|次|节)"),
          re.compile(r"\d+[点:：]\d*|周[一二三四五六日天]|星期[一二三四五六日天]|每(周|月|天|晚)|工作日|上午|下午|晚上")),
     Slot("年份", re.compile(r"哪一年|哪年|几几年|什么年份|哪些年|哪两年|哪几年"),
          re.compile(r"\d{4}年|\d{2}年代|[〇零一二三四五六七八九]{4}年|[一二三四五六七八九十]+年代|今年|去年|年底|年初")),
@@ -127,6 +128,11 @@ CHECKED = {"programme", "community_items", "community_services", "passage", "per
 # 小区物业费多少 would then name communities for what nobody in the material says: measured on the
 # held-out conversations, honest refusals lost more than needs gained.)
 BROAD = {"unknown_detail", "category_communities"}
+
+
+def asks_a_detail(q: Query) -> bool:
+    """Whether the question asks one of the details slots check (a phone, a fee, hours ...)."""
+    return any(s.asked.search(q.text) for s in SLOTS)
 
 
 def asked_slot(q: Query, template: str) -> Slot | None:

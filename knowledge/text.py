@@ -37,8 +37,13 @@ _WRITTEN = {"个": "首个", "家": "首家", "回": "首次", "次": "首次", 
 # sq: how residents type 社区 (she qu) in a hurry (后大街sq)
 _SQ = re.compile(r"(?<![a-z])sq(?![a-z])")
 _SPOKEN_BREAK = re.compile(r"(?:[啊呀嘛啦哈哇噢]|(?<![网酒书氧茶贴])吧)+(?=\s)|(?<=\s)(?:就是说|就是|然后|那个|嗯+|呃+)")
-_STANDARD = {"咋": "怎么", "俺们": "我们", "俺": "我", "咱们": "我们", "咱": "我们"}
-_DIALECT = re.compile("|".join(sorted(_STANDARD, key=len, reverse=True)))
+_STANDARD = {"咋": "怎么", "俺们": "我们", "俺": "我", "咱们": "我们", "咱": "我们",
+             # Ningbo and Shanghai speech (啥辰光上课, 阿拉小区, 侬晓得伐): 小人 is a child there
+             # (屋里 is left alone: 书屋里 is inside a reading room)
+             "啥辰光": "什么时候", "辰光": "时候", "阿拉": "我们", "侬": "你", "小人": "孩子"}
+_DIALECT = re.compile("|".join(w + ("(?!书)" if w == "小人" else "") for w in sorted(_STANDARD, key=len, reverse=True)))  # (小人书)
+_DIALECT_MARKS = re.compile("[咋俺咱侬伐]|辰光|阿拉|小人")
+_WU_ASKS = re.compile(r"伐(?=[\s？?。!！，,]*$|[，,？?])")     # (有联系电话伐: 吗)
 # Cantonese written as it is spoken (记者系边个, 有冇, 喺边度), after traditional characters are
 # simplified: the Mandarin words the rest of the bot reads. No library turns one into the other.
 _CANTONESE = [(re.compile(p), r) for p, r in (
@@ -75,8 +80,9 @@ def normalise(text: str) -> str:
             t = pattern.sub(mandarin, t)
     t = _SQ.sub("社区", t) if "sq" in t else t
     t = t.replace("、", "和")  # an enumeration comma joins names like 和 (学弄、学苑、虞波), not a clause break
-    if "咋" in t or "俺" in t or "咱" in t:   # spoken and northern forms: 咋 for 怎么, 俺/咱 for 我/我们
+    if _DIALECT_MARKS.search(t):   # spoken, northern and Wu forms: 咋 for 怎么, 俺/咱 for 我/我们, 伐 for 吗
         t = _DIALECT.sub(lambda m: _STANDARD[m.group(0)], t)
+        t = _WU_ASKS.sub("吗", t)
     t = _OUR_HERE.sub(r"\1这里", t) if "这" in t else t
     t = _KEEP.sub(" ", t)
     t = _DOTS.sub(" ", t)

@@ -1860,3 +1860,28 @@ async def test_a_not_a_asks_and_what_is_told_before_it_is_no_need(say):
     reply = await say("我外孙女后天要去秋游，宁波后天会不会下雪")
     assert "答不上来" in reply or "资料里没有" in reply, reply
     assert "社区：" not in reply, reply
+
+
+async def test_two_rounds_counted_in_two_sentences_are_both_answered(say):
+    reply = await say("首届品质社区一共几家？第二届评的是前几强？")
+    assert "10" in reply and "20" in reply, reply
+
+
+async def test_ningbo_speech_is_understood(say):
+    reply = await say("金钟学堂一个礼拜开几趟，啥辰光上课")
+    assert "资料里没有" in reply, reply
+    reply = await say("阿拉屋里小人放学早，贺丞社区有啥地方好去伐")
+    assert "四点钟学校" in reply, reply
+    reply = await say("赛罕社区红色书屋里藏书多少本")   # (书屋里 stays a reading room)
+    assert "红色书屋" in reply, reply
+
+
+async def test_a_detail_asked_after_a_programme_is_said_unknown_of_it(say):
+    await say("四点钟学校是哪个社区办的", user="oDetail")
+    reply = await say("报名找谁，有没有电话", user="oDetail")
+    assert "四点钟学校" in reply and "住在哪个社区" not in reply, reply
+
+
+async def test_the_aim_asked_of_a_programme_is_its_communitys(say):
+    reply = await say("餐餐鲜这个品牌的服务理念是啥")
+    assert "微笑邻里" in reply, reply
