@@ -139,6 +139,19 @@ def _same_sound(a: str, b: str) -> bool:
     return bool(pinyin(a)[0] & pinyin(b)[0])
 
 
+_GENERIC_LEFT = re.compile(r"^(?:的|上|方面|这块)?(?:服务|项目|活动|工作)?$")
+
+
+def _service_words_only(window: str, mentions: list[Mention]) -> bool:
+    """Whether a window a programme name was guessed from says only a service and a generic word
+    (老年人服务 is no 老年人低偿服务 misspelt: the elderly, asked of the community named)."""
+    left = window
+    for o in mentions:
+        if o.kind == "category":
+            left = left.replace(o.surface, "")
+    return left != window and bool(_GENERIC_LEFT.match(left))
+
+
 def _blanked(text: str, mentions: list[Mention], kind: str) -> str:
     """`text` with the mentions of `kind` found so far blanked out (for the typo path's second name)."""
     for o in mentions:
@@ -628,7 +641,8 @@ class EntityIndex:
         if "programme" not in kinds or (_SEVERAL.search(text) and len(text) >= 8):
             # "四点钟学校和时间银行分别是哪个社区的": a second name may be misspelt or shortened
             m = self.fuzzy_names(_blanked(text, mentions, "programme"), "programme")
-            if m and m.score >= max(self.threshold, PROGRAMME_FUZZY_MIN if m.how == "fuzzy" else 0):
+            if m and m.score >= max(self.threshold, PROGRAMME_FUZZY_MIN if m.how == "fuzzy" else 0) and \
+                    not (m.how == "fuzzy" and _service_words_only(text[m.start:m.end], mentions)):
                 place(m)
         if "person" not in kinds:
             place(self.misheard_person(text))

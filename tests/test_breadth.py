@@ -1885,3 +1885,23 @@ async def test_a_detail_asked_after_a_programme_is_said_unknown_of_it(say):
 async def test_the_aim_asked_of_a_programme_is_its_communitys(say):
     reply = await say("餐餐鲜这个品牌的服务理念是啥")
     assert "微笑邻里" in reply, reply
+
+
+async def test_an_english_story_sentence_before_a_question_of_its_own_is_no_part_of_it(say):
+    reply = await say("My mum used to live in Saihan. Which community in Ningbo opened a slow life experience hall for old folks?")
+    assert "丹顶鹤" in reply and "赛罕" not in reply, reply
+
+
+async def test_a_service_and_a_generic_word_are_no_programme_of_another_community(say):
+    reply = await say("在老年人服务方面，深圳湾社区有什么做法")
+    assert "三有三益" in reply and "后大街" not in reply, reply
+
+
+async def test_the_matter_a_comparison_is_framed_in_is_part_of_it(say):
+    reply = await say("在议事协商这块，赛罕社区和深圳湾社区分别有啥组织")
+    assert "协商议事室" in reply and "评议团" in reply, reply
+
+
+async def test_what_one_can_join_lists_the_services_not_a_count(say):
+    reply = await say("深圳湾社区有啥志愿活动可以参加")
+    assert "口岸五优" in reply, reply

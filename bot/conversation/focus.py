@@ -24,7 +24,9 @@ ASKED_OF = ("community", "programme", "person", "list")     # what a question is
 # a clause going on with the question before it (…，是来取经的), and a sentence's end
 GOES_ON = re.compile(r"^\s*(?:是|就是|也是|还|而且|并且|又)")
 SENTENCE_ENDS = re.compile(r"[。.!！？?]")
-SENTENCE_SPLIT = re.compile(r"(?<=[。!！？?])")
+TOPIC_FRAME = re.compile(r"^(?:在|关于|就|对于|说到|谈到)[\u4e00-\u9fff]{1,12}(?:上|方面|这块|这一块|这方面|领域|问题上)$")
+SENTENCE_SPLIT = re.compile(r"(?<=[。!！？?])|(?<=[a-z]\.)\s+(?=[A-Z])")
+LATIN = re.compile(r"[A-Za-z]{3,}")
 INDEFINITE = re.compile(r"没|不")
 # a word pointing back at what was told before (它们, 这两个社区, 那个项目, 这位)
 BACK = re.compile(r"它|他|她|这两|这俩|那两|这几|那几|这些|那些|这个|那个|这位|那位|这里|那里|这边|那边|该|此|两个社区|两家")
@@ -82,8 +84,9 @@ def focus(text: str, kb) -> str:
     # before it (我们楼里邻居见面都不打招呼): a clause naming no subject or place is left out then
     # (…两口子三天两头吵架，赛罕社区有人管这事吗: a question pointing back at it is about it)
     named = any(a and _names(kb, p) and not POINTS_BACK.search(p) for p, a in zip(parts, asking))
+    # (在老年人服务上，A和B各自的做法: the matter the question is framed in is part of it)
     return "，".join(p for i, (p, a) in enumerate(zip(parts, asking))
-                    if a or i in going_on or (_names(kb, p) if named else
+                    if a or i in going_on or (_names(kb, p) or TOPIC_FRAME.match(p.strip()) if named else
                                               kb.understand(p).mentions or (i < last and not kb.understand(p).aspects)))
 
 
@@ -162,14 +165,17 @@ def _after_story(text: str, kb) -> str | None:
     (我孙子特别爱敲鼓…。那个甬上社区节是在哪个社区办的？): a question naming what it asks of, or asking
     which community, without pointing back. A sentence saying where the resident lives is kept."""
     sentences = [x for x in SENTENCE_SPLIT.split(text) if x.strip("，, ")]
-    if len(sentences) < 2 or not _asks(sentences[-1]) or any(_asks(x) for x in sentences[:-1]):
+    # (English is read by its cues: …moved from Shenzhen Bay. Which Ningbo community…?)
+    said = [kb.understand(x).text if LATIN.search(x) else x for x in sentences]
+    if len(sentences) < 2 or not _asks(said[-1]) or any(_asks(x) for x in said[:-1]):
         return None     # (…各评出了几家？…还经过了哪一轮？: every question is asked)
     last = sentences[-1]
     asked = kb.understand(last)
     starts = {m.start for m in asked.mentions}
     # (那个甬上社区节: 那个 before a name is no pointer; 这两个社区 is)
     if any(b.end() not in starts for b in BACK.finditer(asked.text)) or \
-            not (_names(kb, last, ASKED_OF) or WHICH_COMMUNITY.search(last) or "社区" in last and WHICH_ONE.search(last)):
+            not (_names(kb, last, ASKED_OF) or WHICH_COMMUNITY.search(said[-1]) or
+                 "社区" in said[-1] and WHICH_ONE.search(said[-1])):
         return None
     # (我在深圳湾那边住的时候…: where the resident lived once is no home said)
     kept = [x for x in sentences[:-1] if kb.understand(x).binds and not any(b for _, b in _subjects(kb, x))]
