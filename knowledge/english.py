@@ -93,7 +93,7 @@ WORDS = {
     "qipao": "旗袍", "cheongsam": "旗袍", "red songs": "红歌", "sang": "唱", "song": "歌", "choir": "合唱",
     "flash mob": "快闪", "points": "积分", "reward": "积分", "rewards": "积分", "rewarded": "积分", "exchange": "兑换", "redeem": "兑换", "wedding": "婚俗",
     "dowry": "十里红妆", "korea": "韩国", "jeju": "济州", "dinner": "年夜饭", "stairwell": "楼道", "eating": "吃", "eat": "吃", "eaten": "吃", "ate": "吃",
-    "slow life": "慢生活", "experience hall": "体验馆", "experience": "体验", "hall": "馆", "opened": "开设",
+    "slow life": "慢生活", "experience hall": "体验馆", "experience": "体验", "hall": "馆",
     "folks": "人", "old folks": "老人",
     "corridor": "楼道", "migrant": "外来务工", "dormitory": "宿舍", "school": "学校", "holiday": "假期",
     "summer": "暑假", "winter": "寒假", "meeting": "议事", "council": "议事", "discussion": "议事",
