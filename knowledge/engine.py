@@ -58,6 +58,8 @@ WHO_LIVES = re.compile(r"住的[^，,。？?]{0,3}?(?:都|主要|大多|多)是"
 # the thing a question asks for, right after its asking word (啥模式, 什么样的理念, 哪些队伍)
 ASKED_THING = re.compile(r"(?:啥|什么样的?|哪些|哪种|哪样|怎样的)([\u4e00-\u9fff]{2,4})")
 NAME_ASKED = re.compile(r"叫什么|叫啥|名字|名称|是什么名")
+NUMBER_SAID = re.compile(r"[\d\-\s]*\d{4}[\d\-\s]*")
+GUESSED_ABOUT = re.compile(r"吗$|是不是|是否|对吧|难道")   # a yes/no question about what is named
 AIM_ASKED = re.compile(r"理念|宗旨|口号")
 HAS_ANY = re.compile(r"有没有|有无|是否有|有木有")   # whether there is such a service: the services first
 SAID_AFTER = 2   # a category's best programmes shown before those that only say the resident's word
@@ -71,7 +73,9 @@ LISTING_ASIDE = re.compile(r"都|还|一共|全部|所有|总共|平时|平常|�
 NOT_OWN = re.compile(r"客服|12345|市长|公司|医院|银行|学校|派出所|地铁|公交|超市|商场|酒店|饭店|快递|外卖|工业区|政府|晚报|日报|报社")
 # "附近有什么服务": an overview (这儿, 出名的, a closing 没 say nothing of what)
 # communities asked for (鄞州有哪些社区, 姜山镇有啥出名的村), not 社区 inside a name (甬上社区节)
-OTHER_COMMUNITY_ASKED = re.compile(r"(?:哪个|哪些|哪家|别的|其他)社区[^，,。？?]{0,4}?(?:做得|搞得|办得|管得|弄得|经验|值得)")
+OTHER_COMMUNITY_ASKED = re.compile(r"(?:哪个|哪些|哪家|别的|其他)社区[^，,。？?]{0,4}?(?:做得|搞得|办得|管得|弄得|经验|值得)|"
+                                   r"(?:有没有|是否有|有无)(?:哪个|别的|其他)?社区(?:的)?(?:做法|是|在|能|会|搞|办|有)|"
+                                   r"(?:参考|借鉴|学习|取经)的社区|社区(?:可以|能|值得)(?:参考|借鉴|学习)")
 # which school, hospital or shop is best: no article rates any (哪家幼儿园口碑比较好)
 # a writing job for the resident (帮我用英语写个报告的开头, 给我写一篇作文): the bot answers questions, writes nothing
 WRITING_TASK = re.compile(r"(?:(?:帮|替|给)(?:我|咱)|帮忙).{0,10}?(?:写|翻译|起草|润色|改写|编)(?:一?[篇段份个首句]|一下|成|[^的]{0,12}?"
@@ -276,7 +280,13 @@ class Engine:
                                     open_question={"chosen": choice})
                 return self._question_settled(again, lives_in=choice if open_question.get("lives_in") else None)
         if q.unknown and not comms:
-            return Answer("unknown_place", {"places": q.unknown}, "fallback", 0.9, False)
+            # (a number the knowledge lacks is never repeated back: it could be read as a community's)
+            return Answer("unknown_place", {"places": [NUMBER_SAID.sub("这个号码", x) if NUMBER_SAID.search(x) else x
+                                                       for x in q.unknown]}, "fallback", 0.9, False)
+        matters = [w for w in q.unknown if w in self.index.outside]
+        if comms and matters and not q.binds and not q.of("programme"):
+            # (力邦社区动用维修资金要多少业主签字: a matter no article speaks of, whichever community)
+            return Answer("unknown_place", {"places": matters}, "fallback", 0.9, False)
         if WRITING_TASK.search(q.text) and not q.binds:
             return Answer("fallback", {}, "fallback", 0.0, False)
         target, ambiguous = open_question.get("chosen"), None
@@ -486,7 +496,8 @@ class Engine:
         if elsewhere and not progs and not set(cats) - own_kind:
             return Answer("programme", {"programmes": elsewhere, "communities": self.model.communities,
                                         "not_in": c}, "programme", 0.9, True, ents)
-        if progs and not cats:
+        # (“时间盒子”是给上班族做时间管理的吗: the service words are the resident's guess about it)
+        if progs and (not cats or GUESSED_ABOUT.search(q.text)):
             # (送粥奶奶是不是文昌社区那个百岁粥坊的: each programme named, with the community it is of)
             named = Answer("programme", {"programmes": progs + elsewhere, "communities": self.model.communities,
                                          "where": "location" in q.aspects}, "programme", 1.0, True, ents)

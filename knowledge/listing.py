@@ -90,8 +90,9 @@ def _members(engine: "Engine", kl: "KList") -> list["Community"]:
 
 
 # the word a list's members are asked by (名称带驿站的, 叫工作室的, 有多少个是俱乐部)
-NAMED_WITH = re.compile(r"(?:名称|名字|名儿)?(?:带有|含有|带|含|叫)([\u4e00-\u9fff]{1,4}?)(?:的|字)|"
-                        r"(?:是|属于)([\u4e00-\u9fff]{2,4}?)(?:的|类|$)")
+NAMED_WITH = re.compile(r"(?:名称|名字|名儿)?(?:带有|含有|带|含|叫)([\u4e00-\u9fff]{1,4}?)(?:这?[一两二三几俩]个)?(?:的|字)|"
+                        r"(?:是|属于)([\u4e00-\u9fff]{2,4}?)(?:的|类|$)|"
+                        r"以([\u4e00-\u9fff]{1,4}?)(?:命名|为名|结尾|打头|开头)")   # (以驿站命名的品牌, 带银行两个字的)
 
 
 def _named_with(engine: "Engine", q: Query, kl: "KList") -> tuple[str, list] | None:
@@ -100,7 +101,7 @@ def _named_with(engine: "Engine", q: Query, kl: "KList") -> tuple[str, list] | N
     names = {m: (engine.model.communities[m].name if kl.kind == "communities" else
                  engine.model.programmes[m].title + engine.model.programmes[m].full_name) for m in kl.members}
     for found in NAMED_WITH.finditer(q.text):
-        word = found.group(1) or found.group(2)
+        word = found.group(1) or found.group(2) or found.group(3)
         held = [m for m, name in names.items() if word in name]
         if held and len(held) < len(names):
             members = [engine.model.communities[m] if kl.kind == "communities" else engine.model.programmes[m] for m in held]

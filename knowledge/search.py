@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from knowledge.listing import own_places, place_filter
 from knowledge.passages import COVERAGE, Passage
-from knowledge.text import compact
+from knowledge.text import ROLES, compact
 from knowledge.understand import NEARBY, STOP, Query
 
 if TYPE_CHECKING:
@@ -74,6 +74,8 @@ def _one_named(engine: "Engine", text: str) -> dict:
 def deeper(engine: "Engine", q: Query, c: "Community", result: "Answer") -> "Answer | None":
     if result.answered and (result.template not in WEAK or result.data.get("named_role")) and not _weak_items(result):
         return None
+    if result.answered and result.template == "contacts" and ROLE_ASKED.search(q.text):
+        return None     # (logo上写“众木成林”的那个，社区当家人是谁: what is told says which community, the role is asked)
     text = question_content(engine, q)
     if len(_beyond_categories(q, text).replace(" ", "")) < 2:
         return None  # "有什么养老服务" and none here: nothing more to look for
@@ -138,6 +140,7 @@ def _inside(engine: "Engine", p: Passage, places) -> bool:
 
 BEYOND_SERVICES = 6    # characters a which-question says beyond its service words to be asked of a passage
 TOLD_ALL = 0.75        # the share of a need's words a passage must tell to answer it instead of the services
+ROLE_ASKED = re.compile(rf"(?:{ROLES})(?:是谁|叫什么|叫啥|是哪位)")
 ASKS_WHO = re.compile(r"谁(?!家)|哪位|哪个人")
 WHICH_COMMUNITY = re.compile(r"哪(?:个|些|一个|家|几个)(?:社区|村|小区)")
 

@@ -896,8 +896,8 @@ async def test_an_aim_asked_with_a_common_word_and_what_was_it_again(say):
 
 
 async def test_a_phone_number_the_material_lacks_is_never_placed(say):
-    reply = await say("请问0574-8765 4321是哪个社区的号码")
-    assert "资料里没有“0574-8765 4321”" in reply and "住在哪个社区" not in reply
+    reply = await say("请问0574-8765 4321是哪个社区的号码")   # (and the number is not said back)
+    assert "资料里没有“这个号码”" in reply and "住在哪个社区" not in reply and "8765" not in reply, reply
     assert "资料里没有" in await say("13912345678这个手机号是谁的")
 
 
@@ -1905,3 +1905,40 @@ async def test_the_matter_a_comparison_is_framed_in_is_part_of_it(say):
 async def test_what_one_can_join_lists_the_services_not_a_count(say):
     reply = await say("深圳湾社区有啥志愿活动可以参加")
     assert "口岸五优" in reply, reply
+
+
+async def test_list_members_by_a_word_their_names_end_in_or_are_named_after(say):
+    reply = await say("百佳里以“工作室”结尾的品牌有几个")
+    assert "工作室" in reply and "共100个" not in reply, reply
+    reply = await say("百佳品牌名字里带“银行”这两个字的有几个")
+    assert "3个" in reply, reply
+
+
+async def test_a_yes_no_guess_about_a_named_programme_is_answered_by_the_programme(say):
+    reply = await say("赛罕社区的时间盒子是不是教白领做时间规划的课")
+    assert "儿童" in reply, reply
+
+
+async def test_a_role_asked_of_a_community_described_by_a_quotation_names_the_holder(say):
+    reply = await say("口号是“最美丹顶、诗意图居”的那个社区，书记是谁")
+    assert "黄菊芬" in reply, reply
+
+
+async def test_counts_and_funds_the_articles_do_not_give_are_said_unknown(say):
+    assert "资料里没有" in await say("海湾社区在20强评选中拿了多少票")
+    assert "资料里没有" in await say("百佳品牌每家拨款多少经费")
+
+
+async def test_a_number_the_knowledge_lacks_is_never_repeated_back(say):
+    reply = await say("0574-8765 4321是哪个社区的热线")
+    assert "8765" not in reply and "4321" not in reply, reply
+
+
+async def test_housing_rules_are_no_matter_of_the_articles(say):
+    reply = await say("力邦社区那边动用维修资金要多少业主签字同意")
+    assert "力邦社区：" not in reply and "关于力邦社区" not in reply, reply
+
+
+async def test_whether_some_community_does_something_is_asked_of_all_of_them(say):
+    reply = await say("我们小区楼道里邻居都不认识，有没有社区搞邻里活动做得不错、可以借鉴的")
+    assert "请问您住在哪个社区" not in reply and "社区：" in reply, reply
