@@ -17,9 +17,9 @@ if TYPE_CHECKING:
     from knowledge.engine import Answer, Engine
 
 CONNECTIVES = "和与跟及、同还"
-SIDE_WORDS = re.compile(r"分别|各自|都|两个社区|这两个|两者|两家|它们|他们|同一个|同个|一样|相同|比较|对比|哪个人多|谁的人多|哪个大")
+SIDE_WORDS = re.compile(r"分别|各自|都|两个社区|这两个|两者|两家|两边|双方|它们|他们|同一个|同个|一样|相同|比较|对比|哪个人多|谁的人多|哪个大")
 MOST = 4
-SIDE_LEAD = re.compile(r"两家|两个社区|这两个|这俩|它们|它俩|各自|分别")
+SIDE_LEAD = re.compile(r"两家|两边|双方|两个社区|这两个|这俩|它们|它俩|各自|分别")
 DIFFERENCE = re.compile(r"不一样|不同|区别|差别|差异")   # asks how they differ, not whether they share a place
 
 

@@ -1942,3 +1942,25 @@ async def test_housing_rules_are_no_matter_of_the_articles(say):
 async def test_whether_some_community_does_something_is_asked_of_all_of_them(say):
     reply = await say("我们小区楼道里邻居都不认识，有没有社区搞邻里活动做得不错、可以借鉴的")
     assert "请问您住在哪个社区" not in reply and "社区：" in reply, reply
+
+
+async def test_i_meant_a_bare_name_corrects_and_what_follows_is_asked_of_it(say):
+    await say("学苑社区有几个少数民族居民", user="oMeant")
+    reply = await say("我是说学弄，余姚的那个。它入选百佳的品牌叫啥", user="oMeant")
+    assert "地球补丁" in reply or "双百守望团" in reply, reply
+
+
+async def test_both_sides_asked_with_liangbian_are_asked_the_same(say):
+    reply = await say("赛罕跟深圳湾都重视调解，两边的调解组织分别叫什么")
+    assert "好大姐" in reply and "调解协会" in reply, reply
+
+
+async def test_people_like_me_is_no_nearby(say):
+    await say("深圳湾社区的三大特色项目是哪三个", user="oLikeMe")
+    reply = await say("第一个对我这样刚搬来的新居民有啥好处", user="oLikeMe")
+    assert "请问您住在哪个社区" not in reply and "社区一家" in reply, reply
+
+
+async def test_online_courses_are_no_matter_of_the_articles(say):
+    reply = await say("有没有适合小学生的网上课程推荐")
+    assert "社区：" not in reply and "资料里没有" in reply, reply

@@ -30,7 +30,7 @@ from knowledge.understand import COMMUNITY_WORDS, HOME_SIDE, NEARBY, Query
 from knowledge.text import ASKS, ROLES, chinese_number
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
-CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额呀，,\s]*(?:(不对|不是的|不是这个|不是这样|错了|说错了|我说错了|"
+CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额呀，,\s]*(?:(不对|不是的|我是说|我说的是|我指的是|不是这个|不是这样|错了|说错了|我说错了|"
                         r"我?(?:刚才|刚刚|之前|前面|上面)说错了|我?(?:数|记|看|算)错了|打错了|写错了|搞错了|打错字了|打错字|写错字了|写错字|输错了|更正一下|更正|纠正一下|纠正|手滑了|手滑|手误|口误|讲错了|讲错|说岔了|说岔|(?:此前|之前|刚才|上面)?(?:所述|所说|说的)?有误|(?:不好意思|唔好意思)(?=[，,\s]*(?:讲错|说错|我说的是|我是说|我问的是|我其实|其实))|"
                         r"(?<=[哦噢喔啊呃嗯哎唉诶额])不(?=[，,\s])|不(?=[，,\s]+是)|不是(?=[，,\s]))"
                         r"[啊了呀吧哦，,。.!！\s]*)+")
@@ -117,6 +117,7 @@ def _resolve(text: str, topic: Topic, kb) -> Resolution:
         moved = positions.corrected(topic.question, rest) if topic.question else ""
         if moved:
             return Resolution(moved, "correction")    # 排第3的是哪个 → 我数错了，是第13个
+        rest = _name_first(rest, kb)
         said = kb.understand(rest)
         if said.binds and said.of("community") or topic.bound and said.of("community"):
             # (说错了，我是深圳湾社区的: where the resident lives, said again whatever the last topic)
@@ -140,6 +141,19 @@ def _moved(home: str, topic: Topic, kb) -> Resolution:
         place = said.of("place")[0].surface
         return _against_topic(place, topic, kb, "correction") or Resolution(home, "correction")
     return Resolution("我住在" + home, "rebind")
+
+
+def _name_first(rest: str, kb) -> str:
+    """A correction starting with a bare name said as its own clause (我是说学弄，余姚那个。它…): the
+    name in full, so what follows it is asked of it (a short name alone is a name; in a sentence
+    it may be a word)."""
+    first, sep, after = rest.partition("，") if "，" in rest else rest.partition(",")
+    if not sep or not first.strip():
+        return rest
+    alone = [m for m in kb.understand(first).mentions if m.kind == "community" and len(m.ids) == 1]
+    if len(alone) != 1 or any(m.kind == "community" for m in kb.understand(rest).mentions):
+        return rest
+    return kb.community(alone[0].ids[0]).name + sep + after
 
 
 def _without_past_home(t: str) -> str:
