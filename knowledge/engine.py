@@ -355,8 +355,20 @@ class Engine:
             answer.uses_residence = True
             return answer
         if target:
-            return self.about_community(q, self.model.communities[target], nearby=q.nearby and not comms)
+            answer = self.about_community(q, self.model.communities[target], nearby=q.nearby and not comms)
+            return self._placed_wrongly(q, target, answer) or answer
         return self._without_community(q)
+
+    def _placed_wrongly(self, q: Query, target: str, answer: Answer) -> Answer | None:
+        """A community said with a place it is not in (海曙那个学苑社区): where it is, then the answer."""
+        c = self.model.communities[target]
+        places = [p for m in q.of("place") if len(comms := m.ids) == 1 for p in comms]
+        if len(q.of("community")) != 1 or not places or place_filter(self, places)(c) or answer.template == "location":
+            return None
+        note = Answer("not_in_place", {"community": c, "place": q.of("place")[0].surface}, "community", 1.0, True,
+                      {"community": [c.id]})
+        return Answer("several", {"parts": [note, answer]}, answer.intent, answer.confidence, answer.answered,
+                      answer.entities)
 
     def _where_resident_lives(self, q: Query, resident_community: str, asks_own: bool, comms: list) -> Answer:
         """The only place an answer depends on where the resident lives (so every other answer is

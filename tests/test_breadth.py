@@ -1964,3 +1964,9 @@ async def test_people_like_me_is_no_nearby(say):
 async def test_online_courses_are_no_matter_of_the_articles(say):
     reply = await say("有没有适合小学生的网上课程推荐")
     assert "社区：" not in reply and "资料里没有" in reply, reply
+
+
+async def test_a_community_said_with_a_place_it_is_not_in_is_placed_right(say):
+    reply = await say("奉化的丹顶鹤社区有什么特色项目")
+    assert "丹顶鹤社区在宁波市鄞州区，不在奉化" in reply and "公益街区" in reply, reply
+    assert "不在" not in await say("锦屏街道阳光社区有什么品牌")
