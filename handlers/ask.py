@@ -19,7 +19,7 @@ from functools import partial
 
 from bot.conversation.answers import QUESTION_CHARS, for_matching
 from bot.conversation import followup
-from bot.conversation.focus import focus
+from bot.conversation.focus import focus, last_asked
 from bot.conversation.followup import reads_topic, resolve, topic_of
 from bot.conversation.message import Message, Reply
 from bot.conversation.router import Router
@@ -70,6 +70,15 @@ def answer(deps, state, text: str) -> Reply:
                 if asked else None
             if alone is not None and alone.answered and alone.intent in ("person", "passage") and alone.people:
                 question, found = asked, alone
+                read_community = read_community or found.uses_residence
+                break
+    if found.intent == "fallback" and not open_flow:
+        # (我在电视上看到甬上社区节，敲锣打鼓的蛮热闹，是在哪个社区办的: the telling drowns the
+        # question; the question asked alone may still be answered)
+        for alone in last_asked(question, kb):
+            retried = deps.reply_cache.answer(kb, deps.templates, alone, state.community_id, open_question)
+            if retried.answered:
+                question, found = alone, retried
                 read_community = read_community or found.uses_residence
                 break
     if found.chosen_community:

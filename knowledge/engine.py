@@ -61,6 +61,8 @@ NAME_ASKED = re.compile(r"叫什么|叫啥|名字|名称|是什么名")
 NUMBER_SAID = re.compile(r"[\d\-\s]*\d{4}[\d\-\s]*")
 GUESSED_ABOUT = re.compile(r"吗$|是不是|是否|对吧|难道")   # a yes/no question about what is named
 AIM_ASKED = re.compile(r"理念|宗旨|口号")
+# a question asking for services of a kind (…想发挥余热，社区有什么平台): the services, beside any fact
+ASKS_SERVICES = re.compile(r"(?:有什么|有啥|有哪些|哪些|什么)(?:样的)?(?:平台|组织|项目|服务|活动|队伍|团队|机构|渠道|地方)")
 HAS_ANY = re.compile(r"有没有|有无|是否有|有木有")   # whether there is such a service: the services first
 SAID_AFTER = 2   # a category's best programmes shown before those that only say the resident's word
 CUE_WORD = re.compile(r"什么时候|啥时候|哪年|哪一年|多少|多少人|几个|几年|何时|是谁|在哪|在哪里")  # a keyword that only says how one asks
@@ -573,8 +575,9 @@ class Engine:
                 # the fact may be about people like the resident, not what they want
                 told = Answer("community_items", {"community": c, "entries": ranked}, "community", 0.9, True, ents)
                 whether = HAS_ANY.search(q.text) is not None
-                if (ASKS.search(q.text) and "list" not in q.aspects and not whether) or not found:
-                    return told     # (都有哪些志愿服务队, 有没有…的计划: the services too)
+                if (ASKS.search(q.text) and "list" not in q.aspects and not whether and
+                        not ASKS_SERVICES.search(q.text)) or not found:
+                    return told     # (都有哪些志愿服务队, 有没有…的计划, 社区有什么平台: the services too)
                 told.data["entries"] = strong[:NEED_FACTS]
                 services = Answer("community_services", {"community": c, "programmes": found, "categories": names},
                                   "category", 1.0, True, ents)

@@ -1970,3 +1970,19 @@ async def test_a_community_said_with_a_place_it_is_not_in_is_placed_right(say):
     reply = await say("奉化的丹顶鹤社区有什么特色项目")
     assert "丹顶鹤社区在宁波市鄞州区，不在奉化" in reply and "公益街区" in reply, reply
     assert "不在" not in await say("锦屏街道阳光社区有什么品牌")
+
+
+async def test_services_asked_beside_a_told_self_are_listed_with_the_fact(say):
+    reply = await say("我住深圳湾社区，退休前在机关工作，也是老党员，社区有什么活动平台能参与")
+    assert "三有三益" in reply, reply
+
+
+async def test_a_question_drowned_in_telling_is_asked_alone_before_giving_up(say):
+    reply = await say("前阵子在朋友圈看到甬上社区节，嗯，锣鼓喧天好热闹，是在哪个社区办的呀")
+    assert "幸福苑" in reply, reply
+
+
+async def test_which_month_and_year_in_english_and_books_and_doctors_are_no_matter(say):
+    assert "2002" in await say("Which year and which month did the first migrant workers move into Libang?")
+    assert "资料里没有" in await say("给我推荐几本讲邻里关系的书单")
+    assert "资料里没有" in await say("第一医院的专家号怎么挂")

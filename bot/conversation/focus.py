@@ -180,3 +180,16 @@ def _after_story(text: str, kb) -> str | None:
     # (我在深圳湾那边住的时候…: where the resident lived once is no home said)
     kept = [x for x in sentences[:-1] if kb.understand(x).binds and not any(b for _, b in _subjects(kb, x))]
     return "，".join([*kept, last]) if len(kept) < len(sentences) - 1 else None
+
+
+def last_asked(text: str, kb) -> list[str]:
+    """What to try when the whole message finds nothing (我在电视上看到甬上社区节，敲锣打鼓的蛮热闹，
+    是在哪个社区办的): the last clause that asks, with each of the two clauses before it that name
+    something, then alone ([] when the message is that clause)."""
+    parts = [p.strip() for p in CLAUSE_ENDS.split(text) if p.strip()]
+    asking = [i for i, p in enumerate(parts) if _asks(p)]
+    if len(parts) < 2 or not asking:
+        return []
+    last = asking[-1]
+    before = [parts[i] + "，" + parts[last] for i in range(last - 1, -1, -1) if kb.understand(parts[i]).mentions]
+    return [*before[:2], parts[last]]
