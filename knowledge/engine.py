@@ -40,7 +40,8 @@ from knowledge.listing import LIVES_BEFORE, list_answer, own_places, place_filte
 from knowledge.asks import asks_apart
 from knowledge.people import (author_answer, opinion_of, person_answer, published_answer, quotation_answer,
                               someone_elses, unknown_person)
-from knowledge.search import WHICH_COMMUNITY, about_list, deeper, sharper, told_beyond_services, wider
+from knowledge.search import (WHICH_COMMUNITY, about_list, claimed_elsewhere, deeper, sharper, told_beyond_services,
+                              wider)
 from knowledge.slots import check_slot, measure_asked
 from knowledge.totals import with_total
 from knowledge.several import compare
@@ -343,7 +344,8 @@ class Engine:
             q = replace(q, nearby=False)  # 我们社区…管不好，有没有哪个社区做得好的: asked of the others
         if not comms and not q.of("programme") and BEST_ELSEWHERE.search(q.text):
             return Answer("fallback", {}, "fallback", 0.0, False)   # 哪家幼儿园口碑好: no article rates them
-        beyond = self.wider_than_community(q, target)
+        # (听说虞波社区拿过两次山花奖，真的假的: another community's passage tells it)
+        beyond = (claimed_elsewhere(self, q, target) if target else None) or self.wider_than_community(q, target)
         if beyond is not None:
             return beyond
         elsewhere = someone_elses(q.text) if q.aspects & {"contact", "phone"} else ""

@@ -34,7 +34,7 @@ _WHOSE_AIM = re.compile(r"(?:工作|服务|社区|治理)(?=宗旨|理念|目标
 CUES = re.compile("|".join(v for k, v in ASPECTS.items() if k != "location"))
 _ASKING_CHARS = frozenset("谁啥哪几么吗呢咱我你他她它")   # asking and pointing, never part of a name
 _JUNK_WORDS = {"社区", "哪个", "什么", "哪些", "一下", "怎么", "这个", "那个", "是不是", "有没有", "多少", "为什么", "哪里",
-               "两个", "两位", "几位", "几个", "什么样", "一个", "怎样", "怎么样", "参加", "那位", "这位", "哪位", "那天", "当天", "这天", "要搞"}
+               "两个", "两位", "几位", "几个", "什么样", "一个", "怎样", "怎么样", "参加", "那位", "这位", "哪位", "那天", "当天", "这天", "要搞", "真的假的", "真的假", "假的", "到底"}
 _JOINING = frozenset("和与跟及或")   # a conjunction starts no word of two single characters (、讲 read as 和讲)
 
 

@@ -191,3 +191,22 @@ def sharper(engine: "Engine", q: Query) -> "Answer | None":
     # (镇海有个社区…是哪个: a passage of a community elsewhere is no answer)
     places = [p for m in q.of("place") for p in m.ids]
     return passage_answer(engine, hit, hit[0]) if hit and _inside(engine, hit[1], places) else None
+
+
+CLAIMED = re.compile(r"真的假的|到底|是不是|对不对|对吧|吗$|吧$|是(?:哪个|哪家)社区")
+OWNED_ELSEWHERE = 0.7    # how much of a claim another community's passage must tell to answer it
+
+
+def claimed_elsewhere(engine: "Engine", q: Query, target: str) -> "Answer | None":
+    """A fact claimed of one community that another's passage tells (听说虞波社区拿过两次山花奖，真的假的？
+    到底是哪个社区拿的): that passage, when the named community's own tell it less."""
+    if len(q.of("community")) != 1 or not CLAIMED.search(q.text):
+        return None
+    text = question_content(engine, q, named=("community", "place"))
+    if len(text.replace(" ", "")) < 4:
+        return None
+    hit = engine.passages.best(text, threshold=OWNED_ELSEWHERE)
+    if hit is None or not hit[1].community_id or hit[1].community_id == target:
+        return None
+    own = engine.passages.best(text, community=target, threshold=0.0)
+    return passage_answer(engine, hit, hit[0]) if own is None or own[0] < hit[0] else None

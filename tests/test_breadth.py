@@ -1986,3 +1986,11 @@ async def test_which_month_and_year_in_english_and_books_and_doctors_are_no_matt
     assert "2002" in await say("Which year and which month did the first migrant workers move into Libang?")
     assert "资料里没有" in await say("给我推荐几本讲邻里关系的书单")
     assert "资料里没有" in await say("第一医院的专家号怎么挂")
+
+
+async def test_a_fact_claimed_of_the_wrong_community_is_answered_by_the_one_it_belongs_to(say):
+    reply = await say("有人说楼道里吃了二十年年夜饭的是虞波社区，真的假的")
+    assert "学弄" in reply, reply
+    reply = await say("成为共同缔造试点、改造老旧小区的那个，是不是塔山社区")
+    assert "幸福苑" in reply, reply
+    assert "时间盒子" in await say("赛罕社区有时间盒子吗")   # (its own: no other is looked for)

@@ -83,11 +83,25 @@ def focus(text: str, kb) -> str:
     # a question naming its own subject (丹顶鹤社区和凌霄社区…有什么不同) is not about the trouble told
     # before it (我们楼里邻居见面都不打招呼): a clause naming no subject or place is left out then
     # (…两口子三天两头吵架，赛罕社区有人管这事吗: a question pointing back at it is about it)
-    named = any(a and _names(kb, p) and not POINTS_BACK.search(p) for p, a in zip(parts, asking))
+    # (…试点改老小区的，是深圳湾社区吗: a clause only naming who it might be asks about what was told)
+    named = any(a and _names(kb, p) and not POINTS_BACK.search(p) and not _only_a_guess(kb, p)
+                for p, a in zip(parts, asking))
     # (在老年人服务上，A和B各自的做法: the matter the question is framed in is part of it)
     return "，".join(p for i, (p, a) in enumerate(zip(parts, asking))
                     if a or i in going_on or (_names(kb, p) or TOPIC_FRAME.match(p.strip()) if named else
                                               kb.understand(p).mentions or (i < last and not kb.understand(p).aspects)))
+
+
+GUESS_WORDS = re.compile(r"^(?:那|难道|应该|可能|就)?(?:是不是|是)?(?:吗|吧|呢|对吧|对不对|是不是|没错吧)?$")
+
+
+def _only_a_guess(kb, clause: str) -> bool:
+    """Whether a clause only names who or what it might be (是深圳湾社区吗, 是不是虞波)."""
+    q = kb.understand(clause)
+    rest = q.text
+    for m in sorted(q.mentions, key=lambda m: -m.start):
+        rest = rest[:m.start] + rest[m.end:]
+    return bool(q.mentions) and bool(GUESS_WORDS.match(rest))
 
 
 def _asks(clause: str) -> bool:
