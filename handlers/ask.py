@@ -19,7 +19,8 @@ from functools import partial
 
 from bot.conversation.answers import QUESTION_CHARS, for_matching
 from bot.conversation import followup
-from bot.conversation.focus import focus, last_asked
+from bot.conversation.focus import focus
+from bot.conversation.telling import last_asked
 from bot.conversation.followup import reads_topic, resolve, topic_of
 from bot.conversation.message import Message, Reply
 from bot.conversation.router import Router
