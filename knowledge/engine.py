@@ -45,7 +45,7 @@ from knowledge.search import (WHICH_COMMUNITY, about_list, claimed_elsewhere, de
 from knowledge.slots import check_slot, measure_asked
 from knowledge.totals import with_total
 from knowledge.several import compare
-from knowledge.text import ASKS, bigrams, compact, compact_cached, text_bigrams
+from knowledge.text import ASKS, CLAIM, bigrams, compact, compact_cached, text_bigrams
 from knowledge.understand import PRACTICE, WHICH_AREA, Query, asks_of_a_community, understand
 
 TIME_WORDS = ("年", "年代", "什么时候", "啥时候", "哪年", "建", "成立", "挂牌")
@@ -59,8 +59,7 @@ WHO_LIVES = re.compile(r"住的[^，,。？?]{0,3}?(?:都|主要|大多|多)是"
 # the thing a question asks for, right after its asking word (啥模式, 什么样的理念, 哪些队伍)
 ASKED_THING = re.compile(r"(?:啥|什么样的?|哪些|哪种|哪样|怎样的)([\u4e00-\u9fff]{2,4})")
 NAME_ASKED = re.compile(r"叫什么|叫啥|名字|名称|是什么名")
-NUMBER_SAID = re.compile(r"[\d\-\s]*\d{4}[\d\-\s]*")
-GUESSED_ABOUT = re.compile(r"吗$|是不是|是否|对吧|难道")   # a yes/no question about what is named
+NUMBER_SAID = re.compile(r"[\d\-\s]*\d{4}[\d\-\s]*")    # a phone-like number said in a question
 AIM_ASKED = re.compile(r"理念|宗旨|口号")
 # a question asking for services of a kind (…想发挥余热，社区有什么平台): the services, beside any fact
 ASKS_SERVICES = re.compile(r"(?:有什么|有啥|有哪些|哪些|什么)(?:样的)?(?:平台|组织|项目|服务|活动|队伍|团队|机构|渠道|地方)")
@@ -79,10 +78,10 @@ NOT_OWN = re.compile(r"客服|12345|市长|公司|医院|银行|学校|派出所
 OTHER_COMMUNITY_ASKED = re.compile(r"(?:哪个|哪些|哪家|别的|其他)社区[^，,。？?]{0,4}?(?:做得|搞得|办得|管得|弄得|经验|值得)|"
                                    r"(?:有没有|是否有|有无)(?:哪个|别的|其他)?社区(?:的)?(?:做法|是|在|能|会|搞|办|有)|"
                                    r"(?:参考|借鉴|学习|取经)的社区|社区(?:可以|能|值得)(?:参考|借鉴|学习)")
-# which school, hospital or shop is best: no article rates any (哪家幼儿园口碑比较好)
 # a writing job for the resident (帮我用英语写个报告的开头, 给我写一篇作文): the bot answers questions, writes nothing
 WRITING_TASK = re.compile(r"(?:(?:帮|替|给)(?:我|咱)|帮忙).{0,10}?(?:写|翻译|起草|润色|改写|编)(?:一?[篇段份个首句]|一下|成|[^的]{0,12}?"
                           r"(?:作文|报告|开头|结尾|总结|文案|演讲稿|发言稿|致辞|诗|文章|稿子|作业))")
+# which school, hospital or shop is best: no article rates any (哪家幼儿园口碑比较好)
 BEST_ELSEWHERE = re.compile(r"(?:哪家|哪所|哪个|哪间|什么)(?:幼儿园|学校|小学|中学|初中|高中|医院|诊所|饭店|餐厅|饭馆|超市|"
                             r"培训班|培训机构|机构|商场|银行)[^，,。？?]{0,6}?(?:好|口碑|靠谱|推荐|排名|最强|评价|便宜|实惠)")
 ASKS_COMMUNITIES = re.compile(r"(?:哪些|什么|几个|多少|有啥|哪几个|哪个)[^，,。？?]{0,4}?(?:社区|村)(?!节|联盟|中心)|"
@@ -366,7 +365,7 @@ class Engine:
     def _placed_wrongly(self, q: Query, target: str, answer: Answer) -> Answer | None:
         """A community said with a place it is not in (海曙那个学苑社区): where it is, then the answer."""
         c = self.model.communities[target]
-        places = [p for m in q.of("place") if len(comms := m.ids) == 1 for p in comms]
+        places = [m.ids[0] for m in q.of("place") if len(m.ids) == 1]
         if len(q.of("community")) != 1 or not places or place_filter(self, places)(c) or answer.template == "location":
             return None
         note = Answer("not_in_place", {"community": c, "place": q.of("place")[0].surface}, "community", 1.0, True,
@@ -513,7 +512,7 @@ class Engine:
             return Answer("programme", {"programmes": elsewhere, "communities": self.model.communities,
                                         "not_in": c}, "programme", 0.9, True, ents)
         # (“时间盒子”是给上班族做时间管理的吗: the service words are the resident's guess about it)
-        if progs and (not cats or GUESSED_ABOUT.search(q.text)):
+        if progs and (not cats or CLAIM.search(q.text)):
             # (送粥奶奶是不是文昌社区那个百岁粥坊的: each programme named, with the community it is of)
             named = Answer("programme", {"programmes": progs + elsewhere, "communities": self.model.communities,
                                          "where": "location" in q.aspects}, "programme", 1.0, True, ents)

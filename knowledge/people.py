@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from knowledge.text import ASKS, ROLES, bigrams, compact
+from knowledge.text import ASKS, CLAIM, ROLES, bigrams, compact
 from knowledge.understand import Query
 
 if TYPE_CHECKING:
@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 WHO = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(?:书记|副书记|主任|队长|老师|阿姨|大姐|大妈|师傅|同志|先生|女士)?(是谁|是干什么的|是做什么的|是干啥的|是哪个社区的|是哪里的|在哪个社区|"
                  r"担任什么|是什么职务|什么职务|什么人|是什么人)")
 # a claim put to the bot to confirm (…是X吧, 是不是…, …对不对, 明明是…)
-# (in the compacted text the closing 吧 is gone: 是吴民丽，对吧 ends in 对)
-CHECKS_A_CLAIM = re.compile(r"吧$|吗$|对不对|是不是|对吧|没错吧|明明|是吗|不是吗|难道|(?:对|没错|是|没记错)$")
 AUTHOR = re.compile(r"执笔|(?:拍|写|摄)的(?:吗|吧|$)|(?:记者|摄影|撰稿)[\u4e00-\u9fff]{0,10}?(?:各是谁|分别是谁|是谁|叫什么|是哪位)|谁写的|写.{0,14}(?:稿子|文章|报道|新闻)的(?:人|记者)|(?:稿子|文章|报道)是谁|作者|撰稿|哪位记者|哪个记者|记者是谁|记者叫|谁报道|谁采写|谁拍的|摄影师|谁摄影|照片是谁")
 WRITERS = re.compile(r"记者|撰稿|作者|摄影")
 # what the articles are: a writer is asked about only for a report, never for any book or poem
@@ -70,7 +68,7 @@ def person_answer(engine: "Engine", q: Query) -> "Answer | None":
         return None
     comms = set(q.ids("community"))
     people = [engine.model.people[i] for i in ids]
-    if comms and not any(_of(engine, p, comms) for p in people) and not CHECKS_A_CLAIM.search(q.text) and \
+    if comms and not any(_of(engine, p, comms) for p in people) and not CLAIM.search(q.text) and \
             ASKS.search(q.text):
         return None  # "后大街社区有什么项目" never reaches here; a community question wins
     # (徐健丽是锦悦湾社区的书记吧, 陈雪波明明是丹顶鹤社区的: who they are answers the claim)
@@ -83,7 +81,7 @@ def _claimed_role(engine: "Engine", q: Query, comms: set[str], people: list, per
     """A role claimed of a community for someone who is not of it (力邦社区的书记是吴民丽吧): who does
     hold it there first, then who the person is."""
     from knowledge.engine import Answer
-    if not comms or "contact" not in q.aspects or not CHECKS_A_CLAIM.search(q.text) or \
+    if not comms or "contact" not in q.aspects or not CLAIM.search(q.text) or \
             any(_of(engine, p, comms) for p in people):
         return None
     held = [a for c in sorted(comms) if (a := engine.about_community(q, engine.model.communities[c])).answered

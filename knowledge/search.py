@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from knowledge.listing import own_places, place_filter
 from knowledge.passages import COVERAGE, Passage
-from knowledge.text import ROLES, compact
+from knowledge.text import CLAIM, ROLES, compact
 from knowledge.understand import NEARBY, STOP, Query
 
 if TYPE_CHECKING:
@@ -193,14 +193,13 @@ def sharper(engine: "Engine", q: Query) -> "Answer | None":
     return passage_answer(engine, hit, hit[0]) if hit and _inside(engine, hit[1], places) else None
 
 
-CLAIMED = re.compile(r"真的假的|到底|是不是|对不对|对吧|吗$|吧$|是(?:哪个|哪家)社区")
 OWNED_ELSEWHERE = 0.7    # how much of a claim another community's passage must tell to answer it
 
 
 def claimed_elsewhere(engine: "Engine", q: Query, target: str) -> "Answer | None":
     """A fact claimed of one community that another's passage tells (听说虞波社区拿过两次山花奖，真的假的？
     到底是哪个社区拿的): that passage, when the named community's own tell it less."""
-    if len(q.of("community")) != 1 or not CLAIMED.search(q.text):
+    if len(q.of("community")) != 1 or not (CLAIM.search(q.text) or WHICH_COMMUNITY.search(q.text)):
         return None
     text = question_content(engine, q, named=("community", "place"))
     if len(text.replace(" ", "")) < 4:
