@@ -73,7 +73,7 @@ def answer(deps, state, text: str) -> Reply:
                 question, found = asked, alone
                 read_community = read_community or found.uses_residence
                 break
-    if found.intent == "fallback" and not open_flow:
+    if found.intent == "fallback" and not found.confidence and not open_flow:   # (never an honest "not known")
         # (我在电视上看到甬上社区节，敲锣打鼓的蛮热闹，是在哪个社区办的: the telling drowns the
         # question; the question asked alone may still be answered)
         for alone in last_asked(question, kb):

@@ -35,17 +35,36 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
     """The standalone questions of a message that asks several specific things; [] otherwise."""
     if len(question) < 2 * MIN_CHARS or not SENTENCES.search(question):
         return []
-    sentences = SENTENCES.split(question)
+    sentences = _ellipses_filled(SENTENCES.split(question), engine)
     said = [engine.understand(sentence) for sentence in sentences]
     # an English sentence that names an aspect asks it, said as a question or not ("heard it won an award")
     asking = [q for q, raw in zip(said, sentences) if len(q.text) >= MIN_CHARS and
               (q.aspects & SPECIFIC or _of_holder(q.text)) and (ASKS.search(q.text) or ASKS.search(raw) or LATIN.search(raw))]
-    if len(asking) < 2 or len({_asked(q) for q in asking}) < 2:
+    # (在哪，怎么走 asks one thing; 首届选出几个？第二届呢？ asks it of two)
+    if len(asking) < 2 or len({(_asked(q), _subject(q)) for q in asking}) < 2:
         return []
     subjects = {id(q): _subject(q) for q in said}
     if not any(subjects.values()):
         return []
     return [q.text if _own_subject(q, subjects) else _in_context(q, said, asking, subjects) for q in asking[:MOST]]
+
+
+ELLIPSIS = re.compile(r"^(?:那|那么)?(.{2,10}?)(?:的)?呢$")
+
+
+def _ellipses_filled(sentences: list[str], engine: "Engine") -> list[str]:
+    """`X呢` after a sentence asking of something else of the same kind asks it of X (首届选出几个？
+    第二届呢？): that sentence with X for its subject."""
+    out: list[str] = []
+    for sentence in sentences:
+        found = ELLIPSIS.match(sentence.strip())
+        before = next((engine.understand(x) for x in reversed(out) if x.strip()), None)
+        named = engine.understand(found.group(1)).mentions if found else []
+        said = [m for m in before.mentions if m.kind in SUBJECTS] if before is not None else []
+        if found and len(named) == 1 and said and said[0].kind == named[0].kind and before.aspects & SPECIFIC:
+            sentence = before.text[:said[0].start] + found.group(1) + before.text[said[0].end:]
+        out.append(sentence)
+    return out
 
 
 def _own_subject(q, subjects: dict) -> bool:

@@ -189,7 +189,7 @@ def _unknown_numbers(question: str, index: EntityIndex) -> list[str]:
             not any(digits.endswith(k) or k.endswith(digits) for k in known)]
 
 
-_ASKING = re.compile(r"吗|呢|什么|啥|哪|怎么|怎样|如何|几|多少|还是|是否|有没有")
+_ASKING = re.compile(r"吗|呢|什么|啥|哪|怎么|怎样|如何|几|多少|还是|是否|有没有|([\u4e00-\u9fff])不\1")   # (会不会: A不A asks)
 
 
 def _said_aside(question: str, word: str, index: EntityIndex) -> bool:

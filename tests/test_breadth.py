@@ -1994,3 +1994,18 @@ async def test_a_fact_claimed_of_the_wrong_community_is_answered_by_the_one_it_b
     reply = await say("成为共同缔造试点、改造老旧小区的那个，是不是塔山社区")
     assert "幸福苑" in reply, reply
     assert "时间盒子" in await say("赛罕社区有时间盒子吗")   # (its own: no other is looked for)
+
+
+async def test_an_honest_not_known_is_not_traded_for_a_later_clause(say):
+    reply = await say("后天宁波会不会下冰雹？要不要让孩子带伞去学校？")
+    assert "资料里没有" in reply and "社区：" not in reply, reply
+
+
+async def test_how_to_asked_of_a_problem_at_home_is_answered_by_what_others_do(say):
+    reply = await say("我们楼里住的都是上班族，下了班谁也不出门，有什么好办法让大家走出来")
+    assert "白领之家" in reply, reply
+
+
+async def test_x_ne_after_a_question_asks_the_same_of_x(say):
+    reply = await say("丹顶鹤社区的书记叫什么？都市森林社区呢？")
+    assert "黄菊芬" in reply and "许文君" in reply, reply
