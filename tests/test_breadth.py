@@ -2009,3 +2009,10 @@ async def test_how_to_asked_of_a_problem_at_home_is_answered_by_what_others_do(s
 async def test_x_ne_after_a_question_asks_the_same_of_x(say):
     reply = await say("丹顶鹤社区的书记叫什么？都市森林社区呢？")
     assert "黄菊芬" in reply and "许文君" in reply, reply
+
+
+async def test_a_range_asked_is_a_figure_not_a_place_and_blood_pressure_pills_are_no_matter(say):
+    reply = await say("深圳湾口岸每天过关的人数在什么区间")
+    assert "12万" in reply, reply
+    reply = await say("我爸血糖高，降糖药吃哪种好")
+    assert "资料里没有" in reply and "社区：" not in reply, reply
