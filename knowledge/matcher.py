@@ -128,7 +128,8 @@ def _keeps_stem(window: str, stem: str) -> bool:
 def _inside(text: str, start: int, end: int, words: tuple[str, ...]) -> bool:
     """Whether [start, end) lies inside one of `words` as written in `text`."""
     for word in words:
-        at = text.find(word, max(0, start - len(word)))
+        # only where such a word could begin: a search to the end of a long text costs its length
+        at = text.find(word, max(0, end - len(word)), start + len(word))
         if 0 <= at <= start and end <= at + len(word):
             return True
     return False
