@@ -61,7 +61,10 @@ def _ellipses_filled(sentences: list[str], engine: "Engine") -> list[str]:
         before = next((engine.understand(x) for x in reversed(out) if x.strip()), None)
         named = engine.understand(found.group(1)).mentions if found else []
         said = [m for m in before.mentions if m.kind in SUBJECTS] if before is not None else []
-        if found and len(named) == 1 and said and said[0].kind == named[0].kind and before.aspects & SPECIFIC:
+        held = ROUND.search(before.text) if found and before is not None and ROUND.fullmatch(found.group(1)) else None
+        if held and before.aspects & SPECIFIC:     # (首届评了几家？第二届呢？: the other round of the list)
+            sentence = before.text[:held.start()] + found.group(1) + before.text[held.end():]
+        elif found and len(named) == 1 and said and said[0].kind == named[0].kind and before.aspects & SPECIFIC:
             sentence = before.text[:said[0].start] + found.group(1) + before.text[said[0].end:]
         out.append(sentence)
     return out

@@ -131,6 +131,28 @@ def _dated_figure(q: Query, kl: "KList"):
 WHEN_ASKED = re.compile(r"哪一?年|哪个?月|几月|什么时候|啥时候|何时|哪一?天|几号|日期")
 
 
+# which district or street a list has the most (or fewest) members in (20强里哪个区入选的最多)
+MOST_BY_PLACE = re.compile(r"哪个(区县|区|县|市|街道|镇)[^，,。？?]{0,8}?(最多|最少)")
+
+
+def _most_by_place(engine: "Engine", kl: "KList", asked: re.Match) -> "Answer":
+    """The places of a level with the most (or fewest) of a list's members, with them, and every
+    place's count after."""
+    from knowledge.engine import Answer
+    street = asked.group(1) in ("街道", "镇")
+    counts: dict[str, list] = {}
+    for m in kl.members:
+        c = engine.model.communities[m]
+        place = c.street if street else c.county
+        if place:
+            counts.setdefault(place, []).append(c)
+    ranked = sorted(counts.items(), key=lambda kv: -len(kv[1]))
+    want = len(ranked[0][1]) if asked.group(2) == "最多" else len(ranked[-1][1])
+    top = [(p, cs) for p, cs in ranked if len(cs) == want]
+    return Answer("list_most", {"list": kl, "most": asked.group(2), "top": top,
+                                "each": [(p, len(cs)) for p, cs in ranked]}, "list", 1.0, True, {"list": [kl.id]})
+
+
 def list_answer(engine: "Engine", q: Query) -> "Answer | None":
     from knowledge.engine import Answer
     lists = q.ids("list")
@@ -162,6 +184,9 @@ def list_answer(engine: "Engine", q: Query) -> "Answer | None":
                           "list", 1.0, True, {"list": lists, "place": places, **only})
     at = asked_position(q.text)
     kl = engine.model.lists[lists[0]]
+    most = MOST_BY_PLACE.search(q.text)
+    if most and kl.kind == "communities" and len(lists) == 1:
+        return _most_by_place(engine, kl, most)
     if at and len(lists) == 1 and 0 < at <= len(kl.members):   # 排第3的是哪个社区: that member
         member = kl.members[at - 1]
         c = engine.model.communities[member if kl.kind == "communities" else engine.model.programmes[member].community_id]

@@ -2016,3 +2016,13 @@ async def test_a_range_asked_is_a_figure_not_a_place_and_blood_pressure_pills_ar
     assert "12万" in reply, reply
     reply = await say("我爸血糖高，降糖药吃哪种好")
     assert "资料里没有" in reply and "社区：" not in reply, reply
+
+
+async def test_the_district_with_the_most_members_of_a_list_is_counted(say):
+    reply = await say("20强里哪个区的社区最多")
+    assert "鄞州区" in reply and "共4个" in reply and "福城" in reply, reply
+
+
+async def test_another_round_asked_with_ne_after_a_count_is_counted_too(say):
+    reply = await say("首批品质社区一共评了几个？第二批呢？")
+    assert "10个" in reply and "20个" in reply, reply
