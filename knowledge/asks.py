@@ -58,16 +58,23 @@ def _ellipses_filled(sentences: list[str], engine: "Engine") -> list[str]:
     out: list[str] = []
     for sentence in sentences:
         found = ELLIPSIS.match(sentence.strip())
-        before = next((engine.understand(x) for x in reversed(out) if x.strip()), None)
-        named = engine.understand(found.group(1)).mentions if found else []
-        said = [m for m in before.mentions if m.kind in SUBJECTS] if before is not None else []
-        held = ROUND.search(before.text) if found and before is not None and ROUND.fullmatch(found.group(1)) else None
-        if held and before.aspects & SPECIFIC:     # (首届评了几家？第二届呢？: the other round of the list)
-            sentence = before.text[:held.start()] + found.group(1) + before.text[held.end():]
-        elif found and len(named) == 1 and said and said[0].kind == named[0].kind and before.aspects & SPECIFIC:
-            sentence = before.text[:said[0].start] + found.group(1) + before.text[said[0].end:]
-        out.append(sentence)
+        before = next((engine.understand(x) for x in reversed(out) if x.strip()), None) if found else None
+        asked = _asked_of(found.group(1), before, engine) if before is not None and before.aspects & SPECIFIC else None
+        out.append(asked or sentence)
     return out
+
+
+def _asked_of(other: str, before, engine: "Engine") -> str | None:
+    """The sentence before (`before`, understood) asked of `other` instead of its subject; None when
+    they are not of one kind."""
+    held = ROUND.search(before.text) if ROUND.fullmatch(other) else None
+    if held:     # (首届评了几家？第二届呢？: the other round of the list)
+        return before.text[:held.start()] + other + before.text[held.end():]
+    named = engine.understand(other).mentions
+    said = [m for m in before.mentions if m.kind in SUBJECTS]
+    if len(named) == 1 and said and said[0].kind == named[0].kind:
+        return before.text[:said[0].start] + other + before.text[said[0].end:]
+    return None
 
 
 def _own_subject(q, subjects: dict) -> bool:

@@ -123,12 +123,14 @@ def _figure(q: Query, kl: "KList"):
 WHICH_ONES = re.compile(r"哪几|哪些|分布")
 
 
+WHEN_ASKED = re.compile(r"哪一?年|哪个?月|几月|什么时候|啥时候|何时|哪一?天|几号|日期")
+
+
 def _dated_figure(q: Query, kl: "KList"):
     """The dated figure whose words the question says (名单出炉: 出炉, 公布), else None."""
     dated = [(sum(compact_cached(k) in q.text for k in f.keywords), f) for f in kl.figures if DATED.search(f.value)]
     hits, best = max(dated, key=lambda d: d[0], default=(0, None))
     return best if hits else None
-WHEN_ASKED = re.compile(r"哪一?年|哪个?月|几月|什么时候|啥时候|何时|哪一?天|几号|日期")
 
 
 # which district or street a list has the most (or fewest) members in (20强里哪个区入选的最多)

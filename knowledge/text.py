@@ -17,7 +17,8 @@ from pypinyin import pinyin as pinyin_lib
 
 _T2S = opencc.OpenCC("t2s")
 # what makes a clause a question: a question word, 吗/呢, or a yes-no ending (有电话没, 去不)
-ASKS = re.compile(r"什么|哪|谁|吗|多少|几|怎么|如何|是否|是不是|有没有|有没|能不能|啥|呢|干嘛|为什么|多[大久长远高]|没有?$|不$|[?？]|([\u4e00-\u9fff])不\1")   # (…会不会下雨: A不A asks)
+A_NOT_A = r"([\u4e00-\u9fff])不\1"      # 会不会, 要不要: a question by its form
+ASKS = re.compile(rf"什么|哪|谁|吗|多少|几|怎么|如何|是否|是不是|有没有|有没|能不能|啥|呢|干嘛|为什么|多[大久长远高]|没有?$|不$|[?？]|{A_NOT_A}")
 # a question checking a claim or guess (…是吴民丽，对吧; 真的假的; “时间盒子”是给上班族的吗); in the
 # compacted text the closing 吧 is gone, so 是吴民丽，对吧 ends in 对
 CLAIM = re.compile(r"吧$|吗$|对不对|是不是|对吧|没错吧|明明|是吗|不是吗|难道|是否|真的假的|到底|(?:对|没错|是|没记错)$")

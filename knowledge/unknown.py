@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from knowledge.matcher import EntityIndex, Mention
-from knowledge.text import CLAUSE_ENDS, chinese_number, compact
+from knowledge.text import A_NOT_A, CLAUSE_ENDS, chinese_number, compact
 
 CLAUSE_BREAKS = re.compile(r"[\s，,。；;！!？?、：:（）()]+")   # quotes stay: “共建典范社区” is a title
 
@@ -189,7 +189,7 @@ def _unknown_numbers(question: str, index: EntityIndex) -> list[str]:
             not any(digits.endswith(k) or k.endswith(digits) for k in known)]
 
 
-_ASKING = re.compile(r"吗|呢|什么|啥|哪|怎么|怎样|如何|几|多少|还是|是否|有没有|([\u4e00-\u9fff])不\1")   # (会不会: A不A asks)
+_ASKING = re.compile(rf"吗|呢|什么|啥|哪|怎么|怎样|如何|几|多少|还是|是否|有没有|{A_NOT_A}")
 
 
 def _said_aside(question: str, word: str, index: EntityIndex) -> bool:
