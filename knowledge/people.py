@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 # "<2-4 characters>是谁/是干什么的/是做什么的/是哪个社区的/什么职务": a question about a named person
 WHO = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(?:书记|副书记|主任|队长|老师|阿姨|大姐|大妈|师傅|同志|先生|女士)?(是谁|是干什么的|是做什么的|是干啥的|是哪个社区的|是哪里的|在哪个社区|"
                  r"担任什么|是什么职务|什么职务|什么人|是什么人)")
-# a claim put to the bot to confirm (…是X吧, 是不是…, …对不对, 明明是…)
 AUTHOR = re.compile(r"执笔|(?:拍|写|摄)的(?:吗|吧|$)|(?:记者|摄影|撰稿)[\u4e00-\u9fff]{0,10}?(?:各是谁|分别是谁|是谁|叫什么|是哪位)|谁写的|写.{0,14}(?:稿子|文章|报道|新闻)的(?:人|记者)|(?:稿子|文章|报道)是谁|作者|撰稿|哪位记者|哪个记者|记者是谁|记者叫|谁报道|谁采写|谁拍的|摄影师|谁摄影|照片是谁")
 WRITERS = re.compile(r"记者|撰稿|作者|摄影")
 # what the articles are: a writer is asked about only for a report, never for any book or poem
