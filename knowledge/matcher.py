@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 from knowledge.english import name_table, vocabulary
 from knowledge.model import Model
 from knowledge.phrases import GAPPED_SCORE, NeedPhrases
-from knowledge.text import bigrams, compact, pinyin, same_tones, sounds_alike, sounds_near
+from knowledge.text import NAME_ENDS, bigrams, compact, pinyin, same_tones, sounds_alike, sounds_near
 
 PINYIN_SCORE = 96.0
 OWN_PAIR_HOLDERS = 3         # a pair of characters in the programme names of at most this many communities is theirs
@@ -159,6 +159,13 @@ def _blanked(text: str, mentions: list[Mention], kind: str) -> str:
         if o.kind == kind:
             text = text[:o.start] + "\u3000" * (o.end - o.start) + text[o.end:]
     return text
+
+
+def _other_name(window: str, surface: str) -> bool:
+    """A name ending in another kind of place than a known one (幸福里社区, 幸福苑社区: 里 and 苑, not said
+    alike) is another community, not that one mistyped (金口水岸 may be 金色水岸: the kind is kept)."""
+    return len(window) == len(surface) and any(a in NAME_ENDS and b in NAME_ENDS and not sounds_near(a, b)
+                                               for a, b in zip(window, surface) if a != b)
 
 
 def _strip_suffix(name: str) -> str:
@@ -361,6 +368,9 @@ class EntityIndex:
                     if bare and text[i + length:].startswith(_NOT_COMMUNITY_AFTER) and \
                             not self._own_said(text, i + length, entries):
                         continue  # 深圳湾公园, 中山医院: a place named after the area, not the community
+                    if bare and text[i + length:i + length + 1] in NAME_ENDS and \
+                            text.startswith(_SUFFIXES, i + length + 1):
+                        continue  # 阳光里社区 is another community than 阳光社区
                     if bare and surface in self.short_aliases and not self._alias_in_context(text, i, i + length) and \
                             not self._own_said(text, i + length, entries):
                         if not (text[i + length:].startswith(_PAIRED) or text[:i].endswith(_PAIRED) or
@@ -504,7 +514,7 @@ class EntityIndex:
                             if key in sounded or surface == window or surface[-1] != window[-1]:
                                 continue
                             short = _short_stem(surface)
-                            if short and not _keeps_stem(window, short):
+                            if short and not _keeps_stem(window, short) or _other_name(window, surface):
                                 continue
                             scored[key] = max(scored.get(key, (0.0, 0, 0, "fuzzy")), (score, start, end, "fuzzy"))
                 at = text.find(suffix, at + 1)

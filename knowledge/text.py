@@ -40,13 +40,18 @@ _SPOKEN = re.compile(r"头一(个|家|回|次|批|届|位)")
 _WRITTEN = {"个": "首个", "家": "首家", "回": "首次", "次": "首次", "批": "首批", "届": "首届", "位": "首位"}
 # sq: how residents type 社区 (she qu) in a hurry (后大街sq)
 _SQ = re.compile(r"(?<![a-z])sq(?![a-z])")
+# 设区: an input method's other word for she qu (品质设区, 福城设区); 建设区, 设区的市 are left alone
+_SHEQU_MISTYPED = re.compile(r"(?<![建假预开增])设区(?!的市|市)")
 _SPOKEN_BREAK = re.compile(r"(?:[啊呀嘛啦哈哇噢]|(?<![网酒书氧茶贴])吧)+(?=\s)|(?<=\s)(?:就是说|就是|然后|那个|嗯+|呃+)")
 _STANDARD = {"咋": "怎么", "俺们": "我们", "俺": "我", "咱们": "我们", "咱": "我们",
              # Ningbo and Shanghai speech (啥辰光上课, 阿拉小区, 侬晓得伐): 小人 is a child there
              # (屋里 is left alone: 书屋里 is inside a reading room)
-             "啥辰光": "什么时候", "辰光": "时候", "阿拉": "我们", "侬": "你", "小人": "孩子"}
-_DIALECT = re.compile("|".join(w + ("(?!书)" if w == "小人" else "") for w in sorted(_STANDARD, key=len, reverse=True)))  # (小人书)
-_DIALECT_MARKS = re.compile("[咋俺咱侬伐]|辰光|阿拉|小人")
+             "啥辰光": "什么时候", "辰光": "时候", "阿拉": "我们", "侬": "你", "小人": "孩子",
+             # northern 整 for doing (都整些啥, 整点活动), never 整个 or 整理
+             "整些": "搞些", "整啥": "搞啥", "整点": "搞点", "整了": "搞了", "整的": "搞的", "整出": "搞出"}
+_DIALECT = re.compile("|".join(("(?<![调修完规平工齐统严休重健归])" if w[0] == "整" else "") + w + ("(?!书)" if w == "小人" else "")
+                               for w in sorted(_STANDARD, key=len, reverse=True)))  # (小人书, 调整些)
+_DIALECT_MARKS = re.compile("[咋俺咱侬伐]|辰光|阿拉|小人|整[些啥点了的出]")
 _WU_ASKS = re.compile(r"伐(?=[\s？?。!！，,]*$|[，,？?])")     # (有联系电话伐: 吗)
 # Cantonese written as it is spoken (记者系边个, 有冇, 喺边度), after traditional characters are
 # simplified: the Mandarin words the rest of the bot reads. No library turns one into the other.
@@ -83,6 +88,7 @@ def normalise(text: str) -> str:
         for pattern, mandarin in _CANTONESE:
             t = pattern.sub(mandarin, t)
     t = _SQ.sub("社区", t) if "sq" in t else t
+    t = _SHEQU_MISTYPED.sub("社区", t) if "设区" in t else t
     t = t.replace("、", "和")  # an enumeration comma joins names like 和 (学弄、学苑、虞波), not a clause break
     if _DIALECT_MARKS.search(t):   # spoken, northern and Wu forms: 咋 for 怎么, 俺/咱 for 我/我们, 伐 for 吗
         t = _DIALECT.sub(lambda m: _STANDARD[m.group(0)], t)
@@ -141,6 +147,10 @@ def char_pinyin(ch: str) -> frozenset[str]:
     if not "\u4e00" <= ch <= "\u9fff":
         return frozenset((ch,))
     return frozenset(pinyin_lib(ch, style=Style.NORMAL, heteronym=True)[0])
+
+
+# a one-character end of a community's name (梧桐湾, 翠竹园, 幸福里): jieba often cuts it off
+NAME_ENDS = frozenset("湾园苑里坊庄城湖山桥港岸府邸居亭塘海江河门街巷路营屯堡寨坝洲岛畈浦弄")
 
 
 def pinyin(text: str) -> tuple[frozenset[str], ...]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from knowledge.matcher import EntityIndex, Mention
-from knowledge.text import A_NOT_A, CLAUSE_ENDS, chinese_number, compact
+from knowledge.text import A_NOT_A, CLAUSE_ENDS, NAME_ENDS, chinese_number, compact
 
 CLAUSE_BREAKS = re.compile(r"[\s，,。；;！!？?、：:（）()]+")   # quotes stay: “共建典范社区” is a title
 
@@ -82,8 +82,6 @@ _AFTER_NAMED = re.compile(r"$|的|在|有|是|书记|主任|电话|地址|怎么
                           r"几|多|居委会|党委|党总支|办公|里|那|这|现在|也|都|还|搞|办|举办|开展|进|上|算|归|最近|近期|最新|今年|平时|"
                           r"加入|入选|参加|上榜|如何|好不好|去年|前年|当年|以前|曾经?|被")
 _FUNCTION_CHARS = set("的了在是有和跟与及把被给对向从到去来住进上里个些们这那哪啥吗呢吧啊么也都就还又很最更一我你他她它咱俺刚才回已再仍")
-# a one-character end of a name jieba cut off (梧桐 湾, 翠竹 园): the word before belongs to the name
-_NAME_ENDS = set("湾园苑里坊庄城湖山桥港岸府邸居亭塘海江河门街巷路营屯堡寨坝洲岛畈浦弄")
 
 
 def _unknown_communities(question: str, text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
@@ -105,8 +103,9 @@ def _unknown_communities(question: str, text: str, index: EntityIndex, mentions:
             j = i - 1
             if len(tokens[j]) >= 2 and _GENERIC_BEFORE_COMMUNITY.search(tokens[j]):
                 continue      # 搞智慧社区: a kind of community (智慧) is no name, whatever comes before it
-            if tokens[j] in _NAME_ENDS and j > 0 and 2 <= len(tokens[j - 1]) <= 3 and \
-                    not _GENERIC_BEFORE_COMMUNITY.search(tokens[j - 1]):
+            # a kind of community with a name's end is a name (和谐苑), but 里 after a word is mostly "in" (榜单里)
+            if tokens[j] in NAME_ENDS and j > 0 and 2 <= len(tokens[j - 1]) <= 3 and \
+                    not (tokens[j] == "里" and _GENERIC_BEFORE_COMMUNITY.search(tokens[j - 1])):
                 j -= 1
             if len(tokens[j]) <= 3:   # single characters before it are the rest of a name jieba did not know (翠 竹园)
                 while j > 0 and len(tokens[j - 1]) == 1 and tokens[j - 1] not in _FUNCTION_CHARS and \
