@@ -62,7 +62,7 @@ NAME_ASKED = re.compile(r"叫什么|叫啥|名字|名称|是什么名")
 NUMBER_SAID = re.compile(r"[\d\-\s]*\d{4}[\d\-\s]*")    # a phone-like number said in a question
 AIM_ASKED = re.compile(r"理念|宗旨|口号")
 # a question asking for services of a kind (…想发挥余热，社区有什么平台): the services, beside any fact
-ASKS_SERVICES = re.compile(r"(?:有什么|有啥|有哪些|哪些|什么)(?:样的)?(?:平台|组织|项目|服务|活动|队伍|团队|机构|渠道|地方)")
+ASKS_SERVICES = re.compile(r"(?:有什么|有啥|有哪些|哪些|什么|些啥)(?:样的)?(?:[给为帮对替][\u4e00-\u9fff]{1,4}的|[\u4e00-\u9fff]{2})?(?:平台|组织|项目|服务|活动|队伍|团队|机构|渠道|地方)")
 HAS_ANY = re.compile(r"有没有|有无|是否有|有木有")   # whether there is such a service: the services first
 SAID_AFTER = 2   # a category's best programmes shown before those that only say the resident's word
 CUE_WORD = re.compile(r"什么时候|啥时候|哪年|哪一年|多少|多少人|几个|几年|何时|是谁|在哪|在哪里")  # a keyword that only says how one asks
@@ -583,7 +583,7 @@ class Engine:
                 told.data["entries"] = strong[:NEED_FACTS]
                 services = Answer("community_services", {"community": c, "programmes": found, "categories": names},
                                   "category", 1.0, True, ents)
-                parts = [services, told] if whether else [told, services]
+                parts = [services, told] if whether or ASKS_SERVICES.search(q.text) else [told, services]
                 return Answer("several", {"parts": parts}, "category", 1.0, True, ents)
             if found:
                 return Answer("community_services", {"community": c, "programmes": found, "categories": names},

@@ -47,6 +47,7 @@ def _shared_tail(text: str, index: EntityIndex) -> str:
     """首届和第二届品质社区 is 首届品质社区和第二届品质社区: two rounds of one list said once."""
     if "届" not in text and "批" not in text:
         return text
+    text = _round_after_name(text, index)
     paired = ROUNDS_PAIRED.search(text)
     if paired is None:
         return _tail_after_second(text, index)
@@ -57,6 +58,18 @@ def _shared_tail(text: str, index: EntityIndex) -> str:
         return text
     tail = max(names, key=len)[second.end() - after:]
     return text[:paired.end(1)] + tail + text[paired.end(1):]
+
+
+def _round_after_name(text: str, index: EntityIndex) -> str:
+    """品质社区首批评了几个 is 首批品质社区评了几个: a round said after a list's name is the round of it."""
+    for said in ROUND.finditer(text):
+        before = text[:said.start()]
+        bare = before[:-1] if before.endswith("的") else before
+        names = [s for s in index.list_names if bare.endswith(s) and said.group(0) + s in index.list_names]
+        if names:
+            name = max(names, key=len)
+            return bare[:-len(name)] + said.group(0) + name + text[said.end():]
+    return text
 
 
 def _tail_after_second(text: str, index: EntityIndex) -> str:
@@ -125,9 +138,14 @@ class Query:
         return [m for m in self.mentions if m.kind == kind]
 
     def ids(self, kind: str) -> list[str]:
+        """Ids of one kind in the order said; of several needs, the one said as wanted first (人生地不熟
+        想找个零活干: work before neighbours)."""
         cache = self.__dict__.setdefault("_ids", {})
         if kind not in cache:
-            cache[kind] = list(dict.fromkeys(i for m in self.of(kind) for i in m.ids))
+            said = self.of(kind)
+            if kind == "category" and len(said) > 1:
+                said = sorted(said, key=lambda m: not WANTED.search(self.text, max(0, m.start - WANTED_REACH), m.start))
+            cache[kind] = list(dict.fromkeys(i for m in said for i in m.ids))
         return cache[kind]
 
     @cached_property
@@ -186,6 +204,11 @@ def asks_of_a_community(q: Query) -> bool:
                 COMMUNITY_WORDS.search(q.text))
 
 
+PLACE_SIDE = ("这边", "这里")
+WANTED = re.compile(r"(?:想|要|希望|需要|打算)[^，,。？?\s]*$")
+WANTED_REACH = 6
+
+
 def understand(question: str, index: EntityIndex) -> Query:
     question = NOT_THIS.sub("", question)   # 城东社区（不是东城社区）: the name set aside is not asked about
     translated, foreign, said_words = read(question, index.pinyin_names, index.pinyin_words)
@@ -230,6 +253,11 @@ def understand(question: str, index: EntityIndex) -> Query:
         unknown = unknown + [" ".join(foreign[:FOREIGN_WORDS])]
     # 我住赛罕社区这边: the side of the home said with it is where they live, nothing asked nearby
     said = text[:first.end] + HOME_SIDE.sub("", text[first.end:], count=1) if binds else text
+    # 宁波这边的社区有吗: the side of a place named is that place, not the resident's surroundings
+    if not binds:
+        for end in sorted((m.end for m in mentions if m.kind in ("place", "community") and
+                           text.startswith(PLACE_SIDE, m.end)), reverse=True):
+            said = said[:end] + said[end + 2:]
     return Query(text, mentions, aspects, bool(NEARBY.search(said)), binds, unknown,
                  _besides_phone(question) if "phone" in aspects else "", excluded)
 

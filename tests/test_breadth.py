@@ -2026,3 +2026,89 @@ async def test_the_district_with_the_most_members_of_a_list_is_counted(say):
 async def test_another_round_asked_with_ne_after_a_count_is_counted_too(say):
     reply = await say("首批品质社区一共评了几个？第二批呢？")
     assert "10个" in reply and "20个" in reply, reply
+
+
+# ---- twelfth session
+@pytest.mark.parametrize("question", ["青岛市崂山区幸福里社区的网格员有几个", "和谐苑社区在哪个街道"])
+async def test_a_community_named_like_a_known_one_but_not_by_sound_is_another(say, question):
+    reply = await say(question)
+    assert "资料里没有" in reply and "幸福苑" not in reply and "东柳" not in reply, reply
+
+
+async def test_a_known_short_name_inside_a_longer_community_name_is_not_that_community(say):
+    reply = await say("阳光里社区的书记叫什么")
+    assert "书记：" not in reply and ("没有找到" in reply or "资料里没有" in reply), reply
+
+
+async def test_a_misspelt_community_by_sound_is_still_found(say):
+    reply = await say("凌宵社区在哪个区")
+    assert "北仑" in reply, reply
+
+
+@pytest.mark.parametrize("question,must", [
+    ("品质设区首批评了几个", "10"),
+    ("清风设区在哪个区", "海曙"),
+])
+async def test_she_qu_typed_as_another_word_is_read_as_community(say, question, must):
+    reply = await say(question)
+    assert must in reply, reply
+
+
+@pytest.mark.parametrize("question", ["百岁粥坊一天能做几份早饭", "小剪爱是从哪年开始搞的", "都市森林社区的白领之家啥时候办起来的"])
+async def test_a_count_or_a_start_a_programme_record_lacks_is_said_to_be_lacking(say, question):
+    reply = await say(question)
+    assert reply.startswith("资料里没有"), reply
+
+
+async def test_a_start_told_as_years_kept_answers_since_when(say):
+    reply = await say("学弄社区大家一起在楼道吃年夜饭是啥时候开始有的")
+    assert "二十年" in reply and not reply.startswith("资料里没有"), reply
+
+
+@pytest.mark.parametrize("question,must", [
+    # the trouble is told first, the question only asks whether there is help
+    ("我爸一个人住，白天我们都上班没人陪他，宁波这边的社区有吗", "日间照料"),
+    ("孩子放学没人接，我下班又晚，海曙那边的社区能帮忙不", "海曙"),
+])
+async def test_a_question_asking_only_whether_there_is_help_is_about_the_trouble_told(say, question, must):
+    reply = await say(question)
+    assert must in reply and "答不上来" not in reply, reply
+
+
+async def test_a_question_pointing_back_at_a_practice_told_is_about_it(say):
+    reply = await say("听说做志愿服务能换积分，赛罕社区有这种做法吗")
+    assert "积分" in reply and "新火聚" not in reply, reply
+
+
+@pytest.mark.parametrize("question,first", [
+    ("刚来宁波谁也不认识，想找点零活干，社区有门路吗", "微就业"),
+    ("哪个社区有积分兑换的", "积分"),
+])
+async def test_the_need_said_as_wanted_comes_first(say, question, first):
+    reply = await say(question)
+    lines = [x for x in reply.splitlines() if x.startswith("·")]
+    assert lines and first in lines[0], reply
+
+
+@pytest.mark.parametrize("question,must,never", [
+    ("品质社区第一批一共几个", "10", "20强"),
+    ("品质社区的第二届有几个", "20", "首批"),
+])
+async def test_a_round_said_after_a_list_name_is_that_round(say, question, must, never):
+    reply = await say(question)
+    assert must in reply.splitlines()[0] and never not in reply.splitlines()[0], reply
+
+
+@pytest.mark.parametrize("question,programme", [
+    ("深圳湾社区都有些什么为长者办的服务", "暖心天使"),
+    ("凌霄社区有哪些给上班族的活动", "白领之家"),
+])
+async def test_services_asked_for_a_kind_of_resident_come_before_facts_about_them(say, question, programme):
+    reply = await say(question)
+    assert reply.splitlines()[0].endswith("相关服务：") and programme in reply.split("——")[0], reply
+
+
+async def test_northern_zheng_for_doing_asks_what_is_done(say):
+    await say("赛罕社区的志愿服务队有几支")
+    reply = await say("这些队伍平时都整些啥志愿活动")
+    assert reply.splitlines()[0].endswith("相关服务：") and "志愿服务项目" in reply, reply

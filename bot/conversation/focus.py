@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from bot.conversation.telling import (ASKED_OF, WHICH_COMMUNITY, after_story, asks, background_only, names,
-                                      only_a_guess, pointed)
+from bot.conversation.telling import (ASKED_OF, WHICH_COMMUNITY, after_story, asks, asks_only_whether, background_only,
+                                      names, only_a_guess, pointed)
 from knowledge.text import CLAUSE_ENDS
 
 FRAME = re.compile(r"^(?:我|俺)?(?:看|看到|看了|读到|听|听说|听人说|据说)[^，,。]{0,30}(?:报道|新闻|文章|消息|报纸|节目)"
@@ -19,7 +19,8 @@ HEARSAY = re.compile(r"[，,\s]*(?:我|俺)?(?:听|听说|听到)(?:邻居|别�
 HEARD_THAT = re.compile(r"^(?:前两天|前几天|昨天|之前|上次|最近)?(?:我)?(?:看|看到|看了|听|听说|听人)(?:报道|新闻|报纸|文章|人家|别人)?"
                         r"(?:里|上)?(?:说|讲)(?=[\u4e00-\u9fff]{4,})")
 # a question pointing back at the trouble told before it (…有人管这事吗)
-POINTS_BACK = re.compile(r"这事|这件事|此事|这个事|这种事|这种情况|这情况|这类|这样的|这些事|这问题|这个问题")
+POINTS_BACK = re.compile(r"这事|这件事|此事|这个事|这种事|这种情况|这情况|这类|这样的|这些事|这问题|这个问题|这回事|"
+                         r"这个?说法|这种说法|这个?做法|这种做法|这个?规矩|这种规矩")
 # a clause going on with the question before it (…，是来取经的), and a sentence's end
 GOES_ON = re.compile(r"^\s*(?:是|就是|也是|还|而且|并且|又)")
 SENTENCE_ENDS = re.compile(r"[。.!！？?]")
@@ -63,8 +64,9 @@ def focus(text: str, kb) -> str:
     # before it (我们楼里邻居见面都不打招呼): a clause naming no subject or place is left out then
     # (…两口子三天两头吵架，赛罕社区有人管这事吗: a question pointing back at it is about it)
     # (…试点改老小区的，是深圳湾社区吗: a clause only naming who it might be asks about what was told)
-    named = any(a and names(kb, p) and not POINTS_BACK.search(p) and not only_a_guess(kb, p)
-                for p, a in zip(parts, asking))
+    # (我外婆腿脚不便，家里白天没人…，宁波的社区有吗: a question asking only whether there is help is about it too)
+    named = any(a and names(kb, p) and not POINTS_BACK.search(p) and not only_a_guess(kb, p) and
+                not asks_only_whether(kb, p) for p, a in zip(parts, asking))
     # (在老年人服务上，A和B各自的做法: the matter the question is framed in is part of it)
     return "，".join(p for i, (p, a) in enumerate(zip(parts, asking))
                     if a or i in going_on or (names(kb, p) or TOPIC_FRAME.match(p.strip()) if named else

@@ -126,6 +126,23 @@ def only_a_guess(kb, clause: str) -> bool:
     return bool(q.mentions) and bool(GUESS_WORDS.match(rest))
 
 
+# what a question asking only whether there is help says besides its names (宁波的社区有吗, 赛罕这边有人给剪剪不,
+# 社区能帮忙吗): with these and one doubled or two characters left, it asks of the trouble told before it
+_ASKS_ONLY_WHETHER = re.compile(r"的|这边|那边|这里|那里|这儿|那儿|社区|有没有|有无|有人|有|能不能|能|可以|会不会|会|帮帮?忙|帮帮?|给|管|"
+                                r"一下|下|人|吗|不|没有?|么|呢|吧")
+
+_ASKS_WHICH = re.compile(r"什么|哪|谁|几|多少|怎么|如何|啥")   # (海曙区有哪些社区 asks which, not whether)
+
+
+def asks_only_whether(kb, clause: str) -> bool:
+    """Whether a clause asks only if there is such help, naming nothing it is for (宁波的社区有吗)."""
+    q = kb.understand(clause)
+    rest = q.text
+    for m in sorted(q.mentions, key=lambda m: -m.start):
+        rest = rest[:m.start] + rest[m.end:]
+    return asks(q.text) and not _ASKS_WHICH.search(rest) and len(_ASKS_ONLY_WHETHER.sub("", rest)) <= 2
+
+
 def asks(clause: str) -> bool:
     """Whether a clause asks; 什么 after a negation (没加入什么联盟: not any union) and a question word
     before 也/都 (谁也不认识谁, 什么都不懂) are indefinite."""
