@@ -29,6 +29,8 @@ MEASURE = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff])")
 MIN_CHARS, MOST = 4, 3
 PRONOUN = re.compile(rf"这位(?:{ROLES})?|那位|[他她](?!们)")
 PERSON_LEAD = re.compile(r"^(?:那|那么)?(?:这位|那位|[他她](?!们))")
+# a sentence starting by pointing at the community asked of before it (…书记是谁 他们社区最骄傲的是啥)
+COMMUNITY_LEAD = re.compile(r"^(?:那|那么)?(?:[他她]们社区|[他她]们那边?|它|该社区|这个社区|那个社区|这社区|那社区)的?")
 
 
 def asks_apart(engine: "Engine", question: str) -> list[str]:
@@ -39,7 +41,8 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
     said = [engine.understand(sentence) for sentence in sentences]
     # an English sentence that names an aspect asks it, said as a question or not ("heard it won an award")
     asking = [q for q, raw in zip(said, sentences) if len(q.text) >= MIN_CHARS and
-              (q.aspects & SPECIFIC or _of_holder(q.text)) and (ASKS.search(q.text) or ASKS.search(raw) or LATIN.search(raw))]
+              (q.aspects & SPECIFIC or _of_holder(q.text) or COMMUNITY_LEAD.match(q.text)) and
+              (ASKS.search(q.text) or ASKS.search(raw) or LATIN.search(raw))]
     # (在哪，怎么走 asks one thing; 首届选出几个？第二届呢？ asks it of two)
     if len(asking) < 2 or len({(_asked(q), _subject(q)) for q in asking}) < 2:
         return []
@@ -94,6 +97,8 @@ def _in_context(q, said: list, asking: list, subjects: dict) -> str:
     source = before[-1] if before else next(x for x in said if subjects[id(x)])
     prefix = subjects[id(source)] if source in asking else source.text + "，"
     text = q.text
+    lead = COMMUNITY_LEAD.match(text) if source.of("community") else None
+    text = text[lead.end():] if lead else text
     asked_round, held = ROUND.match(text), ROUND.search(prefix)
     if asked_round and held:     # 首届品质社区…？第二届…？: the second round of the same list
         prefix, text = prefix[:held.start()] + asked_round.group(0) + prefix[held.end():], text[asked_round.end():]

@@ -78,6 +78,12 @@ _DOTS = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
 
 
 @lru_cache(maxsize=4096)
+def simplified(text: str) -> str:
+    """Traditional characters as simplified ones, nothing else changed (海創社區，啊不對 → 海创社区，啊不对)."""
+    return _T2S.convert(text)
+
+
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     t = unicodedata.normalize("NFKC", text or "")
     t = _T2S.convert(t).lower()

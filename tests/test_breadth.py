@@ -2112,3 +2112,40 @@ async def test_northern_zheng_for_doing_asks_what_is_done(say):
     await say("赛罕社区的志愿服务队有几支")
     reply = await say("这些队伍平时都整些啥志愿活动")
     assert reply.splitlines()[0].endswith("相关服务：") and "志愿服务项目" in reply, reply
+
+
+async def test_a_second_question_pointing_at_the_community_is_answered_too(say):
+    reply = await say("凌霄社区书记叫什么 这个社区最大的特点是啥")
+    first, _, second = reply.partition("——")
+    assert "陈雪波" in first and "年轻" in second, reply
+
+
+async def test_a_short_name_before_who_lives_there_is_the_community(say):
+    reply = await say("海创住着多少外地人")
+    assert "海创社区" in reply and "60%" in reply, reply
+
+
+@pytest.mark.parametrize("moved", ["说错了，我女儿的学校去年搬到北仑区了，北仑的是哪个", "孩子学校已经搬到北仑了，那北仑的呢"])
+async def test_someone_elses_move_asks_the_last_question_of_that_place_without_a_home(say, moved):
+    await say("女儿学校在海曙，首批品质社区里海曙的是哪几个")
+    reply = await say(moved)
+    assert "凌霄" in reply and "清风" not in reply and "住在" not in reply, reply
+
+
+async def test_a_correction_in_traditional_characters_is_a_correction(say):
+    reply = await say("學弄社區，哦不對，我是說力邦社區，它的書記是誰")
+    assert "蔡荣华" in reply and "学弄" not in reply, reply
+
+
+async def test_a_school_moving_elsewhere_rebinds_no_home(say):
+    await say("学校在海曙，首批品质社区里海曙的有哪些")
+    await say("学校搬到北仑了，那北仑的呢")
+    reply = await say("附近有什么养老服务")
+    assert "住在哪个社区" in reply, reply
+
+
+@pytest.mark.parametrize("question,name", [("和睦社区用的是什么养老模式", "和睦社区"),
+                                           ("桂花社区推行的是哪种议事办法", "桂花社区")])
+async def test_an_unknown_community_said_with_what_it_uses_is_unknown(say, question, name):
+    reply = await say(question)
+    assert f"没有“{name}”" in reply, reply

@@ -27,7 +27,7 @@ from bot.conversation.memo import Memo
 from knowledge import positions
 from knowledge.people import asks_of_quotation, office_head, unknown_name
 from knowledge.understand import COMMUNITY_WORDS, HOME_SIDE, NEARBY, Query
-from knowledge.text import ASKS, ROLES, chinese_number
+from knowledge.text import ASKS, ROLES, chinese_number, simplified
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
 CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额呀，,\s]*(?:(不对|不是的|我是说|我说的是|我指的是|不是这个|不是这样|错了|说错了|我说错了|"
@@ -44,6 +44,10 @@ MEANT = re.compile(r"^(我是说|我说的是|我问的是|我是问|我想问�
 MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(上个月|上月|上周|去年|今年|前几天|前阵子|前段时间|最近|已经|刚|刚刚|现在|后来|如今|最后|最终|其实|实际上)*"
                    r"(?:搬了?家?了?[，,\s]*(?:我|我们|我家)?(?:现在|如今|目前)?(?:住在|住)|"   # (刚搬家了，现在住X / 我搬了现在住X)
                    r"搬到的是|搬去的是|搬进的是|搬到|搬去|搬家到|搬进|搬来|搬进了|住的是|现在住在|现在住|住在|新家是|新家在)(了)?")
+# someone or something else moved (学校已经搬到镇海区了): the last question asked of that place, no
+# home of the resident's said
+OTHER_MOVED = re.compile(r"^(?:我们|我家|我的|我)?(?:(?:学校|单位|公司|孩子|娃|儿子|女儿|老人|父母|爸妈|爸|妈|老爸|老妈|店|门店|工作室)的?){1,2}"
+                         r"(?:上个月|去年|今年|最近|已经|刚|刚刚|现在|后来)*(?:搬到|搬去|迁到|搬进|换到)了?")
 # a correction after a clause of the same message (…不对不对，我是说Y): what precedes is what it corrects
 INNER_CORRECTION = re.compile(r"(?:[，,。；;！!？?~～\s—－-]|…+|\.{2,})+(?=[哦噢喔啊呃嗯哎唉诶额]*[，,\s]*(?:(?:不对|不是的|不是这个|说错了|"
                               r"我说错了|打错了|写错了|搞错了|打错字了|写错字了|输错了|错了|更正|纠正|(?<=[哦噢喔啊呃嗯哎唉诶额])不(?=[，,\s]))[啊了呀吧哦]?)+"
@@ -98,7 +102,7 @@ def resolve(text: str, topic: Topic, kb) -> Resolution:
 
 
 def _resolve(text: str, topic: Topic, kb) -> Resolution:
-    t = _without_past_home(text.strip())
+    t = _without_past_home(simplified(text.strip()))   # (啊不對: the patterns below are written simplified)
     inner = _inner_correction(t, kb)
     if inner is not None:
         before, after = inner
@@ -107,6 +111,9 @@ def _resolve(text: str, topic: Topic, kb) -> Resolution:
     home = _moved_to(t)
     if home:
         return _moved(home, topic, kb)
+    elsewhere = _other_moved(t, topic, kb)
+    if elsewhere is not None:
+        return elsewhere
     rest = _correction(t)
     if rest is not None:
         if not rest:
@@ -114,6 +121,9 @@ def _resolve(text: str, topic: Topic, kb) -> Resolution:
         home = _moved_to(rest)
         if home:
             return _moved(home, topic, kb)
+        elsewhere = _other_moved(rest, topic, kb)
+        if elsewhere is not None:
+            return elsewhere
         moved = positions.corrected(topic.question, rest) if topic.question else ""
         if moved:
             return Resolution(moved, "correction")    # 排第3的是哪个 → 我数错了，是第13个
@@ -141,6 +151,25 @@ def _moved(home: str, topic: Topic, kb) -> Resolution:
         place = said.of("place")[0].surface
         return _against_topic(place, topic, kb, "correction") or Resolution(home, "correction")
     return Resolution("我住在" + home, "rebind")
+
+
+def _other_moved(t: str, topic: Topic, kb) -> Resolution | None:
+    """学校已经搬到镇海区了，那镇海的是哪个: the last question asked of where the school moved; None when
+    no one else is said to have moved, or nowhere known."""
+    moved = OTHER_MOVED.match(t)
+    if moved is None or not topic.question:
+        return None
+    where = [m for m in kb.understand(t[moved.end():]).mentions if m.kind in ("place", "community")]
+    if not where:
+        return None
+    last = kb.understand(topic.question)
+    said = [m for m in last.mentions if m.kind == where[0].kind]
+    if not said:
+        return _against_topic(where[0].surface, topic, kb, "correction")
+    text = last.text
+    for m in sorted((m for m in said if m.ids == said[0].ids), key=lambda m: -m.start):   # every time it was said
+        text = text[:m.start] + where[0].surface + text[m.end:]
+    return Resolution(text, "correction")
 
 
 def _name_first(rest: str, kb) -> str:
