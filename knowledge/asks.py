@@ -21,12 +21,14 @@ from knowledge.understand import ROUND
 if TYPE_CHECKING:
     from knowledge.engine import Engine
 
-SENTENCES = re.compile(r"[？?。！!；;]+|(?<=[\u4e00-\u9fff])[，,\s]+(?=[\u4e00-\u9fff])")
+SENTENCES = re.compile(r"[？?。！!；;]+|(?<=[\u4e00-\u9fff])[，,\s]+(?=[\u4e00-\u9fff])|"
+                       r"(?i:,?\s+and\s+(?=(?:how|what|which|who|where|when|whose|is|are|does|do|did|since)\b))")
 SPECIFIC = frozenset(("location", "phone", "contact", "honour", "figure", "time", "rank", "residents"))
 SUBJECTS = ("community", "programme", "person", "list")
 LATIN = re.compile(r"[A-Za-z]{3,}")
 MEASURE = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff])")
 MIN_CHARS, MOST = 4, 3
+WHICH_KIND = re.compile(r"哪些|哪个|哪种|哪几|什么样")   # (…，主要是哪些民族: which kinds of a service or group)
 PRONOUN = re.compile(rf"这位(?:{ROLES})?|那位|[他她](?!们)")
 PERSON_LEAD = re.compile(r"^(?:那|那么)?(?:这位|那位|[他她](?!们))")
 # a sentence starting by pointing at the community asked of before it (…书记是谁 他们社区最骄傲的是啥)
@@ -41,7 +43,8 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
     said = [engine.understand(sentence) for sentence in sentences]
     # an English sentence that names an aspect asks it, said as a question or not ("heard it won an award")
     asking = [q for q, raw in zip(said, sentences) if len(q.text) >= MIN_CHARS and
-              (q.aspects & SPECIFIC or _of_holder(q.text) or COMMUNITY_LEAD.match(q.text)) and
+              (q.aspects & SPECIFIC or _of_holder(q.text) or COMMUNITY_LEAD.match(q.text) or
+               q.of("category") and WHICH_KIND.search(q.text)) and
               (ASKS.search(q.text) or ASKS.search(raw) or LATIN.search(raw))]
     # (在哪，怎么走 asks one thing; 首届选出几个？第二届呢？ asks it of two)
     if len(asking) < 2 or len({(_asked(q), _subject(q)) for q in asking}) < 2:

@@ -45,7 +45,7 @@ from knowledge.search import (WHICH_COMMUNITY, about_list, claimed_elsewhere, de
 from knowledge.slots import check_slot, measure_asked
 from knowledge.totals import with_total
 from knowledge.several import compare
-from knowledge.text import ASKS, CLAIM, bigrams, compact, compact_cached, text_bigrams
+from knowledge.text import ASKS, CLAIM, ROLE, bigrams, compact, compact_cached, text_bigrams
 from knowledge.understand import PRACTICE, WHICH_AREA, Query, asks_of_a_community, understand
 
 TIME_WORDS = ("年", "年代", "什么时候", "啥时候", "哪年", "建", "成立", "挂牌")
@@ -59,6 +59,8 @@ WHO_LIVES = re.compile(r"住的[^，,。？?]{0,3}?(?:都|主要|大多|多)是"
 # the thing a question asks for, right after its asking word (啥模式, 什么样的理念, 哪些队伍)
 ASKED_THING = re.compile(r"(?:啥|什么样的?|哪些|哪种|哪样|怎样的)([\u4e00-\u9fff]{2,4})")
 NAME_ASKED = re.compile(r"叫什么|叫啥|名字|名称|是什么名")
+COMMUNITY_POINTER = re.compile(r"[他她]们|这个社区|该社区|那个社区|这社区|那社区")   # (搞道德讲堂那个 他们得过啥大奖)
+JOINING = re.compile(r"加入|申请|报名|参评|参选|入选|入围|进入?(?:榜|名单|联盟)")
 NUMBER_SAID = re.compile(r"[\d\-\s]*\d{4}[\d\-\s]*")    # a phone-like number said in a question
 AIM_ASKED = re.compile(r"理念|宗旨|口号")
 # a question asking for services of a kind (…想发挥余热，社区有什么平台): the services, beside any fact
@@ -261,7 +263,9 @@ class Engine:
             return None
         parts = [self.answer(x, resident_community) for x in questions]
         # a "not known" of the subject (its secretary is not in the material) is an answer of its part
-        answered = [p for p in parts if p.answered or (p.entities or {}).get("community")]
+        answered = _without_repeats([p for p in parts if p.answered or (p.entities or {}).get("community")])
+        if len(answered) == 1 and answered[0].answered and len(parts) > 1:
+            return answered[0]   # (…有多少，主要是哪些民族: one answer telling both)
         if len(answered) < 2 or not any(p.answered for p in answered):
             return None
         ents: dict[str, list[str]] = {}
@@ -287,7 +291,7 @@ class Engine:
             return Answer("unknown_place", {"places": [NUMBER_SAID.sub("这个号码", x) if NUMBER_SAID.search(x) else x
                                                        for x in q.unknown]}, "fallback", 0.9, False)
         matters = [w for w in q.unknown if w in self.index.outside]
-        if comms and matters and not q.binds and not q.of("programme"):
+        if comms and matters and not q.binds and not q.of("programme") and not _role_asked_before(q, matters):
             # (力邦社区动用维修资金要多少业主签字: a matter no article speaks of, whichever community)
             return Answer("unknown_place", {"places": matters}, "fallback", 0.9, False)
         if WRITING_TASK.search(q.text) and not q.binds:
@@ -340,6 +344,8 @@ class Engine:
             return inner
         if q.nearby and (q.aspects & {"which", "list"} or ASKS_COMMUNITIES.search(q.text)) and q.of("place"):
             q = replace(q, nearby=False)  # 奉化这边…是哪个社区: the place named is the scope, not the resident's
+        elif q.nearby and q.of("list") and not comms and JOINING.search(q.text):
+            q = replace(q, nearby=False)  # 我们社区也想加入联盟，报名电话是多少: the list's, not the resident's
         elif q.nearby and OTHER_COMMUNITY_ASKED.search(q.text):
             q = replace(q, nearby=False)  # 我们社区…管不好，有没有哪个社区做得好的: asked of the others
         if not comms and not q.of("programme") and BEST_ELSEWHERE.search(q.text):
@@ -513,7 +519,12 @@ class Engine:
             return Answer("programme", {"programmes": elsewhere, "communities": self.model.communities,
                                         "not_in": c}, "programme", 0.9, True, ents)
         # (“时间盒子”是给上班族做时间管理的吗: the service words are the resident's guess about it)
-        if progs and (not cats or CLAIM.search(q.text)):
+        # (后大街社区搞道德讲堂那个 他们得过啥大奖: the programme says which community; its honours are asked)
+        honours_of_community = "honour" in q.aspects and any(COMMUNITY_POINTER.search(q.text, m.end) for m in q.of("programme"))
+        if progs and honours_of_community and c.items_of("honour"):
+            return Answer("community_items", {"community": c, "entries": [
+                {"kind": "honour", "item": i, "score": STRONG_ITEM} for i in c.items_of("honour")]}, "community", 0.9, True, ents)
+        if progs and (not cats or CLAIM.search(q.text)) and not honours_of_community:
             # (送粥奶奶是不是文昌社区那个百岁粥坊的: each programme named, with the community it is of)
             named = Answer("programme", {"programmes": progs + elsewhere, "communities": self.model.communities,
                                          "where": "location" in q.aspects}, "programme", 1.0, True, ents)
@@ -666,6 +677,8 @@ class Engine:
             score += 2.0 * len(said) + 2.0 * sum(1 for k in said if asked and compact_cached(k) in asked)
             if kind == "figure" and counted is not None and counted.search(obj.value):
                 score += 2.0   # 拿过多少次: the figure counted in times (获山花奖次数: 2次)
+            elif kind == "fact" and not score and counted is not None and counted.search(text):
+                score = 2.0    # 搞了多少场: a fact counting in that measure (…已办了20多场), when nothing else is shared
             if kind == "figure" and "figure" not in q.aspects and NAME_ASKED.search(q.text):
                 score *= 0.5   # 品牌项目叫什么: a name is asked, not how many (服务项目: 14个)
             if not score:
@@ -824,3 +837,29 @@ class Engine:
             if members:
                 return Answer("place_communities", {"places": places}, "place", 0.9, True, pages=members)
         return wider(self, q) or Answer("fallback", {}, "fallback", 0.0, False)
+
+
+def _role_asked_before(q: Query, matters: list[str]) -> bool:
+    """Whether a role is asked of the community before the matter it is wanted for is said
+    (锦悦湾社区的书记叫啥 宝宝打疫苗的事想找社区问问): the holder is known, whatever the matter."""
+    at = min((q.text.find(w) for w in matters if w in q.text), default=-1)
+    head = q.text[:at]
+    return at > 0 and bool(ROLE.search(head)) and bool(ASKS.search(head)) and any(m.end <= at for m in q.of("community"))
+
+
+def _told(answer: Answer) -> frozenset | None:
+    """The items a community's answer tells, to see one part repeat another; None for other answers."""
+    if answer.template != "community_items":
+        return None
+    return frozenset(id(e["item"]) for e in answer.data["entries"])
+
+
+def _without_repeats(parts: list[Answer]) -> list[Answer]:
+    """The parts of several answers, without one telling only what another tells too."""
+    kept: list[Answer] = []
+    for part in parts:
+        told = _told(part)
+        if told is not None and any((other := _told(k)) is not None and told <= other for k in kept):
+            continue
+        kept = [k for k in kept if told is None or (other := _told(k)) is None or not other <= told] + [part]
+    return kept

@@ -48,6 +48,8 @@ WORDS = {
     "shopping mall": "商场", "shopping malls": "商场", "mall": "商场", "malls": "商场", "works with": "共建",
     "five optimizations": "五优", "five optimisations": "五优", "migratory birds": "候鸟", "migratory bird": "候鸟", "holiday school": "假日学校", "uyghur": "维吾尔族", "uighur": "维吾尔族", "kazakh": "哈萨克族", "tujia": "土家族",
     "email": "邮箱", "website": "网址", "fee": "收费", "cost": "收费", "opening hours": "开放时间", "hours": "开放时间", "volunteer hours": "志愿时长", "service hours": "志愿时长",
+    "units": "单位", "unit": "单位", "organisations stationed": "驻区单位", "stationed": "驻", "based there": "驻",
+    "customs": "海关", "border inspection": "边检", "ethnic group": "民族", "ethnicities": "民族",
     "which month": "几月", "what month": "几月", "month and year": "哪年几月", "housing": "入住",
     "used to": "以前", "formerly": "以前", "previously": "以前", "moved from": "从", "came from": "从", "have": "有", "has": "有", "there": "", "are": "", "is": "", "the": "", "a": "", "an": "",
     "of": "", "in": "", "for": "", "does": "", "do": "", "to": "", "me": "", "tell": "", "please": "", "about": "",

@@ -117,7 +117,22 @@ def wider(engine: "Engine", q: Query) -> "Answer | None":
     hit = engine.passages.best(text, prefer="person" if "contact" in q.aspects or ASKS_WHO.search(q.text) else "")
     if hit is None and q.aspects & {"which", "contact"}:
         return _community_evidence(engine, text)
-    return passage_answer(engine, hit, hit[0]) if hit else None
+    if hit is None:
+        return None
+    found = passage_answer(engine, hit, hit[0])
+    return _holder_of_described(engine, q, hit[1], found) or found
+
+
+def _holder_of_described(engine: "Engine", q: Query, p: Passage, found: "Answer") -> "Answer | None":
+    """A role asked of the community a passage describes (社区LOGO上写着“众木成林”…那位当家人叫什么):
+    its holder, with the passage that says which community it is."""
+    from knowledge.engine import Answer
+    if not ROLE_ASKED.search(q.text) or p.kind == "person" or not p.community_id:
+        return None
+    holder = engine.about_community(q, engine.model.communities[p.community_id])
+    if holder.template != "contacts" or not holder.answered:
+        return None
+    return Answer("several", {"parts": [holder, found]}, holder.intent, found.confidence, True, holder.entities)
 
 
 def told_beyond_services(engine: "Engine", q: Query, places: list[str] = ()) -> "Answer | None":

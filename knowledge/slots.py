@@ -88,7 +88,7 @@ SLOTS = [
     Slot("具体地址", re.compile(r"地址|门牌|哪条路|具体位置|具体在哪"), re.compile(r"[路街巷]\d*号|大厦|\d+号|\d+楼"),
          ("programme",)),
     # the most general last: 门牌号是多少 asks an address, not a number
-    Slot("具体数字", re.compile(r"多少|(?<!哪)(?<![那这])几(?:个|家|位|名|桌|户|次|条|项|支|座|所|种|成|岁|年|多|份|碗|顿|餐|趟)"),
+    Slot("具体数字", re.compile(r"多少|(?<!哪)(?<![那这列举])几(?:个|家|位|名|桌|户|次|条|项|支|座|所|种|成|岁|年|多|份|碗|顿|餐|趟)"),
          re.compile(r"\d|[一二两三四五六七八九十百千万半几]+[多余来]?[个家位名桌户次条项支座所种成岁年人度届批类倍]"),
          ("passage", "programme", "community_items", "community"), counted=True),
 ]
@@ -185,8 +185,9 @@ def check_slot(engine: "Engine", q: Query, a: "Answer") -> "Answer":
     if a.template not in CHECKED:
         return a
     slot = asked_slot(q, a.template)
-    if slot is None or (slot.label == "电话" and a.template not in ("person", "category_communities", "programme")):
-        return a  # a community's phone has its own answer (phone.j2); a programme's is its own text's
+    if slot is None or (slot.label == "电话" and a.template not in ("person", "category_communities", "programme",
+                                                                      "list", "lists", "list_count")):
+        return a  # a community's phone has its own answer (phone.j2); a programme's or a list's is its own text's
     subject, text = _subject(engine, a, q)
     if not text or _stated(slot, q).search(text):
         return a

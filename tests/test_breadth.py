@@ -2149,3 +2149,61 @@ async def test_a_school_moving_elsewhere_rebinds_no_home(say):
 async def test_an_unknown_community_said_with_what_it_uses_is_unknown(say, question, name):
     reply = await say(question)
     assert f"没有“{name}”" in reply, reply
+
+
+async def test_a_programme_said_to_point_out_the_community_asks_the_communitys_honours(say):
+    reply = await say("学弄社区搞双百守望团那个，他们获过什么荣誉")
+    assert "文明社区" in reply or "示范社区" in reply, reply
+
+
+async def test_a_lists_phone_when_joining_is_said_to_be_lacking_without_asking_the_home(say):
+    reply = await say("社区联盟我们社区也想报名参加，咨询电话多少")
+    assert reply.startswith("资料里没有") and "电话" in reply.splitlines()[0] and "住在哪个社区" not in reply, reply
+
+
+async def test_a_count_asked_by_its_measure_finds_the_fact_counted_so(say):
+    await say("赛罕社区有啥给小朋友的")
+    reply = await say("那一共办过多少场")
+    assert "20多场" in reply, reply
+
+
+async def test_a_role_asked_before_the_matter_it_is_for_names_the_holder(say):
+    reply = await say("凌霄社区书记是哪位 家里老人要打疫苗想问问")
+    assert "陈雪波" in reply, reply
+    matter = await say("凌霄社区打疫苗去哪里")
+    assert "资料里没有" in matter and "陈雪波" not in matter, matter
+
+
+async def test_a_quarrel_said_in_cantonese_finds_mediation(say):
+    reply = await say("我屋企人喺賽罕社區住，成日同樓下嗌交，有冇人可以幫下")
+    assert "调解" in reply.splitlines()[0], reply
+
+
+async def test_the_name_of_a_body_asked_is_no_persons_name(say):
+    reply = await say("丹顶鹤社区让居民一起商量事的那个机构叫啥名字")
+    assert "鹤声议事厅" in reply and "黄菊芬" not in reply, reply
+
+
+async def test_asking_to_list_a_few_names_is_no_count(say):
+    reply = await say("深圳湾社区有哪些志愿服务，麻烦列几个名字")
+    assert "口岸五优" in reply and "资料里没有" not in reply and "16957" not in reply, reply
+
+
+async def test_a_role_asked_of_a_community_told_by_a_passage_names_its_holder(say):
+    reply = await say("标识上写着众木成林的那个社区，书记叫什么")
+    assert reply.startswith("都市森林社区") and "许文君" in reply.split("——")[0], reply
+
+
+async def test_an_english_question_joined_by_and_asks_both(say):
+    reply = await say("How big is Shenzhen Bay community and how many units are stationed there?")
+    assert "3.2" in reply and "23" in reply, reply
+
+
+async def test_a_count_then_which_kinds_asks_both(say):
+    reply = await say("赛罕社区的志愿服务队有几支？都有哪些志愿服务项目？")
+    assert "8支" in reply and "小家电维修" in reply, reply
+
+
+async def test_two_sentences_telling_the_same_are_answered_once(say):
+    reply = await say("学苑社区少数民族居民有多少，主要是哪些民族？")
+    assert reply.count("维吾尔") == 1 and "1000" in reply, reply
