@@ -555,7 +555,8 @@ class Engine:
             ranked = self._rank_items(q, c)
             if ranked:
                 return Answer("community_items", {"community": c, "entries": ranked}, "community", 0.9, True, ents)
-        if "residents" in q.aspects and (not cats or WHO_LIVES.search(q.text)) and not progs:
+        if "residents" in q.aspects and (not cats or WHO_LIVES.search(q.text)) and not progs and \
+                not ASKS_SERVICES.search(q.text):    # (有什么给特殊人群的服务: services for them, not who lives there)
             # (住的大多是本地老街坊吧: who lives there, though 街坊 names a kind of service too)
             makeup = self._makeup(c)
             if makeup:
@@ -854,10 +855,21 @@ def _told(answer: Answer) -> frozenset | None:
     return frozenset(id(e["item"]) for e in answer.data["entries"])
 
 
+def _signature(answer: Answer) -> tuple:
+    """What an answer says, to see two parts say the same (鱼波社区和学龙社区分别在哪个市 哪个街道)."""
+    if answer.template == "several":
+        return ("several", tuple(_signature(p) for p in answer.data["parts"]))
+    told = _told(answer)
+    return ("items", told) if told is not None else \
+        (answer.template, tuple(sorted((k, tuple(v)) for k, v in (answer.entities or {}).items())))
+
+
 def _without_repeats(parts: list[Answer]) -> list[Answer]:
-    """The parts of several answers, without one telling only what another tells too."""
+    """The parts of several answers, without one saying only what another says too."""
     kept: list[Answer] = []
     for part in parts:
+        if any(_signature(part) == _signature(k) for k in kept):
+            continue
         told = _told(part)
         if told is not None and any((other := _told(k)) is not None and told <= other for k in kept):
             continue

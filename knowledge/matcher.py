@@ -52,6 +52,7 @@ _NOT_COMMUNITY_AFTER = ("公园", "路", "大道", "大厦", "广场", "医院",
                         "酒店", "商场", "机场", "码头", "景区", "体育馆", "工业区", "派出所", "银行", "超市")
 _SERVICE_AFTER = ("服务", "活动", "中心", "项目", "院", "站", "队", "机构", "照料", "工作室")
 _SUFFIXES = ("社区", "村")
+MISSPELT_MOST = 3     # misspelt community names looked for in one message naming several
 _SEVERAL = re.compile(r"和|与|跟|、|及|还有")
 # function words a homophone may never stand for (是哪个街道的 is not 道德): the window keeps them
 _FUNCTION_CHARS = frozenset("的地得了吗呢吧啊呀么")
@@ -185,7 +186,7 @@ def _place_short(name: str) -> str:
 SPOKEN_REGIONS = {"内蒙古自治区": ("内蒙",), "广西壮族自治区": ("广西",), "新疆维吾尔自治区": ("新疆",),
                   "宁夏回族自治区": ("宁夏",), "西藏自治区": ("西藏",)}
 # where a place said by its sound may stand: after these (在北伦), before these (茨溪有…, 北伦的)
-_BEFORE_PLACE = set("在去到住是和与跟从于的那这")
+_BEFORE_PLACE = set("在去到住是和与跟从于的那这里面")   # (二十强里面印州区的)
 _AFTER_PLACE = set("有的那这市区县镇街人和与跟也都还")
 
 
@@ -464,8 +465,9 @@ class EntityIndex:
         if best < self.threshold:
             return None
         ids: list[str] = []
-        for (surface, _), (score, *_rest) in ranked:
-            if best - score < self.margin:
+        for (surface, _), (score, at, to, _how) in ranked:
+            # (海窗社区和福成社区: a name said elsewhere in the message is another mention, not a rival)
+            if best - score < self.margin and at < end and start < to:
                 ids += [i for k, i, _ in self.surfaces.forms[surface] if k == kind]
         return Mention(kind, list(dict.fromkeys(ids)), start, end, best, best_surface, how)
 
@@ -641,11 +643,16 @@ class EntityIndex:
             if m and (any(s in text for s in _SUFFIXES) or m.how == "pinyin" and (
                     m.surface.endswith(_SUFFIXES) or self._alias_in_context(text, m.start, m.end))):
                 place(m)
-        elif _SEVERAL.search(text):
-            # 凌宵社区和都市森林社区: beside a name said right, another X社区 may be misspelt
-            blanked = _blanked(text, mentions, "community")
-            if any(s in blanked for s in _SUFFIXES):
-                place(self.fuzzy_names(blanked, "community"))
+        if _SEVERAL.search(text):
+            # 凌宵社区和都市森林社区: beside a name said right, another X社区 may be misspelt (鱼波社区和学龙社区: both)
+            for _ in range(MISSPELT_MOST):
+                blanked = _blanked(text, mentions, "community")
+                found = self.fuzzy_names(blanked, "community") if any(s in blanked for s in _SUFFIXES) else None
+                if found is None:
+                    break
+                place(found)
+                if not any(m is found for m in mentions):
+                    break       # (refused: a known person's name, or inside a longer mention)
         if "list" not in kinds:
             m = self.fuzzy_names(text, "list")
             if m and m.score >= LIST_FUZZY_MIN:
@@ -658,8 +665,7 @@ class EntityIndex:
                 place(m)
         if "person" not in kinds:
             place(self.misheard_person(text))
-        if "place" not in kinds:
-            place(self.misheard_place(text))
+        place(self.misheard_place(text))   # (落驼街道…我们镇海的: beside a place said right too)
         if "category" not in {m.kind for m in mentions}:
             for m in self.homophone_categories(text):
                 if not any(m.start < o.end and o.start < m.end for o in mentions):

@@ -37,6 +37,10 @@ def compare(engine: "Engine", q: Query) -> "Answer | None":
     if len(picked) + len(unknown) < 2:
         return None
     picked = picked[:MOST]
+    chosen = {c for *_, c in picked}
+    # every time a side is named (海窗社区和福成社区…海创是商住型的 福城是什么型的), to leave out of the others
+    named_at = [(m.start, m.end, ids[0]) for m in q.of("community")
+            if len(ids := engine._settle(q, m.ids)) == 1 and ids[0] in chosen]
     # 凌霄和海创都是年轻人多的社区，两家各自靠什么…: what the message tells of both before it asks
     # is no part of the question each is asked
     asked = SIDE_LEAD.search(q.text, picked[-1][1])
@@ -50,8 +54,8 @@ def compare(engine: "Engine", q: Query) -> "Answer | None":
             parts.append(_alone(engine, name + SIDE_WORDS.sub("", q.text[asked.start():]), keep[2]))
             continue
         text = q.text
-        for start, end, cid in sorted(picked, key=lambda p: -p[0]):
-            if (start, end, cid) == keep:
+        for start, end, cid in sorted(named_at, key=lambda p: -p[0]):
+            if cid == keep[2]:
                 continue
             if end < len(text) and text[end] in CONNECTIVES:
                 end += 1

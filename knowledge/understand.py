@@ -205,6 +205,8 @@ def asks_of_a_community(q: Query) -> bool:
 
 
 PLACE_SIDE = ("这边", "这里")
+LATER_ASK = re.compile(r"有没有|吗|什么|哪|怎么|啥")
+SOME = re.compile(r"有好?几(?:个|位|名|家|户)[\u4e00-\u9fff]{1,4}?(?=每天|每周|天天|经常|常常|都要|都在|要|会|想|在)")
 WANTED = re.compile(r"(?:想|要|希望|需要|打算)[^，,。？?\s]*$")
 WANTED_REACH = 6
 
@@ -233,6 +235,9 @@ def understand(question: str, index: EntityIndex) -> Query:
         # 像居之馨、老友助老这样的服务项目总共多少项: the programmes named are examples of what is counted
         mentions = [m for m in mentions if not (m.kind == "programme" and examples.start() <= m.start < examples.end())]
     aspects = {name for name, rx in _ASPECT_RE.items() if rx.search(text)}
+    some = SOME.search(text) if "figure" in aspects else None
+    if some and LATER_ASK.search(text, some.end()) and not _ASPECT_RE["figure"].search(text[:some.start()] + text[some.end():]):
+        aspects.discard("figure")   # 我们班有几个孩子每天要过关上学，…有没有…: a few of them, no count asked
     clauses = [compact(c) for c in CLAUSE_ENDS.split(question) if compact(c)]
     if len(clauses) > 1 and "phone" in aspects and not _ASPECT_RE["phone"].search(clauses[-1]) and \
             len(clauses[-1]) >= 4 and ASKS.search(clauses[-1]):

@@ -2207,3 +2207,35 @@ async def test_a_count_then_which_kinds_asks_both(say):
 async def test_two_sentences_telling_the_same_are_answered_once(say):
     reply = await say("学苑社区少数民族居民有多少，主要是哪些民族？")
     assert reply.count("维吾尔") == 1 and "1000" in reply, reply
+
+
+async def test_two_misheard_community_names_in_one_message_are_both_found(say):
+    reply = await say("凌宵社区和海窗社区分别在哪个区")
+    assert "北仑" in reply and "鄞州" in reply and "没有找到" not in reply, reply
+
+
+async def test_a_misheard_place_is_found_beside_a_place_said_right(say):
+    reply = await say("首批品质社区里面印州区的是哪几个")
+    assert "丹顶鹤" in reply and "都市森林" in reply, reply
+    street = await say("落驼街道有没有进二十强的社区 镇海区的")
+    assert "静远" in street, street
+
+
+async def test_each_side_of_a_comparison_is_asked_without_the_other_said_again(say):
+    reply = await say("凌霄社区和海创社区有啥不同 凌霄住的年轻人多 海创呢")
+    assert reply.count("——") == 1 and "凌霄" in reply and "海创" in reply, reply
+
+
+async def test_numbers_in_an_english_question_are_kept(say):
+    reply = await say("Which community has migrant workers from 20 provinces?")
+    assert "力邦" in reply and "资料里没有" not in reply, reply
+
+
+async def test_an_unknown_community_said_with_a_season_is_unknown(say):
+    reply = await say("蓝天湾社区暑假有没有招志愿者")
+    assert "没有“蓝天湾社区”" in reply, reply
+
+
+async def test_asking_what_a_community_has_claims_nothing_of_another(say):
+    reply = await say("泉水社区有什么给青少年的活动吗")
+    assert "小候鸟" in reply and "力邦" not in reply, reply
