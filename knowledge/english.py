@@ -50,6 +50,9 @@ WORDS = {
     "email": "邮箱", "website": "网址", "fee": "收费", "cost": "收费", "opening hours": "开放时间", "hours": "开放时间", "volunteer hours": "志愿时长", "service hours": "志愿时长",
     "units": "单位", "unit": "单位", "organisations stationed": "驻区单位", "stationed": "驻", "based there": "驻",
     "customs": "海关", "border inspection": "边检", "ethnic group": "民族", "ethnicities": "民族",
+    "special groups": "特殊人群", "special populations": "特殊人群", "vulnerable groups": "特殊人群", "do anything for": "有什么服务给",
+    "name the community": "哪个社区", "name the communities": "哪些社区", "houses": "住着", "is home to": "住着",
+    "provinces": "个省",
     "which month": "几月", "what month": "几月", "month and year": "哪年几月", "housing": "入住",
     "used to": "以前", "formerly": "以前", "previously": "以前", "moved from": "从", "came from": "从", "have": "有", "has": "有", "there": "", "are": "", "is": "", "the": "", "a": "", "an": "",
     "of": "", "in": "", "for": "", "does": "", "do": "", "to": "", "me": "", "tell": "", "please": "", "about": "",
@@ -217,10 +220,14 @@ def read(question: str, names: dict[str, str], words: dict[str, str] | None = No
     if not LATIN.search(question):
         return question, [], 0
     unknown: list[str] = []
+    question = THOUSANDS.sub("", question)   # (2,800 migrant workers: one number)
     text = LATIN.sub(lambda m: _run(m.group(0), names, words or {}, unknown), question)
     said = [w for m in LATIN.finditer(question) for w in re.split(r"[\s']+", m.group(0).lower())
             if w.isalpha() and w not in FUNCTION_WORDS]
     return text, [w for w in unknown if w.isalpha() and w not in FUNCTION_WORDS], len(said)
+
+
+THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 
 # after a noun these start a relative clause (the kids who cross the border), not a question
@@ -265,6 +272,10 @@ def _run(run: str, names: dict[str, str], vocabulary: dict[str, str], unknown: l
     out, i = [], 0
     while i < len(words):
         if words[i] in RELATIVE and i > 0 and words[i - 1] not in ASKING_BEFORE:
+            i += 1
+            continue
+        if words[i].replace(".", "", 1).isdigit():   # (2800 migrant workers: the number is said as it is)
+            out.append(words[i])
             i += 1
             continue
         for n in range(min(MAX_WORDS, len(words) - i), 0, -1):

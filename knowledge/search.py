@@ -208,13 +208,16 @@ def sharper(engine: "Engine", q: Query) -> "Answer | None":
     return passage_answer(engine, hit, hit[0]) if hit and _inside(engine, hit[1], places) else None
 
 
+OPEN_ASK = re.compile(r"什么|啥|哪些|哪样|谁|几|多少|怎么|如何")
 OWNED_ELSEWHERE = 0.7    # how much of a claim another community's passage must tell to answer it
 
 
 def claimed_elsewhere(engine: "Engine", q: Query, target: str) -> "Answer | None":
     """A fact claimed of one community that another's passage tells (听说虞波社区拿过两次山花奖，真的假的？
     到底是哪个社区拿的): that passage, when the named community's own tell it less."""
-    if len(q.of("community")) != 1 or not (CLAIM.search(q.text) or WHICH_COMMUNITY.search(q.text)):
+    # (泉水社区有啥给青少年的项目吗 asks what there is, claiming nothing)
+    claims = CLAIM.search(q.text) and not OPEN_ASK.search(q.text)
+    if len(q.of("community")) != 1 or not (claims or WHICH_COMMUNITY.search(q.text)):
         return None
     text = question_content(engine, q, named=("community", "place"))
     if len(text.replace(" ", "")) < 4:
