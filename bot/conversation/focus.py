@@ -24,6 +24,7 @@ POINTS_BACK = re.compile(r"这事|这件事|此事|这个事|这种事|这种情
 # a clause going on with the question before it (…，是来取经的), and a sentence's end
 GOES_ON = re.compile(r"^\s*(?:是|就是|也是|还|而且|并且|又)")
 SENTENCE_ENDS = re.compile(r"[。.!！？?]")
+BOTH_ASKED = re.compile(r"这两个|那两个|两个社区|这俩|那俩|两家|两边|分别|各自")
 # the matter a question is framed in (在老年人服务上，A和B各自的做法)
 TOPIC_FRAME = re.compile(r"^(?:在|关于|就|对于|说到|谈到)[\u4e00-\u9fff]{1,12}(?:上|方面|这块|这一块|这方面|领域|问题上)$")
 
@@ -50,7 +51,8 @@ def focus(text: str, kb) -> str:
     if said_for is not None:
         return said_for
     # (…以前常去赛罕社区老年大学，那个课几点上: kept when nothing else is asked about)
-    kept = [i for i, p in enumerate(parts) if asking[i] or not background_only(kb, p)]
+    # (我老伴以前住凌霄社区，我妹妹住都市森林社区，这两个社区的书记分别是哪位: both sides are asked of)
+    kept = [i for i, p in enumerate(parts) if asking[i] or BOTH_ASKED.search(text) or not background_only(kb, p)]
     if len(kept) < len(parts) and (any(names(kb, parts[i], ASKED_OF) for i in kept) or
                                    WHICH_COMMUNITY.search(parts[max(i for i, a in enumerate(asking) if a)])):
         return focus("，".join(parts[i] for i in kept), kb)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import orjson
 
 from bot.conversation.context import Topic
+from bot.conversation.focus import BOTH_ASKED
 from bot.conversation.memo import Memo
 from knowledge import positions
 from knowledge.people import asks_of_quotation, office_head, unknown_name
@@ -44,6 +45,10 @@ MEANT = re.compile(r"^(我是说|我说的是|我问的是|我是问|我想问�
 MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(上个月|上月|上周|去年|今年|前几天|前阵子|前段时间|最近|已经|刚|刚刚|现在|后来|如今|最后|最终|其实|实际上)*"
                    r"(?:搬了?家?了?[，,\s]*(?:我|我们|我家)?(?:现在|如今|目前)?(?:住在|住)|"   # (刚搬家了，现在住X / 我搬了现在住X)
                    r"搬到的是|搬去的是|搬进的是|搬到|搬去|搬家到|搬进|搬来|搬进了|住的是|现在住在|现在住|住在|新家是|新家在)(了)?")
+# (Who is the 书记 of 凌霄社区... sorry no, I mean 丹顶鹤社区: corrected as 不对，我是说 is)
+ENGLISH_CORRECTION = re.compile(r"(?i)[\s,.…]*(?:\b(?:sorry|oops|no|wait|actually)\b[\s,.!]*)*\bI\s+mean[t]?\b[\s,:]*")
+COURTESY_END = re.compile(r"[，,。.!！\s]*(?:谢谢您?|谢了|多谢|感谢|麻烦(?:你|您)?了|辛苦(?:你|您)?了|thanks|thank you)[啊呀哈啦哦嘛。.!！~～\s]*$",
+                          re.IGNORECASE)
 # someone or something else moved (学校已经搬到镇海区了): the last question asked of that place, no
 # home of the resident's said
 OTHER_MOVED = re.compile(r"^(?:我们|我家|我的|我)?(?:(?:学校|单位|公司|孩子|娃|儿子|女儿|老人|父母|爸妈|爸|妈|老爸|老妈|店|门店|工作室)的?){1,2}"
@@ -62,7 +67,7 @@ BOTH_PRONOUN = re.compile(r"它们?俩|他们俩|这俩|那俩|这两个社区|�
 PERSON_PRONOUN = re.compile(r"这位书记|这位主任|这位|那位|这个人|此人|[他她](?!们)的?")
 PEOPLE_PRONOUN = re.compile(r"[他她]们(?!那|这|所在|的?社区)的?")
 PLACE_PRONOUN = re.compile(r"((他们|她们|他|她|它)(的|所在的?)?社区|(他们|她们|他|她)(那里|那儿|那边|那)|那里|那儿|那边|这个社区|该社区|那个社区|"
-                           r"那社区|这社区|这个地方|那个地方)"
+                           r"那社区|这社区|这个地方|那个地方|(?:它|他们|她们)所在(?:的|地)?)"   # (它所在的口岸: its community's)
                            r"(?!联盟|节|中心|服务|工作)")   # 那个社区联盟 names a list, not the last place
 THING_PRONOUN = re.compile(r"它们?的?|这个项目|该项目|那个项目|(?:这个|那个|该)(?:平台|队伍|服务队|工作室|俱乐部|课堂|驿站|站点|模式|机制|体系|工作法|计划)|这里面|那里面|(?<![屋家心手城村楼院店车])(?:里头|里面)|其中")
 _STANDS_FOR = {("people",): ("person", "programme", "community"),   # 他们 after what the message names: that
@@ -102,7 +107,8 @@ def resolve(text: str, topic: Topic, kb) -> Resolution:
 
 
 def _resolve(text: str, topic: Topic, kb) -> Resolution:
-    t = _without_past_home(simplified(text.strip()))   # (啊不對: the patterns below are written simplified)
+    # (啊不對: the patterns below are written simplified; 那江北区的呢？谢谢: the thanks asks nothing)
+    t = _without_past_home(COURTESY_END.sub("", simplified(ENGLISH_CORRECTION.sub("，不对，我是说", text.strip()))))
     inner = _inner_correction(t, kb)
     if inner is not None:
         before, after = inner
@@ -188,7 +194,8 @@ def _name_first(rest: str, kb) -> str:
 def _without_past_home(t: str) -> str:
     """我原来住X，现在搬到Y了，… without the past home, when the rest says where they live now."""
     past = PAST_HOME.match(t)
-    return t[past.end():] if past and _moved_to(t[past.end():]) else t
+    # (…这两个社区的书记分别是谁: the past home is one of the sides asked of)
+    return t[past.end():] if past and _moved_to(t[past.end():]) and not BOTH_ASKED.search(t) else t
 
 
 def _inner_correction(t: str, kb) -> tuple[str, str] | None:
@@ -354,7 +361,12 @@ def _step_view(step: tuple, topic: Topic, kb) -> tuple | str | None:
         return (name, "有多少" if counted else "") if name else name
     if step[0] == "entity":
         old = topic.entity(step[1].kind)
-        return (topic.question[:old[2]], topic.question[old[3]:]) if old is not None and old[2] >= 0 else None
+        if old is None or old[2] < 0:
+            return None
+        # the question around every mention of that one (…住北仑，…二十强里北仑区有哪些 → 那江北区的呢)
+        spans = sorted((m[2], m[3]) for m in topic.mentions if m[0] == old[0] and m[1] == old[1] and m[2] >= 0)
+        cuts = [0, *(x for span in spans for x in span), len(topic.question)]
+        return tuple(topic.question[cuts[i]:cuts[i + 1]] for i in range(0, len(cuts), 2))
     if step[0] == "ordinal":
         listed = topic.listed()
         n = chinese_number(step[1].group(1)) if step[1].group(1) else len(listed)
@@ -426,7 +438,7 @@ def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
             m = step[1]
             own = _own_places(q, m, kb)     # kept with the name they qualify (锦屏街道阳光社区)
             said = q.text[own[0].start:m.end] if own else _full_name(m, kb) or q.text[m.start:m.end]
-            return Resolution(read[0] + said + read[1], kind)
+            return Resolution(said.join(read), kind)
         if step[0] in ("pronoun", "ordinal"):
             found = step[1]
             return Resolution(q.text[:found.start()] + read + q.text[found.end():], kind)

@@ -17,6 +17,7 @@ LATIN = re.compile(r"[A-Za-z]{3,}")
 INDEFINITE = re.compile(r"没|不")
 # a word pointing back at what was told before (它们, 这两个社区, 那个项目, 这位)
 BACK = re.compile(r"它|他|她|这两|这俩|那两|这几|那几|这些|那些|这个|那个|这位|那位|这里|那里|这边|那边|该|此|两个社区|两家")
+ENGLISH_POINTER = re.compile(r"(?i)\b(?:that|this|it|they|them|those|these|there)\b")
 WHICH_ONE = re.compile(r"哪(?:个|家|一个)")      # (余姚有个社区…，是哪个)
 WHICH_COMMUNITY = re.compile(r"哪个社区|哪些社区|哪家社区|哪个小区|什么社区")
 # a subject the resident tells of as where they were before or what they measure against (我以前在赛罕
@@ -92,6 +93,8 @@ def after_story(text: str, kb) -> str | None:
     if len(sentences) < 2 or not asks(said[-1]) or any(asks(x) for x in said[:-1]):
         return None     # (…各评出了几家？…还经过了哪一轮？: every question is asked)
     last = sentences[-1]
+    if ENGLISH_POINTER.search(last):
+        return None     # (…has more than 1000 minority residents. Which 社区 is that?: it points back)
     asked = kb.understand(last)
     starts = {m.start for m in asked.mentions}
     # (那个甬上社区节: 那个 before a name is no pointer; 这两个社区 is)
