@@ -50,6 +50,9 @@ from knowledge.understand import PRACTICE, WHICH_AREA, Query, asks_of_a_communit
 
 TIME_WORDS = ("年", "年代", "什么时候", "啥时候", "哪年", "建", "成立", "挂牌")
 OVERVIEW_PROGRAMMES = 8
+WHICH_OF = re.compile(r"哪(?:个|家|一个)(?:社区|村)的([\u4e00-\u9fff]{2,})")   # which community's X
+UNTOLD_THING, UNTOLD_SHOWN = 3, 12   # a thing asked whether a community has, told nowhere: its length, and as quoted
+UNTOLD_WHICH = 3   # characters a which-question of a place says beyond it, none told, to be answered "not known"
 NEED_FACTS = 2      # facts told before the programmes meeting a need that asks nothing
 STRONG_ITEM = 4.0   # a fact scoring this much (shared words + keywords) outranks a category's programme list
 UNDERSTAND_CACHE = 4096
@@ -309,6 +312,9 @@ class Engine:
             return Answer("programme", {"programmes": named, "communities": self.model.communities,
                                         "not_in": self.model.communities[ambiguous[0]]}, "programme", 0.9, True,
                           {"programme": [p.id for p in named]})
+        namesake = False
+        if ambiguous and (only := self._only_one_serving(q, ambiguous)):
+            target, ambiguous, namesake = only, None, True
         if ambiguous:
             choices = [self.model.communities[i] for i in ambiguous][:9]
             said = q.text[comms[0].start:comms[0].end]
@@ -366,8 +372,18 @@ class Engine:
             return answer
         if target:
             answer = self.about_community(q, self.model.communities[target], nearby=q.nearby and not comms)
+            answer.data["namesake"] = namesake    # (told apart from the others of its name: 阳光社区（奉化区锦屏街道）)
             return self._placed_wrongly(q, target, answer) or answer
         return self._without_community(q)
+
+    def _only_one_serving(self, q: Query, ids: list[str]) -> str | None:
+        """Of namesakes, the only one having the service asked (阳光社区的党建品牌: one 阳光社区 has one),
+        else None and the resident is asked which they mean."""
+        if not q.ids("category") or q.binds:
+            return None
+        serving = [i for i in ids if (a := self._structured(q, self.model.communities[i])).answered and
+                   a.template in ("community_services", "programme")]
+        return serving[0] if len(serving) == 1 else None
 
     def _placed_wrongly(self, q: Query, target: str, answer: Answer) -> Answer | None:
         """A community said with a place it is not in (海曙那个学苑社区): where it is, then the answer."""
@@ -532,12 +548,18 @@ class Engine:
             aim = AIM_ASKED.search(q.text)   # (…的服务理念是怎么说的: the fact telling the aim, however weakly matched)
             how = [e for e in self._rank_items(q, c) if e["kind"] == "fact" and
                    (e["score"] >= STRONG_ITEM or aim and aim.group(0) in e["item"].text)] if PRACTICE.search(q.text) else []
+            # (凌霄社区搞白领之家，是借助哪些共建单位的: a thing asked that the programme's record does not
+            # name, told by a fact of its community naming it)
+            thing = ASKED_THING.search(q.text)
+            if not how and thing and not any(thing.group(1)[:2] in p.title + p.kind + p.description for p in progs):
+                how = [e for e in self._rank_items(q, c) if e["kind"] == "fact" and thing.group(1)[:2] in e["item"].text]
             if how:
                 told = Answer("community_items", {"community": c, "entries": how[:2]}, "community", 0.9, True, ents)
                 return Answer("several", {"parts": [named, told]}, "programme", 1.0, True, ents)
             return named
         listed = self._on_named_lists(q, c)
-        if listed and not cats and "location" not in q.aspects:
+        # (想带学生看看胜利路社区…，它评上百佳的品牌叫什么: the name asked is of its listed programme)
+        if listed and (not cats or NAME_ASKED.search(q.text)) and "location" not in q.aspects:
             # "学弄社区的百佳品牌是哪个": its programmes on the list named, not the honour of being on it
             # (学弄社区有几个品牌上了百佳: how many, then which)
             counted = {"name": c.name, "list": "、".join(self.model.lists[x].name for x in q.ids("list"))} \
@@ -621,10 +643,15 @@ class Engine:
         if nearby and what:
             # "附近有菜市场吗": something the knowledge does not cover; say so instead of an overview
             return Answer("nearby_unknown", {"community": c, "what": what}, "nearby", 0.3, False, ents)
-        return Answer("community", {"community": c, "programmes": c.programmes[:OVERVIEW_PROGRAMMES],
-                                    "more_programmes": max(0, len(c.programmes) - OVERVIEW_PROGRAMMES),
-                                    "honours": [i.text for i in c.items_of("honour")],
-                                    "lists": [self.model.lists[x] for x in c.lists]}, "community", 0.9, True, ents)
+        overview = Answer("community", {"community": c, "programmes": c.programmes[:OVERVIEW_PROGRAMMES],
+                                        "more_programmes": max(0, len(c.programmes) - OVERVIEW_PROGRAMMES),
+                                        "honours": [i.text for i in c.items_of("honour")],
+                                        "lists": [self.model.lists[x] for x in c.lists]}, "community", 0.9, True, ents)
+        if len(what) >= UNTOLD_THING and HAS_ANY.search(q.text):
+            # (赛罕社区楼门口有没有给轮椅走的无障碍坡道: whether it has a thing nothing tells; said so, then what is known)
+            lacking = Answer("thing_unknown", {"community": c, "what": what[:UNTOLD_SHOWN]}, "community", 0.3, False, ents)
+            return Answer("several", {"parts": [lacking, overview]}, "community", 0.3, False, ents)
+        return overview
 
     def _named_after_a_word(self, q: Query) -> list[Programme]:
         """The programmes each alone named after a word the question says (网吧: 文明网吧督导队), the
@@ -829,9 +856,12 @@ class Engine:
         # (我是住在宁波的…唱的是哪首: 宁波 is no scope of the question)
         if places and (ASKS_COMMUNITIES.search(q.text) or (q.aspects & {"list", "which"} and
                        not all(LIVES_BEFORE.search(q.text, max(0, m.start - 5), m.start) for m in q.of("place")))):
-            if len(places) == 1 and len(GENERIC.sub("", q.residual.replace(" ", ""))) > 2 and \
-                    (told := self._told_within(q, places)) is not None:
+            beyond = len(GENERIC.sub("", q.residual.replace(" ", "")))
+            if len(places) == 1 and beyond > 2 and (told := self._told_within(q, places)) is not None:
                 return told   # 鄞州那个号称“中国进士第一村”的是哪个村: what the question tells, not every one there
+            of = WHICH_OF.search(q.text)
+            if of and beyond > UNTOLD_WHICH and not any(m.start >= of.start(1) for m in q.mentions):
+                return Answer("fallback", {}, "fallback", 0.0, False)   # 宁波哪个社区的昆曲社最负盛名: nothing tells it
             inside = place_filter(self, places)
             known = {m for x in q.excluded if x in self.model.lists for m in self.model.lists[x].members}
             members = [c for c in self.model.communities.values() if inside(c) and c.id not in known]

@@ -118,9 +118,26 @@ def wider(engine: "Engine", q: Query) -> "Answer | None":
     if hit is None and q.aspects & {"which", "contact"}:
         return _community_evidence(engine, text)
     if hit is None:
-        return None
+        return _told_by_several(engine, q, text)
     found = passage_answer(engine, hit, hit[0])
     return _holder_of_described(engine, q, hit[1], found) or found
+
+
+def _told_by_several(engine: "Engine", q: Query, text: str) -> "Answer | None":
+    """What several communities' passages tell alike of one thing, asked what it holds (甬上社区节有哪些活动:
+    the festival's acts, told in the passages of the communities that took part); never a which-question,
+    where a tie leaves the place unknown."""
+    if "which" in q.aspects or not (q.aspects & {"list", "what"} or ASKS_WHAT.search(q.text)):
+        return None
+    hits = [(cov, p) for cov, p in engine.passages.search(text) if cov >= COVERAGE]
+    if len(hits) < 2 or hits[0][0] < 1.0:
+        return None
+    tied = [p for cov, p in hits if cov == hits[0][0]][:EVIDENCE_SHOWN + 2]
+    answer = passage_answer(engine, hits[0], hits[0][0])
+    named = {p.community_id: engine.model.communities[p.community_id].name for p in tied if p.community_id}
+    answer.data.update(community=None, spread=[(named.get(p.community_id, ""), p.text) for p in tied])
+    answer.entities = {"community": list(named)} if named else answer.entities
+    return answer
 
 
 def _holder_of_described(engine: "Engine", q: Query, p: Passage, found: "Answer") -> "Answer | None":
@@ -156,6 +173,7 @@ def _inside(engine: "Engine", p: Passage, places) -> bool:
 BEYOND_SERVICES = 6    # characters a which-question says beyond its service words to be asked of a passage
 TOLD_ALL = 0.75        # the share of a need's words a passage must tell to answer it instead of the services
 ROLE_ASKED = re.compile(rf"(?:{ROLES})(?:是谁|叫什么|叫啥|是哪位)")
+ASKS_WHAT = re.compile(r"哪些|什么|啥")
 ASKS_WHO = re.compile(r"谁(?!家)|哪位|哪个人")
 WHICH_COMMUNITY = re.compile(r"哪(?:个|些|一个|家|几个)(?:社区|村|小区)")
 

@@ -48,10 +48,12 @@ def compare(engine: "Engine", q: Query) -> "Answer | None":
     told = asked is not None and asked.start() - picked[-1][1] >= 4 and not ASKS.search(q.text, picked[-1][1], asked.start()) \
         and not q.text.startswith("的", picked[-1][1])
     parts = []
-    for keep in picked:
+    own = _own_segments(q.text, picked, asked.start()) if told else None
+    for n, keep in enumerate(picked):
         if told:
             name = engine.model.communities[keep[2]].name
-            parts.append(_alone(engine, name + SIDE_WORDS.sub("", q.text[asked.start():]), keep[2]))
+            # (深圳湾社区培育的社会组织数量和后大街社区备案的社会组织数量，分别是多少: each side its own measure)
+            parts.append(_alone(engine, name + (own[n] if own else "") + SIDE_WORDS.sub("", q.text[asked.start():]), keep[2]))
             continue
         text = q.text
         for start, end, cid in sorted(named_at, key=lambda p: -p[0]):
@@ -71,6 +73,15 @@ def compare(engine: "Engine", q: Query) -> "Answer | None":
     ids = [c for *_, c in picked]
     return Answer("several", {"parts": parts}, "compare", min(p.confidence for p in parts),
                   any(p.answered for p in parts), {"community": ids})
+
+
+def _own_segments(text: str, picked: list[tuple[int, int, str]], asked_at: int) -> list[str] | None:
+    """What is said of each side right after its name (A的X和B的Y，分别…: X, Y), when every side has
+    some; None when the sides are named together (A和B，两家各自…)."""
+    ends = [p[1] for p in picked]
+    starts = [p[0] for p in picked[1:]] + [asked_at]
+    segments = [text[end:start].rstrip(CONNECTIVES + "，, ") for end, start in zip(ends, starts)]
+    return segments if all(len(s.strip("的")) >= 2 for s in segments) else None
 
 
 def _alone(engine: "Engine", text: str, community: str) -> "Answer":

@@ -27,7 +27,7 @@ ASPECTS = {
     # 哪几个 asks which ones, not how many
     "figure": r"多少|(?<!哪)(?<!好)(?<![那这列举])几(?:个|名|家|项|支|位|人|次|级|种|类|年|成|大类|强)|多大|大不大|规模|面积|人口|百分之|比例",
     "time": r"什么时候|啥时候|哪年|哪一年|何时|几几年|什么年代|啥年代|哪个年代|建于|成立于|多久|时间",
-    "which": r"哪个社区|哪些社区|哪一个社区|哪家社区|是哪|哪里的|哪个村|谁家|属于哪",
+    "which": r"哪(?:个|些|一个|家)(?:宁波|深圳|内蒙古?|[\u4e00-\u9fff]{1,3}[区市县镇旗])?的?社区|是哪|哪里的|哪个村|谁家|属于哪",
     "what": r"是什么|什么意思|指什么|指的是|介绍|干什么|做什么|怎么样|是啥(?!时候|年代)|啥意思|包括",
     "list": r"有哪些|都有哪|哪几个|哪几|名单|都有谁|有几个|包括哪",
     "rank": r"第几(?!届|批|轮|期)|排名|排第|名次|排在",    # 第几届 asks which round (a list), not a place in one
@@ -120,7 +120,9 @@ SELF = re.compile(r"(我|俺|咱|本人)(们)?(家|小区|户口|一家)?(就|�
 ONLY_PLACES_LEFT = re.compile(r"^[的那这个边里归属于在]*$")   # (锦屏街道那个阳光社区)
 STOP = re.compile(r"社区|出名|有名|知名|著名|有什么|有哪些|什么|哪些|是谁|叫什么|多少|是什么|吗|呢|的|了|哪个|一下|有没有|请问|俺们|俺|咱们|咱|我们|我|"
                   r"这边|那边|附近|是|有|在|啥|么|怎么样|个|名|家|一|不|吧|呀|想|知道|请|告诉|可以|能|"
-                  r"他们|她们|它们|他|她|它|听说|据说|听人说|有些|一系列")   # (pronouns, hearsay, 都有些啥: no content)
+                  r"他们|她们|它们|他|她|它|听说|据说|听人说|听闻|有些|一系列|那天|当天|那次|这次|那回|当时|"
+                  r"可否告知|可否|告知|敢问|烦请|请教|之中|当中")
+# (pronouns, hearsay, 都有些啥, 那天: no content)
 
 
 @dataclass
@@ -205,6 +207,8 @@ def asks_of_a_community(q: Query) -> bool:
 
 
 PLACE_SIDE = ("这边", "这里")
+WHICH_COMMUNITY_ASKED = re.compile(r"(?:哪家|哪个|哪些|哪几个|什么)社区")
+ROLE_NAMED = re.compile(r"(?:书记|主任|负责人|当家人|队长)(?:是|叫|姓)")
 LATER_ASK = re.compile(r"有没有|吗|什么|哪|怎么|啥")
 SOME = re.compile(r"有好?几(?:个|位|名|家|户)[\u4e00-\u9fff]{1,4}?(?=每天|每周|天天|经常|常常|都要|都在|要|会|想|在)")
 WANTED = re.compile(r"(?:想|要|希望|需要|打算)[^，,。？?\s]*$")
@@ -242,6 +246,9 @@ def understand(question: str, index: EntityIndex) -> Query:
     if len(clauses) > 1 and "phone" in aspects and not _ASPECT_RE["phone"].search(clauses[-1]) and \
             len(clauses[-1]) >= 4 and ASKS.search(clauses[-1]):
         aspects.discard("phone")  # "打了电话没人接，想问下力邦社区有什么给孩子的项目": the question is the last clause
+    if "contact" in aspects and WHICH_COMMUNITY_ASKED.search(text) and not WHO.search(WHICH_COMMUNITY_ASKED.sub("", text)) \
+            and not ROLE_NAMED.search(text):
+        aspects.discard("contact")   # 首届品质社区当家人里，北仑的是哪家社区: the community is asked, not who leads it
     if "contact" in aspects and PRACTICE.search(text) and not WHO.search(text):
         aspects.discard("contact")   # 书记这块有什么特别的做法: how the secretaries work, not who they are
     if "contact" in aspects and not ROLE_SAID.search(text) and (THING_NAMED.search(text) or any(

@@ -2239,3 +2239,94 @@ async def test_an_unknown_community_said_with_a_season_is_unknown(say):
 async def test_asking_what_a_community_has_claims_nothing_of_another(say):
     reply = await say("泉水社区有什么给青少年的活动吗")
     assert "小候鸟" in reply and "力邦" not in reply, reply
+
+
+async def test_of_namesakes_the_only_one_with_the_service_asked_answers_told_apart(say):
+    reply = await say("阳光社区有啥党建方面的品牌")
+    assert "锋领阳光" in reply and "锦屏街道" in reply.splitlines()[0] and "回复序号" not in reply, reply
+    where = await say("阳光社区在哪个街道")
+    assert "回复序号" in where, where
+
+
+async def test_which_community_among_a_lists_leaders_asks_the_community(say):
+    reply = await say("第二届品质社区的书记们当中，镇海的是哪个社区")
+    assert "静远" in reply, reply
+
+
+async def test_what_an_event_held_is_told_by_every_community_that_took_part(say):
+    reply = await say("甬上社区节那天有哪些活动")
+    assert "旗袍秀" in reply and "威风腰鼓" in reply and "答不上来" not in reply, reply
+
+
+async def test_a_thing_asked_beside_a_programme_is_told_by_its_communitys_fact(say):
+    reply = await say("凌霄社区的公益集市是跟哪些共建单位一起搞的")
+    assert "富邦" in reply, reply
+
+
+@pytest.mark.parametrize("question", ["哪个宁波社区有1000多名少数民族居民",
+                                      "I read about a community in Ningbo with over 1,000 minority residents. Which community is that?"])
+async def test_which_community_said_with_its_city_between_asks_which(say, question):
+    reply = await say(question)
+    assert reply.startswith("学苑社区"), reply
+
+
+async def test_thanks_after_an_ellipsis_still_asks_it(say):
+    await say("第二届品质社区20强里海曙区有哪些")
+    reply = await say("那镇海区的呢？谢谢啦")
+    assert "静远" in reply and "清风" not in reply, reply
+
+
+async def test_both_sides_asked_count_though_one_is_told_as_the_past(say):
+    reply = await say("我以前住后大街社区，现在住凌霄社区，这两个社区的书记分别是谁")
+    assert "吴民丽" in reply and "陈雪波" in reply, reply
+
+
+async def test_an_english_correction_inside_the_message_asks_of_the_one_meant(say):
+    reply = await say("Who is the secretary of Houdajie community... sorry, I mean Lingxiao community.")
+    assert "陈雪波" in reply and "吴民丽" not in reply, reply
+
+
+async def test_an_ellipsis_replaces_the_place_every_time_the_last_question_said_it(say):
+    await say("我住海曙，二十强里海曙区的有哪几个")
+    reply = await say("那北仑区的呢")
+    assert "凌霄" not in reply.split("首批")[0] and "海曙" not in reply and "学苑" in reply, reply
+
+
+async def test_formal_asking_words_are_no_content(say):
+    reply = await say("敢问有个社区把博物馆搬进了楼道当中，可否告知是哪个社区")
+    assert "胜利路" in reply, reply
+
+
+async def test_the_name_of_a_listed_programme_asked_beside_a_kind_of_resident(say):
+    reply = await say("想带老人去学弄社区转转，它入选百佳的品牌叫什么")
+    assert "双百守望团" in reply, reply
+
+
+async def test_which_community_of_a_place_has_a_thing_nothing_tells_is_not_known(say):
+    reply = await say("宁波哪个社区的舞龙队最出名")
+    assert "答不上来" in reply and "社区有：" not in reply, reply
+
+
+async def test_each_side_counted_by_its_own_measure(say):
+    reply = await say("赛罕社区共建的单位和深圳湾社区驻区的单位，分别多少家")
+    first, _, second = reply.partition("——")
+    assert "20个" in first and "23家" in second and "16个" not in second, reply
+
+
+async def test_where_a_programme_is_asks_of_its_community(say):
+    await say("赛罕社区的时间盒子是做什么的")
+    reply = await say("它所在的社区有几支志愿服务队伍")
+    assert "8支" in reply, reply
+    await say("“口岸五优”要优化哪些方面")
+    port = await say("它所在的口岸一天多少人次")
+    assert "12万" in port, port
+
+
+async def test_foreign_speech_said_plainly_finds_the_english_club(say):
+    reply = await say("退休了想学几句洋话，哪个社区能去")
+    assert "英语俱乐部" in reply, reply
+
+
+async def test_whether_a_community_has_a_thing_nothing_tells_says_so_then_what_is_known(say):
+    reply = await say("凌霄社区有没有给电动车充电的地方")
+    assert reply.startswith("抱歉，资料里没有凌霄社区") and "白领之家" in reply, reply
