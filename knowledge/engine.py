@@ -889,6 +889,8 @@ def _signature(answer: Answer) -> tuple:
     """What an answer says, to see two parts say the same (鱼波社区和学龙社区分别在哪个市 哪个街道)."""
     if answer.template == "several":
         return ("several", tuple(_signature(p) for p in answer.data["parts"]))
+    if answer.template == "contacts":     # (书记是谁？队长是谁？: two people, two answers)
+        return ("contacts", tuple(p.name for p in answer.data["contacts"]))
     told = _told(answer)
     return ("items", told) if told is not None else \
         (answer.template, tuple(sorted((k, tuple(v)) for k, v in (answer.entities or {}).items())))

@@ -2330,3 +2330,10 @@ async def test_foreign_speech_said_plainly_finds_the_english_club(say):
 async def test_whether_a_community_has_a_thing_nothing_tells_says_so_then_what_is_known(say):
     reply = await say("凌霄社区有没有给电动车充电的地方")
     assert reply.startswith("抱歉，资料里没有凌霄社区") and "白领之家" in reply, reply
+
+
+async def test_two_roles_held_by_two_people_are_both_told_one_person_once(say):
+    reply = await say("幸福苑社区书记是谁？腰鼓队队长是谁？")
+    assert "徐健丽" in reply and "王亚萍" in reply, reply
+    same = await say("总浦桥社区书记是谁？主任是谁？")
+    assert same.count("沈东红") == 1, same
