@@ -109,7 +109,7 @@ def answer(deps, state, text: str) -> Reply:
         if recent.reads_announcements(deps, question) else None
     outcome = "clarify" if found.intent == "clarify" else "answered" if found.answered else "unanswered"
     # a move that asks its own question is answered alone: the same after any topic
-    read_topic = reads_topic(text, kb) and (found.intent == "lives_in" or not followup.is_move(text))
+    read_topic = reads_topic(text, kb) and (found.intent == "lives_in" or not followup.is_move(text, kb))
     return Reply(text_out, outcome=outcome, intent=found.intent, confidence=found.confidence,
                  entities=found.entities, settles=bool(open_flow) and found.open_question == {} and found.answered,
                  repeatable=True, reads_topic=read_topic, reads_community=read_community, fresh=fresh,

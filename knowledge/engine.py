@@ -698,11 +698,16 @@ class Engine:
                         [*p.aliases, *([p.kind] if kind_said and p.kind else [])], p) for p in c.programmes]
         asked = " ".join(ASKED_THING.findall(q.text))   # 他们用的是啥模式: 模式 is what is asked, the rest context
         counted = measure_asked(q.text)
+        # (力邦社区外地人多少: a figure counting the kind of people asked, by the kind's name or its words)
+        kinds = [w for x in q.ids("category") for w in (self.model.categories[x].name, *self.model.categories[x].synonyms)
+                 if len(w) >= 2] if "figure" in q.aspects else []
         for n, (kind, text, keywords, obj) in enumerate(candidates):
             weight = self.item_weight
             score = sum(weight.get(g, 1.0) for g in grams & text_bigrams(text))
             said = [k for k in keywords if self._keyword_said(compact_cached(k), q.text)]
             score += 2.0 * len(said) + 2.0 * sum(1 for k in said if asked and compact_cached(k) in asked)
+            if kind == "figure" and kinds and not score and any(w in obj.label for w in kinds):
+                score = 2.0    # (only when the question shares nothing else with it)
             if kind == "figure" and counted is not None and counted.search(obj.value):
                 score += 2.0   # 拿过多少次: the figure counted in times (获山花奖次数: 2次)
             elif kind == "fact" and not score and counted is not None and counted.search(text):

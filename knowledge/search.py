@@ -51,7 +51,8 @@ def question_content(engine: "Engine", q: Query, named: tuple[str, ...] = ("comm
 
 def _beyond_categories(q: Query, text: str) -> str:
     for m in q.of("category"):
-        text = text.replace(m.surface, " ")
+        # (外地来的: the content has lost its 的, the service words are gone all the same)
+        text = text.replace(m.surface, " ").replace(STOP.sub("", m.surface), " ")
     return " ".join(text.split())
 
 
@@ -130,9 +131,12 @@ def _told_by_several(engine: "Engine", q: Query, text: str) -> "Answer | None":
     if "which" in q.aspects or not (q.aspects & {"list", "what"} or ASKS_WHAT.search(q.text)):
         return None
     hits = [(cov, p) for cov, p in engine.passages.search(text) if cov >= COVERAGE]
-    if len(hits) < 2 or hits[0][0] < 1.0:
+    if len(text.replace(" ", "")) < SEVERAL_TELL_CHARS or len(hits) < 2 or hits[0][0] < 1.0:
+        return None     # (什么街道的: a word every passage may hold tells no one thing)
+    tied = [p for cov, p in hits if cov == hits[0][0]]
+    if len(tied) > SEVERAL_TELL_MOST:
         return None
-    tied = [p for cov, p in hits if cov == hits[0][0]][:EVIDENCE_SHOWN + 2]
+    tied = tied[:EVIDENCE_SHOWN + 2]
     answer = passage_answer(engine, hits[0], hits[0][0])
     named = {p.community_id: engine.model.communities[p.community_id].name for p in tied if p.community_id}
     answer.data.update(community=None, spread=[(named.get(p.community_id, ""), p.text) for p in tied])
@@ -173,6 +177,7 @@ def _inside(engine: "Engine", p: Passage, places) -> bool:
 BEYOND_SERVICES = 6    # characters a which-question says beyond its service words to be asked of a passage
 TOLD_ALL = 0.75        # the share of a need's words a passage must tell to answer it instead of the services
 ROLE_ASKED = re.compile(rf"(?:{ROLES})(?:是谁|叫什么|叫啥|是哪位)")
+SEVERAL_TELL_CHARS, SEVERAL_TELL_MOST = 4, 20  # what several passages tell alike: the thing said, and how many may tell it
 ASKS_WHAT = re.compile(r"哪些|什么|啥")
 ASKS_WHO = re.compile(r"谁(?!家)|哪位|哪个人")
 WHICH_COMMUNITY = re.compile(r"哪(?:个|些|一个|家|几个)(?:社区|村|小区)")

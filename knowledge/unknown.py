@@ -13,7 +13,8 @@ CLAUSE_BREAKS = re.compile(r"[\s，,。；;！!？?、：:（）()]+")   # quote
 
 # place-like words: 2-6 characters ending in a place suffix, minus common words that merely end so
 # 旗 only as banners are named (鄂托克前旗, 正蓝旗), not 穿旗袍
-_PLACE = re.compile(r"([\u4e00-\u9fff]{2,8}?)(特别行政区|自治区|开发区|街道|省|市|区|县|镇|(?:前|后|中|左|右|联合|蓝|白|黄|红)旗)")
+# (Inner Mongolia's townships and villages: 宝力根苏木, 某某嘎查)
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2,8}?)(特别行政区|自治区|开发区|街道|省|市|区|县|镇|苏木|嘎查|(?:前|后|中|左|右|联合|蓝|白|黄|红)旗)")
 _NOT_PLACE = re.compile(r"(社|小|城|园|片|辖|景|山|街|市|郊|校|营|专)区$|(城|超|集|菜|夜|上|门|都)市$|(城|乡)镇$|哪|什么|啥|几|个|这|那|本|该|全(市|区|县|省)|外(省|市|区|县)$|我|你|他|她|从|是|项目|特色|来自|所在|所属")
 
 
@@ -22,7 +23,7 @@ BARE_PLACES = re.compile(r"北京|上海|天津|重庆|杭州|广州|南京|苏�
                          r"沈阳|大连|哈尔滨|长春|昆明|贵阳|南宁|南昌|太原|石家庄|兰州|乌鲁木齐|拉萨|呼和浩特|银川|西宁|"
                          r"海口|三亚|温州|绍兴|嘉兴|湖州|金华|台州|舟山|丽水|衢州|无锡|常州|东莞|佛山|珠海|香港|澳门|台湾|"
                          r"浙江|江苏|广东|山东|河南|河北|湖南|湖北|四川|福建|安徽|江西|山西|陕西|辽宁|吉林|黑龙江|云南|贵州|"
-                         r"广西|海南|甘肃|青海|宁夏|新疆|西藏")
+                         r"广西|海南|甘肃|青海|宁夏|新疆|西藏|包头|赤峰|通辽|鄂尔多斯|乌海|锡林浩特|海拉尔|乌兰浩特|集宁|巴彦淖尔")
 
 
 # an institution of a place is asked about with its place (山东大学今年招多少人)
@@ -51,7 +52,8 @@ def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> l
             continue
         # asked about (杭州有哪些…, 想问问上海的社区), not told in passing (从湖南老家过来, 有广东的、四川的)
         if (m.start() == 0 or text[m.start() - 1] in "在去到问") and \
-                (text[m.end():m.end() + 1] in tuple("有的哪市区县省社那这招考读") or text.startswith(_INSTITUTIONS, m.end())):
+                (text[m.end():m.end() + 1] in tuple("有的哪市区县省社那这招考读") or text.startswith(_INSTITUTIONS, m.end())
+                 or (sub := _PLACE.match(text, m.end())) and not sub.group(0).endswith("社区")):  # (呼和浩特新城区)
             unknown.append(word)
     for m in _PLACE.finditer(text):
         if any(text[i:i + 1] in tuple("省市区县镇") for i in (m.end(), m.start(2) - 1, m.start())):

@@ -2337,3 +2337,44 @@ async def test_two_roles_held_by_two_people_are_both_told_one_person_once(say):
     assert "徐健丽" in reply and "王亚萍" in reply, reply
     same = await say("总浦桥社区书记是谁？主任是谁？")
     assert same.count("沈东红") == 1, same
+
+
+async def test_what_street_after_a_bare_name_asks_where_it_is(say):
+    await say("静远社区")
+    reply = await say("什么街道的")
+    assert "骆驼街道" in reply, reply
+    alone = await say("啥街道的", user="someone-new")
+    assert "答不上来" in alone or "哪个社区" in alone, alone
+
+
+@pytest.mark.parametrize("question", ["赤峰市某某苏木有没有日间照料中心", "包头青山区有哪个社区做志愿服务做得好"])
+async def test_inner_mongolian_places_the_articles_do_not_cover_are_unknown(say, question):
+    reply = await say(question)
+    assert "资料里没有“" in reply and "赛罕" not in reply, reply
+
+
+async def test_a_move_asking_the_same_of_the_new_home_is_remembered_and_answered(say):
+    await say("丹顶鹤有啥特色")
+    reply = await say("我搬到凌霄了 那边呢")
+    assert "白领之家" in reply, reply
+    services = await say("附近有什么服务")
+    assert "凌霄" in services, services
+
+
+async def test_the_same_move_after_another_question_asks_that_question(say):
+    await say("丹顶鹤有啥特色", user="first")
+    assert "白领之家" in await say("我搬到凌霄了 那边呢", user="first")
+    await say("丹顶鹤社区书记是谁", user="second")
+    reply = await say("我搬到凌霄了 那边呢", user="second")
+    assert "陈雪波" in reply and "白领之家" not in reply, reply
+
+
+async def test_a_count_of_a_kind_of_people_finds_the_figure_counting_them(say):
+    reply = await say("力邦社区外地人一共多少")
+    assert "2800" in reply, reply
+
+
+@pytest.mark.parametrize("question,first", [("外省来的 想找份活", "微就业"), ("我妈腿不好 白天家里没人", "助老")])
+async def test_short_needs_said_plainly_find_their_services(say, question, first):
+    reply = await say(question)
+    assert first in reply.splitlines()[0] + reply.splitlines()[1], reply

@@ -144,6 +144,7 @@ def _resolve(text: str, topic: Topic, kb) -> Resolution:
     return _against_topic(t, topic, kb, "followup") or Resolution(t)
 
 
+WHAT_THERE = re.compile(r"了?(?:那边|那里|那儿|这边|这里)(?:的|又)?(?:呢|怎么样|咋样|如何)?|了?(?:呢|怎么样|咋样|如何)")   # (搬到海创了 那边呢)
 ELLIPSIS_END = re.compile(r"[呢？?。！!，,\s]")   # (北仑的呢？ asks nothing of its own)
 
 
@@ -156,7 +157,20 @@ def _moved(home: str, topic: Topic, kb) -> Resolution:
             not ASKS.search(ELLIPSIS_END.sub("", home)):
         place = said.of("place")[0].surface
         return _against_topic(place, topic, kb, "correction") or Resolution(home, "correction")
+    named = _home_asked_again(home, kb)
+    if named and topic.question:
+        # (福城有啥特色 → 我搬到海创了 那边呢: remembered, and the last question asked of the new home)
+        again = _against_topic(named, topic, kb, "correction")
+        if again is not None:
+            return Resolution(f"我住在{named}，{again.question}", "rebind")
     return Resolution("我住在" + home, "rebind")
+
+
+def _home_asked_again(home: str, kb) -> str:
+    """The community a move names when it asks only the same again of it (搬到海创了 那边呢), else ""."""
+    lives = kb.understand("住在" + home)     # (a short name is a name after 住在: 搬到海创了)
+    named = lives.of("community")
+    return named[0].surface if named and WHAT_THERE.fullmatch(lives.text[named[0].end:]) else ""
 
 
 def _other_moved(t: str, topic: Topic, kb) -> Resolution | None:
@@ -332,10 +346,11 @@ def reads_topic(text: str, kb) -> bool:
     return _topic_steps(text, kb) != []
 
 
-def is_move(text: str) -> bool:
-    """Whether `text` says where the resident lives now (我搬到X了…): read without the last topic,
-    which only a move asking nothing of its own reads (to ask the last question again)."""
-    return bool(_moved_to(_without_past_home(text.strip())))
+def is_move(text: str, kb) -> bool:
+    """Whether `text` says where the resident lives now (我搬到X了…) and is read without the last topic,
+    which only a move asking nothing of its own, or the same again (那边呢), reads."""
+    home = _moved_to(_without_past_home(text.strip()))
+    return bool(home) and not _home_asked_again(home, kb)
 
 
 def topic_view(text: str, topic: Topic, kb) -> tuple:
