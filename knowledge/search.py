@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from knowledge.listing import own_places, place_filter
 from knowledge.passages import COVERAGE, Passage
-from knowledge.text import CLAIM, ROLES, compact
+from knowledge.text import CLAIM, ROLES, WH_ASK, compact
 from knowledge.understand import NEARBY, STOP, Query
 
 if TYPE_CHECKING:
@@ -231,7 +231,6 @@ def sharper(engine: "Engine", q: Query) -> "Answer | None":
     return passage_answer(engine, hit, hit[0]) if hit and _inside(engine, hit[1], places) else None
 
 
-OPEN_ASK = re.compile(r"什么|啥|哪些|哪样|谁|几|多少|怎么|如何")
 OWNED_ELSEWHERE = 0.7    # how much of a claim another community's passage must tell to answer it
 
 
@@ -239,7 +238,7 @@ def claimed_elsewhere(engine: "Engine", q: Query, target: str) -> "Answer | None
     """A fact claimed of one community that another's passage tells (听说虞波社区拿过两次山花奖，真的假的？
     到底是哪个社区拿的): that passage, when the named community's own tell it less."""
     # (泉水社区有啥给青少年的项目吗 asks what there is, claiming nothing)
-    claims = CLAIM.search(q.text) and not OPEN_ASK.search(q.text)
+    claims = CLAIM.search(q.text) and not WH_ASK.search(q.text)
     if len(q.of("community")) != 1 or not (claims or WHICH_COMMUNITY.search(q.text)):
         return None
     text = question_content(engine, q, named=("community", "place"))

@@ -180,16 +180,8 @@ def _other_moved(t: str, topic: Topic, kb) -> Resolution | None:
     if moved is None or not topic.question:
         return None
     where = [m for m in kb.understand(t[moved.end():]).mentions if m.kind in ("place", "community")]
-    if not where:
-        return None
-    last = kb.understand(topic.question)
-    said = [m for m in last.mentions if m.kind == where[0].kind]
-    if not said:
-        return _against_topic(where[0].surface, topic, kb, "correction")
-    text = last.text
-    for m in sorted((m for m in said if m.ids == said[0].ids), key=lambda m: -m.start):   # every time it was said
-        text = text[:m.start] + where[0].surface + text[m.end:]
-    return Resolution(text, "correction")
+    # (as 那镇海的呢 is: every time the last question said the place, the new one instead)
+    return _against_topic(where[0].surface, topic, kb, "correction") if where else None
 
 
 def _name_first(rest: str, kb) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from knowledge.text import ASKS, CLAUSE_ENDS
+from knowledge.text import ASKS, CLAUSE_ENDS, WH_ASK
 from knowledge.understand import EXAMPLES
 
 SUBJECTS = ("community", "programme", "person", "list", "place")
@@ -134,7 +134,6 @@ def only_a_guess(kb, clause: str) -> bool:
 _ASKS_ONLY_WHETHER = re.compile(r"的|这边|那边|这里|那里|这儿|那儿|社区|有没有|有无|有人|有|能不能|能|可以|会不会|会|帮帮?忙|帮帮?|给|管|"
                                 r"一下|下|人|吗|不|没有?|么|呢|吧")
 
-_ASKS_WHICH = re.compile(r"什么|哪|谁|几|多少|怎么|如何|啥")   # (海曙区有哪些社区 asks which, not whether)
 
 
 def asks_only_whether(kb, clause: str) -> bool:
@@ -143,7 +142,7 @@ def asks_only_whether(kb, clause: str) -> bool:
     rest = q.text
     for m in sorted(q.mentions, key=lambda m: -m.start):
         rest = rest[:m.start] + rest[m.end:]
-    return asks(q.text) and not _ASKS_WHICH.search(rest) and len(_ASKS_ONLY_WHETHER.sub("", rest)) <= 2
+    return asks(q.text) and not WH_ASK.search(rest) and len(_ASKS_ONLY_WHETHER.sub("", rest)) <= 2
 
 
 def asks(clause: str) -> bool:
