@@ -78,16 +78,28 @@ _OUR_HERE = re.compile(r"(我们|我家)这(?![个里边儿些么样种])")
 _DOTS = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
 
 
+# punctuation said aloud and left in by dictation (…闹得挺僵的逗号听说…问号)
+_DICTATED = {"逗号": "，", "句号": "。", "问号": "？", "感叹号": "！", "顿号": "、"}
+_DICTATED_MARKS = re.compile("|".join(_DICTATED))
+
+
 @lru_cache(maxsize=4096)
 def simplified(text: str) -> str:
-    """Traditional characters as simplified ones, nothing else changed (海創社區，啊不對 → 海创社区，啊不对)."""
-    return _T2S.convert(text)
+    """Traditional characters as simplified ones, Cantonese words as Mandarin ones, punctuation said
+    aloud as marks; nothing else changed (海創社區，啊不對 → 海创社区，啊不对; 唔係 → 不是)."""
+    t = _T2S.convert(text)
+    t = _DICTATED_MARKS.sub(lambda m: _DICTATED[m.group(0)], t) if "号" in t else t
+    if _CANTONESE_MARKS.search(t):
+        for pattern, mandarin in _CANTONESE:
+            t = pattern.sub(mandarin, t)
+    return t
 
 
 @lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     t = unicodedata.normalize("NFKC", text or "")
     t = _T2S.convert(t).lower()
+    t = _DICTATED_MARKS.sub(lambda m: _DICTATED[m.group(0)], t) if "号" in t else t
     if _FORMAL_MARKS.search(t):
         for pattern, everyday in _FORMAL:
             t = pattern.sub(everyday, t)

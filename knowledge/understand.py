@@ -90,8 +90,8 @@ def _tail_after_second(text: str, index: EntityIndex) -> str:
 
 # the name of a place, team or event is asked (议事厅叫什么名字), not a person's
 THING_NAMED = re.compile(r"(?:厅|室|站|队|团|馆|中心|项目|活动|服务|计划|行动|工程|品牌|平台|组织|协会|俱乐部|学校|学堂|课|班|节目|"
-                         r"歌|书|店|街区|空间|驿站|之家|园|基地|工作法|模式|机构|机制|渠道|载体|阵地)"
-                         r"的?(?:名字)?(?:叫什么|叫啥|是什么名|是啥名)")
+                         r"歌|书|店|街区|空间|驿站|之家|园|基地|工作法|模式|机构|机制|渠道|载体|阵地|地方|场所)"
+                         r"的?(?:它|这个|那个)?(?:名字)?(?:叫什么|叫啥|是什么名|是啥名)")
 # ...or said right after a kind of thing the knowledge knows (读书会叫啥名字: 读书会 is a category)
 NAME_AFTER = re.compile(r"的?(?:名字|名称)?(?:叫什么|叫啥|是什么名|是啥名)")
 ROLE_SAID = re.compile(rf"{ROLES}|联系人|领导|是谁|哪位")

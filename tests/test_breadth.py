@@ -2378,3 +2378,28 @@ async def test_a_count_of_a_kind_of_people_finds_the_figure_counting_them(say):
 async def test_short_needs_said_plainly_find_their_services(say, question, first):
     reply = await say(question)
     assert first in reply.splitlines()[0] + reply.splitlines()[1], reply
+
+
+async def test_punctuation_said_aloud_by_dictation_splits_the_message(say):
+    reply = await say("凌霄社区在哪个区问号书记是谁问号")
+    assert "北仑" in reply and "陈雪波" in reply, reply
+
+
+async def test_a_cantonese_correction_inside_the_message_asks_of_the_one_meant(say):
+    reply = await say("凌霄社區嘅書記係邊個？唔係，我係想問學弄社區。")
+    assert "陈雪波" not in reply and "学弄" in reply, reply
+
+
+async def test_a_doubled_correction_without_punctuation_is_a_correction(say):
+    reply = await say("凌霄社区的书记叫什么不对不对我是说凌霄社区有什么公益平台")
+    assert "公益集市" in reply and "陈雪波" not in reply, reply
+
+
+async def test_the_name_of_a_place_asked_with_a_pointer_is_no_persons_name(say):
+    reply = await say("听说赛罕社区有个处理婚姻家庭矛盾的地方它叫什么名字")
+    assert "好大姐" in reply, reply
+
+
+async def test_children_crossing_the_border_to_school_find_the_ports_platform(say):
+    reply = await say("邻居家小孩天天过关去香港上学，深圳湾有人照应吗")
+    assert "口岸五优" in reply, reply
