@@ -166,6 +166,9 @@ def _blanked(text: str, mentions: list[Mention], kind: str) -> str:
 def _other_name(window: str, surface: str) -> bool:
     """A name ending in another kind of place than a known one (幸福里社区, 幸福苑社区: 里 and 苑, not said
     alike) is another community, not that one mistyped (金口水岸 may be 金色水岸: the kind is kept)."""
+    if len(window) > len(surface) and surface.endswith(_SUFFIXES) and window.endswith(surface[-2:]):
+        stem, said = surface[:-2], window[:-2]     # (阳光花城社区 is not 阳光社区 with two more characters)
+        return said.startswith(stem) and said[-1] in NAME_ENDS
     return len(window) == len(surface) and any(a in NAME_ENDS and b in NAME_ENDS and not sounds_near(a, b)
                                                for a, b in zip(window, surface) if a != b)
 
@@ -370,9 +373,9 @@ class EntityIndex:
                     if bare and text[i + length:].startswith(_NOT_COMMUNITY_AFTER) and \
                             not self._own_said(text, i + length, entries):
                         continue  # 深圳湾公园, 中山医院: a place named after the area, not the community
-                    if bare and text[i + length:i + length + 1] in NAME_ENDS and \
-                            text.startswith(_SUFFIXES, i + length + 1):
-                        continue  # 阳光里社区 is another community than 阳光社区
+                    if bare and any(text[i + length + k - 1:i + length + k] in NAME_ENDS and
+                                    text.startswith(_SUFFIXES, i + length + k) for k in (1, 2)):
+                        continue  # 阳光里社区, 阳光花城社区: another community than 阳光社区
                     if bare and surface in self.short_aliases and not self._alias_in_context(text, i, i + length) and \
                             not self._own_said(text, i + length, entries):
                         if not (text[i + length:].startswith(_PAIRED) or text[:i].endswith(_PAIRED) or

@@ -26,6 +26,7 @@ BARE_PLACES = re.compile(r"北京|上海|天津|重庆|杭州|广州|南京|苏�
                          r"广西|海南|甘肃|青海|宁夏|新疆|西藏|包头|赤峰|通辽|鄂尔多斯|乌海|锡林浩特|海拉尔|乌兰浩特|集宁|巴彦淖尔")
 
 
+_STREET = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:路|大街|大道|广场)")
 # an institution of a place is asked about with its place (山东大学今年招多少人)
 _INSTITUTIONS = ("大学", "学院", "医院", "政府", "机场", "博物馆", "图书馆", "电视台")
 
@@ -53,7 +54,8 @@ def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> l
         # asked about (杭州有哪些…, 想问问上海的社区), not told in passing (从湖南老家过来, 有广东的、四川的)
         if (m.start() == 0 or text[m.start() - 1] in "在去到问") and \
                 (text[m.end():m.end() + 1] in tuple("有的哪市区县省社那这招考读") or text.startswith(_INSTITUTIONS, m.end())
-                 or (sub := _PLACE.match(text, m.end())) and not sub.group(0).endswith("社区")):  # (呼和浩特新城区)
+                 or (sub := _PLACE.match(text, m.end())) and not sub.group(0).endswith("社区")  # (呼和浩特新城区)
+                 or _STREET.match(text, m.end())):                                            # (济南泉城路)
             unknown.append(word)
     for m in _PLACE.finditer(text):
         if any(text[i:i + 1] in tuple("省市区县镇") for i in (m.end(), m.start(2) - 1, m.start())):
@@ -107,8 +109,10 @@ def _unknown_communities(question: str, text: str, index: EntityIndex, mentions:
             if len(tokens[j]) >= 2 and _GENERIC_BEFORE_COMMUNITY.search(tokens[j]):
                 continue      # 搞智慧社区: a kind of community (智慧) is no name, whatever comes before it
             # a kind of community with a name's end is a name (和谐苑), but 里 after a word is mostly "in" (榜单里)
-            if tokens[j] in NAME_ENDS and j > 0 and 2 <= len(tokens[j - 1]) <= 3 and \
-                    not (tokens[j] == "里" and _GENERIC_BEFORE_COMMUNITY.search(tokens[j - 1])):
+            # (阳光 花城: a word ending in a place's kind after a name is the rest of that name)
+            if tokens[j][-1] in NAME_ENDS and len(tokens[j]) <= 2 and j > 0 and 2 <= len(tokens[j - 1]) <= 3 and \
+                    not (tokens[j] == "里" and _GENERIC_BEFORE_COMMUNITY.search(tokens[j - 1])) and \
+                    not (len(tokens[j]) == 2 and _GENERIC_BEFORE_COMMUNITY.search(tokens[j - 1])):
                 j -= 1
             if len(tokens[j]) <= 3:   # single characters before it are the rest of a name jieba did not know (翠 竹园)
                 while j > 0 and len(tokens[j - 1]) == 1 and tokens[j - 1] not in _FUNCTION_CHARS and \

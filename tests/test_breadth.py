@@ -2403,3 +2403,23 @@ async def test_the_name_of_a_place_asked_with_a_pointer_is_no_persons_name(say):
 async def test_children_crossing_the_border_to_school_find_the_ports_platform(say):
     reply = await say("邻居家小孩天天过关去香港上学，深圳湾有人照应吗")
     assert "口岸五优" in reply, reply
+
+
+async def test_a_name_that_adds_a_place_kind_to_a_known_one_is_another_community(say):
+    reply = await say("阳光花园社区的停车费多少")
+    assert "没有“阳光花园社区”" in reply and "回复序号" not in reply, reply
+
+
+async def test_a_cantonese_fee_asked_is_said_to_be_lacking(say):
+    reply = await say("後大街社區嘅老人低償服務，一次要幾錢？")
+    assert reply.startswith("资料里没有") and "收费" in reply.splitlines()[0], reply
+
+
+async def test_a_street_of_a_city_the_articles_do_not_cover_is_unknown(say):
+    reply = await say("杭州延安路那边垃圾分类搞得怎么样")
+    assert "没有“杭州”" in reply, reply
+
+
+async def test_a_trouble_told_then_asking_to_have_it_solved_is_about_the_trouble(say):
+    reply = await say("我腿脚不方便头发很长了出不去 赛罕社区能帮我解决吗")
+    assert "小剪爱" in reply, reply

@@ -132,7 +132,7 @@ def only_a_guess(kb, clause: str) -> bool:
 # what a question asking only whether there is help says besides its names (宁波的社区有吗, 赛罕这边有人给剪剪不,
 # 社区能帮忙吗): with these and one doubled or two characters left, it asks of the trouble told before it
 _ASKS_ONLY_WHETHER = re.compile(r"的|这边|那边|这里|那里|这儿|那儿|社区|有没有|有无|有人|有|能不能|能|可以|会不会|会|帮帮?忙|帮帮?|给|管|"
-                                r"一下|下|人|吗|不|没有?|么|呢|吧")
+                                r"一下|下|人|吗|不|没有?|么|呢|吧|我们|我|解决|处理|照顾|照应")
 
 
 
