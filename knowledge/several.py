@@ -87,17 +87,26 @@ def _own_segments(text: str, picked: list[tuple[int, int, str]], asked_at: int) 
 def _alone(engine: "Engine", text: str, community: str) -> "Answer":
     """One side's question answered as if asked alone: its people, articles and passages first
     (赛罕社区那篇材料是哪年发布的), then what the community's knowledge holds."""
+    if "，" in text:     # (丹顶鹤社区是什么时候建的，住的都是什么人: each asked apart)
+        return engine.answer(text)
     q = engine.understand(text)
     return engine.wider_than_community(q, community) or engine.about_community(q, engine.model.communities[community])
 
 
 POPULATION = re.compile(r"人多|人口|人更多|居民多")
+AGE_ASKED = re.compile(r"(?:哪个|哪家|谁)(?:更|比较|要)?(?:老|旧|新)(?!人)|(?:更|比较)(?:老|旧)(?!人)|老一点|新一点|历史更?长|"
+                       r"建得?(?:更)?(?:早|晚)|哪个先建")
+MAKEUP_MORE = re.compile(r"哪个(?:有|是)?[^，,。？?]{0,3}(?:年轻人|年轻居民|青年|老年人|外地人|外来|白领|少数民族)(?![^，,。？?]{0,4}(?:服务|活动|项目))")
 
 
 def _comparative(q: Query) -> str:
     """`哪个人多` asks each side for its population (not `哪个年轻人多`: which has the kind of
-    residents, asked of each as it is); `同一个区/街道吗` for each side's place."""
+    residents, asked of each as it is); `同一个区/街道吗` for each side's place; `哪个老一点` when each
+    was built, `哪个年轻人多` who lives in each (both, when both are asked)."""
     text = q.text
+    asked = [ask for rx, ask in ((AGE_ASKED, "是什么时候建的"), (MAKEUP_MORE, "住的都是什么人")) if rx.search(text)]
+    if asked:
+        return "，".join(asked)
     people = POPULATION.search(text)
     if people and not any(m.kind == "category" and m.start < people.end() and m.end >= people.start() - 1
                           for m in q.mentions):

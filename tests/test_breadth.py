@@ -2423,3 +2423,8 @@ async def test_a_street_of_a_city_the_articles_do_not_cover_is_unknown(say):
 async def test_a_trouble_told_then_asking_to_have_it_solved_is_about_the_trouble(say):
     reply = await say("我腿脚不方便头发很长了出不去 赛罕社区能帮我解决吗")
     assert "小剪爱" in reply, reply
+
+
+async def test_which_side_is_older_and_which_has_more_young_people_asks_each_side_both(say):
+    reply = await say("凌霄社区跟丹顶鹤社区比，哪个更老，哪个年轻人多")
+    assert "八十年代" in reply and "年轻居民" in reply, reply
