@@ -2428,3 +2428,8 @@ async def test_a_trouble_told_then_asking_to_have_it_solved_is_about_the_trouble
 async def test_which_side_is_older_and_which_has_more_young_people_asks_each_side_both(say):
     reply = await say("凌霄社区跟丹顶鹤社区比，哪个更老，哪个年轻人多")
     assert "八十年代" in reply and "年轻居民" in reply, reply
+
+
+async def test_a_short_name_before_a_spoken_question_word_is_the_community(say):
+    reply = await say("湖西得过啥称号")
+    assert "社会工作服务示范" in reply, reply
