@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from knowledge.people import OPINION
-from knowledge.text import ASKS, ROLE, ROLES, compact
+from knowledge.text import ASKS, COMMUNITY_POINTERS, ROLE, ROLES, compact
 from knowledge.understand import ROUND
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ WHICH_KIND = re.compile(r"哪些|哪个|哪种|哪几|什么样")   # (…，主
 PRONOUN = re.compile(rf"这位(?:{ROLES})?|那位|[他她](?!们)")
 PERSON_LEAD = re.compile(r"^(?:那|那么)?(?:这位|那位|[他她](?!们))")
 # a sentence starting by pointing at the community asked of before it (…书记是谁 他们社区最骄傲的是啥)
-COMMUNITY_LEAD = re.compile(r"^(?:那|那么)?(?:[他她]们社区|[他她]们那边?|它|该社区|这个社区|那个社区|这社区|那社区)的?")
+COMMUNITY_LEAD = re.compile(rf"^(?:那|那么)?(?:[他她]们社区|[他她]们那边?|它|{COMMUNITY_POINTERS})的?")
 
 
 def asks_apart(engine: "Engine", question: str) -> list[str]:

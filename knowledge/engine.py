@@ -45,7 +45,7 @@ from knowledge.search import (WHICH_COMMUNITY, about_list, claimed_elsewhere, de
 from knowledge.slots import check_slot, measure_asked
 from knowledge.totals import with_total
 from knowledge.several import compare
-from knowledge.text import ASKS, CLAIM, ROLE, bigrams, compact, compact_cached, text_bigrams
+from knowledge.text import ASKS, CLAIM, COMMUNITY_POINTERS, ROLE, bigrams, compact, compact_cached, text_bigrams
 from knowledge.understand import PRACTICE, WHICH_AREA, Query, asks_of_a_community, understand
 
 TIME_WORDS = ("年", "年代", "什么时候", "啥时候", "哪年", "建", "成立", "挂牌")
@@ -62,7 +62,7 @@ WHO_LIVES = re.compile(r"住的[^，,。？?]{0,3}?(?:都|主要|大多|多)是"
 # the thing a question asks for, right after its asking word (啥模式, 什么样的理念, 哪些队伍)
 ASKED_THING = re.compile(r"(?:啥|什么样的?|哪些|哪种|哪样|怎样的)([\u4e00-\u9fff]{2,4})")
 NAME_ASKED = re.compile(r"叫什么|叫啥|名字|名称|是什么名")
-COMMUNITY_POINTER = re.compile(r"[他她]们|这个社区|该社区|那个社区|这社区|那社区")   # (搞道德讲堂那个 他们得过啥大奖)
+COMMUNITY_POINTER = re.compile(rf"[他她]们|{COMMUNITY_POINTERS}")   # (搞道德讲堂那个 他们得过啥大奖)
 JOINING = re.compile(r"加入|申请|报名|参评|参选|入选|入围|进入?(?:榜|名单|联盟)")
 NUMBER_SAID = re.compile(r"[\d\-\s]*\d{4}[\d\-\s]*")    # a phone-like number said in a question
 AIM_ASKED = re.compile(r"理念|宗旨|口号")
@@ -372,7 +372,8 @@ class Engine:
             return answer
         if target:
             answer = self.about_community(q, self.model.communities[target], nearby=q.nearby and not comms)
-            answer.data["namesake"] = namesake    # (told apart from the others of its name: 阳光社区（奉化区锦屏街道）)
+            if namesake:     # (told apart from the others of its name: 阳光社区（奉化区锦屏街道）)
+                answer.data["namesake"] = True
             return self._placed_wrongly(q, target, answer) or answer
         return self._without_community(q)
 
@@ -901,14 +902,16 @@ def _signature(answer: Answer) -> tuple:
         (answer.template, tuple(sorted((k, tuple(v)) for k, v in (answer.entities or {}).items())))
 
 
+def _says_no_more(part: Answer, other: Answer) -> bool:
+    """Whether `part` says nothing `other` does not: the same answer, or fewer of the same items."""
+    told, beside = _told(part), _told(other)
+    return told <= beside if told is not None and beside is not None else _signature(part) == _signature(other)
+
+
 def _without_repeats(parts: list[Answer]) -> list[Answer]:
     """The parts of several answers, without one saying only what another says too."""
     kept: list[Answer] = []
     for part in parts:
-        if any(_signature(part) == _signature(k) for k in kept):
-            continue
-        told = _told(part)
-        if told is not None and any((other := _told(k)) is not None and told <= other for k in kept):
-            continue
-        kept = [k for k in kept if told is None or (other := _told(k)) is None or not other <= told] + [part]
+        if not any(_says_no_more(part, k) for k in kept):
+            kept = [k for k in kept if not _says_no_more(k, part)] + [part]
     return kept

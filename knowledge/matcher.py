@@ -163,12 +163,18 @@ def _blanked(text: str, mentions: list[Mention], kind: str) -> str:
     return text
 
 
+def _place_kind_added(text: str, at: int) -> bool:
+    """Whether one or two characters ending in a kind of place (里, 花城) and then 社区/村 follow `at`:
+    a known name said there is part of another community's name (阳光里社区, 阳光花城社区)."""
+    return any(text[at + k - 1:at + k] in NAME_ENDS and text.startswith(_SUFFIXES, at + k) for k in (1, 2))
+
+
 def _other_name(window: str, surface: str) -> bool:
     """A name ending in another kind of place than a known one (幸福里社区, 幸福苑社区: 里 and 苑, not said
     alike) is another community, not that one mistyped (金口水岸 may be 金色水岸: the kind is kept)."""
     if len(window) > len(surface) and surface.endswith(_SUFFIXES) and window.endswith(surface[-2:]):
-        stem, said = surface[:-2], window[:-2]     # (阳光花城社区 is not 阳光社区 with two more characters)
-        return said.startswith(stem) and said[-1] in NAME_ENDS
+        stem = surface[:-2]     # (阳光花城社区 is not 阳光社区 with two more characters)
+        return window.startswith(stem) and _place_kind_added(window, len(stem))
     return len(window) == len(surface) and any(a in NAME_ENDS and b in NAME_ENDS and not sounds_near(a, b)
                                                for a, b in zip(window, surface) if a != b)
 
@@ -373,8 +379,7 @@ class EntityIndex:
                     if bare and text[i + length:].startswith(_NOT_COMMUNITY_AFTER) and \
                             not self._own_said(text, i + length, entries):
                         continue  # 深圳湾公园, 中山医院: a place named after the area, not the community
-                    if bare and any(text[i + length + k - 1:i + length + k] in NAME_ENDS and
-                                    text.startswith(_SUFFIXES, i + length + k) for k in (1, 2)):
+                    if bare and _place_kind_added(text, i + length):
                         continue  # 阳光里社区, 阳光花城社区: another community than 阳光社区
                     if bare and surface in self.short_aliases and not self._alias_in_context(text, i, i + length) and \
                             not self._own_said(text, i + length, entries):

@@ -208,7 +208,7 @@ def asks_of_a_community(q: Query) -> bool:
 
 PLACE_SIDE = ("这边", "这里")
 WHICH_COMMUNITY_ASKED = re.compile(r"(?:哪家|哪个|哪些|哪几个|什么)社区")
-ROLE_NAMED = re.compile(r"(?:书记|主任|负责人|当家人|队长)(?:是|叫|姓)")
+ROLE_NAMED = re.compile(rf"(?:{ROLES})(?:是|叫|姓)")
 LATER_ASK = re.compile(r"有没有|吗|什么|哪|怎么|啥")
 SOME = re.compile(r"有好?几(?:个|位|名|家|户)[\u4e00-\u9fff]{1,4}?(?=每天|每周|天天|经常|常常|都要|都在|要|会|想|在)")
 WANTED = re.compile(r"(?:想|要|希望|需要|打算)[^，,。？?\s]*$")

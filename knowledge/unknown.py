@@ -111,8 +111,7 @@ def _unknown_communities(question: str, text: str, index: EntityIndex, mentions:
             # a kind of community with a name's end is a name (和谐苑), but 里 after a word is mostly "in" (榜单里)
             # (阳光 花城: a word ending in a place's kind after a name is the rest of that name)
             if tokens[j][-1] in NAME_ENDS and len(tokens[j]) <= 2 and j > 0 and 2 <= len(tokens[j - 1]) <= 3 and \
-                    not (tokens[j] == "里" and _GENERIC_BEFORE_COMMUNITY.search(tokens[j - 1])) and \
-                    not (len(tokens[j]) == 2 and _GENERIC_BEFORE_COMMUNITY.search(tokens[j - 1])):
+                    not ((tokens[j] == "里" or len(tokens[j]) == 2) and _GENERIC_BEFORE_COMMUNITY.search(tokens[j - 1])):
                 j -= 1
             if len(tokens[j]) <= 3:   # single characters before it are the rest of a name jieba did not know (翠 竹园)
                 while j > 0 and len(tokens[j - 1]) == 1 and tokens[j - 1] not in _FUNCTION_CHARS and \
