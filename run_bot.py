@@ -48,7 +48,7 @@ def _serve_process(cfg, index: int, reuse_port: bool) -> None:
     import gc
     import signal
 
-    from bot.channels.wechat.serving import serve
+    from bot.channels.wechat.serving import serve_forever
     from bot.channels.wechat.webhook import make_app
     from bot.wiring import build_deliverer, build_webhook, reload_knowledge
     webhook = build_webhook(cfg)
@@ -77,7 +77,7 @@ def _serve_process(cfg, index: int, reuse_port: bool) -> None:
         app.cleanup_ctx.append(delivery_worker)
     gc.collect()
     gc.freeze()  # start-up objects (knowledge, dictionaries) leave the collector's scans: no GC pauses
-    asyncio.run(serve(app, cfg, reuse_port=reuse_port))
+    serve_forever(app, cfg, reuse_port=reuse_port)
 
 
 def _database(cfg):

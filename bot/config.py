@@ -31,6 +31,7 @@ class ServerConfig:
     timestamp_window_seconds: int = 300
     header_timeout_seconds: float = 10.0
     max_connections: int = 1000
+    event_loop: str = "uvloop"
 
 
 
@@ -190,6 +191,8 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(f"delivery.article_cover: no such file {cfg.delivery.article_cover!r}")
     if cfg.delivery.public_url and not cfg.delivery.public_url.startswith(("https://", "http://")):
         raise ConfigError(f"delivery.public_url: must be an http(s) URL, got {cfg.delivery.public_url!r}")
+    if s.event_loop not in ("uvloop", "asyncio"):
+        raise ConfigError(f"server.event_loop: must be 'uvloop' or 'asyncio', got {s.event_loop!r}")
     if w.mode not in ("auto", "safe"):
         raise ConfigError(f"wechat.mode: must be 'auto' or 'safe', got {w.mode!r}")
     if w.encoding_aes_key:

@@ -37,6 +37,7 @@ def test_environment_overrides_every_section():
     ({"BOT_WECHAT_MODE": "safe"}, "wechat.encoding_aes_key"),
     ({"BOT_SERVER_REPLY_DEADLINE_SECONDS": "9"}, "server.reply_deadline_seconds"),
     ({"BOT_LOG_LEVEL": "LOUD"}, "log.level"),
+    ({"BOT_SERVER_EVENT_LOOP": "trio"}, "server.event_loop"),
     ({"BOT_DELIVERY_LONG_TEXT": "pages"}, "delivery.long_text"),
     ({"BOT_DELIVERY_PUBLIC_URL": "linli.example.org"}, "delivery.public_url"),
     ({"BOT_DELIVERY_ARTICLE_COVER": "no/such/cover.jpg"}, "delivery.article_cover"),

@@ -27,12 +27,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def start(tmp_path_factory, **settings: str) -> tuple[int, subprocess.Popen]:
+    """`run_bot.py serve` on a free port with a fresh database, once /healthz answers."""
     port = free_port()
     db = tmp_path_factory.mktemp("serve") / "bot.db"
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "BOT_SERVER_PORT": str(port), "BOT_WECHAT_TOKEN": "servetoken",
-           "BOT_WECHAT_APP_ID": "wxserve", "BOT_WECHAT_ENCODING_AES_KEY": AES, "BOT_STORAGE_DATABASE": str(db)}
+           "BOT_WECHAT_APP_ID": "wxserve", "BOT_WECHAT_ENCODING_AES_KEY": AES, "BOT_STORAGE_DATABASE": str(db), **settings}
     proc = subprocess.Popen([sys.executable, "run_bot.py", "serve"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     for _ in range(300):
@@ -44,6 +44,16 @@ def server(tmp_path_factory):
     else:
         proc.kill()
         raise AssertionError(proc.stdout.read().decode())
+    return port, proc
+
+
+def health(port: int) -> dict:
+    return json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).read())
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port, proc = start(tmp_path_factory)
     yield port, proc
     if proc.poll() is None:
         proc.terminate()
@@ -77,6 +87,18 @@ def test_a_resident_asks_the_running_server_in_plain_and_safe_mode(server):
     rr = ET.fromstring(reply)
     plain = crypto.decrypt_message(reply, rr.findtext("MsgSignature"), rr.findtext("TimeStamp"), rr.findtext("Nonce"))
     assert "下应街道" in reply_text(plain)
+
+
+def test_it_serves_on_uvloop_unless_told_the_standard_loop(server, tmp_path_factory):
+    assert health(server[0]) == {"status": "ok", "event_loop": "uvloop"}
+    port, proc = start(tmp_path_factory, BOT_SERVER_EVENT_LOOP="asyncio")
+    try:
+        assert health(port)["event_loop"] == "asyncio"
+        ts = str(int(time.time()))
+        assert "黄菊芬" in reply_text(post(port, text("丹顶鹤社区书记是谁", openid="oServe4"), signed(ts, "88")))
+    finally:
+        proc.terminate()
+        assert proc.wait(10) == 0
 
 
 def test_reload_on_sighup_and_clean_stop(server):

@@ -235,8 +235,10 @@ async def receive(request: web.Request) -> web.Response:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """X-Worker names the serving process (several share the port with `serve --workers N`)."""
-    return web.json_response({"status": "ok"}, headers={"X-Worker": str(os.getpid())})
+    """X-Worker names the serving process (several share the port with `serve --workers N`);
+    `event_loop` the loop it runs on (`server.event_loop`)."""
+    loop = type(asyncio.get_running_loop()).__module__.split(".")[0]
+    return web.json_response({"status": "ok", "event_loop": loop}, headers={"X-Worker": str(os.getpid())})
 
 
 async def metrics(request: web.Request) -> web.Response:
