@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from bot.channels.wechat.dedup import MemoryDeduplicator, message_key
+from bot.channels.wechat.dedup import MemoryDeduplicator, MemoryReplay, message_key
 
 
 async def test_bounded_in_entries():
@@ -95,3 +95,31 @@ async def test_retries_in_flight_see_the_failure_and_the_next_one_runs_again():
 def test_key_includes_user_and_time():
     assert message_key("a", 1, "9") != message_key("b", 1, "9")
     assert message_key("a", 1, "", "click", "K1") != message_key("a", 1, "", "click", "K2")
+
+
+async def test_expired_messages_leave_memory_within_a_second_of_sweeping():
+    now = [0.0]
+    d = MemoryDeduplicator(ttl_seconds=10, max_entries=1000, clock=lambda: now[0])
+
+    async def work():
+        return "x"
+    for i in range(50):
+        await d.once(f"old{i}", work)
+    now[0] = 10.5                    # expired, but swept at most once a second
+    await d.once("new1", work)
+    now[0] = 11.6
+    await d.once("new2", work)
+    assert len(d) == 2
+    now[0] = 30                      # an expired key said again is new, and kept as the newest
+    assert await d.once("new1", work) == ("x", False)
+
+
+async def test_the_replay_memory_forgets_a_signed_query_exactly_at_its_end():
+    now = [0.0]
+    r = MemoryReplay(clock=lambda: now[0])
+    assert await r.first("q1", "m1", ttl=5) is None
+    now[0] = 5.0
+    assert await r.first("q1", "m2", ttl=5) == ("m1", 5.0)   # still within its window
+    now[0] = 5.5                     # past it, though not swept yet: new again
+    assert await r.first("q1", "m3", ttl=5) is None
+    assert await r.first("q1", "m4", ttl=5) == ("m3", 0.0)

@@ -45,21 +45,29 @@ class _Entry:
         self.born, self.result, self.waiters = born, _RUNNING, None
 
 
+SWEEP_SECONDS = 1.0   # expired entries are swept at most this often; lookups check age themselves
+
+
 class MemoryDeduplicator:
     """In-process de-duplication. A retry waiting for a message in flight gets a Future of its
     own (cancelling one retry cancels nothing else); a message answered without waiting, as most
-    are, costs no Future at all."""
+    are, costs no Future at all. Expired entries are swept once a second, not per message (a
+    found entry's age is checked anyway), so a message costs one dict lookup and one insert."""
 
     def __init__(self, ttl_seconds: float = 60, max_entries: int = 50000,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl, self.max_entries, self.clock = ttl_seconds, max_entries, clock
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._sweep_at = float("-inf")
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def _evict(self, now: float) -> None:
         entries = self._entries
+        if len(entries) <= self.max_entries and now < self._sweep_at:
+            return
+        self._sweep_at = now + SWEEP_SECONDS
         while entries:
             oldest = next(iter(entries.values()))
             if len(entries) > self.max_entries or (now - oldest.born > self.ttl and oldest.result is not _RUNNING):
@@ -80,6 +88,7 @@ class MemoryDeduplicator:
                 return await waiter, True
             if now - entry.born <= self.ttl:
                 return entry.result, True
+            del self._entries[key]          # expired, not yet swept: it goes to the end as new
         entry = self._entries[key] = _Entry(now)
         try:
             result = await work()
@@ -110,13 +119,18 @@ class MemoryReplay:
     def __init__(self, max_entries: int = 300000, clock: Callable[[], float] = time.monotonic) -> None:
         self.max_entries, self.clock = max_entries, clock
         self._seen: OrderedDict[str, tuple[float, str, float]] = OrderedDict()
+        self._sweep_at = float("-inf")
 
     async def first(self, query: str, message: str, ttl: float) -> tuple[str, float] | None:
         now, seen = self.clock(), self._seen
-        while seen and (len(seen) >= self.max_entries or next(iter(seen.values()))[0] < now):
-            seen.popitem(last=False)
+        if len(seen) >= self.max_entries or now >= self._sweep_at:   # swept once a second, as above
+            self._sweep_at = now + SWEEP_SECONDS
+            while seen and (len(seen) >= self.max_entries or next(iter(seen.values()))[0] < now):
+                seen.popitem(last=False)
         found = seen.get(query)
         if found is not None:
-            return found[1], now - found[2]
+            if found[0] >= now:
+                return found[1], now - found[2]
+            del seen[query]                 # expired, not yet swept: it goes to the end as new
         seen[query] = (now + ttl, message, now)
         return None
