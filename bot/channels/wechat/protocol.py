@@ -60,6 +60,25 @@ _FIELD = re.compile(rf"([ \t\n]*<({_NAME})>(?:<!\[CDATA\[({_SECTION})\]\]>|({_PL
 _SPACE = " \t\n"
 
 
+_W = "[ \t\n]*"
+_TEXT_MESSAGE = re.compile(
+    rf"<xml>{_W}<ToUserName><!\[CDATA\[({_SECTION})\]\]></ToUserName>{_W}"
+    rf"<FromUserName><!\[CDATA\[({_SECTION})\]\]></FromUserName>{_W}<CreateTime>([0-9]+)</CreateTime>{_W}"
+    rf"<MsgType><!\[CDATA\[text\]\]></MsgType>{_W}<Content><!\[CDATA\[({_SECTION})\]\]></Content>{_W}"
+    rf"<MsgId>([0-9]+)</MsgId>{_W}</xml>{_W}")
+
+
+def _text_message(text: str) -> dict[str, str] | None:
+    """The fields of a text message in the very order WeChat writes them, else None: one match
+    and no per-field work, a third of `_flat_fields`' cost for the message residents send most."""
+    m = _TEXT_MESSAGE.fullmatch(text)
+    if m is None:
+        return None
+    to, sender, create_time, content, msg_id = m.groups()
+    return {"ToUserName": to.strip(), "FromUserName": sender.strip(), "CreateTime": create_time,
+            "MsgType": "text", "Content": content, "MsgId": msg_id}
+
+
 def _flat_fields(text: str) -> dict[str, str] | None:
     """The fields of a body of the flat shape (what parse_xml would return), else None.
 
@@ -85,14 +104,17 @@ def parse_xml(body: bytes) -> dict[str, str]:
     DOCTYPE from the byte-level check, so any body that is not NUL-free UTF-8 is refused first,
     and the parser reads UTF-8 whatever the XML declaration claims. A body of the flat shape every
     message has is read by one regular expression (a third of lxml's cost; the two agree, tested
-    with generated bodies); lxml reads the rest."""
+    with generated bodies), a text message in WeChat's own field order by a narrower one; lxml
+    reads the rest."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise BadRequest("body is not UTF-8") from None
     if b"\x00" in body:
         raise BadRequest("body is not UTF-8 (NUL bytes: UTF-16 or UTF-32?)")
-    fields = _flat_fields(text)
+    fields = _text_message(text)
+    if fields is None:
+        fields = _flat_fields(text)
     if fields is not None:
         return fields
     if _FORBIDDEN.search(body):
