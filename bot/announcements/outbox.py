@@ -114,10 +114,16 @@ def m004_draft_ids(db: sqlite_utils.Database) -> None:
     db["announcements"].create_index(["draft_id"], unique=True, if_not_exists=True)
 
 
+OTHERS_SEEN_SECONDS = 1.0   # another process's announcement reaches `recent` within this
+
+
 class Outbox:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
         MIGRATIONS.apply(db)
+        self._recent: dict[str, list[dict]] = {}
+        self._recent_stamp: tuple[int, int] | None = None
+        self._others_checked, self._others_version = float("-inf"), 0
 
     def _x(self, sql: str, params=()) -> int:
         with self.db.conn:
@@ -197,15 +203,32 @@ class Outbox:
         return queued
 
     def recent(self, community_id: str, limit: int = 5, offset: int = 0) -> list[dict]:
-        """Announcements sent to the community, newest first; `offset` pages further back."""
+        """Announcements sent to the community, newest first; `offset` pages further back.
+
+        Every question about 活动 asks this, so the list is read once per change of the
+        database: any write on this connection (`total_changes`) or, checked once a second,
+        another process's commit (`PRAGMA data_version`)."""
+        stamp = (self.db.conn.total_changes, self._others())
+        if stamp != self._recent_stamp:
+            self._recent, self._recent_stamp = {}, stamp
+        found = self._recent.get(community_id)
+        if found is None:
+            found = self._recent[community_id] = self._read_recent(community_id)
+        return [dict(item) for item in found[offset:offset + limit]]
+
+    def _others(self) -> int:
+        now = time.monotonic()
+        if now - self._others_checked >= OTHERS_SEEN_SECONDS:
+            self._others_checked = now
+            self._others_version = self.db.conn.execute("pragma data_version").fetchone()[0]
+        return self._others_version
+
+    def _read_recent(self, community_id: str) -> list[dict]:
         rows = self.db.conn.execute(
             "select id, text, send_at, scope, targets from announcements where status in ('delivering', 'done') "
             "order by send_at desc limit 500").fetchall()
-        out = []
-        for aid, text, send_at, scope, targets in rows:
-            if scope == "all" or community_id in json.loads(targets):
-                out.append({"id": aid, "text": text, "at": send_at})
-        return out[offset:offset + limit]
+        return [{"id": aid, "text": text, "at": send_at} for aid, text, send_at, scope, targets in rows
+                if scope == "all" or community_id in json.loads(targets)]
 
     # ------------------------------------------------------------ rows
     def due(self, limit: int, now: float | None = None) -> list[Row]:
