@@ -195,6 +195,8 @@ def quotation_answer(engine: "Engine", question: str, q: Query) -> "Answer | Non
         # “当家人共话社区品质”那篇是哪位记者写的: an article's title, asked for its writer
     said = max(quotes, key=len)
     hit = engine.passages.best(said, prefer="person")
+    if hit is None and any(_share_said(said, compact(p.text)) >= QUOTED_LIKENESS for _, p in engine.passages.search(said)[:8]):
+        return None   # said at several places alike (“甬上社区节”那个授牌仪式在哪个社区办): asked like any question
     if hit is None or _share_said(said, compact(hit[1].text)) < QUOTED_LIKENESS:
         # “远亲不如近邻”是谁说的: no article says it, so nobody is named for it
         return Answer("quotation_unknown", {"quote": said}, "passage", 0.5, False)

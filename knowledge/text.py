@@ -43,8 +43,10 @@ _SPOKEN = re.compile(r"头一(个|家|回|次|批|届|位)")
 _WRITTEN = {"个": "首个", "家": "首家", "回": "首次", "次": "首次", "批": "首批", "届": "首届", "位": "首位"}
 # sq: how residents type 社区 (she qu) in a hurry (后大街sq)
 _SQ = re.compile(r"(?<![a-z])sq(?![a-z])")
-# 设区: an input method's other word for she qu (品质设区, 福城设区); 建设区, 设区的市 are left alone
-_SHEQU_MISTYPED = re.compile(r"(?<![建假预开增])设区(?!的市|市)")
+# 设区, 社去, 社曲: an input method's other words for she qu (品质设区, 福城社去); 建设区, 设区的市
+# are left alone. 书计, 书纪 for shu ji (书籍, books, is a word of its own and stays).
+_SHEQU_MISTYPED = re.compile(r"(?<![建假预开增])设区(?!的市|市)|(?<![报公行])社[去曲趋渠]")
+_SHUJI_MISTYPED = re.compile(r"书[计纪]")
 _SPOKEN_BREAK = re.compile(r"(?:[啊呀嘛啦哈哇噢]|(?<![网酒书氧茶贴])吧)+(?=\s)|(?<=\s)(?:就是说|就是|然后|那个|嗯+|呃+)")
 _STANDARD = {"咋": "怎么", "俺们": "我们", "俺": "我", "咱们": "我们", "咱": "我们",
              # Ningbo and Shanghai speech (啥辰光上课, 阿拉小区, 侬晓得伐): 小人 is a child there
@@ -109,7 +111,8 @@ def normalise(text: str) -> str:
         for pattern, mandarin in _CANTONESE:
             t = pattern.sub(mandarin, t)
     t = _SQ.sub("社区", t) if "sq" in t else t
-    t = _SHEQU_MISTYPED.sub("社区", t) if "设区" in t else t
+    t = _SHEQU_MISTYPED.sub("社区", t) if "设区" in t or "社" in t else t
+    t = _SHUJI_MISTYPED.sub("书记", t) if "书" in t else t
     t = t.replace("、", "和")  # an enumeration comma joins names like 和 (学弄、学苑、虞波), not a clause break
     if _DIALECT_MARKS.search(t):   # spoken, northern and Wu forms: 咋 for 怎么, 俺/咱 for 我/我们, 伐 for 吗
         t = _DIALECT.sub(lambda m: _STANDARD[m.group(0)], t)

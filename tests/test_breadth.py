@@ -2433,3 +2433,37 @@ async def test_which_side_is_older_and_which_has_more_young_people_asks_each_sid
 async def test_a_short_name_before_a_spoken_question_word_is_the_community(say):
     reply = await say("湖西得过啥称号")
     assert "社会工作服务示范" in reply, reply
+
+
+# ---- thirteenth session: what fresh conversations missed, asked in other words
+
+async def test_she_qu_and_shu_ji_typed_as_other_words_are_still_understood(say):
+    reply = await say("海创社去跟学苑社去哪个在北仑")
+    assert "学苑社区（宁波市北仑区" in reply, reply
+    assert "陈雪波" in await say("麻烦问下凌霄社曲的书纪叫啥")
+
+
+async def test_a_newspaper_office_is_left_alone(say):
+    from knowledge.text import normalise
+    assert normalise("我要到报社去问问") == "我要到报社去问问"
+    assert "书籍" in normalise("社区书籍捐赠")
+
+
+async def test_an_event_named_in_quotes_at_several_places_is_asked_like_any_question(say):
+    reply = await say("“甬上社区节”是在哪个社区举办的")
+    assert "幸福苑" in reply and "这句话" not in reply, reply
+
+
+async def test_what_a_correction_says_it_is_not_is_not_asked_even_before_a_question(say):
+    await say("我住在奉化金钟社区", user="oFix")
+    reply = await say("搞错了，是锦屏街道的阳光社区，不是金钟。我们社区有什么党建品牌", user="oFix")
+    assert "锋领阳光" in reply and "金钟" not in reply, reply
+
+
+async def test_a_resident_asks_which_community_the_bot_remembers(say):
+    assert "还没告诉过我" in await say("我住哪个社区？", user="oHome")
+    await say("我住在海棠社区", user="oHome")
+    await say("不对，我是说海创社区", user="oHome")
+    reply = await say("我是哪个社区的来着", user="oHome")
+    assert "海创社区" in reply and "海棠" not in reply, reply
+    assert "海创社区" in await say("你记的我是什么社区", user="oHome")

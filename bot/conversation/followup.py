@@ -39,7 +39,8 @@ NOT_BUT = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:不是|(?:哎�
                      r"(.{1,12}?)了?[，,]?(?:而|应该|其实)?(?:是|我想问|我要问|想问|问的是)(.+)$")    # (哎呀打成学弄了，应该是学苑)
 # the excuse said after what was meant (学苑 手滑了, 学苑社区，刚才打错了)
 EXCUSE_AFTER = re.compile(r"[，,。\s]*(?:刚才|刚刚)?(?:手滑|手误|口误|打错字?|按错|输错|写错|说错|搞错|看错)了?[啊呀哈。.!！\s]*$")
-NOT_AFTER = re.compile(r"[，,\s]+(?:而)?不是[^，,。？?]{1,10}[。.!！]*$")
+# (…阳光社区，不是金钟。请问…: what it is not, said after, also before a sentence more)
+NOT_AFTER = re.compile(r"[，,\s]+(?:而)?不是[^，,。？?!！]{1,10}(?:[。.!！]+(?=.)|[。.!！]*$)")
 ASKED_HERE = re.compile(r"是不是|吗|么|吧|呢|[？?]|哪|谁|什么|啥")
 MEANT = re.compile(r"^(我是说|我说的是|我问的是|我是问|我是想问的是|我是想问|我想问的是|我想问|我想知道|我要问的是|我要问|我指的是|应该是|应为|应是|是问|问的是|想问的是|想问|是|问)")
 MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(上个月|上月|上周|去年|今年|前几天|前阵子|前段时间|最近|已经|刚|刚刚|现在|后来|如今|最后|最终|其实|实际上)*"
@@ -232,7 +233,9 @@ def _correction(t: str) -> str | None:
         return MEANT.sub("", m.group(2).strip("，,。 "))
     m = CORRECTION.match(t)
     if m:   # (说错了，我是深圳湾社区的，不是赛罕: what it is not, said after, is no part of it)
-        return MEANT.sub("", NOT_AFTER.sub("", EXCUSE_AFTER.sub("", t[m.end():])).strip("，,。 "))
+        said = EXCUSE_AFTER.sub("", t[m.end():])
+        said = NOT_AFTER.sub(lambda n: "" if n.end() == len(said) else "。", said)
+        return MEANT.sub("", said.strip("，,。 "))
     excuse = EXCUSE_AFTER.search(t)
     if excuse and 0 < excuse.start() <= 12 and not ASKED_HERE.search(t[:excuse.start()]):
         return MEANT.sub("", t[:excuse.start()].strip("，,。 "))
