@@ -29,6 +29,9 @@ LATIN = re.compile(r"[A-Za-z]{3,}")
 MEASURE = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff])")
 MIN_CHARS, MOST = 4, 3
 WHICH_KIND = re.compile(r"哪些|哪个|哪种|哪几|什么样")   # (…，主要是哪些民族: which kinds of a service or group)
+# whether there is, or what is called, a kind of thing the sentence names itself (…建成的？有没有专门的
+# 议事平台？ / …在哪个街道？百佳品牌榜上它的项目叫什么？): a question of its own beside a specific one
+THING_ASKED = re.compile(r"有没有|有无|叫什么|叫啥|是什么|是啥|有什么|有啥")
 PRONOUN = re.compile(rf"这位(?:{ROLES})?|那位|[他她](?!们)")
 PERSON_LEAD = re.compile(r"^(?:那|那么)?(?:这位|那位|[他她](?!们))")
 # a sentence starting by pointing at the community asked of before it (…书记是谁 他们社区最骄傲的是啥)
@@ -44,7 +47,8 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
     # an English sentence that names an aspect asks it, said as a question or not ("heard it won an award")
     asking = [q for q, raw in zip(said, sentences) if len(q.text) >= MIN_CHARS and
               (q.aspects & SPECIFIC or _of_holder(q.text) or COMMUNITY_LEAD.match(q.text) or
-               q.of("category") and WHICH_KIND.search(q.text)) and
+               q.of("category") and WHICH_KIND.search(q.text) or
+               (q.of("category") or q.of("list")) and THING_ASKED.search(q.text)) and
               (ASKS.search(q.text) or ASKS.search(raw) or LATIN.search(raw))]
     # (在哪，怎么走 asks one thing; 首届选出几个？第二届呢？ asks it of two)
     if len(asking) < 2 or len({(_asked(q), _subject(q)) for q in asking}) < 2:
@@ -52,7 +56,26 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
     subjects = {id(q): _subject(q) for q in said}
     if not any(subjects.values()):
         return []
-    return [q.text if _own_subject(q, subjects) else _in_context(q, said, asking, subjects) for q in asking[:MOST]]
+    return [_pointer_filled(q, said) or (q.text if _own_subject(q, subjects) else _in_context(q, said, asking, subjects))
+            for q in asking[:MOST]]
+
+
+# a community pointed at inside a sentence that names something else (百佳品牌榜上它的项目叫什么)
+INNER_POINTER = re.compile(rf"它(?!们)|{COMMUNITY_POINTERS}")
+
+
+def _pointer_filled(q, said: list) -> str:
+    """A sentence naming no community but pointing at one (它, 该社区) after a sentence naming one:
+    that community set in place of the pointer ("" otherwise)."""
+    found = INNER_POINTER.search(q.text)
+    if found is None or q.of("community"):
+        return ""
+    at = next(i for i, x in enumerate(said) if x is q)
+    named = next((m for x in reversed(said[:at]) for m in x.mentions if m.kind == "community"), None)
+    if named is None:
+        return ""
+    source = next(x for x in reversed(said[:at]) if named in x.mentions)
+    return q.text[:found.start()] + source.text[named.start:named.end] + q.text[found.end():]
 
 
 ELLIPSIS = re.compile(r"^(?:那|那么)?(.{2,10}?)(?:的)?呢$")

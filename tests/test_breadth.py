@@ -2467,3 +2467,31 @@ async def test_a_resident_asks_which_community_the_bot_remembers(say):
     reply = await say("我是哪个社区的来着", user="oHome")
     assert "海创社区" in reply and "海棠" not in reply, reply
     assert "海创社区" in await say("你记的我是什么社区", user="oHome")
+
+
+async def test_a_number_said_before_asking_whose_it_is_is_what_is_asked_about(say):
+    reply = await say("广告上有个客服电话020-8888 1234，是不是你们社区的？打了能办啥")
+    assert "这个号码" in reply and "住在哪个社区" not in reply, reply
+
+
+async def test_a_correction_said_with_an_apology_first_is_still_a_correction(say):
+    await say("我这几天在写塔山社区的稿子。", user="oSorry")
+    await say("抱歉讲错了，是余姚的学弄社区，不是塔山。", user="oSorry")
+    reply = await say("它在哪个街道", user="oSorry")
+    assert "梨洲街道" in reply and "丹东" not in reply, reply
+
+
+async def test_whether_a_community_has_a_kind_of_thing_is_asked_beside_a_specific_question(say):
+    reply = await say("湖西社区获得过哪些荣誉？有没有给老人的服务？")
+    assert "社会工作服务示范" in reply and "老" in reply.split("——")[-1], reply
+
+
+async def test_a_follow_up_of_two_sentences_asks_both_of_the_community_pointed_at(say):
+    await say("海创社区书记是谁", user="oTwo")
+    reply = await say("那他们社区在哪个街道？有没有青年方面的服务？", user="oTwo")
+    assert "下应街道" in reply and "——" in reply, reply
+
+
+async def test_a_community_pointed_at_inside_a_later_sentence_is_the_one_named_before(say):
+    reply = await say("凌霄社区归哪个区管？百佳榜单上它入选的品牌是啥？")
+    assert "北仑" in reply and "白领之家" in reply and "金色水岸" not in reply, reply

@@ -32,7 +32,7 @@ from knowledge.text import ASKS, ROLES, chinese_number, simplified
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
 CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额呀，,\s]*(?:(不对|不是的|我是说|我说的是|我指的是|不是这个|不是这样|错了|说错了|我说错了|"
-                        r"我?(?:刚才|刚刚|之前|前面|上面)说错了|我?(?:数|记|看|算)错了|打错了|写错了|搞错了|打错字了|打错字|写错字了|写错字|输错了|更正一下|更正|纠正一下|纠正|手滑了|手滑|手误|口误|讲错了|讲错|说岔了|说岔|(?:此前|之前|刚才|上面)?(?:所述|所说|说的)?有误|(?:不好意思|唔好意思)(?=[，,\s]*(?:讲错|说错|我说的是|我是说|我问的是|我其实|其实))|"
+                        r"我?(?:刚才|刚刚|之前|前面|上面)说错了|我?(?:数|记|看|算)错了|打错了|写错了|搞错了|打错字了|打错字|写错字了|写错字|输错了|更正一下|更正|纠正一下|纠正|手滑了|手滑|手误|口误|讲错了|讲错|说岔了|说岔|(?:此前|之前|刚才|上面)?(?:所述|所说|说的)?有误|(?:不好意思|唔好意思|抱歉|对不起|sorry)(?=[，,\s]*(?:讲错|说错|搞错|记错|打错|写错|弄错|我说的是|我是说|我问的是|我其实|其实))|"
                         r"(?<=[哦噢喔啊呃嗯哎唉诶额])不(?=[，,\s])|不(?=[，,\s]+是)|不是(?=[，,\s]))"
                         r"[啊了呀吧哦，,。.!！\s]*)+")
 NOT_BUT = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:不是|(?:哎呀|呀)?(?:打成|写成|说成|输成|打的是|写的是)(?=.{1,12}?了?[，,]))"
@@ -41,6 +41,7 @@ NOT_BUT = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额，,\s]*(?:不是|(?:哎�
 EXCUSE_AFTER = re.compile(r"[，,。\s]*(?:刚才|刚刚)?(?:手滑|手误|口误|打错字?|按错|输错|写错|说错|搞错|看错)了?[啊呀哈。.!！\s]*$")
 # (…阳光社区，不是金钟。请问…: what it is not, said after, also before a sentence more)
 NOT_AFTER = re.compile(r"[，,\s]+(?:而)?不是[^，,。？?!！]{1,10}(?:[。.!！]+(?=.)|[。.!！]*$)")
+SENTENCE_BREAK = re.compile(r"[？?。！!；;]")
 ASKED_HERE = re.compile(r"是不是|吗|么|吧|呢|[？?]|哪|谁|什么|啥")
 MEANT = re.compile(r"^(我是说|我说的是|我问的是|我是问|我是想问的是|我是想问|我想问的是|我想问|我想知道|我要问的是|我要问|我指的是|应该是|应为|应是|是问|问的是|想问的是|想问|是|问)")
 MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(上个月|上月|上周|去年|今年|前几天|前阵子|前段时间|最近|已经|刚|刚刚|现在|后来|如今|最后|最终|其实|实际上)*"
@@ -453,6 +454,10 @@ def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
             return Resolution(said.join(read), kind)
         if step[0] in ("pronoun", "ordinal"):
             found = step[1]
+            raw = simplified(t).strip()
+            if SENTENCE_BREAK.search(raw.rstrip("？?。！! ")) and raw.count(found.group(0)) == 1:
+                # (那她们社区是什么年代建成的？有没有议事平台？: its sentences kept apart, each asked)
+                return Resolution(raw.replace(found.group(0), read, 1), kind)
             return Resolution(q.text[:found.start()] + read + q.text[found.end():], kind)
         name, again = read
         return Resolution(name + step[1] + again, kind, guess=kind == "followup")
