@@ -31,6 +31,7 @@ MIN_CHARS, MOST = 4, 3
 WHICH_KIND = re.compile(r"哪些|哪个|哪种|哪几|什么样")   # (…，主要是哪些民族: which kinds of a service or group)
 # whether there is, or what is called, a kind of thing the sentence names itself (…建成的？有没有专门的
 # 议事平台？ / …在哪个街道？百佳品牌榜上它的项目叫什么？): a question of its own beside a specific one
+AIM_ASKED = re.compile(r"理念|宗旨|口号")   # (它在哪个街道，讲究啥理念: the community's aim, asked apart)
 THING_ASKED = re.compile(r"有没有|有无|叫什么|叫啥|是什么|是啥|有什么|有啥")
 PRONOUN = re.compile(rf"这位(?:{ROLES})?|那位|[他她](?!们)")
 PERSON_LEAD = re.compile(r"^(?:那|那么)?(?:这位|那位|[他她](?!们))")
@@ -44,11 +45,13 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
         return []
     sentences = _ellipses_filled(SENTENCES.split(question), engine)
     said = [engine.understand(sentence) for sentence in sentences]
+    of_community = any(q.of("community") for q in said)
     # an English sentence that names an aspect asks it, said as a question or not ("heard it won an award")
     asking = [q for q, raw in zip(said, sentences) if len(q.text) >= MIN_CHARS and
               (q.aspects & SPECIFIC or _of_holder(q.text) or COMMUNITY_LEAD.match(q.text) or
                q.of("category") and WHICH_KIND.search(q.text) or
-               (q.of("category") or q.of("list")) and THING_ASKED.search(q.text)) and
+               of_community and ((q.of("category") or q.of("list")) and THING_ASKED.search(q.text) or
+                                 AIM_ASKED.search(q.text))) and
               (ASKS.search(q.text) or ASKS.search(raw) or LATIN.search(raw))]
     # (在哪，怎么走 asks one thing; 首届选出几个？第二届呢？ asks it of two)
     if len(asking) < 2 or len({(_asked(q), _subject(q)) for q in asking}) < 2:

@@ -524,6 +524,13 @@ class Engine:
                 said = opinion_of(self, q, people)
                 if said is not None:
                     return said
+                # who does a kind of service there (是谁调解邻里纠纷) with no one named for it: the
+                # services that do it
+                doing = [] if people or role or named_role else \
+                    self._rank_programmes(q, [p for p in c.programmes if set(p.categories) & set(cats)])
+                if doing:
+                    return Answer("programme", {"programmes": doing, "communities": self.model.communities},
+                                  "programme", 1.0, True, ents)
                 # a role the question names (腰鼓队的队长) is answered by its holder, never by a passage;
                 # with no one named, how the community is run is said when the material tells it
                 run_by = "" if people else next((i.text for i in c.items if i.kind == "fact" and RUN_BY.search(i.text)), "")

@@ -38,7 +38,9 @@ WORDS = {
     "program": "项目", "project": "项目", "projects": "项目", "honours": "荣誉", "honors": "荣誉", "awards": "荣誉",
     "award": "荣誉", "mediation": "调解", "legal": "法律", "health": "健康", "reading": "阅读", "culture": "文化",
     "sports": "运动", "community": "社区", "communities": "社区", "village": "村", "are there": "有哪些",
-    "is there": "有没有", "wrote": "谁写的", "written by": "谁写的", "written on": "写着", "written": "写的", "who wrote": "谁写的", "author": "作者",
+    "is there": "有没有", "wrote": "谁写的", "written by": "谁写的", "written on": "写着", "written": "写的",
+    # (后大街 I think it's written: how a name is spelled, not who wrote something)
+    "it s written": "", "it is written": "", "is written": "", "spelled": "", "spelt": "", "who wrote": "谁写的", "author": "作者",
     "reporter": "记者", "on what date": "哪天", "what date": "哪天", "date": "日期", "published": "发布",
     "publish": "发布", "second-round": "第二届", "second round": "第二届", "first-round": "首届", "first round": "首届",
     "article": "文章", "report": "报道", "philosophy": "理念", "concept": "理念", "slogan": "口号",
@@ -75,7 +77,10 @@ WORDS = {
     "kindergarten": "儿童", "after-school": "放学", "after school": "放学", "daycare": "日间照料",
     "legal aid": "法律援助", "lawyer": "律师", "doctor": "医生", "clinic": "义诊", "free clinic": "义诊",
     "repair": "维修", "repairs": "维修", "haircut": "理发", "meals": "就餐", "library": "图书", "books": "读书",
-    "dispute": "纠纷", "disputes": "纠纷", "quarrel": "吵架", "jobs": "就业", "job": "就业", "employment": "就业",
+    "dispute": "纠纷", "disputes": "纠纷", "quarrel": "吵架",
+    "sort out": "调解", "sorts out": "调解", "sort it out": "调解", "sort things out": "调解", "settle": "调解",
+    "settles": "调解", "mediate": "调解", "mediates": "调解", "rowing": "吵架", "rows": "吵架", "row": "吵架",
+    "falling out": "吵架", "leak": "漏水", "water leak": "漏水", "jobs": "就业", "job": "就业", "employment": "就业",
     "environment": "环保", "recycling": "垃圾分类", "women": "妇女", "family": "家庭", "marriage": "婚姻",
     "governance": "治理", "model": "模式", "mode": "模式", "method": "工作法", "work method": "工作法",
     "party service center": "党群服务中心", "party service centre": "党群服务中心", "service center": "服务中心",
@@ -300,4 +305,10 @@ def _run(run: str, names: dict[str, str], vocabulary: dict[str, str], unknown: l
             i += 1  # a word we do not know says nothing to the matcher
     # Shenzhen Bay Park: a landmark named after the area, not the community
     out = [w[:-2] if w.endswith("社区") and k + 1 < len(out) and out[k + 1] in LANDMARKS else w for k, w in enumerate(out)]
-    return "".join(out) if any(out) else run  # LOGO, QQ, O2O: Latin words the knowledge itself uses
+    if any(out):
+        return "".join(out)
+    # LOGO, QQ, O2O: Latin words the knowledge itself uses; "of that" before Chinese points at it
+    return "" if all(w in FUNCTION_WORDS for w in words) and words[-1] not in POINTING else POINTING.get(words[-1], run)
+
+
+POINTING = {"that": "那", "this": "这", "those": "那些", "these": "这些"}   # (那个 alone reads as a pause)

@@ -348,7 +348,12 @@ class EntityIndex:
         after, before = text[end:], text[:start]
         if not after or after.startswith(_ALIAS_AFTER) or (start == 0 and len(after) <= 2):
             return True     # (a message that is the name and a word more: 丹顶鹤 那个鹤)
-        return before.endswith(_ALIAS_BEFORE)
+        return before.endswith(_ALIAS_BEFORE) or self._place_after(after)
+
+    def _place_after(self, after: str) -> bool:
+        """A county or street named right after a bare name qualifies it (是学苑 北仑大碶那个)."""
+        forms = self.surfaces.forms
+        return any(any(k == "place" for k, _, _ in forms.get(after[:n], ())) for n in range(2, min(len(after), 6) + 1))
 
     def _community_beside(self, text: str, start: int, end: int) -> bool:
         """Another community's name right before or after [start, end) (清风广贤这俩社区: two names

@@ -23,7 +23,7 @@ ASPECTS = {
                 rf"(?:是不是|是否)都?(?:在|属于){_NOT_DOING}",
     "phone": r"电话|(?<!智能)(?<!用)(?<!玩)(?<!刷)(?<!看)(?<!换)(?<!修)手机(?!游戏|上网|刷)|号码|联系方式|热线|怎么联系|微信号|联系他|联系她",
     "contact": r"书记|主任|负责人|当家人|是谁|谁(?:在|来)?(?:带|领|负责|管事|牵头|主持)|谁在做|叫什么名|叫啥名|队长|联系人|(?<!当)(?<!当个)(?<!个小)(?<!是)(?<!做)(?<!过)领导",
-    "honour": r"荣誉|称号|名气|出名在|因为?什么出名|以什么出名|哪一?[次届批](?:评选)?(?:里|中)?(?:上榜|评上|入选)|上的?(?:什么|哪个)榜|获得过|获得了|获过|得过|获奖|奖项|评为|评上|级别|(?:什么|啥|哪些|哪个)[\u4e00-\u9fff]{0,5}?奖(?!金|励)|大奖|(?:拿过|拿了|得了).{0,8}?奖(?!金|励)|表彰",
+    "honour": r"荣誉|称号|名气|出名在|因为?什么出名|以什么出名|哪一?[次届批](?:评选)?(?:里|中)?(?:上榜|评上|入选)|上(?:过|了)?的?(?:什么|哪个|哪些|啥)榜|上过榜|获得过|获得了|获过|得过|获奖|奖项|评为|评上|级别|(?:什么|啥|哪些|哪个)[\u4e00-\u9fff]{0,5}?奖(?!金|励)|大奖|(?:拿过|拿了|得了).{0,8}?奖(?!金|励)|表彰",
     # 哪几个 asks which ones, not how many
     "figure": r"多少|(?<!哪)(?<!好)(?<![那这列举])几(?:个|名|家|项|支|位|人|次|级|种|类|年|成|大类|强)|多大|大不大|规模|面积|人口|百分之|比例",
     "time": r"什么时候|啥时候|哪年|哪一年|何时|几几年|什么年代|啥年代|哪个年代|建于|成立于|多久|时间",
@@ -211,6 +211,8 @@ WHICH_COMMUNITY_ASKED = re.compile(r"(?:哪家|哪个|哪些|哪几个|什么)�
 ROLE_NAMED = re.compile(rf"(?:{ROLES})(?:是|叫|姓)")
 LATER_ASK = re.compile(r"有没有|吗|什么|哪|怎么|啥")
 SOME = re.compile(r"有好?几(?:个|位|名|家|户)[\u4e00-\u9fff]{1,4}?(?=每天|每周|天天|经常|常常|都要|都在|要|会|想|在)")
+# times told of oneself (跟邻居吵了几次架，我去了好几趟): no count asked when a question follows
+TOLD_TIMES = re.compile(r"(?:我|俺|跟|和|同)[\u4e00-\u9fff]{0,6}?了(?:好)?几(?:次|回|趟|遍)")
 WANTED = re.compile(r"(?:想|要|希望|需要|打算)[^，,。？?\s]*$")
 WANTED_REACH = 6
 
@@ -239,7 +241,7 @@ def understand(question: str, index: EntityIndex) -> Query:
         # 像居之馨、老友助老这样的服务项目总共多少项: the programmes named are examples of what is counted
         mentions = [m for m in mentions if not (m.kind == "programme" and examples.start() <= m.start < examples.end())]
     aspects = {name for name, rx in _ASPECT_RE.items() if rx.search(text)}
-    some = SOME.search(text) if "figure" in aspects else None
+    some = (SOME.search(text) or TOLD_TIMES.search(text)) if "figure" in aspects else None
     if some and LATER_ASK.search(text, some.end()) and not _ASPECT_RE["figure"].search(text[:some.start()] + text[some.end():]):
         aspects.discard("figure")   # 我们班有几个孩子每天要过关上学，…有没有…: a few of them, no count asked
     clauses = [compact(c) for c in CLAUSE_ENDS.split(question) if compact(c)]

@@ -2495,3 +2495,42 @@ async def test_a_follow_up_of_two_sentences_asks_both_of_the_community_pointed_a
 async def test_a_community_pointed_at_inside_a_later_sentence_is_the_one_named_before(say):
     reply = await say("凌霄社区归哪个区管？百佳榜单上它入选的品牌是啥？")
     assert "北仑" in reply and "白领之家" in reply and "金色水岸" not in reply, reply
+
+
+async def test_who_does_a_kind_of_service_there_is_its_services_when_no_one_is_named(say):
+    reply = await say("赛罕社区是谁给老人上门理发的")
+    assert "负责人" not in reply and "小剪爱" in reply, reply
+    assert "暖心议事会" in await say("In Saihan, who would mediate a fight between neighbours?")
+
+
+async def test_a_quarrel_told_with_how_often_is_no_count_asked(say):
+    await say("我住在赛罕社区", user="oRow")
+    reply = await say("跟对门吵了几次架了，社区里有没有人能出面调解", user="oRow")
+    assert "暖心议事会" in reply and "20多场" not in reply, reply
+
+
+async def test_an_english_note_on_how_a_name_is_written_asks_no_writer(say):
+    reply = await say("Who is the 主任 at Zongpuqiao 社区? 总浦桥 I think it's written")
+    assert "沈东红" in reply and "记者" not in reply, reply
+
+
+async def test_a_sentence_asking_the_aim_is_asked_beside_another(say):
+    reply = await say("湖西社区归哪个街道？讲究什么宗旨？")
+    assert "甬江街道" in reply and "宗旨" in reply.split("——")[-1], reply
+
+
+async def test_a_bare_name_said_with_its_county_and_street_is_the_community(say):
+    await say("帮我查下海创社区", user="oBare")
+    reply = await say("不对 是学苑 北仑大碶的那个。那边住着哪些少数民族", user="oBare")
+    assert "维吾尔" in reply, reply
+
+
+async def test_lists_a_community_was_on_are_its_honours(say):
+    await say("我住在丹顶鹤社区", user="oList")
+    reply = await say("我们社区上过啥榜", user="oList")
+    assert "品质社区" in reply and "附近" not in reply, reply
+
+
+async def test_that_is_how_the_paper_wrote_it_asks_no_writer(say):
+    reply = await say("凌霄社区书记是陈雪波吧？报上就是那样写的吧")
+    assert "陈雪波" in reply and "记者" not in reply, reply
