@@ -243,3 +243,18 @@ async def test_the_question_log_is_written_soon_and_the_context_once_for_many_me
     deps.residents.save(state)
     deps.flush()                                                                 # at shutdown: everything
     assert "养老服务2" not in (stored(disk, "oPace")[2] or "")
+
+
+def test_a_context_is_written_as_before_and_residents_on_one_topic_share_it_when_read():
+    import orjson
+
+    from bot.conversation.context import ConversationContext, FlowState, Topic
+    topic = Topic('后大街社区书记是谁', [["community", "houdajie", 0, 5]], False)
+    ctx = ConversationContext({"ask": FlowState("need_community", {"question": 'x,"topic":y'}, 99.5)}, topic)
+    text = ctx.dumps()
+    assert text == orjson.dumps({"flows": {"ask": ["need_community", {"question": 'x,"topic":y'}, 99.5]},
+                                 "topic": [topic.question, topic.mentions, topic.bound]}).decode()
+    one, two = ConversationContext.loads(text), ConversationContext.loads(text)
+    assert one.topic is two.topic and one.topic == topic and one.flows == ctx.flows
+    assert one.flows["ask"] is not two.flows["ask"]           # flows are each resident's own
+    assert ConversationContext.loads('{"topic": ["a", [], true], "flows": {}}').topic == Topic("a", [], True)

@@ -67,35 +67,54 @@ class ConversationContext:
 
     def dumps(self) -> str:
         topic = self.topic
-        if not self.flows:
-            if not topic.question and not topic.bound:
-                return ""
-            known = _WRITTEN.get(id(topic))      # topics are shared and never changed, only replaced
-            if known is not None and known[0] is topic:
-                return known[1]
-        text = orjson.dumps({"flows": {k: [v.step, v.data, v.expires] for k, v in self.flows.items()},
-                             "topic": [topic.question, topic.mentions, topic.bound]}).decode()
-        if not self.flows:
-            _keep(_WRITTEN, id(topic), (topic, text))
-        return text
+        if not self.flows and not topic.question and not topic.bound:
+            return ""
+        flows = orjson.dumps({k: [v.step, v.data, v.expires] for k, v in self.flows.items()}).decode() \
+            if self.flows else "{}"
+        return '{"flows":' + flows + _TOPIC_KEY + _topic_text(topic) + "}"
 
     @classmethod
     def loads(cls, text: str | None) -> "ConversationContext":
+        """Read what `dumps` wrote. The topic part is looked up as written (topics are shared and
+        never changed, only replaced), so residents left on the same topic share one object —
+        what the turn memory keys a follow-up's view by — and only open flows are parsed."""
         if not text:
             return cls()
-        topic = _READ.get(text)
-        if topic is not None:
-            return cls({}, topic)
-        raw = orjson.loads(text)
-        flows = {k: FlowState(*v) for k, v in raw.get("flows", {}).items()}
-        topic = Topic(*(raw.get("topic") or ["", [], False]))
-        if not flows:
-            _keep(_READ, text, topic)
-        return cls(flows, topic)
+        at = text.rfind(_TOPIC_KEY)   # the topic comes last; inside JSON strings a quote is escaped
+        if not text.startswith('{"flows":') or at < 0 or not text.endswith("}"):
+            raw = orjson.loads(text)
+            return cls({k: FlowState(*v) for k, v in raw.get("flows", {}).items()},
+                       Topic(*(raw.get("topic") or ["", [], False])))
+        flows = text[9:at]
+        return cls({k: FlowState(*v) for k, v in orjson.loads(flows).items()} if flows != "{}" else {},
+                   _topic_read(text[at + len(_TOPIC_KEY):-1]))
 
 
-# A context without open flows is only its topic, and topics are shared and never changed (only
-# replaced): the JSON of the common ones is parsed and written once, not on every message.
+_TOPIC_KEY = ',"topic":'
+
+
+def _topic_text(topic: Topic) -> str:
+    known = _WRITTEN.get(id(topic))
+    if known is not None and known[0] is topic:
+        return known[1]
+    text = orjson.dumps([topic.question, topic.mentions, topic.bound]).decode()
+    # (not kept for reading: a topic read back is another object than the one a turn set, so the
+    # turn memory sees a turn that set a topic equal to the one before as setting it)
+    _keep(_WRITTEN, id(topic), (topic, text))
+    return text
+
+
+def _topic_read(text: str) -> Topic:
+    topic = _READ.get(text)
+    if topic is None:
+        topic = Topic(*orjson.loads(text))
+        _keep(_READ, text, topic)
+        _keep(_WRITTEN, id(topic), (topic, text))
+    return topic
+
+
+# Topics are shared and never changed (only replaced): the JSON of the common ones is parsed and
+# written once, not on every message.
 _READ: dict[str, Topic] = {}
 _WRITTEN: dict[int, tuple[Topic, str]] = {}   # id(topic) -> (topic, JSON); the topic kept, so the id stays its
 
