@@ -29,9 +29,9 @@ LATIN = re.compile(r"[A-Za-z]{3,}")
 MEASURE = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff])")
 MIN_CHARS, MOST = 4, 3
 WHICH_KIND = re.compile(r"哪些|哪个|哪种|哪几|什么样")   # (…，主要是哪些民族: which kinds of a service or group)
+AIM_ASKED = re.compile(r"理念|宗旨|口号")   # (它在哪个街道，讲究啥理念: the community's aim, asked apart)
 # whether there is, or what is called, a kind of thing the sentence names itself (…建成的？有没有专门的
 # 议事平台？ / …在哪个街道？百佳品牌榜上它的项目叫什么？): a question of its own beside a specific one
-AIM_ASKED = re.compile(r"理念|宗旨|口号")   # (它在哪个街道，讲究啥理念: the community's aim, asked apart)
 THING_ASKED = re.compile(r"有没有|有无|叫什么|叫啥|是什么|是啥|有什么|有啥")
 PRONOUN = re.compile(rf"这位(?:{ROLES})?|那位|[他她](?!们)")
 PERSON_LEAD = re.compile(r"^(?:那|那么)?(?:这位|那位|[他她](?!们))")
@@ -74,11 +74,11 @@ def _pointer_filled(q, said: list) -> str:
     if found is None or q.of("community"):
         return ""
     at = next(i for i, x in enumerate(said) if x is q)
-    named = next((m for x in reversed(said[:at]) for m in x.mentions if m.kind == "community"), None)
-    if named is None:
-        return ""
-    source = next(x for x in reversed(said[:at]) if named in x.mentions)
-    return q.text[:found.start()] + source.text[named.start:named.end] + q.text[found.end():]
+    for before in reversed(said[:at]):
+        named = next((m for m in before.mentions if m.kind == "community"), None)
+        if named is not None:
+            return q.text[:found.start()] + before.text[named.start:named.end] + q.text[found.end():]
+    return ""
 
 
 ELLIPSIS = re.compile(r"^(?:那|那么)?(.{2,10}?)(?:的)?呢$")

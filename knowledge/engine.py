@@ -526,7 +526,7 @@ class Engine:
                     return said
                 # who does a kind of service there (是谁调解邻里纠纷) with no one named for it: the
                 # services that do it
-                doing = [] if people or role or named_role else \
+                doing = [] if people or role else \
                     self._rank_programmes(q, [p for p in c.programmes if set(p.categories) & set(cats)])
                 if doing:
                     return Answer("programme", {"programmes": doing, "communities": self.model.communities},
