@@ -53,8 +53,8 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
                of_community and ((q.of("category") or q.of("list")) and THING_ASKED.search(q.text) or
                                  AIM_ASKED.search(q.text))) and
               (ASKS.search(q.text) or ASKS.search(raw) or LATIN.search(raw))]
-    # (在哪，怎么走 asks one thing; 首届选出几个？第二届呢？ asks it of two)
-    if len(asking) < 2 or len({(_asked(q), _subject(q)) for q in asking}) < 2:
+    # (在哪，怎么走 asks one thing; 首届选出几个？第二届呢？ and 头一届评了几个 第二届又评了几个 ask it of two)
+    if len(asking) < 2 or len({(_asked(q), _subject(q), _round(q)) for q in asking}) < 2:
         return []
     subjects = {id(q): _subject(q) for q in said}
     if not any(subjects.values()):
@@ -152,6 +152,12 @@ def _asked(q) -> tuple:
     measure = MEASURE.search(q.text) if "figure" in q.aspects else None
     return frozenset(q.aspects & SPECIFIC) | ({"said"} if _of_holder(q.text) else set()), \
         measure.group(1) if measure else ""
+
+
+def _round(q) -> str:
+    """The round of a list a sentence names (首届, 第二届), "" when none."""
+    found = ROUND.search(q.text)
+    return found.group(0) if found else ""
 
 
 def _subject(q) -> str:

@@ -2534,3 +2534,8 @@ async def test_lists_a_community_was_on_are_its_honours(say):
 async def test_that_is_how_the_paper_wrote_it_asks_no_writer(say):
     reply = await say("凌霄社区书记是陈雪波吧？报上就是那样写的吧")
     assert "陈雪波" in reply and "记者" not in reply, reply
+
+
+async def test_two_rounds_of_a_list_counted_in_sentences_of_their_own_are_both_answered(say):
+    reply = await say("那个品质社区 首届评了多少个 第二届又评了多少个")
+    assert "10个" in reply and "20个" in reply, reply
