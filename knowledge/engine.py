@@ -66,6 +66,8 @@ COMMUNITY_POINTER = re.compile(rf"[他她]们|{COMMUNITY_POINTERS}")   # (搞道
 JOINING = re.compile(r"加入|申请|报名|参评|参选|入选|入围|进入?(?:榜|名单|联盟)")
 NUMBER_SAID = re.compile(r"[\d\-\s]*\d{4}[\d\-\s]*")    # a phone-like number said in a question
 AIM_ASKED = re.compile(r"理念|宗旨|口号")
+# what the community's own programmes are, asked beside a guess (…的品牌项目是什么？是“X”吗)
+OWN_ASKED = re.compile(r"(?:项目|品牌|特色|活动)(?:是|叫)?(?:什么|啥|哪些|哪个)")
 # a question asking for services of a kind (…想发挥余热，社区有什么平台): the services, beside any fact
 ASKS_SERVICES = re.compile(r"(?:有什么|有啥|有哪些|哪些|什么|些啥)(?:样的)?(?:[给为帮对替][\u4e00-\u9fff]{1,4}的|[\u4e00-\u9fff]{2})?(?:平台|组织|项目|服务|活动|队伍|团队|机构|渠道|地方)")
 HAS_ANY = re.compile(r"有没有|有无|是否有|有木有")   # whether there is such a service: the services first
@@ -540,8 +542,14 @@ class Engine:
         # a service word said with a programme of that service describes it (银龄驿站法律顾问团: legal)
         own_kind = {x for p in progs + elsewhere for x in p.categories}
         if elsewhere and not progs and not set(cats) - own_kind:
-            return Answer("programme", {"programmes": elsewhere, "communities": self.model.communities,
-                                        "not_in": c}, "programme", 0.9, True, ents)
+            not_in = Answer("programme", {"programmes": elsewhere, "communities": self.model.communities,
+                                          "not_in": c}, "programme", 0.9, True, ents)
+            if c.programmes and OWN_ASKED.search(q.text):
+                # (城东社区的品牌项目是什么？是“幸福加油站”吗: whose the guess is, then what it has)
+                own = Answer("programme", {"programmes": c.programmes[:OVERVIEW_PROGRAMMES],
+                                           "communities": self.model.communities}, "programme", 0.9, True, ents)
+                return Answer("several", {"parts": [not_in, own]}, "programme", 0.9, True, ents)
+            return not_in
         # (“时间盒子”是给上班族做时间管理的吗: the service words are the resident's guess about it)
         # (后大街社区搞道德讲堂那个 他们得过啥大奖: the programme says which community; its honours are asked)
         honours_of_community = "honour" in q.aspects and any(COMMUNITY_POINTER.search(q.text, m.end) for m in q.of("programme"))

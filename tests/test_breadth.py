@@ -2539,3 +2539,8 @@ async def test_that_is_how_the_paper_wrote_it_asks_no_writer(say):
 async def test_two_rounds_of_a_list_counted_in_sentences_of_their_own_are_both_answered(say):
     reply = await say("那个品质社区 首届评了多少个 第二届又评了多少个")
     assert "10个" in reply and "20个" in reply, reply
+
+
+async def test_a_wrong_guess_at_a_communitys_brand_is_corrected_and_its_own_are_told(say):
+    reply = await say("东城社区的特色项目叫什么？就是“文明网吧督导队”吧？")
+    assert "城东社区" in reply and "幸福加油站" in reply.split("——")[-1], reply
