@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from knowledge.people import OPINION
-from knowledge.text import ASKS, COMMUNITY_POINTERS, ROLE, ROLES, compact
+from knowledge.text import AIM_ASKED, ASKS, COMMUNITY_POINTERS, ROLE, ROLES, compact
 from knowledge.understand import ROUND
 
 if TYPE_CHECKING:
@@ -29,7 +29,6 @@ LATIN = re.compile(r"[A-Za-z]{3,}")
 MEASURE = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff])")
 MIN_CHARS, MOST = 4, 3
 WHICH_KIND = re.compile(r"哪些|哪个|哪种|哪几|什么样")   # (…，主要是哪些民族: which kinds of a service or group)
-AIM_ASKED = re.compile(r"理念|宗旨|口号")   # (它在哪个街道，讲究啥理念: the community's aim, asked apart)
 # whether there is, or what is called, a kind of thing the sentence names itself (…建成的？有没有专门的
 # 议事平台？ / …在哪个街道？百佳品牌榜上它的项目叫什么？): a question of its own beside a specific one
 THING_ASKED = re.compile(r"有没有|有无|叫什么|叫啥|是什么|是啥|有什么|有啥")

@@ -45,7 +45,7 @@ from knowledge.search import (WHICH_COMMUNITY, about_list, claimed_elsewhere, de
 from knowledge.slots import check_slot, measure_asked
 from knowledge.totals import with_total
 from knowledge.several import compare
-from knowledge.text import ASKS, CLAIM, COMMUNITY_POINTERS, ROLE, bigrams, compact, compact_cached, text_bigrams
+from knowledge.text import AIM_ASKED, ASKS, CLAIM, COMMUNITY_POINTERS, ROLE, bigrams, compact, compact_cached, text_bigrams
 from knowledge.understand import PRACTICE, WHICH_AREA, Query, asks_of_a_community, understand
 
 TIME_WORDS = ("年", "年代", "什么时候", "啥时候", "哪年", "建", "成立", "挂牌")
@@ -65,7 +65,6 @@ NAME_ASKED = re.compile(r"叫什么|叫啥|名字|名称|是什么名")
 COMMUNITY_POINTER = re.compile(rf"[他她]们|{COMMUNITY_POINTERS}")   # (搞道德讲堂那个 他们得过啥大奖)
 JOINING = re.compile(r"加入|申请|报名|参评|参选|入选|入围|进入?(?:榜|名单|联盟)")
 NUMBER_SAID = re.compile(r"[\d\-\s]*\d{4}[\d\-\s]*")    # a phone-like number said in a question
-AIM_ASKED = re.compile(r"理念|宗旨|口号")
 # what the community's own programmes are, asked beside a guess (…的品牌项目是什么？是“X”吗)
 OWN_ASKED = re.compile(r"(?:项目|品牌|特色|活动)(?:是|叫)?(?:什么|啥|哪些|哪个)")
 # a question asking for services of a kind (…想发挥余热，社区有什么平台): the services, beside any fact

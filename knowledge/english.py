@@ -307,8 +307,9 @@ def _run(run: str, names: dict[str, str], vocabulary: dict[str, str], unknown: l
     out = [w[:-2] if w.endswith("社区") and k + 1 < len(out) and out[k + 1] in LANDMARKS else w for k, w in enumerate(out)]
     if any(out):
         return "".join(out)
-    # LOGO, QQ, O2O: Latin words the knowledge itself uses; "of that" before Chinese points at it
-    return "" if all(w in FUNCTION_WORDS for w in words) and words[-1] not in POINTING else POINTING.get(words[-1], run)
+    if words[-1] in POINTING:   # "of that" before Chinese points at it
+        return POINTING[words[-1]]
+    return "" if all(w in FUNCTION_WORDS for w in words) else run   # LOGO, QQ, O2O: the knowledge's own words
 
 
 POINTING = {"that": "那", "this": "这", "those": "那些", "these": "这些"}   # (那个 alone reads as a pause)

@@ -19,11 +19,12 @@ _T2S = opencc.OpenCC("t2s")
 # what makes a clause a question: a question word, 吗/呢, or a yes-no ending (有电话没, 去不)
 A_NOT_A = r"([\u4e00-\u9fff])不\1"      # 会不会, 要不要: a question by its form
 ASKS = re.compile(rf"什么|哪|谁|吗|多少|几|怎么|如何|是否|是不是|有没有|有没|能不能|啥|呢|干嘛|为什么|多[大久长远高]|没有?$|不$|[?？]|{A_NOT_A}")
-# a question checking a claim or guess (…是吴民丽，对吧; 真的假的; “时间盒子”是给上班族的吗); in the
-# compacted text the closing 吧 is gone, so 是吴民丽，对吧 ends in 对
 # words pointing back at a community said before (这个社区, 该社区)
 COMMUNITY_POINTERS = r"该社区|这个社区|那个社区|这社区|那社区"
 WH_ASK = re.compile(r"什么|啥|哪|谁|几|多少|怎么|如何")   # a question word asking which or what, not whether
+AIM_ASKED = re.compile(r"理念|宗旨|口号")   # a community's aim asked (服务理念是怎么说的, 讲究啥理念)
+# a question checking a claim or guess (…是吴民丽，对吧; 真的假的; “时间盒子”是给上班族的吗); in the
+# compacted text the closing 吧 is gone, so 是吴民丽，对吧 ends in 对
 CLAIM = re.compile(r"吧$|吗$|对不对|是不是|对吧|没错吧|明明|是吗|不是吗|难道|是否|真的假的|到底|(?:对|没错|是|没记错)$")
 # the roles a community's people hold, as residents name them (书记是谁, 这位负责人觉得…)
 ROLES = r"书记|主任|负责人|当家人|队长"

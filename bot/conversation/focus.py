@@ -26,8 +26,6 @@ GOES_ON = re.compile(r"^\s*(?:是|就是|也是|还|而且|并且|又)")
 SENTENCE_ENDS = re.compile(r"[。.!！？?]")
 BOTH_ASKED = re.compile(r"这两个|那两个|两个社区|这俩|那俩|两家|两边|分别|各自")
 # the matter a question is framed in (在老年人服务上，A和B各自的做法)
-# a phone-like number said (客服热线0755-8882 8155，是不是你们社区的？): what the rest asks about
-NUMBER_SAID = re.compile(r"\d[\d -]{5,18}\d")
 TOPIC_FRAME = re.compile(r"^(?:在|关于|就|对于|说到|谈到)[\u4e00-\u9fff]{1,12}(?:上|方面|这块|这一块|这方面|领域|问题上)$")
 
 
@@ -41,7 +39,7 @@ def focus(text: str, kb) -> str:
     if story is not None:
         return focus(story, kb)
     parts = [p for p in CLAUSE_ENDS.split(text) if p.strip()]
-    if len(parts) < 2 or NUMBER_SAID.search(text) and kb.understand(text).unknown:
+    if len(parts) < 2 or _number_unknown(text, kb):
         return text
     told = [p for p in parts if not FRAME.match(p.strip())]
     if told and len(told) < len(parts):
@@ -90,3 +88,7 @@ def _going_on(text: str, parts: list[str], last: int) -> set[int]:
     return kept
 
 
+def _number_unknown(text: str, kb) -> bool:
+    """Whether the message says a number the knowledge lacks (客服热线0755-8882 8155，是不是你们社区的？):
+    what the rest asks about, so no clause is left out."""
+    return any(any(c.isdigit() for c in said) for said in kb.understand(text).unknown)

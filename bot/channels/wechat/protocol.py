@@ -60,7 +60,7 @@ _FIELD = re.compile(rf"([ \t\n]*<({_NAME})>(?:<!\[CDATA\[({_SECTION})\]\]>|({_PL
 _SPACE = " \t\n"
 
 
-_W = "[ \t\n]*"
+_W = f"[{_SPACE}]*"
 _TEXT_MESSAGE = re.compile(
     rf"<xml>{_W}<ToUserName><!\[CDATA\[({_SECTION})\]\]></ToUserName>{_W}"
     rf"<FromUserName><!\[CDATA\[({_SECTION})\]\]></FromUserName>{_W}<CreateTime>([0-9]+)</CreateTime>{_W}"
