@@ -21,7 +21,9 @@ from knowledge.understand import ROUND
 if TYPE_CHECKING:
     from knowledge.engine import Engine
 
+# (…在哪里啊然后它上百佳的…叫什么: dictated without pauses, 然后 begins the next sentence)
 SENTENCES = re.compile(r"[？?。！!；;]+|(?<=[\u4e00-\u9fff])[，,\s]+(?=[\u4e00-\u9fff])|"
+                       r"(?<=[\u4e00-\u9fff])[啊呀嘛啦哈哇噢呢吧]*然后(?=[\u4e00-\u9fff])|"
                        r"(?i:,?\s+and\s+(?=(?:how|what|which|who|where|when|whose|is|are|does|do|did|since)\b))")
 SPECIFIC = frozenset(("location", "phone", "contact", "honour", "figure", "time", "rank", "residents"))
 SUBJECTS = ("community", "programme", "person", "list")
@@ -35,6 +37,9 @@ THING_ASKED = re.compile(r"有没有|有无|叫什么|叫啥|是什么|是啥|�
 PRONOUN = re.compile(rf"这位(?:{ROLES})?|那位|[他她](?!们)")
 PERSON_LEAD = re.compile(r"^(?:那|那么)?(?:这位|那位|[他她](?!们))")
 # a sentence starting by pointing at the community asked of before it (…书记是谁 他们社区最骄傲的是啥)
+# a sentence starting by pointing at the team or the people named before it and asking what a thing of
+# theirs is called (…队长叫啥名字？他们演的节目叫什么)
+THEY_LEAD = re.compile(r"^(?:那|那么)?[他她它]们")
 COMMUNITY_LEAD = re.compile(rf"^(?:那|那么)?(?:[他她]们社区|[他她]们那边?|它|{COMMUNITY_POINTERS})的?")
 
 
@@ -48,6 +53,7 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
     # an English sentence that names an aspect asks it, said as a question or not ("heard it won an award")
     asking = [q for q, raw in zip(said, sentences) if len(q.text) >= MIN_CHARS and
               (q.aspects & SPECIFIC or _of_holder(q.text) or COMMUNITY_LEAD.match(q.text) or
+               THEY_LEAD.match(q.text) and THING_ASKED.search(q.text) or
                q.of("category") and WHICH_KIND.search(q.text) or
                of_community and ((q.of("category") or q.of("list")) and THING_ASKED.search(q.text) or
                                  AIM_ASKED.search(q.text))) and

@@ -68,7 +68,8 @@ NUMBER_SAID = re.compile(r"[\d\-\s]*\d{4}[\d\-\s]*")    # a phone-like number sa
 # what the community's own programmes are, asked beside a guess (…的品牌项目是什么？是“X”吗)
 OWN_ASKED = re.compile(r"(?:项目|品牌|特色|活动)(?:是|叫)?(?:什么|啥|哪些|哪个)")
 # a question asking for services of a kind (…想发挥余热，社区有什么平台): the services, beside any fact
-ASKS_SERVICES = re.compile(r"(?:有什么|有啥|有哪些|哪些|什么|些啥)(?:样的)?(?:[给为帮对替][\u4e00-\u9fff]{1,4}的|[\u4e00-\u9fff]{2})?(?:平台|组织|项目|服务|活动|队伍|团队|机构|渠道|地方)")
+ASKS_SERVICES = re.compile(r"(?:有什么|有啥|有哪些|哪些|什么|些啥)(?:样的)?(?:[给为帮对替][\u4e00-\u9fff]{1,4}的|[\u4e00-\u9fff]{2})?(?:平台|组织|项目|服务|活动|队伍|团队|机构|渠道|地方)|"
+                           r"(?:有什么|有啥|有哪些|有没有|有木有|哪些|什么)(?:是|比较|更)?适合")   # (社区有啥适合他的: what suits him)
 HAS_ANY = re.compile(r"有没有|有无|是否有|有木有")   # whether there is such a service: the services first
 SAID_AFTER = 2   # a category's best programmes shown before those that only say the resident's word
 CUE_WORD = re.compile(r"什么时候|啥时候|哪年|哪一年|多少|多少人|几个|几年|何时|是谁|在哪|在哪里")  # a keyword that only says how one asks

@@ -78,6 +78,13 @@ WORDS = {
     "legal aid": "法律援助", "lawyer": "律师", "doctor": "医生", "clinic": "义诊", "free clinic": "义诊",
     "repair": "维修", "repairs": "维修", "haircut": "理发", "meals": "就餐", "library": "图书", "books": "读书",
     "dispute": "纠纷", "disputes": "纠纷", "quarrel": "吵架",
+    # titles won and figures expected (what title did it win at the end of last year; expected to reach)
+    "title": "称号", "titles": "称号", "win": "获得", "wins": "获得", "awarded": "获评", "end of last year": "去年底",
+    "expected to reach": "预计达到多少", "within three years": "三年内", "in three years": "三年内",
+    "three years": "三年", "which town": "哪个镇", "what town": "哪个镇", "expected": "预计", "reach": "达到", "within": "内",
+    "optimize": "优化", "optimise": "优化", "optimized": "优化", "optimised": "优化", "optimizing": "优化",
+    "optimising": "优化", "improve": "优化", "improves": "优化", "improved": "优化", "improvements": "优化",
+    "current": "现有", "currently": "现有", "imperial scholars": "进士", "scholars": "进士",
     "sort out": "调解", "sorts out": "调解", "sort it out": "调解", "sort things out": "调解", "settle": "调解",
     "settles": "调解", "mediate": "调解", "mediates": "调解", "rowing": "吵架", "rows": "吵架", "row": "吵架",
     "falling out": "吵架", "leak": "漏水", "water leak": "漏水", "jobs": "就业", "job": "就业", "employment": "就业",
@@ -277,7 +284,8 @@ def _run(run: str, names: dict[str, str], vocabulary: dict[str, str], unknown: l
     words = [w for w in re.split(r"[\s']+", run.lower()) if w]
     out, i = [], 0
     while i < len(words):
-        if words[i] in RELATIVE and i > 0 and words[i - 1] not in ASKING_BEFORE:
+        # (…imperial scholars' - which town is it in: after a dash a new question begins)
+        if words[i] in RELATIVE and i > 0 and words[i - 1] not in ASKING_BEFORE and words[i - 1][-1].isalpha():
             i += 1
             continue
         if words[i].replace(".", "", 1).isdigit():   # (2800 migrant workers: the number is said as it is)

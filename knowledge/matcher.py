@@ -258,6 +258,14 @@ class EntityIndex:
                     for a in py[0]:
                         for b in py[1]:
                             self.sound_index[(a, b)].append((surface, kind))
+        # two-character community names by their sound, for one said beside another (后大街跟利邦这两个社区)
+        self.short_sounds: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for surface, entries in s.forms.items():
+            if len(surface) == 2 and any(k == "community" for k, _, _ in entries):
+                py = pinyin(surface)
+                for a in py[0]:
+                    for b in py[1]:
+                        self.short_sounds[(a, b)].append(surface)
         # people's names of three characters or more by two of their characters and the distance
         # between them, for a name said with one character sounding near (吴明丽 for 吴民丽)
         self.person_pairs: dict[tuple[str, str, int], list[tuple[str, int]]] = defaultdict(list)
@@ -568,6 +576,28 @@ class EntityIndex:
                 found.append(Mention("category", ids, start, start + len(surface), PINYIN_SCORE, text[start:start + len(surface)], "pinyin"))
         return found
 
+    def _short_name_beside(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """A two-character name misheard right after a community named with a connective (后大街跟利邦
+        这两个社区): sound-alike short names alone are too common to be taken anywhere else."""
+        found = []
+        for m in [m for m in mentions if m.kind == "community"]:
+            at = m.end + 1
+            window = text[at:at + 2]
+            if len(window) < 2 or text[m.end] not in "和与跟及同" or self._covered(mentions, at, at + 2):
+                continue
+            said = pinyin(window)
+            for surface in dict.fromkeys(s for a in said[0] for b in said[1] for s in self.short_sounds.get((a, b), ())):
+                if surface != window and same_tones(window, surface) and \
+                        self.tokenizer.FREQ.get(window, 0) < COMMON_WORD_FREQ:
+                    ids = list(dict.fromkeys(i for k, i, _ in self.surfaces.forms[surface] if k == "community"))
+                    found.append(Mention("community", ids, at, at + 2, PINYIN_SCORE, window, "pinyin"))
+                    break
+        return found
+
+    @staticmethod
+    def _covered(mentions: list[Mention], start: int, end: int) -> bool:
+        return any(o.start < end and start < o.end for o in mentions)
+
     def misheard_person(self, text: str) -> Mention | None:
         """A name of three characters or more written by its sound with one character changed
         (孟家寅 for 孟佳寅, as voice input writes it), or by a sound residents confuse with it (吴明丽
@@ -666,6 +696,8 @@ class EntityIndex:
                 place(found)
                 if not any(m is found for m in mentions):
                     break       # (refused: a known person's name, or inside a longer mention)
+            for m in self._short_name_beside(text, mentions):
+                place(m)
         if "list" not in kinds:
             m = self.fuzzy_names(text, "list")
             if m and m.score >= LIST_FUZZY_MIN:

@@ -26,6 +26,8 @@ GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|�
 ASKED_MEASURE = re.compile(r"[哪几](个|首|位|家|支|条|种|所|座|项|届|批|名|本|部|篇|句|场|次)")
 # 多久碰头一次: the 一次 of a frequency asked belongs to the question (the 多久 finds 定期, 节奏)
 ASKED_FREQUENCY = re.compile(r"(多久|多长时间|隔多久)(\S{0,4}?)一次")
+# when something happened asked: the asking words are no content (时间 is: 时间积分银行)
+TIME_ASKED = re.compile(r"什么时候|啥时候|哪一?年|何时|哪一?天|几月几[号日]|几月份?|几号|几日|哪个月")
 SHARP = 0.75         # a passage must cover this much to beat a category list or a guessed programme
 EVIDENCE_SHOWN = 2    # passages shown when a community is found by several of them together
 STRICT = 0.6          # a contacts answer gives way only to a passage that covers this much
@@ -88,6 +90,10 @@ def deeper(engine: "Engine", q: Query, c: "Community", result: "Answer") -> "Ans
     if result.answered and _weak_items(result) and any(_tells(hit[1], e["item"]) for e in result.data["entries"]):
         return None     # (the passage is one of the facts already found: they are shown together)
     answer = passage_answer(engine, hit, hit[0])
+    if result.template == "contacts" and not result.answered and result.data.get("role"):
+        # (赛罕社区的党委书记叫什么名字: no name recorded, said first; then what the material tells of the role)
+        from knowledge.engine import Answer
+        return Answer("several", {"parts": [result, answer]}, answer.intent, answer.confidence, True, result.entities)
     if "list" in q.aspects or "哪些" in q.text:   # 组建了哪些队伍: every passage of it covering as much
         tied = {p.text: p for cov, p in engine.passages.search(text, c.id) if cov == hit[0] and p.community_id == c.id}
         answer.data["more"] = [p for t, p in tied.items() if t != hit[1].text][:EVIDENCE_SHOWN]
@@ -128,8 +134,11 @@ def _told_by_several(engine: "Engine", q: Query, text: str) -> "Answer | None":
     """What several communities' passages tell alike of one thing, asked what it holds (甬上社区节有哪些活动:
     the festival's acts, told in the passages of the communities that took part); never a which-question,
     where a tie leaves the place unknown."""
-    if "which" in q.aspects or not (q.aspects & {"list", "what"} or ASKS_WHAT.search(q.text)):
+    # (甬上社区节是哪一天: when it was asked, what they tell alike is said after the date is not known)
+    if "which" in q.aspects or not (q.aspects & {"list", "what", "time"} or ASKS_WHAT.search(q.text)):
         return None
+    if "time" in q.aspects:   # (甬上社区节是哪一天: the festival is what they tell of, the day is asked)
+        text = " ".join(TIME_ASKED.sub(" ", text).split())
     hits = [(cov, p) for cov, p in engine.passages.search(text) if cov >= COVERAGE]
     if len(text.replace(" ", "")) < SEVERAL_TELL_CHARS or len(hits) < 2 or hits[0][0] < 1.0:
         return None     # (什么街道的: a word every passage may hold tells no one thing)
@@ -139,7 +148,7 @@ def _told_by_several(engine: "Engine", q: Query, text: str) -> "Answer | None":
     tied = tied[:EVIDENCE_SHOWN + 2]
     answer = passage_answer(engine, hits[0], hits[0][0])
     named = {p.community_id: engine.model.communities[p.community_id].name for p in tied if p.community_id}
-    answer.data.update(community=None, spread=[(named.get(p.community_id, ""), p.text) for p in tied])
+    answer.data.update(community=None, spread=[(named.get(p.community_id, ""), p.text) for p in tied], thing=text)
     answer.entities = {"community": list(named)} if named else answer.entities
     return answer
 

@@ -59,7 +59,7 @@ SLOTS = [
     Slot("开发或承建单位", re.compile(r"哪家公司|什么公司|谁开发|哪个公司|谁建的平台|谁做的平台|开发商(?:是|叫)|(?:哪个|哪家|什么)开发商|"
                                r"谁承建|承建(?:单位|商|方)"),
          re.compile(r"公司|集团|开发商|承建")),
-    Slot("日期", re.compile(r"哪天|哪一天|几月几号|几月几日|日期"),
+    Slot("日期", re.compile(r"哪天|哪一天|几月几号|几月几日|日期|几月份?|哪个月|几号(?![楼线门院车房])|(?:是|在)(?:什么|啥)时候$"),
          re.compile(r"\d+月\d+日|\d+月|\d{4}年|年底|年初|昨天|今天")),
     Slot("公众号名称", re.compile(r"公众号|微信号|微信群|qq群号"), re.compile(r"公众号[“\"「：:]|微信号[：:]|群号")),
     Slot("创办人", re.compile(r"创始人|谁创办|谁创立|谁办的|谁发起|发起人|谁建的|谁成立的|创办者|谁(?:最早|最先|首先)?提出|"
@@ -103,7 +103,7 @@ MEASURES = {"人": "人|名|位|口", "名": "人|名|位", "位": "人|名|位"
             # people counted without a measure word (多少居民): by heads or households, never a share
             "居民": "人|名|位|口|户", "人口": "人|名|口", "住户": "户|家", "党员": "人|名|位", "志愿者": "人|名|位",
             "份": "份|碗|盒", "碗": "碗|份", "顿": "顿|餐", "餐": "餐|顿|份", "趟": "趟|次", "票": "票", "队员": "人|名|位", "成员": "人|名|位", "会员": "人|名|位", "学生": "人|名|位", "孩子": "人|名|位"}
-_MEASURE_ASKED = re.compile(r"(?:多少|几)个?(" + "|".join(sorted(MEASURES, key=len, reverse=True)) + ")")
+_MEASURE_ASKED = re.compile(r"(?:多少|(?<!哪)几)个?(" + "|".join(sorted(MEASURES, key=len, reverse=True)) + ")")
 _NUMBER = r"(?<![第\d一二两三四五六七八九十百千万几])(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万几]+)[多余]?[十百千万亿]*[多余]?"
 
 
@@ -161,7 +161,7 @@ def _subject(engine: "Engine", a: "Answer", q: Query) -> tuple[str, str]:
         return "、".join(d["categories"]), " ".join(p.title + p.description for r in rows for p in r["programmes"])
     if a.template == "passage":
         c = d.get("community")
-        return (c.name if c else ""), d["passage"].text
+        return (c.name if c else d.get("thing", "")), d["passage"].text
     if a.template in ("list", "lists", "list_count"):
         lists = d.get("lists") or [d["list"]]
         # (a dated figure tells when that thing happened only: 名单出炉 is not when voting closed)

@@ -86,6 +86,9 @@ _AFTER_NAMED = re.compile(r"$|的|在|有|是|书记|主任|电话|地址|怎么
                           r"几|多|居委会|党委|党总支|办公|里|那|这|现在|也|都|还|搞|办|举办|开展|进|上|算|归|最近|近期|最新|今年|平时|"
                           r"加入|入选|参加|上榜|如何|好不好|去年|前年|当年|以前|曾经?|被|用|采用|实行|推行|靠|暑假|寒假|周末|节假日|过年|春节|"
                           r"每年|每周|每天|每月|招|缺")
+# an adverb or a connective before 社区 begins the clause, no name (理发也不方便社区有没有啥服务,
+# 就是社区有没有地方调解, 然后社区有啥: spoken without pauses, 设区 typed for 社区)
+_SAYING_HOW = re.compile(r"不|没|也|就|很|挺|又|却|只|但|而|然后|所以|因为|可是|还是|反正|其实|或者|要么|那么|然而")
 _FUNCTION_CHARS = set("的了在是有和跟与及把被给对向从到去来住进上里个些们这那哪啥吗呢吧啊么也都就还又很最更一我你他她它咱俺刚才回已再仍")
 
 
@@ -110,8 +113,10 @@ def _unknown_communities(question: str, text: str, index: EntityIndex, mentions:
                 continue      # 搞智慧社区: a kind of community (智慧) is no name, whatever comes before it
             # a kind of community with a name's end is a name (和谐苑), but 里 after a word is mostly "in" (榜单里)
             # (阳光 花城: a word ending in a place's kind after a name is the rest of that name)
+            # (海曙区 月湖: a place said before a name is where it is, no part of it)
             if tokens[j][-1] in NAME_ENDS and len(tokens[j]) <= 2 and j > 0 and 2 <= len(tokens[j - 1]) <= 3 and \
-                    not ((tokens[j] == "里" or len(tokens[j]) == 2) and _GENERIC_BEFORE_COMMUNITY.search(tokens[j - 1])):
+                    not ((tokens[j] == "里" or len(tokens[j]) == 2) and _GENERIC_BEFORE_COMMUNITY.search(tokens[j - 1])) and \
+                    not _PLACE.fullmatch(tokens[j - 1]):
                 j -= 1
             if len(tokens[j]) <= 3:   # single characters before it are the rest of a name jieba did not know (翠 竹园)
                 while j > 0 and len(tokens[j - 1]) == 1 and tokens[j - 1] not in _FUNCTION_CHARS and \
@@ -119,7 +124,7 @@ def _unknown_communities(question: str, text: str, index: EntityIndex, mentions:
                     j -= 1
             name = "".join(tokens[j:i])
             if len(name) < 2 or set(name) & _FUNCTION_CHARS and len(tokens[j]) == 1 or \
-                    _GENERIC_BEFORE_COMMUNITY.search(name):
+                    _GENERIC_BEFORE_COMMUNITY.search(name) or _SAYING_HOW.match(name):
                 continue
             said, found = name + "社区", text.find(name + "社区")
             while found >= 0 and any(m.start < found + len(said) and found < m.end for m in mentions):
@@ -207,6 +212,17 @@ def _said_aside(question: str, word: str, index: EntityIndex) -> bool:
         not any(holds and (service or asks) for holds, service, asks in clauses)
 
 
+# an abbreviation asked about (宁波2017年GDP是多少, CPI涨了多少) that no material holds, and a sum or an
+# equation to work out (x²-5x+6=0咋解, 37×24等于几): matters of their own, never the articles'
+_ABBREVIATION_ASKED = re.compile(r"(?<![A-Za-z])([A-Z]{2,6})(?![A-Za-z])(?=[^，,。？?]{0,3}(?:多少|什么|啥|怎么|几|如何|排名|增长|涨|跌))")
+_SUM = re.compile(r"[\w²³()（）.]+\s*[-+*/×÷^＋－＝]\s*[\w²³()（）.]+[^=＝，,。？?]*(?:=|＝|等于)\s*(?:多少|几|[\w?？]+)")
+
+
+def _outside_matters(question: str, index: EntityIndex) -> list[str]:
+    found = [m.group(1) for m in _ABBREVIATION_ASKED.finditer(question) if m.group(1).lower() not in index.said_text]
+    return found + [m.group(0).strip() for m in _SUM.finditer(question) if re.search(r"\d", m.group(0))][:1]
+
+
 def unknown_names(question: str, text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
     """Every place, community and list round in `text` (compacted `question`) the knowledge lacks,
     the matters beside its services it never speaks of (养老金) when no service is asked, and phone
@@ -214,4 +230,5 @@ def unknown_names(question: str, text: str, index: EntityIndex, mentions: list[M
     outside = [w for w in index.outside if w in text]
     unknown = _other_rounds(text, index, mentions) + [w for w in outside if not _said_aside(question, w, index)]
     unknown += _unknown_numbers(question, index) if _SEVEN_DIGITS.search(question) else []
+    unknown += _outside_matters(question, index) if re.search(r"[A-Z]{2}|[=＝]|等于", question) else []
     return unknown + _national(text, index) + _unknown_places(text, index, mentions) + _unknown_communities(question, text, index, mentions)

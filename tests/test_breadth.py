@@ -2544,3 +2544,80 @@ async def test_two_rounds_of_a_list_counted_in_sentences_of_their_own_are_both_a
 async def test_a_wrong_guess_at_a_communitys_brand_is_corrected_and_its_own_are_told(say):
     reply = await say("东城社区的特色项目叫什么？就是“文明网吧督导队”吧？")
     assert "城东社区" in reply and "幸福加油站" in reply.split("——")[-1], reply
+
+
+# ------------------------------------------------------------------ fourteenth session
+async def test_a_place_said_before_an_unknown_community_is_no_part_of_its_name(say):
+    reply = await say("海曙区南门社区在哪")
+    assert "南门社区" in reply and any(s in reply for s in SORRY) and "住在哪个社区" not in reply, reply
+
+
+async def test_a_need_dictated_without_pauses_names_no_community_before_its_社区(say):
+    await say("我住在后大街社区", user="oDict")
+    reply = await say("我妈腿脚不好出门也不方便设区有没有人帮忙理发", user="oDict")
+    assert "理发" in reply and "不方便社区" not in reply, reply
+
+
+async def test_two_asks_dictated_with_然后_between_are_both_answered(say):
+    reply = await say("学苑设区在哪个街道呀然后它有哪些少数民族")
+    assert "大碶" in reply and "维吾尔" in reply, reply
+
+
+async def test_a_need_told_after_a_relatives_home_asks_of_that_community(say):
+    await say("我姑妈住后大街社区", user="oUncle")
+    reply = await say("一个人在家不想做饭 头发也好久没剪了 社区有没有啥服务", user="oUncle")
+    assert "后大街" in reply and "理发" in reply and "住在哪个社区" not in reply, reply
+
+
+async def test_what_suits_someone_asks_the_services_beside_what_is_told_of_people_like_them(say):
+    await say("我住在深圳湾社区", user="oSuit")
+    reply = await say("我爸七十了，以前在机关当干部，老党员，想发挥点余热，社区有啥适合他的", user="oSuit")
+    assert "三有三益" in reply, reply
+
+
+async def test_a_role_whose_holder_is_not_named_says_so_before_what_is_told_of_it(say):
+    reply = await say("赛罕社区的党委书记叫什么")
+    assert reply.index("资料里没有") < reply.index("轮值"), reply
+
+
+async def test_a_day_or_month_asked_is_a_time_asked(say):
+    reply = await say("甬上社区节是哪一天")
+    assert "没有" in reply and "幸福苑" in reply, reply
+
+
+async def test_an_abbreviation_or_a_sum_asked_is_no_matter_of_the_articles(say):
+    for question in ("宁波2017年的GDP有多少", "99+1等于几"):
+        reply = await say(question)
+        assert any(s in reply for s in SORRY) and "社区：" not in reply, reply
+
+
+async def test_社区_after_a_programme_asks_of_its_community(say):
+    await say("四点钟学校是哪个社区的", user="oProg")
+    reply = await say("我家老人腿脚不便 社区有助老的吗", user="oProg")
+    assert "贺丞社区" in reply and "四点钟学校”是" not in reply, reply
+
+
+async def test_a_short_name_misheard_beside_another_community_is_the_second_side(say):
+    reply = await say("后大街跟立邦两个社区分别在哪个街道")
+    assert "招宝山" in reply and "奉化" in reply, reply
+
+
+async def test_a_sentence_pointing_at_the_team_named_before_asks_its_own_thing(say):
+    reply = await say("幸福苑社区那支腰鼓队谁带队？他们演的节目名字叫啥")
+    assert "王亚萍" in reply and "威风腰鼓" in reply, reply
+
+
+async def test_which_ones_asked_is_no_count(say):
+    await say("深圳湾社区有哪三大特色项目", user="oWhich")
+    reply = await say("其中跟口岸有关的那个具体要优化哪几件事情", user="oWhich")
+    assert "标示指引" in reply, reply
+
+
+async def test_an_english_question_after_a_dash_is_asked(say):
+    reply = await say("Sian village put on a show at the festival - which town is it in?")
+    assert "五乡镇" in reply, reply
+
+
+async def test_what_several_passages_tell_of_an_event_follows_its_unknown_day(say):
+    reply = await say("甬上社区节是在几月份")
+    assert reply.index("没有") < reply.index("旗袍秀"), reply

@@ -93,6 +93,15 @@ SHORT = 18
 COUNT_ASKED = re.compile(r"(?:多少|几)[个支名位家人户项条次种]?[^，,。？?]{0,3}[？?]?$")
 # 哪些社区有… asks across communities, 我们社区… about the resident's own: neither is the last subject
 OTHER_COMMUNITIES = re.compile(r"(哪|几|多少|那些|我们|咱们?|我家|本)个?些?社区")
+# a relative's or friend's home told (我外婆住后大街社区): a need told after it that asks what "the
+# community" has, however long, asks of that community (the resident's own home may be elsewhere)
+SOMEONE_LIVES = re.compile(r"^(?:我|我的|我们家?)?(?:外婆|外公|奶奶|爷爷|姥姥|姥爷|老爸|老妈|爸爸?|妈妈?|父亲|母亲|父母|爸妈|"
+                           r"公公|婆婆|岳父|岳母|丈母娘|老人家?|亲戚|朋友|同事|同学|闺蜜|女儿|闺女|儿子|孩子|姐姐?|妹妹?|哥哥?|"
+                           r"弟弟?|舅舅|舅妈|姑姑|姑妈|姨妈|大姨|小姨|婶婶|阿姨|叔叔|伯伯|表[哥姐弟妹]|堂[哥姐弟妹]|孙子|孙女|外孙女?|女婿|儿媳|"
+                           r"老公|老婆|家人|老头子?|老太太?)(?:家)?(?:就|也|现在|一直|目前)?"
+                           r"(?:住在|住|在)")
+# (read only in a message naming no community: 社区 there is one of the last subject's, or the home's)
+COMMUNITY_ASKED = re.compile(r"社区(?=里|那边|那里|有|能|可以|提供|办|搞|组织|给)")
 _RESOLVED: Memo[Resolution] = Memo(10000)
 _TOPICS: Memo[Topic] = Memo(10000)
 _REFERENCES: Memo[tuple] = Memo(10000)
@@ -297,6 +306,8 @@ def _read_references(t: str, kb) -> tuple[Query | None, list[tuple]]:
     # (是哪个街道的, 主要是哪几个民族 ask of the last subject; 哪个社区有… asks across communities)
     if body and len(body) <= SHORT and asks_something and not OTHER_COMMUNITIES.search(body):
         steps.append(("short", body))
+    elif (said := COMMUNITY_ASKED.search(q.text)) and q.of("category") and not OTHER_COMMUNITIES.search(q.text):
+        steps.append(("their_community", said))   # (我外婆住X → 她不想做饭…社区有啥服务: X's)
     return q, steps
 
 
@@ -372,6 +383,8 @@ def _step_view(step: tuple, topic: Topic, kb) -> tuple | str | None:
         # (赛罕社区志愿队有几支 → 那网格员呢: how many of them, asked again)
         counted = COUNT_ASKED.search(topic.question) is not None and not ASKS.search(step[1])
         return (name, "有多少" if counted else "") if name else name
+    if step[0] == "their_community":
+        return _subject_name(topic, ("community",), kb) if SOMEONE_LIVES.match(topic.question) else None
     if step[0] == "entity":
         old = topic.entity(step[1].kind)
         if old is None or old[2] < 0:
@@ -405,7 +418,8 @@ def _short_subject(step: tuple, topic: Topic, kb) -> str:
     if m is not None and m[0] == "programme" and m[1] in kb.model.programmes:
         programme = kb.model.programmes[m[1]]
         said = THING_KIND.search(step[1])
-        if said and not _is_kind(programme, said.group(0), with_kind=False):
+        # (O2O是什么 → 孩子作业没人辅导 社区有托管吗: what its community has)
+        if said and not _is_kind(programme, said.group(0), with_kind=False) or COMMUNITY_ASKED.search(step[1]):
             # 老年大学… → 做手工那个工作室叫啥: another thing of the programme's community
             return kb.community(programme.community_id).name
     return _subject_name(topic, ("community", "programme", "person"), kb)
@@ -452,6 +466,9 @@ def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
             own = _own_places(q, m, kb)     # kept with the name they qualify (锦屏街道阳光社区)
             said = q.text[own[0].start:m.end] if own else _full_name(m, kb) or q.text[m.start:m.end]
             return Resolution(said.join(read), kind)
+        if step[0] == "their_community":
+            found = step[1]
+            return Resolution(q.text[:found.start()] + read + q.text[found.end():], kind, guess=True)
         if step[0] in ("pronoun", "ordinal"):
             found = step[1]
             raw = simplified(t).strip()
