@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 # (…在哪里啊然后它上百佳的…叫什么: dictated without pauses, 然后 begins the next sentence)
 SENTENCES = re.compile(r"[？?。！!；;]+|(?<=[\u4e00-\u9fff])[，,\s]+(?=[\u4e00-\u9fff])|"
                        r"(?<=[\u4e00-\u9fff])[啊呀嘛啦哈哇噢呢吧]*然后(?=[\u4e00-\u9fff])|"
-                       r"(?i:,?\s+and\s+(?=(?:how|what|which|who|where|when|whose|is|are|does|do|did|since)\b))")
+                       r"(?i:,?\s+and\s+(?:roughly\s+|approximately\s+|about\s+|also\s+|then\s+)?(?=(?:how|what|which|who|where|when|whose|is|are|does|do|did|since)\b))")
 SPECIFIC = frozenset(("location", "phone", "contact", "honour", "figure", "time", "rank", "residents"))
 SUBJECTS = ("community", "programme", "person", "list")
 LATIN = re.compile(r"[A-Za-z]{3,}")
@@ -39,6 +39,12 @@ PERSON_LEAD = re.compile(r"^(?:那|那么)?(?:这位|那位|[他她](?!们))")
 # a sentence starting by pointing at the community asked of before it (…书记是谁 他们社区最骄傲的是啥)
 # a sentence starting by pointing at the team or the people named before it and asking what a thing of
 # theirs is called (…队长叫啥名字？他们演的节目叫什么)
+# a sentence led by 以及/另外/此外 after another asks something more of what it names (…书记系何人，以及其…
+# 所提及的“公益街区”相关情况)
+ALSO_LEAD = re.compile(r"^(?:以及|另外|此外|同时|并且|再者)")
+QUOTED_PART = re.compile(r"[“\"「].{2,12}?[”\"」]")
+# what kind of thing of its own a community is asked for (…书记是谁?主打什么平台?)
+WHAT_THING = re.compile(r"(?:什么|啥|哪些|哪个|哪几个)(?:样的)?(?:平台|品牌|模式|机制|载体|工作法)")
 THEY_LEAD = re.compile(r"^(?:那|那么)?[他她它]们")
 COMMUNITY_LEAD = re.compile(rf"^(?:那|那么)?(?:[他她]们社区|[他她]们那边?|它|{COMMUNITY_POINTERS})的?")
 
@@ -51,13 +57,16 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
     said = [engine.understand(sentence) for sentence in sentences]
     of_community = any(q.of("community") for q in said)
     # an English sentence that names an aspect asks it, said as a question or not ("heard it won an award")
-    asking = [q for q, raw in zip(said, sentences) if len(q.text) >= MIN_CHARS and
+    asking = [q for q, raw in zip(said, sentences) if len(q.text) >= MIN_CHARS and (
               (q.aspects & SPECIFIC or _of_holder(q.text) or COMMUNITY_LEAD.match(q.text) or
                THEY_LEAD.match(q.text) and THING_ASKED.search(q.text) or
+               of_community and WHAT_THING.search(q.text) or
                q.of("category") and WHICH_KIND.search(q.text) or
                of_community and ((q.of("category") or q.of("list")) and THING_ASKED.search(q.text) or
                                  AIM_ASKED.search(q.text))) and
-              (ASKS.search(q.text) or ASKS.search(raw) or LATIN.search(raw))]
+              (ASKS.search(q.text) or ASKS.search(raw) or LATIN.search(raw)) or
+              # (…，以及其…所提及的“公益街区”相关情况: asked, though as a request)
+              ALSO_LEAD.match(raw.strip()) is not None and bool(q.mentions or QUOTED_PART.search(raw)))]
     # (在哪，怎么走 asks one thing; 首届选出几个？第二届呢？ and 头一届评了几个 第二届又评了几个 ask it of two)
     if len(asking) < 2 or len({(_asked(q), _subject(q), _round(q)) for q in asking}) < 2:
         return []
@@ -69,16 +78,29 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
 
 
 # a community pointed at inside a sentence that names something else (百佳品牌榜上它的项目叫什么)
-INNER_POINTER = re.compile(rf"它(?!们)|{COMMUNITY_POINTERS}")
+INNER_POINTER = re.compile(rf"它(?!们)|{COMMUNITY_POINTERS}|(?:^|(?<=以及)|(?<=并且)|(?<=同时))其(?=[\u4e00-\u9fff])")   # (formal 其)
+
+
+# every community the sentence before named (…与总浦桥社区是否同属一个区，…二社区受访负责人分别为何人)
+BOTH_POINTER = re.compile(r"[二两]社区|两个社区|这两个社区|这两个|两者|二者|两家|它们|它俩|这俩")
 
 
 def _pointer_filled(q, said: list) -> str:
     """A sentence naming no community but pointing at one (它, 该社区) after a sentence naming one:
-    that community set in place of the pointer ("" otherwise)."""
-    found = INNER_POINTER.search(q.text)
-    if found is None or q.of("community"):
+    that community set in place of the pointer, and at both (二社区, 它们) after a sentence naming
+    several: all of them ("" otherwise)."""
+    if q.of("community"):
         return ""
     at = next(i for i, x in enumerate(said) if x is q)
+    both = BOTH_POINTER.search(q.text)
+    if both is not None:
+        for before in reversed(said[:at]):
+            named = [before.text[m.start:m.end] for m in before.mentions if m.kind == "community"]
+            if len(named) >= 2:
+                return q.text[:both.start()] + "和".join(dict.fromkeys(named)) + q.text[both.end():]
+    found = INNER_POINTER.search(q.text)
+    if found is None:
+        return ""
     for before in reversed(said[:at]):
         named = next((m for m in before.mentions if m.kind == "community"), None)
         if named is not None:

@@ -68,7 +68,7 @@ NUMBER_SAID = re.compile(r"[\d\-\s]*\d{4}[\d\-\s]*")    # a phone-like number sa
 # what the community's own programmes are, asked beside a guess (…的品牌项目是什么？是“X”吗)
 OWN_ASKED = re.compile(r"(?:项目|品牌|特色|活动)(?:是|叫)?(?:什么|啥|哪些|哪个)")
 # a question asking for services of a kind (…想发挥余热，社区有什么平台): the services, beside any fact
-ASKS_SERVICES = re.compile(r"(?:有什么|有啥|有哪些|哪些|什么|些啥)(?:样的)?(?:[给为帮对替][\u4e00-\u9fff]{1,4}的|[\u4e00-\u9fff]{2})?(?:平台|组织|项目|服务|活动|队伍|团队|机构|渠道|地方)|"
+ASKS_SERVICES = re.compile(r"(?:有什么|有啥|有哪些|哪些|什么|些啥)(?:样的)?(?:[\u4e00-\u9fff]{1,6}?的|[\u4e00-\u9fff]{2})?(?:平台|组织|项目|服务|活动|队伍|团队|机构|渠道|地方)|"
                            r"(?:有什么|有啥|有哪些|有没有|有木有|哪些|什么)(?:是|比较|更)?适合")   # (社区有啥适合他的: what suits him)
 HAS_ANY = re.compile(r"有没有|有无|是否有|有木有")   # whether there is such a service: the services first
 SAID_AFTER = 2   # a category's best programmes shown before those that only say the resident's word
@@ -538,7 +538,10 @@ class Engine:
                 run_by = "" if people else next((i.text for i in c.items if i.kind == "fact" and RUN_BY.search(i.text)), "")
                 return Answer("contacts", {"community": c, "contacts": people, "role": role, "named_role": named_role,
                                            "run_by": run_by}, "contact", 1.0, bool(people), ents)
-        elsewhere = [self.model.programmes[p] for p in q.ids("programme") if self.model.programmes[p].community_id != c.id]
+        # (静远社区借助公益集市…: of two programmes sharing a name, the named community's is meant)
+        elsewhere = [self.model.programmes[p] for m in q.of("programme")
+                     if not any(self.model.programmes[i].community_id == c.id for i in m.ids)
+                     for p in m.ids if self.model.programmes[p].community_id != c.id]
         # a service word said with a programme of that service describes it (银龄驿站法律顾问团: legal)
         own_kind = {x for p in progs + elsewhere for x in p.categories}
         if elsewhere and not progs and not set(cats) - own_kind:

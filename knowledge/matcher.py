@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 from knowledge.english import name_table, vocabulary
 from knowledge.model import Model
 from knowledge.phrases import GAPPED_SCORE, NeedPhrases
-from knowledge.text import NAME_ENDS, bigrams, compact, pinyin, same_tones, sounds_alike, sounds_near
+from knowledge.text import NAME_ENDS, bigrams, compact, pinyin, same_main_readings, same_tones, sounds_alike, sounds_near
 
 PINYIN_SCORE = 96.0
 OWN_PAIR_HOLDERS = 3         # a pair of characters in the programme names of at most this many communities is theirs
@@ -508,7 +508,10 @@ class EntityIndex:
                     self.tokenizer.FREQ.get(_strip_suffix(text[start:start + len(surface)]), 0) >= COMMON_WORD_FREQ:
                 continue  # 名单社区 is no 茗山社区 misheard: a common word of its own is said as meant
             # of two names sounding alike, the one said with the same tones comes first (湖溪: 湖西, not 浒西)
-            sound = PINYIN_SCORE if same_tones(text[start:start + len(surface)], surface) else PINYIN_SCORE - self.margin
+            window = text[start:start + len(surface)]
+            sound = PINYIN_SCORE if same_tones(window, surface) else PINYIN_SCORE - self.margin
+            if not same_main_readings(window, surface):
+                sound -= self.margin    # (幸福园: 幸福苑 before 幸福湾, which 园 sounds like only in a rare reading)
             scored[(surface, kind)] = max(scored.get((surface, kind), (0.0, 0, 0, "")),
                                           (sound, start, start + len(surface), "pinyin"))
         if kind == "community":

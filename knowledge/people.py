@@ -74,7 +74,8 @@ def person_answer(engine: "Engine", q: Query) -> "Answer | None":
     # (徐健丽是锦悦湾社区的书记吧, 陈雪波明明是丹顶鹤社区的: who they are answers the claim)
     told = _told_by(engine, q, people[0]) if len(people) == 1 else None
     person = told or Answer("person", {"rows": _rows(engine, people)}, "person", 1.0, True, {"person": ids})
-    return _claimed_role(engine, q, comms, people, person) or person
+    return _claimed_role(engine, q, comms, people, person) or \
+        (person if told else _with_community_facts(engine, q, people, person))
 
 
 def _claimed_role(engine: "Engine", q: Query, comms: set[str], people: list, person: "Answer") -> "Answer | None":
@@ -131,7 +132,27 @@ def opinion_of(engine: "Engine", q: Query, holders: list) -> "Answer | None":
     people = [p for p in engine.model.people.values() if p.name == holders[0].name]
     if not people:
         return None
-    return Answer("person", {"rows": _rows(engine, people)}, "person", 1.0, True, {"person": [p.id for p in people]})
+    said = Answer("person", {"rows": _rows(engine, people)}, "person", 1.0, True, {"person": [p.id for p in people]})
+    return _with_community_facts(engine, q, people, said)
+
+
+def _with_community_facts(engine: "Engine", q: Query, people: list, said: "Answer") -> "Answer":
+    """`said` (a person's record), and after it the facts of their community naming the kind of thing
+    asked when their record names none (…在访谈中提及借力了哪些共建单位: 共建单位有富邦广场、银泰城)."""
+    from knowledge.engine import Answer
+    thing = THING_NAMED_ASKED.search(q.text)
+    c = engine.model.communities.get(people[0].community_id) if len(people) == 1 else None
+    if thing is None or c is None or any(thing.group(1) in p.did for p in people):
+        return said
+    facts = [{"kind": "fact", "item": i, "score": 4.0} for i in c.items if i.kind == "fact" and thing.group(1) in i.text]
+    if not facts:
+        return said
+    told = Answer("community_items", {"community": c, "entries": facts[:2]}, "community", 0.9, True, {"community": [c.id]})
+    return Answer("several", {"parts": [said, told]}, "person", 1.0, True, said.entities)
+
+
+# the kind of thing someone is asked to have named (借力了哪些共建单位)
+THING_NAMED_ASKED = re.compile(r"(?:哪些|哪几个|哪几家|什么)([\u4e00-\u9fff]{2,4}?)(?:[？?。，,]|$|呢|吗)")
 
 
 def author_answer(engine: "Engine", q: Query) -> "Answer | None":

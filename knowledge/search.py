@@ -30,7 +30,7 @@ ASKED_FREQUENCY = re.compile(r"(多久|多长时间|隔多久)(\S{0,4}?)一次")
 TIME_ASKED = re.compile(r"什么时候|啥时候|哪一?年|何时|哪一?天|几月几[号日]|几月份?|几号|几日|哪个月")
 SHARP = 0.75         # a passage must cover this much to beat a category list or a guessed programme
 EVIDENCE_SHOWN = 2    # passages shown when a community is found by several of them together
-STRICT = 0.6          # a contacts answer gives way only to a passage that covers this much
+STRICT = 0.58         # a contacts answer gives way only to a passage that covers this much
 
 
 def question_content(engine: "Engine", q: Query, named: tuple[str, ...] = ("community", "place")) -> str:
@@ -175,7 +175,25 @@ def told_beyond_services(engine: "Engine", q: Query, places: list[str] = ()) -> 
         return None
     # (全家都喜欢红歌，有家庭能报名的比赛吗: a need asking no which is answered so only when a passage tells it all)
     hit = engine.passages.best(text, threshold=COVERAGE if "which" in q.aspects else TOLD_ALL)
-    return passage_answer(engine, hit, hit[0]) if hit and _inside(engine, hit[1], places) else None
+    if not hit or not _inside(engine, hit[1], places):
+        return None
+    found = passage_answer(engine, hit, hit[0])
+    return _figures_of_described(engine, q, hit[1], found) or found
+
+
+def _figures_of_described(engine: "Engine", q: Query, p: Passage, found: "Answer") -> "Answer | None":
+    """Which community, and how many (…home to migrant workers from 20 provinces, and how many workers
+    live there): the passage says which, the community's own figures what it counts."""
+    from knowledge.engine import Answer
+    if not {"which", "figure"} <= q.aspects or not p.community_id:
+        return None
+    c = engine.model.communities[p.community_id]
+    figures = [e for e in engine._rank_items(q, c) if e["kind"] == "figure" and e["item"].text not in p.text]
+    if not figures:
+        return None
+    counted = Answer("community_items", {"community": c, "entries": figures[:2]}, "community", 0.9, True,
+                     {"community": [c.id]})
+    return Answer("several", {"parts": [found, counted]}, found.intent, found.confidence, True, counted.entities)
 
 
 def _inside(engine: "Engine", p: Passage, places) -> bool:
@@ -185,7 +203,7 @@ def _inside(engine: "Engine", p: Passage, places) -> bool:
 
 BEYOND_SERVICES = 6    # characters a which-question says beyond its service words to be asked of a passage
 TOLD_ALL = 0.75        # the share of a need's words a passage must tell to answer it instead of the services
-ROLE_ASKED = re.compile(rf"(?:{ROLES})(?:是谁|叫什么|叫啥|是哪位)")
+ROLE_ASKED = re.compile(rf"(?:{ROLES})(?:是谁|叫什么|叫啥|是哪位)|(?:是谁|谁是)(?:{ROLES})")   # (English: who is its secretary)
 SEVERAL_TELL_CHARS, SEVERAL_TELL_MOST = 4, 20  # what several passages tell alike: the thing said, and how many may tell it
 ASKS_WHAT = re.compile(r"哪些|什么|啥")
 ASKS_WHO = re.compile(r"谁(?!家)|哪位|哪个人")

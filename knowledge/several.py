@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from knowledge.engine import Answer, Engine
 
 CONNECTIVES = "和与跟及、同还"
+# a description of the sides before they are named, ending in 的 and the places they are in
+DESCRIBED_BEFORE = re.compile(r"^.{4,}?的(?=[^的]{0,8}$)")
 SIDE_WORDS = re.compile(r"分别|各自|都|两个社区|这两个|两者|两家|两边|双方|它们|他们|同一个|同个|一样|相同|比较|对比|哪个人多|谁的人多|哪个大")
 MOST = 4
 SIDE_LEAD = re.compile(r"两家|两边|双方|两个社区|这两个|这俩|它们|它俩|各自|分别")
@@ -48,16 +50,24 @@ def compare(engine: "Engine", q: Query) -> "Answer | None":
     told = asked is not None and asked.start() - picked[-1][1] >= 4 and not ASKS.search(q.text, picked[-1][1], asked.start()) \
         and not q.text.startswith("的", picked[-1][1])
     parts = []
+    # (同属奉化区且均入围20强的岳林街道金钟社区与…阳光社区，其各自…: what the sides are told to share
+    # before they are named is no part of what each is asked)
+    said_of_both = DESCRIBED_BEFORE.match(q.text[:picked[0][0]])
+    text_asked = q.text[said_of_both.end():] if said_of_both else q.text
+    cut = len(q.text) - len(text_asked)
     own = _own_segments(q.text, picked, asked.start()) if told else None
     for n, keep in enumerate(picked):
         if told:
             name = engine.model.communities[keep[2]].name
+            # (…都在做养老服务，两边各自的做法叫啥: the service told of both is what each is asked of)
+            service = "" if own else "".join(m.surface for m in q.of("category") if picked[-1][1] <= m.start < asked.start())
             # (深圳湾社区培育的社会组织数量和后大街社区备案的社会组织数量，分别是多少: each side its own measure)
-            parts.append(_alone(engine, name + (own[n] if own else "") + SIDE_WORDS.sub("", q.text[asked.start():]), keep[2]))
+            parts.append(_alone(engine, name + (own[n] if own else service) + SIDE_WORDS.sub("", q.text[asked.start():]), keep[2]))
             continue
-        text = q.text
+        text = text_asked
         for start, end, cid in sorted(named_at, key=lambda p: -p[0]):
-            if cid == keep[2]:
+            start, end = start - cut, end - cut
+            if cid == keep[2] or start < 0:
                 continue
             if end < len(text) and text[end] in CONNECTIVES:
                 end += 1
@@ -81,6 +91,9 @@ def _own_segments(text: str, picked: list[tuple[int, int, str]], asked_at: int) 
     ends = [p[1] for p in picked]
     starts = [p[0] for p in picked[1:]] + [asked_at]
     segments = [text[end:start].rstrip(CONNECTIVES + "，, ") for end, start in zip(ends, starts)]
+    # (深圳湾社区和内蒙那个赛罕社区都在…: what follows a connective tells of the next side, not of this one)
+    if any(s[:1] in CONNECTIVES for s in segments[:-1]):
+        return None
     return segments if all(len(s.strip("的")) >= 2 for s in segments) else None
 
 

@@ -79,8 +79,10 @@ _CANTONESE_MARKS = re.compile(r"[嘅喺咩乜嗰𠮶冇佢哋啲唔咗攞㗎喎�
 _FORMAL = [(re.compile(p), r) for p, r in (
     (r"为何人|系何人|是何人|何人", "是谁"), (r"为何(?=[？?。.]|$)", "是什么"), (r"何时", "什么时候"),
     (r"何处|何地", "哪里"), (r"何种", "什么"), (r"其(?=所属|所在|负责|书记|主任|成立|位于|街道|区县)", "它的"),
-    (r"本人所问为|本人所问的是|所问为", "我问的是"), (r"应为", "应该是"), (r"为多少", "是多少"))]
-_FORMAL_MARKS = re.compile(r"何人|为何|何时|何处|何地|何种|其所|其负责|所问为|应为|为多少")
+    (r"本人所问为|本人所问的是|所问为", "我问的是"), (r"应为", "应该是"), (r"为多少", "是多少"),
+    (r"之(?=品牌|项目|特色|名称|做法|功能|理念|宗旨|口号|负责人)", "的"),
+    (r"^其(?=在|曾|说|提|认为|表示|介绍|谈|讲)", "他"))]   # (书记系何人？→ 其在访谈中提及…: he or she)
+_FORMAL_MARKS = re.compile(r"何人|为何|何时|何处|何地|何种|其所|其负责|所问为|应为|为多少|之(?=品牌|项目|特色|名称|做法|功能|理念|宗旨|口号|负责人)|^其(?=在|曾|说|提|认为|表示|介绍|谈|讲)")
 # 我们这 (said for 我们这里): where the resident lives, not a 这 left over as something asked
 _OUR_HERE = re.compile(r"(我们|我家)这(?![个里边儿些么样种])")
 _DOTS = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
@@ -223,6 +225,18 @@ def char_tones(ch: str) -> frozenset[str]:
 def same_tones(a: str, b: str) -> bool:
     """Two texts of one length whose characters share a reading, tones included (湖溪 and 湖西, not 浒西)."""
     return len(a) == len(b) and all(x == y or char_tones(x) & char_tones(y) for x, y in zip(a, b))
+
+
+@lru_cache(maxsize=65536)
+def main_reading(ch: str) -> str:
+    """The everyday toneless reading of one character (园: yuan, though it is read wan in a rare word)."""
+    return pinyin_lib(ch, style=Style.NORMAL)[0][0] if "\u4e00" <= ch <= "\u9fff" else ch
+
+
+def same_main_readings(a: str, b: str) -> bool:
+    """Two texts of one length that sound alike by their characters' everyday readings (幸福园 and
+    幸福苑, not 幸福湾: 园 sounds wan only in a rare word)."""
+    return len(a) == len(b) and all(x == y or main_reading(x) == main_reading(y) for x, y in zip(a, b))
 
 
 def sounds_alike(a: tuple[frozenset[str], ...], b: tuple[frozenset[str], ...]) -> bool:

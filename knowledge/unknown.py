@@ -52,8 +52,9 @@ def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> l
         if any(mm.start <= m.start() < mm.end for mm in mentions) or any(p.startswith(word) for p in index.places):
             continue
         # asked about (杭州有哪些…, 想问问上海的社区), not told in passing (从湖南老家过来, 有广东的、四川的)
-        if (m.start() == 0 or text[m.start() - 1] in "在去到问") and \
-                (text[m.end():m.end() + 1] in tuple("有的哪市区县省社那这招考读") or text.startswith(_INSTITUTIONS, m.end())
+        # (问下杭州和成都的社区…: two places asked about together)
+        if (m.start() == 0 or text[m.start() - 1] in "在去到问下和与跟及") and \
+                (text[m.end():m.end() + 1] in tuple("有的哪市区县省社那这招考读和与跟及") or text.startswith(_INSTITUTIONS, m.end())
                  or (sub := _PLACE.match(text, m.end())) and not sub.group(0).endswith("社区")  # (呼和浩特新城区)
                  or _STREET.match(text, m.end())):                                            # (济南泉城路)
             unknown.append(word)
@@ -75,7 +76,8 @@ _GENERIC_BEFORE_COMMUNITY = re.compile(
     r"^(我们?|你们?|他们?|她们?|它们?|咱们?|俺|本|该|各个?|每个?|其他|其它|别的|整个|全国|全省|全市|所在|附近|周边|隔壁|旁边|相关|一些|"
     r"有的|好的|优秀|先进|示范|模范|文明|和谐|智慧|幸福|老旧|城市|农村|乡村|城乡|城中村|街道|小区|居民|品质|五星|星级|明星|"
     r"标杆|特色|传统|现代|国际|开放|封闭|大型|小型|网格|邻里|熟人|理想|未来|完整|美丽|平安|绿色|低碳|健康|书香|法治|数字|"
-    r"互联网|线上|这里|那里|哪里|一下|请问|问问|打听|了解|知道|告诉|介绍|走进|进入|来到|深入|扎根|服务|回到|建设|打造|创建|"
+    r"互联网|线上|这里|那里|哪里|一下|请问|问问|打听|了解|知道|告诉|告知|咨询|请教|询问|介绍|走进|进入|来到|深入|扎根|服务|回到|"
+    r"搬进|搬到|搬入|住进|迁入|走访|带进|送进|引进|建设|打造|创建|"
     r"管理|治理|联系|加入|参加|入选|评上|评为|成为|选出|一共|总共|所有|全部|多少|多少个|书记|主任|领导|共话|晚报|日报|"
     r"新闻|报道|典范|榜样|样板|精品|品牌|年轻|优质|新型|老牌|成熟|普通|典型|高档|新建|安置|拆迁|单位|老年|年轻人|青年|"
     r"大|小|商住|住宅|商业|回迁|保障房|公租房|廉租房|有没有|有没|有无|没有|还有|是不是|是否|名单|榜单|名录|榜|榜上|名单上|"

@@ -2621,3 +2621,90 @@ async def test_an_english_question_after_a_dash_is_asked(say):
 async def test_what_several_passages_tell_of_an_event_follows_its_unknown_day(say):
     reply = await say("甬上社区节是在几月份")
     assert reply.index("没有") < reply.index("旗袍秀"), reply
+
+
+async def test_a_name_misread_by_a_rare_reading_of_a_character_is_not_a_rival(say):
+    # 深圳湾社区 is also 幸福湾, and 园 is read wan in a rare word: 幸福园 is still 幸福苑 alone
+    assert "王亚萍" in await say("幸福园社区的腰鼓队队长是谁")
+    assert "深圳湾" in await say("幸福湾指的是哪个社区")
+
+
+async def test_a_verb_before_社区_names_no_community(say):
+    await say("我住在泉水社区", user="oVerb")
+    reply = await say("暑假孩子没人管，想咨询社区有没有托管", user="oVerb")
+    assert "小候鸟" in reply and "咨询社区" not in reply, reply
+
+
+async def test_a_formal_request_led_by_以及_is_asked_of_what_it_points_at(say):
+    reply = await say("请问力邦社区书记系何人，以及其所提及的“同心少年警校”相关情况")
+    assert "蔡荣华" in reply and "同心少年警校”是力邦社区" in reply, reply
+
+
+async def test_两社区_after_a_sentence_naming_two_asks_of_both(say):
+    reply = await say("学弄社区与学苑社区是否同属一个区，两社区的书记分别是谁")
+    assert "余姚" in reply and "北仑" in reply and reply.count("——") >= 2, reply
+
+
+async def test_of_programmes_sharing_a_name_the_named_communitys_is_meant(say):
+    reply = await say("静远社区的公益集市是干嘛的")
+    assert "凌霄" not in reply and "基础设施" in reply, reply
+
+
+async def test_what_both_sides_are_told_to_share_before_they_are_named_is_not_asked(say):
+    reply = await say("均入围第二届品质社区20强的余姚学弄社区与北仑学苑社区，其各自的品牌分别为何")
+    assert "地球补丁" in reply and "三网融合" in reply, reply
+
+
+async def test_a_service_told_of_both_sides_is_what_each_is_asked_of(say):
+    reply = await say("深圳湾社区和赛罕社区都关心老人，两边各自的做法叫啥")
+    assert "负责人" not in reply and "三有三益" in reply and "三位一体" in reply, reply
+
+
+async def test_two_cities_asked_together_are_outside_the_articles(say):
+    reply = await say("问问上海和广州的社区有啥经验")
+    assert "上海" in reply and any(s in reply for s in SORRY), reply
+
+
+async def test_weekend_opening_asked_is_said_unknown(say):
+    reply = await say("赛罕社区三位一体养老服务站周末开不开")
+    assert reply.startswith("资料里没有"), reply
+
+
+async def test_noise_from_upstairs_finds_mediation(say):
+    await say("我住赛罕社区", user="oNoise")
+    reply = await say("楼下邻居天天半夜跺脚 烦死了 找谁管", user="oNoise")
+    assert "暖心议事会" in reply, reply
+
+
+async def test_a_correction_saying_非_what_it_is_not(say):
+    await say("后大街社区书记是谁", user="oFei")
+    reply = await say("更正：应为总浦桥社区，非后大街社区", user="oFei")
+    assert "沈东红" in reply and "吴民丽" not in reply, reply
+
+
+async def test_formal_其_after_a_holder_asks_of_them_and_their_communitys_facts(say):
+    await say("凌霄社区书记是谁", user="oQi")
+    reply = await say("其在访谈里说借助了哪些共建单位", user="oQi")
+    assert "陈雪波" in reply and "富邦" in reply, reply
+
+
+async def test_a_correction_blaming_the_characters_read(say):
+    await say("学弄社区在哪", user="oChar")
+    await say("不对，是学苑社区，不是学弄，字打错了", user="oChar")
+    reply = await say("他们那少数民族居民有多少", user="oChar")
+    assert "1000" in reply, reply
+
+
+async def test_a_correction_asking_two_things_answers_both(say):
+    await say("丹顶鹤社区书记是谁", user="oTwoC")
+    reply = await say("哦不是，是力邦社区，它书记叫啥？主打什么品牌？", user="oTwoC")
+    assert "蔡荣华" in reply and "少年警校" in reply, reply
+
+
+async def test_english_which_community_and_how_many_answers_both(say):
+    reply = await say("Which community houses migrant workers from 20 provinces, and about how many of them live there?")
+    assert "力邦" in reply and "2800" in reply, reply
+
+
+async def test_english_staggered_hours(say):
+    assert "静远" in await say("Which community has staggered working hours?")
