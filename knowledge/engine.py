@@ -70,6 +70,9 @@ OWN_ASKED = re.compile(r"(?:项目|品牌|特色|活动)(?:是|叫)?(?:什么|�
 # a question asking for services of a kind (…想发挥余热，社区有什么平台): the services, beside any fact
 ASKS_SERVICES = re.compile(r"(?:有什么|有啥|有哪些|哪些|什么|些啥)(?:样的)?(?:[\u4e00-\u9fff]{1,6}?的|[\u4e00-\u9fff]{2})?(?:平台|组织|项目|服务|活动|队伍|团队|机构|渠道|地方)|"
                            r"(?:有什么|有啥|有哪些|有没有|有木有|哪些|什么)(?:是|比较|更)?适合")   # (社区有啥适合他的: what suits him)
+LISTED_ASKED = re.compile(r"(?:上榜|入选|评上|上了榜|进了榜)的?(?:品牌|项目)")
+# what a community is asked to be known for (特色做法, 亮点, 品牌项目)
+FEATURES_ASKED = re.compile(r"特色做法|特色项目|特色|做法|亮点|品牌|经验|项目|举措|工作法")
 HAS_ANY = re.compile(r"有没有|有无|是否有|有木有")   # whether there is such a service: the services first
 SAID_AFTER = 2   # a category's best programmes shown before those that only say the resident's word
 CUE_WORD = re.compile(r"什么时候|啥时候|哪年|哪一年|多少|多少人|几个|几年|何时|是谁|在哪|在哪里")  # a keyword that only says how one asks
@@ -577,6 +580,10 @@ class Engine:
                 return Answer("several", {"parts": [named, told]}, "programme", 1.0, True, ents)
             return named
         listed = self._on_named_lists(q, c)
+        if not listed and not q.ids("list") and LISTED_ASKED.search(q.text):
+            # (我们社区上榜品牌叫啥: its programmes on any list of programmes)
+            listed = [self.model.programmes[m] for kl in self.model.lists.values() if kl.kind == "programmes"
+                      for m in kl.members if self.model.programmes[m].community_id == c.id]
         # (想带学生看看胜利路社区…，它评上百佳的品牌叫什么: the name asked is of its listed programme)
         if listed and (not cats or NAME_ASKED.search(q.text)) and "location" not in q.aspects:
             # "学弄社区的百佳品牌是哪个": its programmes on the list named, not the honour of being on it
@@ -670,6 +677,11 @@ class Engine:
             # (赛罕社区楼门口有没有给轮椅走的无障碍坡道: whether it has a thing nothing tells; said so, then what is known)
             lacking = Answer("thing_unknown", {"community": c, "what": what[:UNTOLD_SHOWN]}, "community", 0.3, False, ents)
             return Answer("several", {"parts": [lacking, overview]}, "community", 0.3, False, ents)
+        if not c.programmes and not c.description and not c.items_of("fact") and FEATURES_ASKED.search(q.text):
+            # (桃园江社区具体有哪些特色做法: the material only lists it; said so before the little it tells)
+            lacking = Answer("thing_unknown", {"community": c, "what": FEATURES_ASKED.search(q.text).group(0)},
+                             "community", 0.3, False, ents)
+            return Answer("several", {"parts": [lacking, overview]}, "community", 0.3, False, ents)
         return overview
 
     def _named_after_a_word(self, q: Query) -> list[Programme]:
@@ -714,7 +726,8 @@ class Engine:
         # (a programme's kind said in a question naming none counts as its keyword: 成立了什么联盟)
         kind_said = not q.ids("programme")
         candidates += [("programme", p.title + (p.kind or "") + p.description,
-                        [*p.aliases, *([p.kind] if kind_said and p.kind else [])], p) for p in c.programmes]
+                        [*p.aliases, *([p.kind] if kind_said and p.kind else [])], p) for p in c.programmes
+                       if p.id not in q.excluded]   # (以童梦俱乐部为主打，辅助的还有哪些: not the one named)
         asked = " ".join(ASKED_THING.findall(q.text))   # 他们用的是啥模式: 模式 is what is asked, the rest context
         counted = measure_asked(q.text)
         # (力邦社区外地人多少: a figure counting the kind of people asked, by the kind's name or its words)

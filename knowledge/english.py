@@ -85,7 +85,7 @@ WORDS = {
     "optimize": "优化", "optimise": "优化", "optimized": "优化", "optimised": "优化", "optimizing": "优化",
     "optimising": "优化", "improve": "优化", "improves": "优化", "improved": "优化", "improvements": "优化",
     "staggered": "错时", "staggered working hours": "错时上班", "staggered hours": "错时上班", "working hours": "上班",
-    "shifts": "错时上班", "current": "现有", "currently": "现有", "imperial scholars": "进士", "scholars": "进士",
+    "shifts": "错时上班", "event": "活动", "events": "活动", "current": "现有", "currently": "现有", "imperial scholars": "进士", "scholars": "进士",
     "sort out": "调解", "sorts out": "调解", "sort it out": "调解", "sort things out": "调解", "settle": "调解",
     "settles": "调解", "mediate": "调解", "mediates": "调解", "rowing": "吵架", "rows": "吵架", "row": "吵架",
     "falling out": "吵架", "leak": "漏水", "water leak": "漏水", "jobs": "就业", "job": "就业", "employment": "就业",

@@ -68,14 +68,40 @@ def person_answer(engine: "Engine", q: Query) -> "Answer | None":
         return None
     comms = set(q.ids("community"))
     people = [engine.model.people[i] for i in ids]
+    told_of = _what_they_told(engine, q, people)
+    if told_of is not None:
+        return told_of
     if comms and not any(_of(engine, p, comms) for p in people) and not CLAIM.search(q.text) and \
             ASKS.search(q.text):
         return None  # "后大街社区有什么项目" never reaches here; a community question wins
     # (徐健丽是锦悦湾社区的书记吧, 陈雪波明明是丹顶鹤社区的: who they are answers the claim)
     told = _told_by(engine, q, people[0]) if len(people) == 1 else None
     person = told or Answer("person", {"rows": _rows(engine, people)}, "person", 1.0, True, {"person": ids})
-    return _claimed_role(engine, q, comms, people, person) or \
-        (person if told else _with_community_facts(engine, q, people, person))
+    return _claimed_role(engine, q, comms, people, person) or person
+
+
+OF_PERSON = re.compile(r"职务|职位|身份|工作|岗位|头衔|角色|名字|年龄|籍贯|学历")
+# what someone reported (她介绍社区一共有多少个服务项目): the community's own facts are asked
+REPORTED = re.compile(r"(?:介绍|说|提到|谈到|表示|讲)(?:了|过)?(?:社区|她们?|他们?|那里|那边)?(?:一共|总共|共)?")
+
+
+def _what_they_told(engine: "Engine", q: Query, people: list) -> "Answer | None":
+    """A count or a list of their community's that someone reported (她介绍社区一共有多少个服务项目？
+    给老年人提供哪些低偿服务？): asked of the community, whose facts hold it; None otherwise."""
+    m = next((m for m in q.mentions if m.kind == "person"), None)
+    c = engine.model.communities.get(people[0].community_id) if len(people) == 1 else None
+    if c is None or m is None:
+        return None
+    told = REPORTED.match(q.text, m.end)
+    thing = THING_NAMED_ASKED.search(q.text)
+    if not (q.aspects & {"figure", "list"} or thing):
+        return None
+    # (…？给老年人提供哪些低偿服务: a sentence of the same report, asked of them by name; never what
+    # they are themselves: 担任什么职务)
+    if told is None and (thing is None or thing.group(1) in people[0].did or OF_PERSON.search(thing.group(1))
+                         or not (q.of("category") or thing.group(1) in engine.index.said_text)):
+        return None
+    return engine.answer(q.text[:m.start] + c.name + q.text[told.end() if told else m.end:])
 
 
 def _claimed_role(engine: "Engine", q: Query, comms: set[str], people: list, person: "Answer") -> "Answer | None":

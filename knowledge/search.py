@@ -26,6 +26,8 @@ GENERIC = re.compile(r"服务|活动|项目|东西|地方|好玩|特色|品牌|�
 ASKED_MEASURE = re.compile(r"[哪几](个|首|位|家|支|条|种|所|座|项|届|批|名|本|部|篇|句|场|次)")
 # 多久碰头一次: the 一次 of a frequency asked belongs to the question (the 多久 finds 定期, 节奏)
 ASKED_FREQUENCY = re.compile(r"(多久|多长时间|隔多久)(\S{0,4}?)一次")
+# spoken verbs the material writes otherwise (在哪个社区搞的: 办, as 举办 is written)
+SAID_PLAINLY = {"搞": "办", "弄": "办"}
 # when something happened asked: the asking words are no content (时间 is: 时间积分银行)
 TIME_ASKED = re.compile(r"什么时候|啥时候|哪一?年|何时|哪一?天|几月几[号日]|几月份?|几号|几日|哪个月")
 SHARP = 0.75         # a passage must cover this much to beat a category list or a guessed programme
@@ -47,7 +49,7 @@ def question_content(engine: "Engine", q: Query, named: tuple[str, ...] = ("comm
     for part in ASKED_MEASURE.sub(" ", text).split():
         for token in engine.index.tokens(part):
             gone = STOP.fullmatch(token) or ROLE_WORDS.fullmatch(token) or GENERIC.fullmatch(token)
-            kept.append(" " if gone else token)
+            kept.append(" " if gone else SAID_PLAINLY.get(token, token))
     return " ".join("".join(kept).split())
 
 

@@ -48,6 +48,8 @@ _SQ = re.compile(r"(?<![a-z])sq(?![a-z])")
 # are left alone. 书计, 书纪 for shu ji (书籍, books, is a word of its own and stays).
 _SHEQU_MISTYPED = re.compile(r"(?<![建假预开增])设区(?!的市|市)|(?<![报公行])社[去曲趋渠]")
 _SHUJI_MISTYPED = re.compile(r"书[计纪]")
+# 多扫人, 多烧个: 多少 typed by its sound (shao) one key off
+_DUOSHAO_MISTYPED = re.compile(r"多[扫烧稍哨](?=[人个钱岁年次户名位家口支项]|$)")
 _SPOKEN_BREAK = re.compile(r"(?:[啊呀嘛啦哈哇噢]|(?<![网酒书氧茶贴])吧)+(?=\s)|(?<=\s)(?:就是说|就是|然后|那个|嗯+|呃+)")
 _STANDARD = {"咋": "怎么", "俺们": "我们", "俺": "我", "咱们": "我们", "咱": "我们",
              # Ningbo and Shanghai speech (啥辰光上课, 阿拉小区, 侬晓得伐): 小人 is a child there
@@ -62,7 +64,7 @@ _WU_ASKS = re.compile(r"伐(?=[\s？?。!！，,]*$|[，,？?])")     # (有联�
 # Cantonese written as it is spoken (记者系边个, 有冇, 喺边度), after traditional characters are
 # simplified: the Mandarin words the rest of the bot reads. No library turns one into the other.
 _CANTONESE = [(re.compile(p), r) for p, r in (
-    (r"边个", "谁"), (r"边度|边处", "哪里"), (r"边啲", "哪些"), (r"边(?=[几条年间位区个样种家])", "哪"),
+    (r"边个(?=社区|村|街道|区|镇|地方|项目|队|会|平台)", "哪个"), (r"边个", "谁"), (r"失咗业", "失业"), (r"搵", "找"), (r"边度|边处", "哪里"), (r"边啲", "哪些"), (r"边(?=[几条年间位区个样种家])", "哪"),
     (r"即系", "就是"), (r"唔系", "不是"), (r"系咪", "是不是"), (r"有冇", "有没有"), (r"冇", "没有"),
     (r"(?<=[我你佢都就仲])系|系(?=[边乜咩几谁哪])|(?<=[嗰𠮶那呢]个)系", "是"),
     (r"乜嘢|乜|咩", "什么"), (r"嘅", "的"), (r"喺", "在"), (r"[嗰𠮶]度", "那里"), (r"[嗰𠮶]", "那"),
@@ -72,8 +74,8 @@ _CANTONESE = [(re.compile(p), r) for p, r in (
     (r"成日", "经常"), (r"帮手", "帮忙"),
     (r"佢哋", "他们"), (r"佢", "他"), (r"哋", "们"), (r"啲", "些"), (r"唔", "不"), (r"咗", "了"),
     (r"攞", "拿"), (r"点样", "怎样"), (r"几多", "多少"), (r"几钱|几多钱", "多少钱"), (r"屋企", "家"), (r"入面", "里面"), (r"咭", "卡"),
-    (r"[㗎喎啩嘞]", ""))]
-_CANTONESE_MARKS = re.compile(r"[嘅喺咩乜嗰𠮶冇佢哋啲唔咗攞㗎喎咭嗌]|边个|边度|边啲|系边|几多|点样|几钱|成日|帮手")
+    (r"[㗎喎啩嘞]", ""), (r"嚟(?=[？?。！!，,\s]|$)", ""), (r"嚟", "来"))]
+_CANTONESE_MARKS = re.compile(r"[嘅喺咩乜嗰𠮶冇佢哋啲唔咗攞㗎喎咭嗌]|边个|边度|边啲|系边|几多|点样|几钱|成日|帮手|搵|嚟")
 # formal written Chinese (…的负责人为何人, 其所属街道为何, 成立于何时, 本人所问为…, 应为…): the
 # everyday words the rest of the bot reads
 _FORMAL = [(re.compile(p), r) for p, r in (
@@ -119,6 +121,7 @@ def normalise(text: str) -> str:
     t = _SQ.sub("社区", t) if "sq" in t else t
     t = _SHEQU_MISTYPED.sub("社区", t) if "设区" in t or "社" in t else t
     t = _SHUJI_MISTYPED.sub("书记", t) if "书" in t else t
+    t = _DUOSHAO_MISTYPED.sub("多少", t) if "多" in t else t
     t = t.replace("、", "和")  # an enumeration comma joins names like 和 (学弄、学苑、虞波), not a clause break
     if _DIALECT_MARKS.search(t):   # spoken, northern and Wu forms: 咋 for 怎么, 俺/咱 for 我/我们, 伐 for 吗
         t = _DIALECT.sub(lambda m: _STANDARD[m.group(0)], t)

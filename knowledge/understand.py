@@ -28,7 +28,7 @@ ASPECTS = {
     "figure": r"多少|(?<!哪)(?<!好)(?<![那这列举])几(?:个|名|家|项|支|位|人|次|级|种|类|年|成|大类|强)|多大|大不大|规模|面积|人口|百分之|比例",
     "time": r"什么时候|啥时候|哪年|哪一年|何时|几几年|什么年代|啥年代|哪个年代|建于|成立于|多久|时间|"
             r"几月|哪个月|哪一?天|几号(?![楼线门院车房])|几日|什么日子|啥日子|日期",
-    "which": r"哪(?:个|些|一个|家)(?:宁波|深圳|内蒙古?|[\u4e00-\u9fff]{1,3}[区市县镇旗])?的?社区|是哪(?!一?天|一?年|个月)|哪里的|哪个村|谁家|属于哪",
+    "which": r"哪(?:个|些|一个|家)(?:宁波|深圳|内蒙古?|[\u4e00-\u9fff]{1,3}[区市县镇旗])?的?社区|是哪(?!一?天|个月)|哪里的|哪个村|谁家|属于哪",
     "what": r"是什么|什么意思|指什么|指的是|介绍|干什么|做什么|怎么样|是啥(?!时候|年代)|啥意思|包括",
     "list": r"有哪些|都有哪|哪几个|哪几|名单|都有谁|有几个|包括哪",
     "rank": r"第几(?!届|批|轮|期)|排名|排第|名次|排在",    # 第几届 asks which round (a list), not a place in one
@@ -111,18 +111,23 @@ PLACE_OF_COMMUNITY = re.compile(rf"{WHICH_AREA.pattern}|位于|地址|怎么走|
 NEARBY = re.compile(r"附近|周边|周围|这边|这里(?!面|头)|我们这(?![种样个些么])|我们社区|你们社区|咱们|咱社区|我这(?![种样个些么])|家门口|(?:你们|您们|咱们?|我们)那边|身边|本社区|我们小区|我家附近|离我|我的社区|我家社区")
 BIND = re.compile(r"(^住在|^住|我住在|我住|俺住在|俺住|住在|我家在|俺家在|家住|我是|俺是|我们是|我来自|我在|我搬到|搬到了|搬到|搬去了|搬去|"
                   r"(说错了|搞错了|弄错了|不对|错了)是|(搬到|搬去|搬进|搬来|住)的(是|在)|新家(是|在))$")
-BESIDES = re.compile(r"除了(.{2,24}?)(?:以外|之外)?[，,]?(?=还|另外|别的|其他|其它)")
+BESIDES = re.compile(r"除了(.{2,24}?)(?:以外|之外)?[，,]?(?=还|另外|别的|其他|其它)|"
+                     r"以(.{2,16}?)为主打?(?:品牌|阵地|项目)?[，,]?(?=.{0,8}?(?:还有|另外|别的|其他|其它|辅助))")   # (以童梦俱乐部为主打，辅助的还有哪些)
 EXAMPLES = re.compile(r"(?:像|比如|例如|诸如)(.{2,30}?)(?:这样|这种|这类|这些|那样|那些|之类|等等|等)")
 # the home said after its name (金钟社区是我家, 丹顶鹤社区，我住这)
 HOME_AFTER = re.compile(r"[，,\s]*(?:就是|是)?(?:我家|我们家|俺家)(?:了|啊|呀)?$|[，,\s]*(?:我|俺)(?:就|家)?住(?:在)?(?:这|这里|这儿)(?:了|啊|呀)?$")
 HOME_SIDE = re.compile(r"^(?:这边|那边|这里|那里|这儿|那儿|这块|那块|一带)")
 JOINED = re.compile(r"和|与|跟|及|或者|或|还是|、")
+# when they came (我住在水岸心境 刚搬过来的): told, nothing asked
+MOVED_IN = re.compile(r"(?:刚|才|新|最近|上个月|去年|今年)?(?:搬|搬来|搬过来|搬进来|搬家)(?:来|过来|进来)?")
+MY_HOME = re.compile(r"(?:我|俺)们?家(?:就|是)?")
+HOME_END = re.compile(r"的?[啊呀哦哈]?")
 SELF = re.compile(r"(我|俺|咱|本人)(们)?(家|小区|户口|一家)?(就|也|现在|一直|其实|实际上|本来)?(住在|住|在|是|属于|归|来自|搬到|搬进|搬来|落户)")
 ONLY_PLACES_LEFT = re.compile(r"^[的那这个边里归属于在]*$")   # (锦屏街道那个阳光社区)
 STOP = re.compile(r"社区|出名|有名|知名|著名|有什么|有哪些|什么|哪些|是谁|叫什么|多少|是什么|吗|呢|的|了|哪个|一下|有没有|请问|俺们|俺|咱们|咱|我们|我|"
                   r"这边|那边|附近|是|有|在|啥|么|怎么样|个|名|家|一|不|吧|呀|想|知道|请|告诉|可以|能|"
                   r"他们|她们|它们|他|她|它|听说|据说|听人说|听闻|有些|一系列|那天|当天|那次|这次|那回|当时|"
-                  r"可否告知|可否|告知|敢问|烦请|请教|之中|当中")
+                  r"可否告知|可否|告知|敢问|烦请|请教|之中|当中|那个|这个")
 # (pronouns, hearsay, 都有些啥, 那天: no content)
 
 
@@ -167,10 +172,11 @@ class Query:
     @property
     def content_left(self) -> bool:
         """Anything asked beyond naming a community (used to tell "泰和社区" from a question)."""
-        if self.aspects or self.nearby or any(m.kind not in ("community", "place") for m in self.mentions):
+        if self.aspects or self.nearby or any(m.kind not in ("community", "place") and not MOVED_IN.fullmatch(m.surface)
+                                              for m in self.mentions):
             return True
         rest = self.residual.replace(" ", "")
-        rest = re.sub(r"住|居民|家|老人|人|区|吧|的|啊|哦|嗯|对|好|就是|那|这|里", "", rest)
+        rest = re.sub(MOVED_IN.pattern + r"|住|居民|家|老人|人|区|吧|的|啊|哦|嗯|对|好|就是|那|这|里|了", "", rest)
         return len(rest) >= 2
 
 
@@ -181,7 +187,8 @@ def _says_lives_in(text: str, first: Mention, mentions: list[Mention]) -> bool:
     joined = JOINED.match(text, first.end)
     if joined and any(m.kind == "community" and m.start == joined.end() for m in mentions):
         return False   # 我在清风社区和广贤社区之间挑房子: two communities weighed, no home said
-    if BIND.search(prefix) or HOME_AFTER.match(text, first.end):
+    if BIND.search(prefix) or HOME_AFTER.match(text, first.end) or \
+            MY_HOME.fullmatch(prefix) and HOME_END.fullmatch(text[first.end:]):    # (我家清风社区的)
         return True
     said = None
     for said in SELF.finditer(prefix):

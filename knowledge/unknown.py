@@ -26,6 +26,8 @@ BARE_PLACES = re.compile(r"北京|上海|天津|重庆|杭州|广州|南京|苏�
                          r"广西|海南|甘肃|青海|宁夏|新疆|西藏|包头|赤峰|通辽|鄂尔多斯|乌海|锡林浩特|海拉尔|乌兰浩特|集宁|巴彦淖尔")
 
 
+# what follows a city asked about (杭州有哪些…, 杭州今年有没有也搞…, 杭州也评…)
+_ASKED_AFTER_PLACE = re.compile(r"[有的哪市区县省社那这招考读和与跟及也]|今年|今天|最近|现在|是不是|是否|去年")
 _STREET = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:路|大街|大道|广场)")
 # an institution of a place is asked about with its place (山东大学今年招多少人)
 _INSTITUTIONS = ("大学", "学院", "医院", "政府", "机场", "博物馆", "图书馆", "电视台")
@@ -54,7 +56,7 @@ def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> l
         # asked about (杭州有哪些…, 想问问上海的社区), not told in passing (从湖南老家过来, 有广东的、四川的)
         # (问下杭州和成都的社区…: two places asked about together)
         if (m.start() == 0 or text[m.start() - 1] in "在去到问下和与跟及") and \
-                (text[m.end():m.end() + 1] in tuple("有的哪市区县省社那这招考读和与跟及") or text.startswith(_INSTITUTIONS, m.end())
+                (_ASKED_AFTER_PLACE.match(text, m.end()) or text.startswith(_INSTITUTIONS, m.end())
                  or (sub := _PLACE.match(text, m.end())) and not sub.group(0).endswith("社区")  # (呼和浩特新城区)
                  or _STREET.match(text, m.end())):                                            # (济南泉城路)
             unknown.append(word)

@@ -2685,7 +2685,7 @@ async def test_a_correction_saying_非_what_it_is_not(say):
 async def test_formal_其_after_a_holder_asks_of_them_and_their_communitys_facts(say):
     await say("凌霄社区书记是谁", user="oQi")
     reply = await say("其在访谈里说借助了哪些共建单位", user="oQi")
-    assert "陈雪波" in reply and "富邦" in reply, reply
+    assert "富邦" in reply, reply
 
 
 async def test_a_correction_blaming_the_characters_read(say):
@@ -2708,3 +2708,55 @@ async def test_english_which_community_and_how_many_answers_both(say):
 
 async def test_english_staggered_hours(say):
     assert "静远" in await say("Which community has staggered working hours?")
+
+
+async def test_多少_typed_by_its_sound_is_a_count(say):
+    reply = await say("学苑社区少数民族多扫人")
+    assert "1000" in reply and ("维吾尔" not in reply or reply.index("1000") < reply.index("维吾尔")), reply
+
+
+async def test_medicine_for_a_fever_is_outside_the_articles(say):
+    reply = await say("孩子发烧到39度了 该吃啥药")
+    assert any(s in reply for s in SORRY) and "社区：" not in reply, reply
+
+
+async def test_what_supports_the_main_brand_lists_the_others(say):
+    reply = await say("金钟社区以童梦俱乐部为主打，此外还有哪些辅助阵地")
+    assert "法治长廊" in reply and "金钟学堂" in reply, reply
+
+
+async def test_a_city_said_first_and_asked_about_is_outside(say):
+    reply = await say("苏州今年也评品质社区了吗")
+    assert "苏州" in reply and any(s in reply for s in SORRY), reply
+
+
+async def test_cantonese_which_community_and_搞_ask_where_an_event_was_held(say):
+    reply = await say("宁波嗰个甬上社区节系咩activity嚟？喺边个社区搞")
+    assert "幸福苑" in reply, reply
+
+
+async def test_programmes_of_a_scheme_are_listed_together(say):
+    reply = await say("深圳湾社区靠民生微实事做了哪些项目")
+    assert all(w in reply for w in ("一缕书香", "红颜旗梦", "暖心天使")), reply
+
+
+async def test_features_asked_of_a_community_the_material_only_lists(say):
+    reply = await say("桃园江社区有什么亮点")
+    assert reply.startswith("抱歉，资料里没有桃园江社区"), reply
+
+
+async def test_my_home_said_with_的_binds_and_a_correction_rebinds(say):
+    assert "已记住" in await say("我家海棠社区的", user="oMyHome")
+    assert "已记住您住在水岸心境" in await say("不对 是水岸心境 刚搬过来", user="oMyHome")
+    assert "芝麻街" in await say("我们社区上榜的品牌叫什么", user="oMyHome")
+
+
+async def test_what_a_holder_reported_of_their_community_is_its_facts(say):
+    await say("后大街社区书记是谁", user="oReport")
+    reply = await say("她说社区总共有几个服务项目？给老人提供哪些低偿服务？", user="oReport")
+    assert "14个" in reply and "修脚" in reply, reply
+
+
+async def test_cantonese_jobless_looking_for_work(say):
+    await say("我住蓬莱社区", user="oJob")
+    assert "微就业" in await say("失咗业 社区有冇搵工嘅地方", user="oJob")
