@@ -1,6 +1,7 @@
 """Hostile or broken input: refused with the right status, never a crash, nothing expanded."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -100,3 +101,23 @@ async def test_server_survives_hostile_input_and_keeps_answering(bot):
 async def test_arbitrary_bodies_never_crash(bot, body):
     resp = await bot.post(body)
     assert resp.status in (200, 400)
+
+
+async def _in_parts(body: bytes, pause: float = 0.0):
+    """A body sent chunked (no Content-Length), its second half after `pause` seconds."""
+    half = len(body) // 2
+    yield body[:half]
+    if pause:
+        await asyncio.sleep(pause)
+    yield body[half:]
+
+
+async def test_an_oversized_chunked_body_is_413(bot):
+    resp = await bot.client.post(bot.path, params=bot.query(), data=_in_parts(text("长" * 40000).encode()))
+    assert resp.status == 413
+
+
+async def test_a_body_still_arriving_when_the_webhook_starts_is_read_whole(bot):
+    resp = await bot.client.post(bot.path, params=bot.query(),
+                                 data=_in_parts(text("后大街社区书记是谁").encode(), pause=0.05))
+    assert resp.status == 200 and "吴民丽" in await resp.text()

@@ -52,6 +52,8 @@ class RedisReplay:
     def __init__(self, redis: Redis, prefix: str = "linli:query:") -> None:
         self.redis, self.prefix = redis, prefix
 
+    is_async = True
+
     async def first(self, query: str, message: str, ttl: float) -> tuple[str, float] | None:
         # SET NX GET (Redis 7): stores when new and returns what was there, in one round trip
         now = time.time()

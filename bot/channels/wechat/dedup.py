@@ -108,9 +108,14 @@ class MemoryDeduplicator:
 
 
 class ReplayMemory(Protocol):
+    is_async: bool     # False: `seen` answers at once (no await: a coroutine per message saved)
+
     async def first(self, query: str, message: str, ttl: float) -> tuple[str, float] | None:
         """Remember that signed `query` carried `message` (for `ttl` seconds); None when the query
         is new, else (the message key it carried the first time, seconds since then)."""
+
+    def seen(self, query: str, message: str, ttl: float) -> tuple[str, float] | None:
+        """`first`, for a memory that need not be awaited."""
 
 
 class MemoryReplay:
@@ -121,7 +126,12 @@ class MemoryReplay:
         self._seen: OrderedDict[str, tuple[float, str, float]] = OrderedDict()
         self._sweep_at = float("-inf")
 
+    is_async = False
+
     async def first(self, query: str, message: str, ttl: float) -> tuple[str, float] | None:
+        return self.seen(query, message, ttl)
+
+    def seen(self, query: str, message: str, ttl: float) -> tuple[str, float] | None:
         now, seen = self.clock(), self._seen
         if len(seen) >= self.max_entries or now >= self._sweep_at:   # swept once a second, as above
             self._sweep_at = now + SWEEP_SECONDS
