@@ -45,10 +45,9 @@ def cmd_serve(args, cfg) -> int:
 
 def _serve_process(cfg, index: int, reuse_port: bool) -> None:
     import asyncio
-    import gc
     import signal
 
-    from bot.channels.wechat.serving import serve_forever
+    from bot.channels.wechat.serving import serve_forever, settle_collector
     from bot.channels.wechat.webhook import make_app
     from bot.wiring import build_deliverer, build_webhook, reload_knowledge
     webhook = build_webhook(cfg)
@@ -75,8 +74,7 @@ def _serve_process(cfg, index: int, reuse_port: bool) -> None:
         await task
     if cfg.wechat.app_id and cfg.wechat.app_secret and (index == 0 or cfg.storage.redis_url):
         app.cleanup_ctx.append(delivery_worker)
-    gc.collect()
-    gc.freeze()  # start-up objects (knowledge, dictionaries) leave the collector's scans: no GC pauses
+    settle_collector()  # start-up objects (knowledge, dictionaries) leave the collector's scans
     serve_forever(app, cfg, reuse_port=reuse_port)
 
 

@@ -118,3 +118,16 @@ def test_reload_on_sighup_and_clean_stop(server):
              if " linli.messages " in line or line.startswith("{")]
     assert {"kind": "text", "handler": "ask.ask", "outcome": "replied"}.items() <= lines[-1].items()
 
+
+
+def test_serving_freezes_start_up_objects_and_collects_less_often():
+    import gc
+
+    from bot.channels.wechat.serving import GC_THRESHOLDS, settle_collector
+    before = gc.get_threshold()
+    try:
+        settle_collector()
+        assert gc.get_threshold() == GC_THRESHOLDS and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import ipaddress
 import logging
 import os
@@ -31,6 +32,23 @@ from bot.config import Config, ConfigError
 
 log = logging.getLogger("linli.serve")
 DEFAULT_TOKEN = "linli-dev-token"
+
+
+# The cyclic garbage collector's thresholds while serving. Start-up objects are frozen out of its
+# scans (gc.freeze); what grows while serving (the retry and replay memories, up to 350k entries,
+# the turn and reply memories) is still scanned, and with Python's default (700, 10, 10) an 8 s
+# load run spent 0.18–0.24 s (2–3 %) collecting, mostly in the few full scans. Collecting young
+# objects every 20,000 allocations and old ones a hundred times less often measured +0.5–5 % requests
+# per second in alternating runs; cycles are still collected, only less often (memory grows by at
+# most the young objects allowed, a few MB).
+GC_THRESHOLDS = (20000, 20, 100)
+
+
+def settle_collector() -> None:
+    """Freeze what start-up built out of the collector's scans and collect less often (GC_THRESHOLDS)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def check_token(cfg: Config) -> str | None:
