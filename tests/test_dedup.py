@@ -123,3 +123,19 @@ async def test_the_replay_memory_forgets_a_signed_query_exactly_at_its_end():
     now[0] = 5.5                     # past it, though not swept yet: new again
     assert await r.first("q1", "m3", ttl=5) is None
     assert await r.first("q1", "m4", ttl=5) == ("m3", 0.0)
+
+
+async def test_when_full_the_oldest_message_goes_and_the_latest_are_still_known():
+    d = MemoryDeduplicator(ttl_seconds=60, max_entries=100)
+
+    async def work():
+        return "x"
+    for i in range(150):
+        await d.once(f"k{i}", work)
+    assert await d.once("k149", work) == ("x", True) and await d.once("k60", work) == ("x", True)
+    assert await d.once("k0", work) == ("x", False)
+    r = MemoryReplay(max_entries=100)
+    for i in range(150):
+        await r.first(f"q{i}", f"m{i}", ttl=60)
+    assert (await r.first("q149", "other", ttl=60))[0] == "m149"
+    assert await r.first("q0", "m0", ttl=60) is None

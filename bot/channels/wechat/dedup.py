@@ -64,20 +64,25 @@ class MemoryDeduplicator:
         return len(self._entries)
 
     def _evict(self, now: float) -> None:
+        """Full, the oldest goes (one in, one out: at a steady rate one pop per message); once a
+        second, the expired ones go."""
         entries = self._entries
-        if len(entries) <= self.max_entries and now < self._sweep_at:
+        while len(entries) > self.max_entries:
+            entries.popitem(last=False)
+        if now < self._sweep_at:
             return
         self._sweep_at = now + SWEEP_SECONDS
         while entries:
             oldest = next(iter(entries.values()))
-            if len(entries) > self.max_entries or (now - oldest.born > self.ttl and oldest.result is not _RUNNING):
+            if now - oldest.born > self.ttl and oldest.result is not _RUNNING:
                 entries.popitem(last=False)
             else:
                 break
 
     async def once(self, key, work):
         now = self.clock()
-        self._evict(now)
+        if now >= self._sweep_at or len(self._entries) > self.max_entries:
+            self._evict(now)
         entry = self._entries.get(key)
         if entry is not None:
             if entry.result is _RUNNING:
@@ -133,9 +138,11 @@ class MemoryReplay:
 
     def seen(self, query: str, message: str, ttl: float) -> tuple[str, float] | None:
         now, seen = self.clock(), self._seen
-        if len(seen) >= self.max_entries or now >= self._sweep_at:   # swept once a second, as above
+        while len(seen) >= self.max_entries:       # full: the oldest goes, one for one
+            seen.popitem(last=False)
+        if now >= self._sweep_at:                  # expired ones swept once a second, as above
             self._sweep_at = now + SWEEP_SECONDS
-            while seen and (len(seen) >= self.max_entries or next(iter(seen.values()))[0] < now):
+            while seen and next(iter(seen.values()))[0] < now:
                 seen.popitem(last=False)
         found = seen.get(query)
         if found is not None:
