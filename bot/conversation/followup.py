@@ -54,7 +54,12 @@ COURTESY_END = re.compile(r"[，,。.!！\s]*(?:谢谢您?|谢了|多谢|感谢|
                           re.IGNORECASE)
 # someone or something else moved (学校已经搬到镇海区了): the last question asked of that place, no
 # home of the resident's said
-OTHER_MOVED = re.compile(r"^(?:我们|我家|我的|我)?(?:(?:学校|单位|公司|孩子|娃|儿子|女儿|老人|父母|爸妈|爸|妈|老爸|老妈|店|门店|工作室)的?){1,2}"
+# the people a resident speaks of (a relative's home is not the resident's)
+RELATIVES = (r"外婆|外公|奶奶|爷爷|姥姥|姥爷|老爸|老妈|爸爸?|妈妈?|父亲|母亲|父母|爸妈|公公|婆婆|岳父|岳母|丈母娘|"
+             r"老人家?|亲戚|朋友|同事|同学|闺蜜|女儿|闺女|儿子|孩子|娃|姐姐?|妹妹?|哥哥?|弟弟?|舅舅|舅妈|姑姑|姑妈|"
+             r"姨妈|大姨|小姨|婶婶|阿姨|叔叔|伯伯|表[哥姐弟妹]|堂[哥姐弟妹]|孙子|孙女|外孙女?|女婿|儿媳|老公|老婆|家人|"
+             r"老头子?|老太太?")
+OTHER_MOVED = re.compile(rf"^(?:我们|我家|我的|我)?(?:(?:学校|单位|公司|{RELATIVES}|店|门店|工作室)的?){{1,2}}"
                          r"(?:上个月|去年|今年|最近|已经|刚|刚刚|现在|后来)*(?:搬到|搬去|迁到|搬进|换到)了?")
 # a correction after a clause of the same message (…不对不对，我是说Y): what precedes is what it corrects
 INNER_CORRECTION = re.compile(r"(?:(?:[，,。；;！!？?~～\s—－-]|…+|\.{2,})+|(?<=[\u4e00-\u9fff])(?=不对不对|说错了说错了))"
@@ -96,11 +101,7 @@ COUNT_ASKED = re.compile(r"(?:多少|几)[个支名位家人户项条次种]?[^�
 OTHER_COMMUNITIES = re.compile(r"(哪|几|多少|那些|我们|咱们?|我家|本)个?些?社区")
 # a relative's or friend's home told (我外婆住后大街社区): a need told after it that asks what "the
 # community" has, however long, asks of that community (the resident's own home may be elsewhere)
-SOMEONE_LIVES = re.compile(r"^(?:我|我的|我们家?)?(?:外婆|外公|奶奶|爷爷|姥姥|姥爷|老爸|老妈|爸爸?|妈妈?|父亲|母亲|父母|爸妈|"
-                           r"公公|婆婆|岳父|岳母|丈母娘|老人家?|亲戚|朋友|同事|同学|闺蜜|女儿|闺女|儿子|孩子|姐姐?|妹妹?|哥哥?|"
-                           r"弟弟?|舅舅|舅妈|姑姑|姑妈|姨妈|大姨|小姨|婶婶|阿姨|叔叔|伯伯|表[哥姐弟妹]|堂[哥姐弟妹]|孙子|孙女|外孙女?|女婿|儿媳|"
-                           r"老公|老婆|家人|老头子?|老太太?)(?:家)?(?:就|也|现在|一直|目前)?"
-                           r"(?:住在|住|在)")
+SOMEONE_LIVES = re.compile(rf"^(?:我|我的|我们家?)?(?:{RELATIVES})(?:家)?(?:就|也|现在|一直|目前)?(?:住在|住|在)")
 # (read only in a message naming no community: 社区 there is one of the last subject's, or the home's)
 COMMUNITY_ASKED = re.compile(r"社区(?=里|那边|那里|有|能|可以|提供|办|搞|组织|给)")
 _RESOLVED: Memo[Resolution] = Memo(10000)
