@@ -2760,3 +2760,9 @@ async def test_what_a_holder_reported_of_their_community_is_its_facts(say):
 async def test_cantonese_jobless_looking_for_work(say):
     await say("我住蓬莱社区", user="oJob")
     assert "微就业" in await say("失咗业 社区有冇搵工嘅地方", user="oJob")
+
+
+async def test_they_after_a_count_of_a_kind_of_people_are_those_people(say):
+    await say("赛罕社区的老年人多不多，有多少", user="oThey")
+    reply = await say("社区给他们搞了啥项目", user="oThey")
+    assert reply.startswith("赛罕社区的养老助老") and "三位一体" in reply, reply

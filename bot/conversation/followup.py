@@ -400,6 +400,9 @@ def _step_view(step: tuple, topic: Topic, kb) -> tuple | str | None:
         n = chinese_number(step[1].group(1)) if step[1].group(1) else len(listed)
         return _name_of("programme", listed[n - 1], kb) if 0 < n <= len(listed) else None
     if step[0] == "pronoun" and step[2] == ("people",):
+        counted = _people_counted(topic, kb)
+        if counted:
+            return counted      # 60岁以上的老人有多少 → 社区针对他们打造了什么品牌: those people, there
         m = topic.entity("programme")
         asked = THING_KIND.search(step[1].string, step[1].end())
         if m is not None and m[1] in kb.model.programmes and asked and \
@@ -413,6 +416,19 @@ def _step_view(step: tuple, topic: Topic, kb) -> tuple | str | None:
         if listed:
             return listed   # 这个平台 after a reply listing one platform: that one
     return _subject_name(topic, step[2] if step[0] == "pronoun" else ("community", "programme", "person"), kb)
+
+
+def _people_counted(topic: Topic, kb) -> str:
+    """The kind of people the last question counted, with its community (深圳湾社区的老人), when it
+    counted people of a kind the services are for; "" otherwise."""
+    if not COUNT_ASKED.search(topic.question):
+        return ""
+    asked = kb.understand(topic.question)
+    kinds = [m for m in asked.of("category") if m.kind == "category"]
+    place = topic.entity("community")
+    if not kinds or place is None:
+        return ""
+    return _name_of("community", place[1], kb) + "的" + asked.text[kinds[0].start:kinds[0].end]
 
 
 def _short_subject(step: tuple, topic: Topic, kb) -> str:
