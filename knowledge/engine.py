@@ -677,9 +677,10 @@ class Engine:
             # (赛罕社区楼门口有没有给轮椅走的无障碍坡道: whether it has a thing nothing tells; said so, then what is known)
             lacking = Answer("thing_unknown", {"community": c, "what": what[:UNTOLD_SHOWN]}, "community", 0.3, False, ents)
             return Answer("several", {"parts": [lacking, overview]}, "community", 0.3, False, ents)
-        if not c.programmes and not c.description and not c.items_of("fact") and FEATURES_ASKED.search(q.text):
+        if not c.programmes and not c.description and not c.items_of("fact") and \
+                (features := FEATURES_ASKED.search(q.text)):
             # (桃园江社区具体有哪些特色做法: the material only lists it; said so before the little it tells)
-            lacking = Answer("thing_unknown", {"community": c, "what": FEATURES_ASKED.search(q.text).group(0)},
+            lacking = Answer("thing_unknown", {"community": c, "what": features.group(0)},
                              "community", 0.3, False, ents)
             return Answer("several", {"parts": [lacking, overview]}, "community", 0.3, False, ents)
         return overview

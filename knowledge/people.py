@@ -89,7 +89,7 @@ def _what_they_told(engine: "Engine", q: Query, people: list) -> "Answer | None"
     """A count or a list of their community's that someone reported (她介绍社区一共有多少个服务项目？
     给老年人提供哪些低偿服务？): asked of the community, whose facts hold it; None otherwise."""
     m = next((m for m in q.mentions if m.kind == "person"), None)
-    c = engine.model.communities.get(people[0].community_id) if len(people) == 1 else None
+    c = _community_of(engine, people)
     if c is None or m is None:
         return None
     told = REPORTED.match(q.text, m.end)
@@ -166,8 +166,7 @@ def _with_community_facts(engine: "Engine", q: Query, people: list, said: "Answe
     """`said` (a person's record), and after it the facts of their community naming the kind of thing
     asked when their record names none (…在访谈中提及借力了哪些共建单位: 共建单位有富邦广场、银泰城)."""
     from knowledge.engine import Answer
-    thing = THING_NAMED_ASKED.search(q.text)
-    c = engine.model.communities.get(people[0].community_id) if len(people) == 1 else None
+    thing, c = THING_NAMED_ASKED.search(q.text), _community_of(engine, people)
     if thing is None or c is None or any(thing.group(1) in p.did for p in people):
         return said
     facts = [{"kind": "fact", "item": i, "score": 4.0} for i in c.items if i.kind == "fact" and thing.group(1) in i.text]
@@ -175,6 +174,11 @@ def _with_community_facts(engine: "Engine", q: Query, people: list, said: "Answe
         return said
     told = Answer("community_items", {"community": c, "entries": facts[:2]}, "community", 0.9, True, {"community": [c.id]})
     return Answer("several", {"parts": [said, told]}, "person", 1.0, True, said.entities)
+
+
+def _community_of(engine: "Engine", people: list):
+    """The community of the one person meant (None for several, or one of no community)."""
+    return engine.model.communities.get(people[0].community_id) if len(people) == 1 else None
 
 
 # the kind of thing someone is asked to have named (借力了哪些共建单位)

@@ -424,8 +424,7 @@ def _people_counted(topic: Topic, kb) -> str:
     if not COUNT_ASKED.search(topic.question):
         return ""
     asked = kb.understand(topic.question)
-    kinds = [m for m in asked.of("category") if m.kind == "category"]
-    place = topic.entity("community")
+    kinds, place = asked.of("category"), topic.entity("community")
     if not kinds or place is None:
         return ""
     return _name_of("community", place[1], kb) + "的" + asked.text[kinds[0].start:kinds[0].end]

@@ -81,7 +81,7 @@ class MemoryDeduplicator:
 
     async def once(self, key, work):
         now = self.clock()
-        if now >= self._sweep_at or len(self._entries) > self.max_entries:
+        if now >= self._sweep_at or len(self._entries) > self.max_entries:   # (_evict's own tests, ahead of the call)
             self._evict(now)
         entry = self._entries.get(key)
         if entry is not None:
