@@ -32,7 +32,7 @@ from aiohttp import web  # noqa: E402
 
 import bot.channels.wechat.webhook as W  # noqa: E402
 from bot.channels.wechat.dedup import message_key  # noqa: E402
-from bot.channels.wechat.protocol import BadRequest, parse_xml, render_reply, to_message  # noqa: E402
+from bot.channels.wechat.protocol import BadRequest, parse_xml, reply_parts, to_message  # noqa: E402
 from bot.conversation.message import Reply  # noqa: E402
 from bot.conversation.router import Dispatcher  # noqa: E402
 from bot.storage.questions import QuestionLog  # noqa: E402
@@ -48,7 +48,7 @@ def without(left_out: set[str]):
         if "eager" not in left_out:
             return await W._process(wh, msg)
         reply = await wh.dispatcher.dispatch(msg, wh.deps)
-        return (W.SUCCESS, reply.handler, "no_reply") if reply.empty else (render_reply(reply, msg), reply.handler, "replied")
+        return (W.SUCCESS, reply.handler, "no_reply") if reply.empty else (reply_parts(reply, msg), reply.handler, "replied")
 
     async def receive(request):
         wh, started, q = request.app[W.WEBHOOK], time.perf_counter(), request.query
@@ -67,6 +67,8 @@ def without(left_out: set[str]):
             xml, handler, outcome = await process(wh, msg)
         else:
             (xml, handler, outcome), _ = await wh.dedup.once(key, lambda: process(wh, msg))
+        if xml.__class__ is not str:
+            xml = "".join(xml)
         if "logs" not in left_out:
             elapsed = time.perf_counter() - started
             wh.metrics.request(msg.kind, outcome, elapsed)

@@ -202,16 +202,27 @@ def safe_cdata(text: str) -> str:
     return safe
 
 
-def render_reply(reply: Reply, msg: Message, now: int | None = None) -> str:
-    """Passive reply XML for `msg`."""
-    ts = int(now or time.time())
+def reply_parts(reply: Reply, msg: Message, now: int | None = None) -> tuple[str, ...]:
+    """Passive reply XML for `msg`, as the parts it is joined from. The de-duplication memory keeps
+    these until a retry can no longer come (tens of thousands of messages at full load): the
+    answer's part is the shared, memoised one (`safe_cdata`), so each message holds a few short
+    strings rather than its own copy of a long answer."""
+    ts = str(int(now or time.time()))
     to, frm = cdata(msg.openid), cdata(msg.account)
     if reply.article is not None:
         a = reply.article
-        return _NEWS.format(to=to, frm=frm, ts=ts, title=safe_cdata(a.title), desc=safe_cdata(a.description),
-                            pic=cdata(a.picurl), url=cdata(a.url))
-    return (f"<xml><ToUserName>{to}</ToUserName><FromUserName>{frm}</FromUserName><CreateTime>{ts}</CreateTime>"
-            f"<MsgType><![CDATA[text]]></MsgType><Content>{safe_cdata(reply.text)}</Content></xml>")
+        return (_NEWS.format(to=to, frm=frm, ts=ts, title=safe_cdata(a.title), desc=safe_cdata(a.description),
+                             pic=cdata(a.picurl), url=cdata(a.url)),)
+    return ("<xml><ToUserName>", to, "</ToUserName><FromUserName>", frm, "</FromUserName><CreateTime>", ts,
+            _TEXT_MIDDLE, safe_cdata(reply.text), "</Content></xml>")
+
+
+_TEXT_MIDDLE = "</CreateTime><MsgType><![CDATA[text]]></MsgType><Content>"
+
+
+def render_reply(reply: Reply, msg: Message, now: int | None = None) -> str:
+    """Passive reply XML for `msg`."""
+    return "".join(reply_parts(reply, msg, now))
 
 
 class Crypto:

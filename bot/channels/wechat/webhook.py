@@ -21,7 +21,7 @@ from bot.config import Config
 from bot.channels.wechat.dedup import MemoryDeduplicator, MemoryReplay, message_key
 from bot.channels.wechat.metrics import Metrics
 from bot.channels.wechat.serving import quiet_protocol_errors
-from bot.channels.wechat.protocol import BadRequest, Crypto, parse_xml, render_reply, signature_ok, to_message
+from bot.channels.wechat.protocol import BadRequest, Crypto, parse_xml, reply_parts, signature_ok, to_message
 from bot.conversation.answers import for_matching
 from bot.conversation.message import Message, Reply
 from bot.conversation.router import Dispatcher
@@ -148,8 +148,9 @@ def _failed(msg: Message) -> tuple[str, str, str]:
     return SUCCESS, "error", "handler_error"
 
 
-async def _process(webhook: WeChatWebhook, msg: Message) -> tuple[str, str, str]:
-    """(reply xml or 'success', handler name, outcome) with the deadline applied."""
+async def _process(webhook: WeChatWebhook, msg: Message) -> tuple[str | tuple[str, ...], str, str]:
+    """(reply xml's parts (`reply_parts`) or 'success', handler name, outcome) with the deadline
+    applied. The parts are what the retry memory keeps; each response joins them."""
     started = time.monotonic()
     try:
         reply, task = start_eagerly(_dispatch(webhook, msg))
@@ -169,7 +170,7 @@ async def _process(webhook: WeChatWebhook, msg: Message) -> tuple[str, str, str]
             return _failed(msg)
     if reply.empty:
         return SUCCESS, reply.handler, "no_reply"
-    return render_reply(reply, msg), reply.handler, "replied"
+    return reply_parts(reply, msg), reply.handler, "replied"
 
 
 def _arrived(request: web.Request, most: int) -> bytes:
@@ -236,6 +237,8 @@ async def receive(request: web.Request) -> web.Response:
         (xml, handler, outcome), duplicate = await webhook.dedup.once(key, work)
     except TimeoutError:   # still being answered by another worker: that one replies (or sends it later)
         (xml, handler, outcome), duplicate = (SUCCESS, "elsewhere", "still_running"), True
+    if xml.__class__ is not str:      # parts (a list once through Redis)
+        xml = "".join(xml)
     if duplicate:
         webhook.metrics.retries.inc()
         outcome = "retry_" + outcome
