@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from knowledge.engine import Engine
 
 # (…在哪里啊然后它上百佳的…叫什么: dictated without pauses, 然后 begins the next sentence)
-SENTENCES = re.compile(r"[？?。！!；;]+|(?<=[\u4e00-\u9fff])[，,\s]+(?=[\u4e00-\u9fff])|"
+# (…多少人 60岁以上的多少, …叫啥 logo上写的啥: a pause before a number, or after an ask before a word in
+# letters, parts asks too)
+SENTENCES = re.compile(r"[？?。！!；;]+|(?<=[\u4e00-\u9fff])\s*[/／]\s*(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[，,\s]+(?=[\u4e00-\u9fff0-9])|(?<=[啥么吗呢谁几少哪])[，,\s]+(?=[A-Za-z])|"
                        r"(?<=[\u4e00-\u9fff])[啊呀嘛啦哈哇噢呢吧]*然后(?=[\u4e00-\u9fff])|"
                        r"(?i:,?\s+and\s+(?:roughly\s+|approximately\s+|about\s+|also\s+|then\s+)?(?=(?:how|what|which|who|where|when|whose|is|are|does|do|did|since)\b))")
 SPECIFIC = frozenset(("location", "phone", "contact", "honour", "figure", "time", "rank", "residents"))
@@ -44,7 +46,13 @@ PERSON_LEAD = re.compile(r"^(?:那|那么)?(?:这位|那位|[他她](?!们))")
 ALSO_LEAD = re.compile(r"^(?:以及|另外|此外|同时|并且|再者)")
 QUOTED_PART = re.compile(r"[“\"「].{2,12}?[”\"」]")
 # what kind of thing of its own a community is asked for (…书记是谁?主打什么平台?)
-WHAT_THING = re.compile(r"(?:什么|啥|哪些|哪个|哪几个)(?:样的)?(?:平台|品牌|模式|机制|载体|工作法)")
+WHAT_THING = re.compile(r"(?:什么|啥|哪些|哪个|哪几个)(?:样的)?(?:平台|品牌|模式|机制|载体|工作法|特色|特点|规模)")
+# what a thing of the community's own is called or says, asked beside another ask (服务品牌叫啥 工作目标呢,
+# 书记叫啥 logo上写的啥)
+OWN_THING = re.compile(r"(?:品牌|平台|模式|机制|制度|载体|工作法|目标|理念|口号|标识|标志|logo|宗旨|特色)"
+                       r"(?:[^，,。？?\s]{0,6}?(?:叫什么|叫啥|是什么|是啥|写的啥|写的什么|写着什么|写了什么|写了啥|啥样|什么样|"
+                       r"怎么样)|呢$)", re.I)
+THING_NOUN = re.compile(r"品牌|平台|模式|机制|制度|载体|工作法|目标|理念|口号|标识|标志|logo|宗旨|特色|特点|规模", re.I)
 THEY_LEAD = re.compile(r"^(?:那|那么)?[他她它]们")
 COMMUNITY_LEAD = re.compile(rf"^(?:那|那么)?(?:[他她]们社区|[他她]们那边?|它|{COMMUNITY_POINTERS})的?")
 
@@ -53,14 +61,16 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
     """The standalone questions of a message that asks several specific things; [] otherwise."""
     if len(question) < 2 * MIN_CHARS or not SENTENCES.search(question):
         return []
-    sentences = _ellipses_filled(SENTENCES.split(question), engine)
+    sentences = _ellipses_filled(_fragments_joined(SENTENCES.split(question)), engine)
     said = [engine.understand(sentence) for sentence in sentences]
     of_community = any(q.of("community") for q in said)
     # an English sentence that names an aspect asks it, said as a question or not ("heard it won an award")
-    asking = [q for q, raw in zip(said, sentences) if len(q.text) >= MIN_CHARS and (
+    # (北岸琴森社区 哪个区的 谁管事: short asks of the community the message names)
+    asking = [q for q, raw in zip(said, sentences) if (len(q.text) >= MIN_CHARS or of_community and (
+              OWN_THING.search(raw) or q.aspects & SPECIFIC and not q.mentions)) and (
               (q.aspects & SPECIFIC or _of_holder(q.text) or COMMUNITY_LEAD.match(q.text) or
                THEY_LEAD.match(q.text) and THING_ASKED.search(q.text) or
-               of_community and WHAT_THING.search(q.text) or
+               of_community and (WHAT_THING.search(q.text) or OWN_THING.search(q.text) or OWN_THING.search(raw)) or
                q.of("category") and WHICH_KIND.search(q.text) or
                of_community and ((q.of("category") or q.of("list")) and THING_ASKED.search(q.text) or
                                  AIM_ASKED.search(q.text))) and
@@ -68,13 +78,29 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
               # (…，以及其…所提及的“公益街区”相关情况: asked, though as a request)
               ALSO_LEAD.match(raw.strip()) is not None and bool(q.mentions or QUOTED_PART.search(raw)))]
     # (在哪，怎么走 asks one thing; 首届选出几个？第二届呢？ and 头一届评了几个 第二届又评了几个 ask it of two)
-    if len(asking) < 2 or len({(_asked(q), _subject(q), _round(q)) for q in asking}) < 2:
-        return []
     subjects = {id(q): _subject(q) for q in said}
     if not any(subjects.values()):
         return []
+    # a sentence naming nothing asks of the subject named (在哪，怎么走: one ask), but a count of its own
+    # (人口有多少？其中60岁以上的老人多少: a part of them counted)
+    named = next(s for s in subjects.values() if s)
+    if len(asking) < 2 or len({(_asked(q), subjects[id(q)] or ("" if "figure" in q.aspects else named), _round(q))
+                               for q in asking}) < 2:
+        return []
     return [_pointer_filled(q, said) or (q.text if _own_subject(q, subjects) else _in_context(q, said, asking, subjects))
             for q in asking[:MOST]]
+
+
+def _fragments_joined(sentences: list[str]) -> list[str]:
+    """A short ask after a part that asks nothing is one sentence with it (社区服务 几大类, 北岸琴森社区
+    哪个区的): typed with a space for a pause, not as two sentences."""
+    out: list[str] = []
+    for sentence in sentences:
+        if out and len(compact(sentence)) < MIN_CHARS and out[-1].strip() and not ASKS.search(out[-1]):
+            out[-1] = out[-1].rstrip() + sentence.strip()
+        else:
+            out.append(sentence)
+    return out
 
 
 # a community pointed at inside a sentence that names something else (百佳品牌榜上它的项目叫什么)
@@ -85,27 +111,35 @@ INNER_POINTER = re.compile(rf"它(?!们)|{COMMUNITY_POINTERS}|(?:^|(?<=以及)|(
 BOTH_POINTER = re.compile(r"[二两]社区|两个社区|这两个社区|这两个|两者|二者|两家|它们|它俩|这俩")
 
 
+# a list pointed at (…学弄社区出现几次？它有几个品牌在那个名单里)
+LIST_POINTER = re.compile(r"(?:那个|这个|该|此|那张|这张)(?:名单|榜单|榜)")
+
+
 def _pointer_filled(q, said: list) -> str:
     """A sentence naming no community but pointing at one (它, 该社区) after a sentence naming one:
     that community set in place of the pointer, and at both (二社区, 它们) after a sentence naming
-    several: all of them ("" otherwise)."""
-    if q.of("community"):
-        return ""
+    several: all of them. A list pointed at (那个名单) is the one named before. "" when none is."""
     at = next(i for i, x in enumerate(said) if x is q)
-    both = BOTH_POINTER.search(q.text)
+    text, listed = q.text, (LIST_POINTER.search(q.text) if not q.of("list") else None)
+    if listed is not None:
+        named = next((b.text[m.start:m.end] for b in reversed(said[:at]) for m in b.mentions if m.kind == "list"), "")
+        text = text[:listed.start()] + named + text[listed.end():] if named else text
+    if q.of("community"):
+        return text if text != q.text else ""
+    both = BOTH_POINTER.search(text)
     if both is not None:
         for before in reversed(said[:at]):
             named = [before.text[m.start:m.end] for m in before.mentions if m.kind == "community"]
             if len(named) >= 2:
-                return q.text[:both.start()] + "和".join(dict.fromkeys(named)) + q.text[both.end():]
-    found = INNER_POINTER.search(q.text)
+                return text[:both.start()] + "和".join(dict.fromkeys(named)) + text[both.end():]
+    found = INNER_POINTER.search(text)
     if found is None:
-        return ""
+        return text if text != q.text else ""
     for before in reversed(said[:at]):
         named = next((m for m in before.mentions if m.kind == "community"), None)
         if named is not None:
-            return q.text[:found.start()] + before.text[named.start:named.end] + q.text[found.end():]
-    return ""
+            return text[:found.start()] + before.text[named.start:named.end] + text[found.end():]
+    return text if text != q.text else ""
 
 
 ELLIPSIS = re.compile(r"^(?:那|那么)?(.{2,10}?)(?:的)?呢$")
@@ -174,11 +208,12 @@ def _of_holder(text: str) -> bool:
 
 
 def _asked(q) -> tuple:
-    """What a sentence asks: its specific aspects, and for a count the measure word (多少人 and
-    多少个省 are two questions)."""
+    """What a sentence asks: its specific aspects, for a count the measure word (多少人 and 多少个省
+    are two questions), and the thing of its own it names (品牌叫啥，目标呢 are two)."""
     measure = MEASURE.search(q.text) if "figure" in q.aspects else None
+    thing = THING_NOUN.search(q.text)
     return frozenset(q.aspects & SPECIFIC) | ({"said"} if _of_holder(q.text) else set()), \
-        measure.group(1) if measure else ""
+        measure.group(1) if measure else "", thing.group(0).lower() if thing else ""
 
 
 def _round(q) -> str:
@@ -191,3 +226,49 @@ def _subject(q) -> str:
     """The span of a sentence's named subjects (后大街社区和总浦桥社区), "" when it names none."""
     named = [m for m in q.mentions if m.kind in SUBJECTS]
     return compact(q.text[named[0].start:named[-1].end]) if named else ""
+
+
+# a clause after the question that tells of the one asking (福城社区的五福是什么 客户跟我说的没听懂):
+# no question word, nothing the knowledge names, a person in it
+ASIDE_BREAK = re.compile(r"[，,。！!；;]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+TELLER = re.compile(r"我|俺|咱|[他她]|想|打算|省得|人家|别人|客户|朋友|邻居|老乡|同学|同事|亲戚|儿子|女儿|孙子|孙女|外孙|老伴|阿姨|叔叔|"
+                    r"大姑子|小叔子|在家|家里")
+OWNED = ("我们", "我的", "咱们", "我家", "俺们")
+TOLD_ME = re.compile(r"(?:跟|和|对|给|告诉)(?:我|俺)(?:讲|说|提|聊)?|听(?:说|人说|.{1,4}(?:讲|说))")
+
+
+def without_asides(engine: "Engine", question: str) -> str:
+    """`question` without the clauses after its last asking clause that only tell of the one asking:
+    they name nothing to look up, and their words would weigh against what is asked."""
+    said = question.strip().rstrip("，,。！!；; ")
+    parts = ASIDE_BREAK.split(said)
+    if len(parts) < 2:
+        return question
+    end = len(parts)
+    while end > 1:
+        clause = parts[end - 1]
+        heard = engine.understand(clause)
+        # (我们老年大学同学…: the resident's own, not the article's)
+        named = [m for m in heard.mentions if m.kind != "place" and not heard.text.endswith(OWNED, 0, m.start)]
+        if _asks(clause) or not TELLER.search(clause) or any(m.kind != "category" for m in named) or \
+                named and not TOLD_ME.search(clause) and not _names_subject(engine, parts[:end - 1]):
+            break   # (有啥服务，我妈80了: a need told; 邻居跟我讲的: who told it, whatever service 邻居 names;
+            # 我小叔子住骆驼街道那边: where someone lives; 三有三益是啥，她不会用手机: why one asks)
+        end -= 1
+    if end == len(parts) or not any(_asks(p) for p in parts[:end]):
+        return question
+    cut = 0
+    for _ in range(end):     # the text up to the end of the last clause kept, as written
+        found = ASIDE_BREAK.search(said, cut)
+        cut = found.end() if found else len(said)
+    return said[:cut].rstrip("，,。！!；; ")
+
+
+def _names_subject(engine: "Engine", clauses: list[str]) -> bool:
+    return any(m.kind in SUBJECTS for c in clauses for m in engine.understand(c).mentions)
+
+
+def _asks(clause: str) -> bool:
+    """Whether a clause asks: a question word before 也/都 is indefinite (谁也说不过谁, 什么都不懂)."""
+    return any(not (clause.startswith(("也", "都"), m.end()) or m.group(0) == "谁" and "谁也" in clause)
+               for m in ASKS.finditer(clause))

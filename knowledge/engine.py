@@ -37,7 +37,7 @@ from knowledge.matcher import EntityIndex
 from knowledge.model import Community, Item, Model, Programme
 from knowledge.passages import PassageIndex
 from knowledge.listing import LIVES_BEFORE, list_answer, own_places, place_filter, place_levels, widest
-from knowledge.asks import asks_apart
+from knowledge.asks import asks_apart, without_asides
 from knowledge.people import (author_answer, opinion_of, person_answer, published_answer, quotation_answer,
                               someone_elses, unknown_person)
 from knowledge.search import (WHICH_COMMUNITY, about_list, claimed_elsewhere, deeper, sharper, told_beyond_services,
@@ -101,7 +101,7 @@ ASKS_COMMUNITIES = re.compile(r"(?:哪些|什么|几个|多少|有啥|哪几个|
                               r"(?:社区|村)(?:有哪些|有什么|有啥|都有|名单)")
 # what was done or is on in a place (东柳街道搞了啥活动, 北仑有什么项目)
 DONE_THERE = re.compile(r"活动|项目|特色|品牌|搞了|办了|干了|做了")
-GENERIC = re.compile(r"服务|活动|项目|组织|平台|团队|队伍|机构|东西|地方|(?:能|可以)?(?:参加|参与|加入|去)|好玩|特色|出名|有名|知名|著名|品牌|事情|情况|介绍|这儿|这里|这边|那儿|那边|这一?块|方面|没$|"
+GENERIC = re.compile(r"服务|活动|项目|组织|平台|团队|队伍|机构|东西|地方|(?:能|可以)?(?:参加|参与|加入|去)|好玩|特色|主打|招牌|出名|有名|知名|著名|品牌|事情|情况|介绍|这儿|这里|这边|那儿|那边|这一?块|方面|没$|"
                      r"被?提到过?了?|提及|说到|出现过?")
 
 
@@ -118,6 +118,10 @@ class Answer:
     pages: list | None = None            # items for a paged list (data["items"])
     uses_residence: bool = False         # the answer read where the resident lives (else the same for anyone)
 
+# the resident's own community pointed at (我们社区, 我们那)
+HOME_POINTER = re.compile(r"(?:我们|咱们|咱|俺们|我家|我的)(?:社区|小区|这边?|那边?|这里|那里)|本社区")
+# what a question naming a programme already known (除了X，还有…) may still ask of the community itself
+BESIDES_ASPECTS = frozenset(("location", "phone", "contact", "figure", "time", "honour", "rank", "residents"))
 EXAMPLE_QUESTIONS = ("附近有哪些养老服务", "哪个社区有四点钟学校", "宁波首批品质社区有哪些")
 
 
@@ -230,6 +234,7 @@ class Engine:
         return q
 
     def answer(self, question: str, resident_community: str = "", open_question: dict | None = None) -> Answer:
+        question = without_asides(self, question)
         if not open_question:
             several = self._several_asks(question, resident_community)
             if several is not None:
@@ -267,6 +272,10 @@ class Engine:
         it asks one, or when fewer than two of its questions find an answer or a "not known" of their
         subject (and none an answer)."""
         questions = asks_apart(self, question)
+        home = self.model.communities.get(resident_community)
+        if not questions and home is not None and (own := HOME_POINTER.search(question)):
+            # (我们社区书记叫啥 有啥给年轻人的活动: each ask of the resident's community)
+            questions = asks_apart(self, question[:own.start()] + home.name + question[own.end():])
         if not questions:
             return None
         parts = [self.answer(x, resident_community) for x in questions]
@@ -514,6 +523,12 @@ class Engine:
                                   "programme", 1.0, True, ents)
                 return Answer("several", {"parts": [phone, services]}, "contact", 1.0, True, ents)
             return phone
+        rest = [p for p in c.programmes if p.id not in q.excluded] if q.excluded and not cats else []
+        if rest and not q.aspects & BESIDES_ASPECTS:
+            # 除了十里红妆还有啥项目, 除了童梦俱乐部还有啥地方: the community's other programmes
+            return Answer("community_programmes", {"community": c, "total": len(rest), "besides": [
+                self.model.programmes[x].title for x in q.excluded if x in self.model.programmes]},
+                "community", 0.8, True, ents, pages=rest)
         if "contact" in q.aspects:
             # a role named in the question (腰鼓队队长) ranks its holder first
             overlap = {id(p): len(text_bigrams(p.role) & bigrams(q.text)) for p in c.contacts}
@@ -929,6 +944,8 @@ def _signature(answer: Answer) -> tuple:
         return ("several", tuple(_signature(p) for p in answer.data["parts"]))
     if answer.template == "contacts":     # (书记是谁？队长是谁？: two people, two answers)
         return ("contacts", tuple(p.name for p in answer.data["contacts"]))
+    if answer.template in ("community_services", "programme"):   # (党建品牌叫啥 志愿者那个团队叫啥: two programmes)
+        return (answer.template, tuple(p.id for p in answer.data.get("programmes") or ()))
     told = _told(answer)
     return ("items", told) if told is not None else \
         (answer.template, tuple(sorted((k, tuple(v)) for k, v in (answer.entities or {}).items())))

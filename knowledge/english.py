@@ -71,7 +71,10 @@ WORDS = {
     "sing": "唱", "sung": "唱", "singing": "唱", "china": "中国", "china's": "中国", "chinese": "中国",
     "no.1": "第一", "no. 1": "第一", "number one": "第一", "known as": "之称", "nicknamed": "之称",
     "key": "重点", "organised": "主办", "organized": "主办", "organiser": "主办单位", "organizer": "主办单位",
-    "selection": "评选", "main": "主要", "major": "主要",
+    "selection": "评选", "main": "主要", "major": "主要", "main brand": "主打品牌", "flagship": "主打",
+    "prize": "奖", "prizes": "奖", "big prize": "大奖", "size-wise": "规模", "sizewise": "规模",
+    "in size": "规模", "scale": "规模", "visa": "签证", "passport": "护照",
+    "residence permit": "居留许可", "work permit": "工作许可",
     "two": "两个", "three": "三个", "four": "四个", "five": "五个", "special": "特色", "characteristics": "特点",
     "famous for": "特色", "known for": "特色", "lunar new year": "年夜饭", "new year's eve dinner": "年夜饭",
     "kindergarten": "儿童", "after-school": "放学", "after school": "放学", "daycare": "日间照料",
@@ -140,6 +143,13 @@ WORDS = {
     "lives alone": "独居", "living alone": "独居", "alone": "独居", "lonely": "孤单", "fall": "摔倒",
     "falls": "摔倒",
     "hundred-year-old": "百岁", "hundred year old": "百岁", "centenarian": "百岁", "otog front banner": "鄂托克前旗", "inner mongolia": "内蒙古", "material": "资料",
+    # chat shorthand and words of asking (comm. for community; what's: the 's is no word)
+    "comm": "社区", "comms": "社区", "s": "", "quick q": "", "q": "", "talking about": "", "lean on": "借力",
+    "rehab": "康复", "rehabilitation": "康复", "daytime care": "日间照料", "anything": "有什么",
+    # where someone lives (I am in 奉化 阳光社区: the resident's home; my friend lives in …: not theirs)
+    "i am in": "我住在", "i m in": "我住在", "im in": "我住在", "i live in": "我住在", "we are in": "我们住在",
+    "my friend": "我朋友", "our": "我们的", "our community": "我们社区", "our comm": "我们社区", "its": "它的",
+    "that comm": "那个社区", "that community": "那个社区", "this comm": "这个社区", "this community": "这个社区", "she lives in": "她住在", "he lives in": "他住在", "they live in": "他们住在",
     # pinyin question words
     "shequ": "社区", "shuji": "书记", "zhuren": "主任", "shi": "是", "shei": "谁", "shui": "谁", "de": "的",
     "zai": "在", "nali": "哪里", "nar": "哪儿", "dianhua": "电话", "you": "有", "shenme": "什么", "nage": "哪个",

@@ -263,11 +263,15 @@ def sharper(engine: "Engine", q: Query) -> "Answer | None":
 OWNED_ELSEWHERE = 0.7    # how much of a claim another community's passage must tell to answer it
 
 
+HELP_ASKED = re.compile(r"(?:能|可以|会|肯|给)[\u4e00-\u9fff]{0,3}吗$|能不能|可不可以|管不管|帮不帮|有没有人管")
+
+
 def claimed_elsewhere(engine: "Engine", q: Query, target: str) -> "Answer | None":
     """A fact claimed of one community that another's passage tells (听说虞波社区拿过两次山花奖，真的假的？
     到底是哪个社区拿的): that passage, when the named community's own tell it less."""
-    # (泉水社区有啥给青少年的项目吗 asks what there is, claiming nothing)
-    claims = CLAIM.search(q.text) and not WH_ASK.search(q.text)
+    # (泉水社区有啥给青少年的项目吗 asks what there is, claiming nothing; …老人剪头发不方便，社区能管吗
+    # asks for help with a need)
+    claims = CLAIM.search(q.text) and not WH_ASK.search(q.text) and not (q.of("category") and HELP_ASKED.search(q.text))
     if len(q.of("community")) != 1 or not (claims or WHICH_COMMUNITY.search(q.text)):
         return None
     text = question_content(engine, q, named=("community", "place"))

@@ -44,6 +44,7 @@ _SPOKEN = re.compile(r"头一(个|家|回|次|批|届|位)")
 _WRITTEN = {"个": "首个", "家": "首家", "回": "首次", "次": "首次", "批": "首批", "届": "首届", "位": "首位"}
 # sq: how residents type 社区 (she qu) in a hurry (后大街sq)
 _SQ = re.compile(r"(?<![a-z])sq(?![a-z])")
+_VERSUS = re.compile(r"\s*(?<![a-z])(?:vs|v\.s)\.?(?![a-z])\s*")   # (凌霄 vs 丹顶鹤: the two compared, as with 和)
 # 设区, 社去, 社曲: an input method's other words for she qu (品质设区, 福城社去); 建设区, 设区的市
 # are left alone. 书计, 书纪 for shu ji (书籍, books, is a word of its own and stays).
 _SHEQU_MISTYPED = re.compile(r"(?<![建假预开增])设区(?!的市|市)|(?<![报公行])社[去曲趋渠]")
@@ -119,6 +120,7 @@ def normalise(text: str) -> str:
         for pattern, mandarin in _CANTONESE:
             t = pattern.sub(mandarin, t)
     t = _SQ.sub("社区", t) if "sq" in t else t
+    t = _VERSUS.sub("和", t) if "v" in t else t
     t = _SHEQU_MISTYPED.sub("社区", t) if "设区" in t or "社" in t else t
     t = _SHUJI_MISTYPED.sub("书记", t) if "书" in t else t
     t = _DUOSHAO_MISTYPED.sub("多少", t) if "多" in t else t

@@ -99,7 +99,9 @@ ROLE_SAID = re.compile(rf"{ROLES}|联系人|领导|是谁|哪位")
 
 
 FOREIGN_WORDS, FOREIGN_SHARE = 3, 0.75   # English words the knowledge has none for, and their share: nothing to answer
-NOT_THIS = re.compile(r"[（(](?:不是|并非|而不是|别和|别跟|不要和|不要跟|别搞混)[^（()）]{1,20}[）)]")
+NOT_THIS = re.compile(r"[（(](?:不是|并非|而不是|别和|别跟|不要和|不要跟|别搞混)[^（()）]{1,20}[）)]|"
+                      r"[（(][^（()）]{0,20}?\bnot\b[^（()）]{1,20}[）)]|"           # (cheng dong, not dong cheng)
+                      r"[，,\s]*(?:别|不要|可别|千万别)(?:跟|和|与|同)[^，,。？?\s]{1,12}?(?:搞混|弄混|混淆|搞错|弄错|混)了?")   # 别跟深圳湾搞混了
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
 # how something is done (什么做法, 按什么模式, 怎么搞的): not who does it, and (engine) beside what a programme is
 PRACTICE = re.compile(r"(?:什么|啥|哪些|哪种)(?:特别|特色|创新|新|样)?的?(?:做法|办法|制度|机制|经验|模式|举措|措施|特点|思路|方式)|"
@@ -226,7 +228,7 @@ WANTED_REACH = 6
 
 
 def understand(question: str, index: EntityIndex) -> Query:
-    question = NOT_THIS.sub("", question)   # 城东社区（不是东城社区）: the name set aside is not asked about
+    question = NOT_THIS.sub("", question)   # 城东社区（不是东城社区）, …别跟深圳湾搞混了: the name set aside is not asked about
     translated, foreign, said_words = read(question, index.pinyin_names, index.pinyin_words)
     text = compact(translated)
     text = _shared_tail(text, index)
@@ -254,8 +256,11 @@ def understand(question: str, index: EntityIndex) -> Query:
         aspects.discard("figure")   # 我们班有几个孩子每天要过关上学，…有没有…: a few of them, no count asked
     clauses = [compact(c) for c in CLAUSE_ENDS.split(question) if compact(c)]
     if len(clauses) > 1 and "phone" in aspects and not _ASPECT_RE["phone"].search(clauses[-1]) and \
-            len(clauses[-1]) >= 4 and ASKS.search(clauses[-1]):
-        aspects.discard("phone")  # "打了电话没人接，想问下力邦社区有什么给孩子的项目": the question is the last clause
+            len(clauses[-1]) >= 4 and ASKS.search(clauses[-1]) and \
+            not any(_ASPECT_RE["phone"].search(c) and ASKS.search(c) for c in clauses[:-1]):
+        # "打了电话没人接，想问下力邦社区有什么给孩子的项目": the question is the last clause (电话多少，我想
+        # 打过去问问…: the number is asked, what follows is why)
+        aspects.discard("phone")
     if "contact" in aspects and WHICH_COMMUNITY_ASKED.search(text) and not WHO.search(WHICH_COMMUNITY_ASKED.sub("", text)) \
             and not ROLE_NAMED.search(text):
         aspects.discard("contact")   # 首届品质社区当家人里，北仑的是哪家社区: the community is asked, not who leads it

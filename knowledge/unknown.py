@@ -55,8 +55,11 @@ def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> l
             continue
         # asked about (杭州有哪些…, 想问问上海的社区), not told in passing (从湖南老家过来, 有广东的、四川的)
         # (问下杭州和成都的社区…: two places asked about together)
+        # (杭州品质社区评了哪些, 济南500辆公车…: a message opening with the city asks about it)
         if (m.start() == 0 or text[m.start() - 1] in "在去到问下和与跟及") and \
                 (_ASKED_AFTER_PLACE.match(text, m.end()) or text.startswith(_INSTITUTIONS, m.end())
+                 or m.start() == 0 and (text[m.end():m.end() + 1].isdigit() or
+                                        any(mm.start == m.end() and mm.kind == "list" for mm in mentions))
                  or (sub := _PLACE.match(text, m.end())) and not sub.group(0).endswith("社区")  # (呼和浩特新城区)
                  or _STREET.match(text, m.end())):                                            # (济南泉城路)
             unknown.append(word)
@@ -89,7 +92,7 @@ _GENERIC_BEFORE_COMMUNITY = re.compile(
 _AFTER_NAMED = re.compile(r"$|的|在|有|是|书记|主任|电话|地址|怎么|咋|呢|吗|吧|啊|评|获|得|属于|位于|离|和|跟|与|哪|什么|啥|"
                           r"几|多|居委会|党委|党总支|办公|里|那|这|现在|也|都|还|搞|办|举办|开展|进|上|算|归|最近|近期|最新|今年|平时|"
                           r"加入|入选|参加|上榜|如何|好不好|去年|前年|当年|以前|曾经?|被|用|采用|实行|推行|靠|暑假|寒假|周末|节假日|过年|春节|"
-                          r"每年|每周|每天|每月|招|缺")
+                          r"每年|每周|每天|每月|招|缺|我|咱|俺|你们|他们|她们")   # (明楼社区我天天送: a clause of one's own after it)
 # an adverb or a connective before 社区 begins the clause, no name (理发也不方便社区有没有啥服务,
 # 就是社区有没有地方调解, 然后社区有啥: spoken without pauses, 设区 typed for 社区)
 _SAYING_HOW = re.compile(r"不|没|也|就|很|挺|又|却|只|但|而|然后|所以|因为|可是|还是|反正|其实|或者|要么|那么|然而")

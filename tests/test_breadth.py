@@ -2766,3 +2766,94 @@ async def test_they_after_a_count_of_a_kind_of_people_are_those_people(say):
     await say("赛罕社区的老年人多不多，有多少", user="oThey")
     reply = await say("社区给他们搞了啥项目", user="oThey")
     assert reply.startswith("赛罕社区的养老助老") and "三位一体" in reply, reply
+
+
+# ------------------------------------------------------------------ fifteenth session
+async def test_two_asks_parted_by_a_space_before_a_number_are_both_answered(say):
+    reply = await say("深圳湾社区居民有多少 60岁以上的老人又有多少")
+    assert "16957" in reply and "1300" in reply, reply
+
+
+async def test_a_follow_up_asking_two_things_of_it_apart_by_a_space(say):
+    await say("丹顶鹤社区在哪个区", user="oTwoThings")
+    reply = await say("那它书记叫啥 口号呢", user="oTwoThings")
+    assert "黄菊芬" in reply and "诗意图居" in reply, reply
+
+
+async def test_a_role_and_what_the_logo_says_asked_together(say):
+    reply = await say("都市森林社区党总支书记叫啥 LOGO写的啥")
+    assert "许文君" in reply and "众木成林" in reply, reply
+
+
+async def test_a_remark_after_the_question_is_no_part_of_it(say):
+    reply = await say("福城社区的五福都是哪几样 邻居跟我讲的我没记住")
+    assert all(w in reply for w in ("纳福", "写福", "祝福")), reply
+
+
+async def test_a_community_the_material_lacks_said_before_a_remark_of_ones_own(say):
+    reply = await say("月湖社区我常去 他们书记是谁")
+    assert "月湖社区" in reply and any(s in reply for s in SORRY), reply
+
+
+async def test_a_name_set_aside_without_brackets_is_not_asked_about(say):
+    reply = await say("海湾社区的志愿服务有啥 可别跟深圳湾弄混了")
+    assert "贴心360" in reply and "深圳湾" not in reply, reply
+
+
+async def test_a_bracketed_english_not_sets_a_name_aside(say):
+    reply = await say("东城社区 (dong cheng, not cheng dong) is on the 百佳 list with what?")
+    assert "幸福加油站" in reply and "网吧" not in reply, reply
+
+
+async def test_a_city_opening_the_message_is_asked_about(say):
+    for question in ("成都 品质社区 有哪些", "青岛300个社区的书记都是谁"):
+        reply = await say(question)
+        assert any(s in reply for s in SORRY) and "社区：" not in reply, reply
+
+
+async def test_english_where_one_is_binds_and_a_friends_home_does_not(say):
+    assert "已记住您住在后大街" in await say("I am in 后大街社区", user="oEnglishHome")
+    reply = await say("my friend lives in 丹顶鹤社区", user="oEnglishFriend")
+    assert "已记住" not in reply, reply
+
+
+async def test_english_prize_and_main_brand(say):
+    assert "山花奖" in await say("what prize did 后大街社区 win twice?")
+    await say("我住海创社区", user="oMainBrand")
+    assert "小蚂蚁" in await say("what is our community's main brand?", user="oMainBrand")
+
+
+async def test_a_residence_permit_asked_in_english_is_outside_the_articles(say):
+    reply = await say("Where do I get a residence permit? 要带什么材料")
+    assert "居留许可" in reply and any(s in reply for s in SORRY) and "社区：" not in reply, reply
+
+
+async def test_a_need_asking_whether_the_community_can_help_is_its_services(say):
+    reply = await say("后大街社区的老人剪头发不方便，能管吗")
+    assert "理发" in reply and "三有三益" not in reply and "深圳湾" not in reply, reply
+
+
+async def test_besides_a_programme_the_communitys_others_are_listed(say):
+    reply = await say("学弄社区除了地球补丁还有啥")
+    assert "双百守望团" in reply and "除了" in reply, reply
+
+
+async def test_a_correction_naming_the_community_then_asking_asks_of_it(say):
+    await say("我问一下力邦社区", user="oNameThen")
+    reply = await say("搞错了 是赛罕社区。三位一体那个服务站是哪几块", user="oNameThen")
+    assert "日间照料" in reply and "学弄" not in reply, reply
+
+
+async def test_versus_compares_two_communities(say):
+    reply = await say("海创 vs 凌霄 哪个是外地人多")
+    assert "海创" in reply and "凌霄" in reply, reply
+
+
+async def test_that_list_points_at_the_list_named_before(say):
+    reply = await say("In the 百佳 list, how often is 学弄社区 there? 它有几个 brands 在那个 list 里?")
+    assert "2个" in reply or "两" in reply, reply
+
+
+async def test_english_size_wise_asks_the_scale(say):
+    reply = await say("Haichuang: which street is it on, and what is special size-wise?")
+    assert "下应" in reply and "最大" in reply, reply

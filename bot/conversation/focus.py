@@ -7,8 +7,10 @@ import re
 
 from bot.conversation.telling import (ASKED_OF, WHICH_COMMUNITY, after_story, asks, asks_only_whether, background_only,
                                       names, only_a_guess, pointed)
+from knowledge.asks import asks_apart, without_asides
 from knowledge.text import CLAUSE_ENDS
 
+ENGLISH_ASKS = re.compile(r"(?i)\b(?:how|what|which|who|whom|whose|where|when|why)\b")
 FRAME = re.compile(r"^(?:我|俺)?(?:看|看到|看了|读到|听|听说|听人说|据说)[^，,。]{0,30}(?:报道|新闻|文章|消息|报纸|节目)"
                    r"(?:里|上|中)?(?:说|讲|提到|写)?的?$")
 # who the resident heard it from (我听邻居讲的没听清): not what is asked (邻居 is no neighbourhood service here)
@@ -33,6 +35,7 @@ def focus(text: str, kb) -> str:
     """The clauses that ask, with those naming an entity: 打了电话没人接，想问下力邦社区有什么给孩子的项目
     asks about children's programmes, not the phone. Unchanged when every clause or none asks.
     Where the resident read or heard it (我看宁波日报那篇讲当家人的报道) is no part of the question."""
+    text = without_asides(kb, text)     # (…是啥，我帮她问问: the remarks after the question)
     text = HEARSAY.sub("", text) if "听" in text else text
     text = HEARD_THAT.sub("", text) if "说" in text else text
     story = after_story(text, kb)
@@ -45,7 +48,9 @@ def focus(text: str, kb) -> str:
     if told and len(told) < len(parts):
         return focus("，".join(told), kb)
     asking = [asks(p) for p in parts]
-    if all(asking) or not any(asking):
+    # (…出现几次？它有几个品牌在那个名单里: several asks, each answered of what it names; 北京的社区书记
+    # election is how? 他们怎么选…: a clause asking in English is asked too)
+    if all(asking) or not any(asking) or ENGLISH_ASKS.search(text) or asks_apart(kb, text):
         return text
     said_for = pointed(parts, asking, kb)
     if said_for is not None:

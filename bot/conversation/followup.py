@@ -42,14 +42,16 @@ EXCUSE_AFTER = re.compile(r"[，,。\s]*(?:刚才|刚刚)?(?:字|名字)?(?:手�
 # (…阳光社区，不是金钟。请问…: what it is not, said after, also before a sentence more)
 NOT_AFTER = re.compile(r"[，,\s]+(?:而)?(?:不是|非)[^，,。？?!！]{1,10}(?:[。.!！]+(?=.)|[。.!！]*$)")
 # (…大概有多少人,主要是哪几个民族?: a comma before a further ask parts sentences too)
-SENTENCE_BREAK = re.compile(r"[？?。！!；;]|[，,](?=[^，,]*(?:[？?]|吗|呢|什么|啥|哪|谁|几|多少))")
+SENTENCE_BREAK = re.compile(r"[？?。！!；;]|(?:[，,]|(?<=[\u4e00-\u9fff])\s+)(?=[^，,\s]*(?:[？?]|吗|呢|什么|啥|哪|谁|几|多少))")
 ASKED_HERE = re.compile(r"是不是|吗|么|吧|呢|[？?]|哪|谁|什么|啥")
 MEANT = re.compile(r"^(我是说|我说的是|我问的是|我是问|我是想问的是|我是想问|我想问的是|我想问|我想知道|我要问的是|我要问|我指的是|应该是|应为|应是|是问|问的是|想问的是|想问|是|问)")
 MOVED = re.compile(r"^(我|俺|我们|我家|我们家)?(上个月|上月|上周|去年|今年|前几天|前阵子|前段时间|最近|已经|刚|刚刚|现在|后来|如今|最后|最终|其实|实际上)*"
                    r"(?:搬了?家?了?[，,\s]*(?:我|我们|我家)?(?:现在|如今|目前)?(?:住在|住)|"   # (刚搬家了，现在住X / 我搬了现在住X)
                    r"搬到的是|搬去的是|搬进的是|搬到|搬去|搬家到|搬进|搬来|搬进了|住的是|现在住在|现在住|住在|新家是|新家在)(了)?")
 # (Who is the 书记 of 凌霄社区... sorry no, I mean 丹顶鹤社区: corrected as 不对，我是说 is)
-ENGLISH_CORRECTION = re.compile(r"(?i)[\s,.…]*(?:\b(?:sorry|oops|no|wait|actually)\b[\s,.!]*)*\bI\s+mean[t]?\b[\s,:]*")
+# (…, I mean) at a clause's end is a filler, not a correction: something must follow it
+ENGLISH_CORRECTION = re.compile(r"(?i)[\s,.…]*(?:\b(?:sorry|oops|no|wait|actually)\b[\s,.!]*)*\bI\s+mean[t]?\b[\s,:]*"
+                                r"(?=[^\s)）?？.。!！,，])")
 COURTESY_END = re.compile(r"[，,。.!！\s]*(?:谢谢您?|谢了|多谢|感谢|麻烦(?:你|您)?了|辛苦(?:你|您)?了|thanks|thank you)[啊呀哈啦哦嘛。.!！~～\s]*$",
                           re.IGNORECASE)
 # someone or something else moved (学校已经搬到镇海区了): the last question asked of that place, no
@@ -148,11 +150,15 @@ def _resolve(text: str, topic: Topic, kb) -> Resolution:
         moved = positions.corrected(topic.question, rest) if topic.question else ""
         if moved:
             return Resolution(moved, "correction")    # 排第3的是哪个 → 我数错了，是第13个
-        rest = _name_first(rest, kb)
+        rest = _name_then_question(_name_first(rest, kb), kb)
         said = kb.understand(rest)
         if said.binds and said.of("community") or topic.bound and said.of("community"):
-            # (说错了，我是深圳湾社区的: where the resident lives, said again whatever the last topic)
-            return Resolution(rest if said.binds else "我住在" + rest, "rebind")
+            # (说错了，我是深圳湾社区的: where the resident lives, said again whatever the last topic;
+            # …金钟社区，阳光社区是我老同学住的，我搞混了: what follows, asking nothing, tells of others)
+            first = re.split(r"[，,。；;\s]", rest.strip(), maxsplit=1)[0]
+            if first != rest.strip() and kb.understand(first).of("community") and not ASKS.search(rest[len(first):]):
+                rest = first
+            return Resolution(rest if kb.understand(rest).binds else "我住在" + rest, "rebind")
         return _against_topic(rest, topic, kb, "correction") or Resolution(rest, "correction")
     if not topic.question:
         return Resolution(t)
@@ -210,6 +216,22 @@ def _name_first(rest: str, kb) -> str:
     if len(alone) != 1 or any(m.kind == "community" for m in kb.understand(rest).mentions):
         return rest
     return kb.community(alone[0].ids[0]).name + sep + after
+
+
+NAME_SENTENCE = re.compile(r"^\s*(?:是|就是|应该是)?([^。；;\s]{2,16}?)[。；;\s]+(?=\S)")
+
+
+def _name_then_question(rest: str, kb) -> str:
+    """A correction naming the community in a sentence of its own, then asking (是赛罕社区 不是深圳湾。
+    养老服务站三位一体是哪三块): one question of that community."""
+    found = NAME_SENTENCE.match(rest)
+    if found is None:
+        return rest
+    named = [m for m in kb.understand(found.group(1)).mentions if m.kind == "community" and len(m.ids) == 1]
+    after = rest[found.end():]
+    if len(named) != 1 or any(m.kind == "community" for m in kb.understand(after).mentions) or not ASKS.search(after):
+        return rest
+    return kb.community(named[0].ids[0]).name + after
 
 
 def _without_past_home(t: str) -> str:
@@ -494,6 +516,10 @@ def _against_topic(t: str, topic: Topic, kb, kind: str) -> Resolution | None:
                 return Resolution(raw.replace(found.group(0), read, 1), kind)
             return Resolution(q.text[:found.start()] + read + q.text[found.end():], kind)
         name, again = read
+        raw = LEAD.sub("", simplified(t).strip())
+        if step[0] == "short" and not again and SENTENCE_BREAK.search(raw.rstrip("？?。！! ")):
+            # (我们那理念是啥 上班制度啥样: its asks kept apart, each asked of the last subject)
+            return Resolution(name + raw, kind, guess=kind == "followup")
         return Resolution(name + step[1] + again, kind, guess=kind == "followup")
     return None
 

@@ -34,6 +34,8 @@ NOT_IN = re.compile(r"(?:社区)?(?:那边)?(?:还|也|并|从)?(?:没有?|不�
 # 丹顶鹤社区…宁波的区 is the community)
 POINTERS = ((re.compile(r"这个人|这人|此人|这位|那位|(?<![其它])他(?!们)|她(?!们)"), (("person",),)),
             (re.compile(r"它(?![们俩])|该社区|这个社区|那个社区|他们那|她们那|那边|那里|那儿"), (("community", "programme"), ("place",))))
+# what a community has, not a programme (理念, 书记, 哪个街道)
+OF_A_COMMUNITY = re.compile(r"理念|宗旨|口号|工作目标|书记|主任|哪个区|哪个街道|在哪|人口|居民|面积|建成|成立")
 # a clause only naming who or what it might be (是深圳湾社区吗), its names left out
 GUESS_WORDS = re.compile(r"^(?:那|难道|应该|可能|就)?(?:是不是|是)?(?:吗|吧|呢|对吧|对不对|是不是|没错吧)?$")
 
@@ -76,6 +78,8 @@ def pointed(parts: list[str], asking: list[bool], kb) -> str | None:
         said = pointer.search(asked.text)
         if said is None:
             continue
+        if ("community", "programme") in preferred and OF_A_COMMUNITY.search(asked.text):
+            preferred = (("community",), *preferred)   # (…静远社区，听说也搞公益集市的，它的理念是啥: the community's)
         for kinds in preferred:
             target = next((m for m, background in reversed(told) if m.kind in kinds and not background), None)
             if target is not None:
