@@ -2857,3 +2857,64 @@ async def test_that_list_points_at_the_list_named_before(say):
 async def test_english_size_wise_asks_the_scale(say):
     reply = await say("Haichuang: which street is it on, and what is special size-wise?")
     assert "下应" in reply and "最大" in reply, reply
+
+
+async def test_remarks_about_family_after_the_question_are_left_out(say):
+    reply = await say("深圳湾社区那个暖心天使是干啥的，我邻居阿姨的女儿在深圳，她年纪大了不会用手机，我帮她问问")
+    assert reply.startswith("“暖心天使”") and "关爱长者" in reply, reply
+
+
+async def test_a_pointer_asking_a_communitys_secretary_means_the_community(say):
+    reply = await say("凌霄社区，听说也有公益集市，它的书记是哪位")
+    assert "陈雪波" in reply, reply
+
+
+async def test_a_correction_then_someone_elses_home_binds_the_corrected_one(say):
+    await say("我住锦屏街道的阳光社区", user="oOtherHome")
+    reply = await say("不对，是岳林街道的金钟社区，阳光社区是我姐姐家，我记岔了", user="oOtherHome")
+    assert "已记住您住在金钟社区" in reply, reply
+
+
+async def test_the_phone_asked_with_why_is_still_the_phone(say):
+    reply = await say("后大街社区的电话多少啊，我想打过去问问理发要不要排队")
+    assert "没有后大街社区的电话" in reply, reply
+
+
+async def test_i_mean_closing_a_bracket_corrects_nothing(say):
+    reply = await say("what is 幸福苑社区's 腰鼓队? (the drum team, I mean)")
+    assert "腰鼓" in reply and "答不上来" not in reply, reply
+
+
+async def test_english_comm_and_our(say):
+    await say("I live in 海棠社区", user="oComm")
+    reply = await say("what's our comm.'s brand on the 百佳 list?", user="oComm")
+    assert "最美朝霞" in reply, reply
+
+
+async def test_two_asks_of_the_residents_own_community(say):
+    await say("我住海创社区", user="oOwnTwo")
+    reply = await say("我们这书记叫啥 服务品牌叫啥", user="oOwnTwo")
+    assert "小蚂蚁" in reply and ("书记" in reply or "负责人" in reply), reply
+
+
+async def test_short_asks_after_a_name_typed_with_spaces(say):
+    reply = await say("都市森林社区 哪个区 谁负责")
+    assert "鄞州" in reply and "许文君" in reply, reply
+
+
+async def test_a_part_counted_after_the_whole(say):
+    """(kept while short asks of the named community are parted: a count of a part asks on its own)"""
+    reply = await say("赛罕社区志愿服务队伍多少支？其中在职党员有多少？")
+    assert "8支" in reply and "285" in reply, reply
+
+
+async def test_two_programmes_of_one_community_asked_together_are_both_named(say):
+    """(two parted asks answered with two of its programmes are two answers, not one repeated)"""
+    reply = await say("后大街社区 婚俗表演叫啥 众筹那个工程叫啥")
+    assert "十里红妆" in reply and "居民众筹自治" in reply, reply
+
+
+async def test_a_slash_parts_two_counts(say):
+    """(a slash between two asks parts them as a question mark would)"""
+    reply = await say("赛罕社区 在职党员多少 / 单元长多少")
+    assert "285" in reply and "147" in reply, reply
