@@ -46,7 +46,7 @@ PERSON_LEAD = re.compile(r"^(?:那|那么)?(?:这位|那位|[他她](?!们))")
 ALSO_LEAD = re.compile(r"^(?:以及|另外|此外|同时|并且|再者)")
 QUOTED_PART = re.compile(r"[“\"「].{2,12}?[”\"」]")
 # what kind of thing of its own a community is asked for (…书记是谁?主打什么平台?)
-WHAT_THING = re.compile(r"(?:什么|啥|哪些|哪个|哪几个)(?:样的)?(?:平台|品牌|模式|机制|载体|工作法|特色|特点|规模)")
+WHAT_THING = re.compile(r"(?:什么|啥|哪些|哪个|哪几个)(?:样的|它的|他们的|其)?(?:服务|党建|工作)?(?:平台|品牌|模式|机制|载体|工作法|特色|特点|规模)")
 # what a thing of the community's own is called or says, asked beside another ask (服务品牌叫啥 工作目标呢,
 # 书记叫啥 logo上写的啥)
 OWN_THING = re.compile(r"(?:品牌|平台|模式|机制|制度|载体|工作法|目标|理念|口号|标识|标志|logo|宗旨|特色)"
@@ -59,9 +59,12 @@ COMMUNITY_LEAD = re.compile(rf"^(?:那|那么)?(?:[他她]们社区|[他她]们�
 
 def asks_apart(engine: "Engine", question: str) -> list[str]:
     """The standalone questions of a message that asks several specific things; [] otherwise."""
-    if len(question) < 2 * MIN_CHARS or not SENTENCES.search(question):
+    if len(question) < 2 * MIN_CHARS:
         return []
-    sentences = _ellipses_filled(_fragments_joined(SENTENCES.split(question)), engine)
+    parts = _english_parted(SENTENCES.split(question))
+    if len(parts) < 2:
+        return []
+    sentences = _ellipses_filled(_fragments_joined(parts), engine)
     said = [engine.understand(sentence) for sentence in sentences]
     of_community = any(q.of("community") for q in said)
     # an English sentence that names an aspect asks it, said as a question or not ("heard it won an award")
@@ -89,6 +92,20 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
         return []
     return [_pointer_filled(q, said) or (q.text if _own_subject(q, subjects) else _in_context(q, said, asking, subjects))
             for q in asking[:MOST]]
+
+
+ENGLISH_ASK = re.compile(r"(?i)\b(?:which|what|who|where|when|how)(?:'?s)?\b")
+
+
+def _english_parted(sentences: list[str]) -> list[str]:
+    """An English sentence asking twice without a stop (haichuang community which district whats its
+    service brand): parted before its second question word."""
+    out: list[str] = []
+    for sentence in sentences:
+        found = list(ENGLISH_ASK.finditer(sentence))
+        at = next((m.start() for m in found[1:] if sentence[found[0].end():m.start()].split()), None)
+        out += [sentence[:at], sentence[at:]] if at is not None and LATIN.search(sentence[:at]) else [sentence]
+    return out
 
 
 def _fragments_joined(sentences: list[str]) -> list[str]:

@@ -145,7 +145,8 @@ WORDS = {
     "hundred-year-old": "百岁", "hundred year old": "百岁", "centenarian": "百岁", "otog front banner": "鄂托克前旗", "inner mongolia": "内蒙古", "material": "资料",
     # chat shorthand and words of asking (comm. for community; what's: the 's is no word)
     "comm": "社区", "comms": "社区", "s": "", "quick q": "", "q": "", "talking about": "", "lean on": "借力",
-    "rehab": "康复", "rehabilitation": "康复", "daytime care": "日间照料", "anything": "有什么",
+    "plan": "打算", "plans": "打算", "planned": "打算", "planning": "打算", "mom": "老人", "mum": "老人", "dad": "老人", "hopeless": "不会", "w": "", "special about": "特别", "digital": "数字化", "digital training": "数字化技能培训", "smartphone": "智能手机",
+    "smartphones": "智能手机", "rehab": "康复", "rehabilitation": "康复", "daytime care": "日间照料", "anything": "有什么",
     # where someone lives (I am in 奉化 阳光社区: the resident's home; my friend lives in …: not theirs)
     "i am in": "我住在", "i m in": "我住在", "im in": "我住在", "i live in": "我住在", "we are in": "我们住在",
     "my friend": "我朋友", "our": "我们的", "our community": "我们社区", "our comm": "我们社区", "its": "它的",
@@ -256,6 +257,7 @@ THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 # after a noun these start a relative clause (the kids who cross the border), not a question
 RELATIVE = frozenset(("who", "which", "where", "when", "whose"))
+ASKED_PLACES = frozenset(("district", "street", "city", "province", "county", "town", "subdistrict", "area"))
 ASKING_BEFORE = frozenset(("is", "are", "was", "were", "and", "or", "but", "so", "me", "know", "ask", "tell"))
 
 
@@ -296,7 +298,10 @@ def _run(run: str, names: dict[str, str], vocabulary: dict[str, str], unknown: l
     out, i = [], 0
     while i < len(words):
         # (…imperial scholars' - which town is it in: after a dash a new question begins)
-        if words[i] in RELATIVE and i > 0 and words[i - 1] not in ASKING_BEFORE and words[i - 1][-1].isalpha():
+        # (…community which has…: a relative pronoun; haichuang community which district: typed as a
+        # question, a place word right after it)
+        if words[i] in RELATIVE and i > 0 and words[i - 1] not in ASKING_BEFORE and words[i - 1][-1].isalpha() and \
+                not (i + 1 < len(words) and words[i + 1] in ASKED_PLACES):
             i += 1
             continue
         if words[i].replace(".", "", 1).isdigit():   # (2800 migrant workers: the number is said as it is)

@@ -55,11 +55,11 @@ def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> l
             continue
         # asked about (杭州有哪些…, 想问问上海的社区), not told in passing (从湖南老家过来, 有广东的、四川的)
         # (问下杭州和成都的社区…: two places asked about together)
-        # (杭州品质社区评了哪些, 济南500辆公车…: a message opening with the city asks about it)
+        # (杭州品质社区评了哪些, 上海垃圾分类…, 济南500辆公车…: a message opening with the city asks about it)
         if (m.start() == 0 or text[m.start() - 1] in "在去到问下和与跟及") and \
                 (_ASKED_AFTER_PLACE.match(text, m.end()) or text.startswith(_INSTITUTIONS, m.end())
                  or m.start() == 0 and (text[m.end():m.end() + 1].isdigit() or
-                                        any(mm.start == m.end() and mm.kind == "list" for mm in mentions))
+                                        any(mm.start == m.end() for mm in mentions))
                  or (sub := _PLACE.match(text, m.end())) and not sub.group(0).endswith("社区")  # (呼和浩特新城区)
                  or _STREET.match(text, m.end())):                                            # (济南泉城路)
             unknown.append(word)

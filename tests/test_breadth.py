@@ -2918,3 +2918,28 @@ async def test_a_slash_parts_two_counts(say):
     """(a slash between two asks parts them as a question mark would)"""
     reply = await say("赛罕社区 在职党员多少 / 单元长多少")
     assert "285" in reply and "147" in reply, reply
+
+
+async def test_多不多_asks_how_many(say):
+    reply = await say("力邦社区的外地务工人员多不多")
+    assert "2800" in reply and "20个" in reply, reply
+
+
+async def test_what_is_special_about_the_residents_is_who_lives_there(say):
+    reply = await say("what is special about the residents of 学苑社区?")
+    assert "少数民族" in reply, reply
+
+
+async def test_english_plans_and_digital_training(say):
+    reply = await say("Did 宁波晚报 plan any digital training for communities? my dad can't use his smartphone")
+    assert "数字化技能培训" in reply, reply
+
+
+async def test_a_city_opening_the_message_before_a_service_is_outside(say):
+    reply = await say("广州 养老服务 怎么申请")
+    assert "广州" in reply and any(s in reply for s in SORRY), reply
+
+
+async def test_english_asks_run_together_are_both_answered(say):
+    reply = await say("jinzhong community which street  who is the secretary")
+    assert "岳林" in reply and ("书记" in reply or "负责人" in reply), reply
