@@ -59,7 +59,7 @@ def _unknown_places(text: str, index: EntityIndex, mentions: list[Mention]) -> l
         if (m.start() == 0 or text[m.start() - 1] in "在去到问下和与跟及") and \
                 (_ASKED_AFTER_PLACE.match(text, m.end()) or text.startswith(_INSTITUTIONS, m.end())
                  or m.start() == 0 and (text[m.end():m.end() + 1].isdigit() or
-                                        any(mm.start == m.end() for mm in mentions))
+                                        any(mm.start == m.end() and mm.kind != "place" for mm in mentions))
                  or (sub := _PLACE.match(text, m.end())) and not sub.group(0).endswith("社区")  # (呼和浩特新城区)
                  or _STREET.match(text, m.end())):                                            # (济南泉城路)
             unknown.append(word)
