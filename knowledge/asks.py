@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 # (…在哪里啊然后它上百佳的…叫什么: dictated without pauses, 然后 begins the next sentence)
 # (…多少人 60岁以上的多少, …叫啥 logo上写的啥: a pause before a number, or after an ask before a word in
 # letters, parts asks too)
-SENTENCES = re.compile(r"[？?。！!；;]+|(?<=[\u4e00-\u9fff])\s*[/／]\s*(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[，,\s]+(?=[\u4e00-\u9fff0-9])|(?<=[啥么吗呢谁几少哪])[，,\s]+(?=[A-Za-z])|"
+# (…社区:1. 居民以什么年龄层为主?2. 党总支书记是哪位?: numbered asks, each a sentence)
+SENTENCES = re.compile(r"(?:(?<=^)|(?<=[:：，,。？?；;\s]))\s*(?:[1-9][.、．)）]|[（(][1-9][)）]|[①-⑨])\s*(?=[\u4e00-\u9fffA-Za-z“\"])|"
+                       r"[：:](?=\s*(?:[1-9][.、．)）]|[（(][1-9][)）]|[①-⑨]))|[？?。！!；;]+|(?<=[\u4e00-\u9fff])\s*[/／]\s*(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[，,\s]+(?=[\u4e00-\u9fff0-9])|(?<=[啥么吗呢谁几少哪])[，,\s]+(?=[A-Za-z])|"
                        r"(?<=[\u4e00-\u9fff])[啊呀嘛啦哈哇噢呢吧]*然后(?=[\u4e00-\u9fff])|"
                        r"(?i:,?\s+and\s+(?:roughly\s+|approximately\s+|about\s+|also\s+|then\s+)?(?=(?:how|what|which|who|where|when|whose|is|are|does|do|did|since)\b))")
 SPECIFIC = frozenset(("location", "phone", "contact", "honour", "figure", "time", "rank", "residents"))
@@ -129,7 +131,10 @@ BOTH_POINTER = re.compile(r"[二两]社区|两个社区|这两个社区|这两�
 
 
 # a list pointed at (…学弄社区出现几次？它有几个品牌在那个名单里)
+# the resident's own community pointed at (我们社区, 我们那)
+HOME_POINTER = re.compile(r"(?:我们|咱们|咱|俺们|我家|我的)(?:社区|小区|这边?|那边?|这里|那里)|本社区")
 LIST_POINTER = re.compile(r"(?:那个|这个|该|此|那张|这张)(?:名单|榜单|榜)")
+ON_A_LIST = re.compile(r"上榜|榜上|入选|入围|上了榜")
 
 
 def _pointer_filled(q, said: list) -> str:
@@ -137,12 +142,21 @@ def _pointer_filled(q, said: list) -> str:
     that community set in place of the pointer, and at both (二社区, 它们) after a sentence naming
     several: all of them. A list pointed at (那个名单) is the one named before. "" when none is."""
     at = next(i for i, x in enumerate(said) if x is q)
-    text, listed = q.text, (LIST_POINTER.search(q.text) if not q.of("list") else None)
+    listed = None if q.of("list") else \
+        LIST_POINTER.search(q.text) or (ON_A_LIST.search(q.text) if q.of("community") else None)
+    text = q.text
     if listed is not None:
         named = next((b.text[m.start:m.end] for b in reversed(said[:at]) for m in b.mentions if m.kind == "list"), "")
-        text = text[:listed.start()] + named + text[listed.end():] if named else text
+        # (…榜单:1. 一共多少个品牌?2. 学弄社区有几个品牌上榜: that list)
+        text = text[:listed.start()] + named + (text[listed.end():] if LIST_POINTER.match(text, listed.start())
+                                                 else text[listed.start():]) if named else text
     if q.of("community"):
         return text if text != q.text else ""
+    own = HOME_POINTER.search(text)
+    bound = next((b for b in reversed(said[:at]) if b.binds and b.of("community")), None) if own else None
+    if bound is not None:   # (我住在丹顶鹤社区。请问:1. 我们社区的书记是谁?2. 我们社区…: the home just said)
+        m = bound.of("community")[0]
+        return text[:own.start()] + bound.text[m.start:m.end] + text[own.end():]
     both = BOTH_POINTER.search(text)
     if both is not None:
         for before in reversed(said[:at]):

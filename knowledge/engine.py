@@ -37,7 +37,7 @@ from knowledge.matcher import EntityIndex
 from knowledge.model import Community, Item, Model, Programme
 from knowledge.passages import PassageIndex
 from knowledge.listing import LIVES_BEFORE, list_answer, own_places, place_filter, place_levels, widest
-from knowledge.asks import asks_apart, without_asides
+from knowledge.asks import HOME_POINTER, asks_apart, without_asides
 from knowledge.people import (author_answer, opinion_of, person_answer, published_answer, quotation_answer,
                               someone_elses, unknown_person)
 from knowledge.search import (WHICH_COMMUNITY, about_list, claimed_elsewhere, deeper, sharper, told_beyond_services,
@@ -118,8 +118,6 @@ class Answer:
     pages: list | None = None            # items for a paged list (data["items"])
     uses_residence: bool = False         # the answer read where the resident lives (else the same for anyone)
 
-# the resident's own community pointed at (我们社区, 我们那)
-HOME_POINTER = re.compile(r"(?:我们|咱们|咱|俺们|我家|我的)(?:社区|小区|这边?|那边?|这里|那里)|本社区")
 # what a question naming a programme already known (除了X，还有…) may still ask of the community itself
 BESIDES_ASPECTS = frozenset(("location", "phone", "contact", "figure", "time", "honour", "rank", "residents"))
 EXAMPLE_QUESTIONS = ("附近有哪些养老服务", "哪个社区有四点钟学校", "宁波首批品质社区有哪些")

@@ -145,6 +145,10 @@ WORDS = {
     "hundred-year-old": "百岁", "hundred year old": "百岁", "centenarian": "百岁", "otog front banner": "鄂托克前旗", "inner mongolia": "内蒙古", "material": "资料",
     # chat shorthand and words of asking (comm. for community; what's: the 's is no word)
     "comm": "社区", "comms": "社区", "s": "", "quick q": "", "q": "", "talking about": "", "lean on": "借力",
+    # community names said by their meaning (Red-crowned Crane community: 丹顶鹤社区)
+    "red-crowned crane": "丹顶鹤", "red crowned crane": "丹顶鹤", "urban forest": "都市森林", "city forest": "都市森林",
+    "back street": "后大街", "golden bell": "金钟", "sunshine": "阳光", "happiness garden": "幸福苑", "gardener": "园丁",
+    "seven colours": "七色", "seven colors": "七色", "one hundred best": "百佳", "hundred best": "百佳", "100 best": "百佳",
     "plan": "打算", "plans": "打算", "planned": "打算", "planning": "打算", "mom": "老人", "mum": "老人", "dad": "老人", "hopeless": "不会", "w": "", "special about": "特别", "digital": "数字化", "digital training": "数字化技能培训", "smartphone": "智能手机",
     "smartphones": "智能手机", "rehab": "康复", "rehabilitation": "康复", "daytime care": "日间照料", "anything": "有什么",
     # where someone lives (I am in 奉化 阳光社区: the resident's home; my friend lives in …: not theirs)
@@ -324,7 +328,11 @@ def _run(run: str, names: dict[str, str], vocabulary: dict[str, str], unknown: l
             i += n
             break
         else:
-            if unknown is not None:
+            if i + 1 < len(words) and words[i + 1] in ("community", "shequ") and PINYIN.fullmatch(words[i]) and \
+                    words[i] not in FUNCTION_WORDS and not (i + 2 < len(words) and " ".join(words[i + 1:i + 3]) in WORDS):
+                # (…community festival: a name of its own, translated whole)
+                out.append(words[i])   # (Shuguang community: a name the knowledge lacks, said as a name)
+            elif unknown is not None:
                 unknown.append(words[i])
             i += 1  # a word we do not know says nothing to the matcher
     # Shenzhen Bay Park: a landmark named after the area, not the community
@@ -336,4 +344,7 @@ def _run(run: str, names: dict[str, str], vocabulary: dict[str, str], unknown: l
     return "" if all(w in FUNCTION_WORDS for w in words) else run   # LOGO, QQ, O2O: the knowledge's own words
 
 
+# toneless pinyin syllables, one after another (shuguang): a name, not an English word (big, old)
+PINYIN = re.compile(r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ue|ai|ei|ao|"
+                    r"ou|an|en|in|un|ia|ie|iu|ua|uo|ui|er|a|o|e|i|u|v))+")
 POINTING = {"that": "那", "this": "这", "those": "那些", "these": "这些"}   # (那个 alone reads as a pause)

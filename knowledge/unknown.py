@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from knowledge.english import PINYIN
 from knowledge.matcher import EntityIndex, Mention
 from knowledge.text import A_NOT_A, CLAUSE_ENDS, NAME_ENDS, chinese_number, compact
 
@@ -113,7 +114,9 @@ def _unknown_communities(question: str, text: str, index: EntityIndex, mentions:
         at, tokens = 0, index.tokens(clause)
         for i, token in enumerate(tokens):
             at += len(token)
-            if token != "社区" or i == 0 or not _AFTER_NAMED.match(clause, at):
+            if token != "社区" or i == 0:
+                continue
+            if not _AFTER_NAMED.match(clause, at):
                 continue
             j = i - 1
             if len(tokens[j]) >= 2 and _GENERIC_BEFORE_COMMUNITY.search(tokens[j]):
@@ -138,6 +141,21 @@ def _unknown_communities(question: str, text: str, index: EntityIndex, mentions:
                 found = text.find(said, found + 1)
             if found >= 0:
                 unknown.append(said)
+    return unknown + _unknown_spelled(question, text, index, mentions)
+
+
+def _unknown_spelled(question: str, text: str, index: EntityIndex, mentions: list[Mention]) -> list[str]:
+    """`Shuguang community in Haishu`: a name in pinyin no community has, which the English reading
+    keeps as spelled right before 社区."""
+    if not re.search(r"[A-Za-z]{3}", question):
+        return []
+    tokens, at, unknown = index.tokens(text), 0, []
+    for i, token in enumerate(tokens):
+        if token == "社区" and i > 0 and PINYIN.fullmatch(tokens[i - 1]) and len(tokens[i - 1]) >= 3:
+            start = at - len(tokens[i - 1])
+            if not any(m.start <= start < m.end for m in mentions):
+                unknown.append(tokens[i - 1] + "社区")
+        at += len(token)
     return unknown
 
 

@@ -2943,3 +2943,33 @@ async def test_a_city_opening_the_message_before_a_service_is_outside(say):
 async def test_english_asks_run_together_are_both_answered(say):
     reply = await say("jinzhong community which street  who is the secretary")
     assert "岳林" in reply and ("书记" in reply or "负责人" in reply), reply
+
+
+async def test_numbered_asks_are_each_answered(say):
+    reply = await say("海创社区：1. 在哪个街道？2. 服务品牌叫什么？")
+    assert "下应" in reply and "小蚂蚁" in reply, reply
+
+
+async def test_what_age_the_residents_mostly_are_is_who_lives_there(say):
+    reply = await say("凌霄社区的居民以什么年龄段为主")
+    assert "年轻" in reply and "适合年龄" not in reply, reply
+
+
+async def test_our_community_after_saying_where_one_lives_in_the_same_message(say):
+    reply = await say("我住在湖西社区。请问：1. 我们社区的书记是谁？2. 我们社区的服务品牌叫什么？", user="oSameMessage")
+    assert "湖西" in reply and "凌霄" not in reply and "——" in reply, reply
+
+
+async def test_on_the_list_means_the_list_named_before(say):
+    reply = await say("百佳品牌一共多少个？泉水社区有几个品牌上榜？")
+    assert "100" in reply and "时间积分银行" in reply, reply
+
+
+async def test_english_names_said_by_their_meaning(say):
+    assert "黄菊芬" in await say("who is the party secretary of the Red-crowned Crane community?")
+    assert "众木成林" in await say("what does the logo of the Urban Forest community say?")
+
+
+async def test_an_unknown_community_spelled_in_pinyin_is_unknown(say):
+    reply = await say("Who is the party secretary of Chunhui community?")
+    assert "chunhui社区" in reply and any(s in reply for s in SORRY), reply
