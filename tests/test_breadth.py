@@ -2973,3 +2973,8 @@ async def test_english_names_said_by_their_meaning(say):
 async def test_an_unknown_community_spelled_in_pinyin_is_unknown(say):
     reply = await say("Who is the party secretary of Chunhui community?")
     assert "chunhui社区" in reply and any(s in reply for s in SORRY), reply
+
+
+async def test_a_school_subject_is_outside_the_articles(say):
+    reply = await say("孙女的几何题不会做 三角函数怎么算")
+    assert any(s in reply for s in SORRY) and "社区：" not in reply, reply
