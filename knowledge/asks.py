@@ -25,10 +25,16 @@ if TYPE_CHECKING:
 # (…多少人 60岁以上的多少, …叫啥 logo上写的啥: a pause before a number, or after an ask before a word in
 # letters, parts asks too)
 # (…社区:1. 居民以什么年龄层为主?2. 党总支书记是哪位?: numbered asks, each a sentence)
-SENTENCES = re.compile(r"(?:(?<=^)|(?<=[:：，,。？?；;\s]))\s*(?:[1-9][.、．)）]|[（(][1-9][)）]|[①-⑨])\s*(?=[\u4e00-\u9fffA-Za-z“\"])|"
-                       r"[：:](?=\s*(?:[1-9][.、．)）]|[（(][1-9][)）]|[①-⑨]))|[？?。！!；;]+|(?<=[\u4e00-\u9fff])\s*[/／]\s*(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[，,\s]+(?=[\u4e00-\u9fff0-9])|(?<=[啥么吗呢谁几少哪])[，,\s]+(?=[A-Za-z])|"
-                       r"(?<=[\u4e00-\u9fff])[啊呀嘛啦哈哇噢呢吧]*然后(?=[\u4e00-\u9fff])|"
-                       r"(?i:,?\s+and\s+(?:roughly\s+|approximately\s+|about\s+|also\s+|then\s+)?(?=(?:how|what|which|who|where|when|whose|is|are|does|do|did|since)\b))")
+SENTENCES = re.compile(
+    r"(?:(?<=^)|(?<=[:：，,。？?；;\s]))\s*(?:[1-9][.、．)）]|[（(][1-9][)）]|[①-⑨])\s*(?=[\u4e00-\u9fffA-Za-z“\"])|"
+    r"[：:](?=\s*(?:[1-9][.、．)）]|[（(][1-9][)）]|[①-⑨]))|"
+    r"[？?。！!；;]+|"
+    r"(?<=[\u4e00-\u9fff])\s*[/／]\s*(?=[\u4e00-\u9fff])|"
+    r"(?<=[\u4e00-\u9fff])[，,\s]+(?=[\u4e00-\u9fff0-9])|"
+    r"(?<=[啥么吗呢谁几少哪])[，,\s]+(?=[A-Za-z])|"
+    r"(?<=[\u4e00-\u9fff])[啊呀嘛啦哈哇噢呢吧]*然后(?=[\u4e00-\u9fff])|"
+    r"(?i:,?\s+and\s+(?:roughly\s+|approximately\s+|about\s+|also\s+|then\s+)?"
+    r"(?=(?:how|what|which|who|where|when|whose|is|are|does|do|did|since)\b))")
 SPECIFIC = frozenset(("location", "phone", "contact", "honour", "figure", "time", "rank", "residents"))
 SUBJECTS = ("community", "programme", "person", "list")
 LATIN = re.compile(r"[A-Za-z]{3,}")
@@ -130,9 +136,9 @@ INNER_POINTER = re.compile(rf"它(?!们)|{COMMUNITY_POINTERS}|(?:^|(?<=以及)|(
 BOTH_POINTER = re.compile(r"[二两]社区|两个社区|这两个社区|这两个|两者|二者|两家|它们|它俩|这俩")
 
 
-# a list pointed at (…学弄社区出现几次？它有几个品牌在那个名单里)
 # the resident's own community pointed at (我们社区, 我们那)
 HOME_POINTER = re.compile(r"(?:我们|咱们|咱|俺们|我家|我的)(?:社区|小区|这边?|那边?|这里|那里)|本社区")
+# a list pointed at (…学弄社区出现几次？它有几个品牌在那个名单里), or a community's place on it (…有几个品牌上榜)
 LIST_POINTER = re.compile(r"(?:那个|这个|该|此|那张|这张)(?:名单|榜单|榜)")
 ON_A_LIST = re.compile(r"上榜|榜上|入选|入围|上了榜")
 
@@ -257,49 +263,3 @@ def _subject(q) -> str:
     """The span of a sentence's named subjects (后大街社区和总浦桥社区), "" when it names none."""
     named = [m for m in q.mentions if m.kind in SUBJECTS]
     return compact(q.text[named[0].start:named[-1].end]) if named else ""
-
-
-# a clause after the question that tells of the one asking (福城社区的五福是什么 客户跟我说的没听懂):
-# no question word, nothing the knowledge names, a person in it
-ASIDE_BREAK = re.compile(r"[，,。！!；;]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
-TELLER = re.compile(r"我|俺|咱|[他她]|想|打算|省得|人家|别人|客户|朋友|邻居|老乡|同学|同事|亲戚|儿子|女儿|孙子|孙女|外孙|老伴|阿姨|叔叔|"
-                    r"大姑子|小叔子|在家|家里")
-OWNED = ("我们", "我的", "咱们", "我家", "俺们")
-TOLD_ME = re.compile(r"(?:跟|和|对|给|告诉)(?:我|俺)(?:讲|说|提|聊)?|听(?:说|人说|.{1,4}(?:讲|说))")
-
-
-def without_asides(engine: "Engine", question: str) -> str:
-    """`question` without the clauses after its last asking clause that only tell of the one asking:
-    they name nothing to look up, and their words would weigh against what is asked."""
-    said = question.strip().rstrip("，,。！!；; ")
-    parts = ASIDE_BREAK.split(said)
-    if len(parts) < 2:
-        return question
-    end = len(parts)
-    while end > 1:
-        clause = parts[end - 1]
-        heard = engine.understand(clause)
-        # (我们老年大学同学…: the resident's own, not the article's)
-        named = [m for m in heard.mentions if m.kind != "place" and not heard.text.endswith(OWNED, 0, m.start)]
-        if _asks(clause) or not TELLER.search(clause) or any(m.kind != "category" for m in named) or \
-                named and not TOLD_ME.search(clause) and not _names_subject(engine, parts[:end - 1]):
-            break   # (有啥服务，我妈80了: a need told; 邻居跟我讲的: who told it, whatever service 邻居 names;
-            # 我小叔子住骆驼街道那边: where someone lives; 三有三益是啥，她不会用手机: why one asks)
-        end -= 1
-    if end == len(parts) or not any(_asks(p) for p in parts[:end]):
-        return question
-    cut = 0
-    for _ in range(end):     # the text up to the end of the last clause kept, as written
-        found = ASIDE_BREAK.search(said, cut)
-        cut = found.end() if found else len(said)
-    return said[:cut].rstrip("，,。！!；; ")
-
-
-def _names_subject(engine: "Engine", clauses: list[str]) -> bool:
-    return any(m.kind in SUBJECTS for c in clauses for m in engine.understand(c).mentions)
-
-
-def _asks(clause: str) -> bool:
-    """Whether a clause asks: a question word before 也/都 is indefinite (谁也说不过谁, 什么都不懂)."""
-    return any(not (clause.startswith(("也", "都"), m.end()) or m.group(0) == "谁" and "谁也" in clause)
-               for m in ASKS.finditer(clause))

@@ -37,7 +37,8 @@ from knowledge.matcher import EntityIndex
 from knowledge.model import Community, Item, Model, Programme
 from knowledge.passages import PassageIndex
 from knowledge.listing import LIVES_BEFORE, list_answer, own_places, place_filter, place_levels, widest
-from knowledge.asks import HOME_POINTER, asks_apart, without_asides
+from knowledge.asides import without_asides
+from knowledge.asks import HOME_POINTER, asks_apart
 from knowledge.people import (author_answer, opinion_of, person_answer, published_answer, quotation_answer,
                               someone_elses, unknown_person)
 from knowledge.search import (WHICH_COMMUNITY, about_list, claimed_elsewhere, deeper, sharper, told_beyond_services,

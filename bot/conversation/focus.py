@@ -7,7 +7,8 @@ import re
 
 from bot.conversation.telling import (ASKED_OF, WHICH_COMMUNITY, after_story, asks, asks_only_whether, background_only,
                                       names, only_a_guess, pointed)
-from knowledge.asks import asks_apart, without_asides
+from knowledge.asides import without_asides
+from knowledge.asks import asks_apart
 from knowledge.text import CLAUSE_ENDS
 
 ENGLISH_ASKS = re.compile(r"(?i)\b(?:how|what|which|who|whom|whose|where|when|why)\b")
