@@ -40,6 +40,7 @@ SUBJECTS = ("community", "programme", "person", "list")
 LATIN = re.compile(r"[A-Za-z]{3,}")
 MEASURE = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff])")
 MIN_CHARS, MOST = 4, 3
+WHICH_ONE = re.compile(r"哪一个|哪一家|(?:哪个|哪家)(?=是|入|上|评|获|进)")
 WHICH_KIND = re.compile(r"哪些|哪个|哪种|哪几|什么样")   # (…，主要是哪些民族: which kinds of a service or group)
 # whether there is, or what is called, a kind of thing the sentence names itself (…建成的？有没有专门的
 # 议事平台？ / …在哪个街道？百佳品牌榜上它的项目叫什么？): a question of its own beside a specific one
@@ -83,6 +84,8 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
                THEY_LEAD.match(q.text) and THING_ASKED.search(q.text) or
                of_community and (WHAT_THING.search(q.text) or OWN_THING.search(q.text) or OWN_THING.search(raw)) or
                q.of("category") and WHICH_KIND.search(q.text) or
+               # (A与B:1. 哪一个是首批品质社区,哪一个是入围第二届20强的: which of them is on each list)
+               of_community and q.of("list") and WHICH_ONE.search(q.text) or
                of_community and ((q.of("category") or q.of("list")) and THING_ASKED.search(q.text) or
                                  AIM_ASKED.search(q.text))) and
               (ASKS.search(q.text) or ASKS.search(raw) or LATIN.search(raw)) or
@@ -98,8 +101,18 @@ def asks_apart(engine: "Engine", question: str) -> list[str]:
     if len(asking) < 2 or len({(_asked(q), subjects[id(q)] or ("" if "figure" in q.aspects else named), _round(q))
                                for q in asking}) < 2:
         return []
-    return [_pointer_filled(q, said) or (q.text if _own_subject(q, subjects) else _in_context(q, said, asking, subjects))
-            for q in asking[:MOST]]
+    return [_pointer_filled(q, said) or _which_of_them(q, said) or
+            (q.text if _own_subject(q, subjects) else _in_context(q, said, asking, subjects)) for q in asking[:MOST]]
+
+
+def _which_of_them(q, said: list) -> str:
+    """`哪一个是首批品质社区` after a sentence naming communities asks which of those: with them
+    before it ("" when it names a community itself or none was named)."""
+    if q.of("community") or not q.of("list") or not WHICH_ONE.search(q.text):
+        return ""
+    at = next(i for i, x in enumerate(said) if x is q)
+    named = next((b for b in reversed(said[:at]) if b.of("community")), None)
+    return named.text + "，" + q.text if named is not None else ""
 
 
 ENGLISH_ASK = re.compile(r"(?i)\b(?:which|what|who|where|when|how)(?:'?s)?\b")

@@ -232,9 +232,12 @@ class Engine:
                 self._understood[question] = q
         return q
 
-    def answer(self, question: str, resident_community: str = "", open_question: dict | None = None) -> Answer:
+    def answer(self, question: str, resident_community: str = "", open_question: dict | None = None,
+               parted: bool = False) -> Answer:
+        """`parted`: `question` is one of a message's asks already parted (knowledge/asks.py), never
+        parted again."""
         question = without_asides(self, question)
-        if not open_question:
+        if not open_question and not parted:
             several = self._several_asks(question, resident_community)
             if several is not None:
                 return several
@@ -277,7 +280,7 @@ class Engine:
             questions = asks_apart(self, question[:own.start()] + home.name + question[own.end():])
         if not questions:
             return None
-        parts = [self.answer(x, resident_community) for x in questions]
+        parts = [self.answer(x, resident_community, parted=True) for x in questions]
         # a "not known" of the subject (its secretary is not in the material) is an answer of its part
         answered = _without_repeats([p for p in parts if p.answered or (p.entities or {}).get("community")])
         if len(answered) == 1 and answered[0].answered and len(parts) > 1:

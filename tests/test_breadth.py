@@ -2978,3 +2978,15 @@ async def test_an_unknown_community_spelled_in_pinyin_is_unknown(say):
 async def test_a_school_subject_is_outside_the_articles(say):
     reply = await say("孙女的几何题不会做 三角函数怎么算")
     assert any(s in reply for s in SORRY) and "社区：" not in reply, reply
+
+
+async def test_which_of_two_named_communities_is_on_each_list(say):
+    reply = await say("余姚的学弄社区与新城市社区:1. 哪一个是首批品质社区?2. 哪一个入围了第二届20强?3. 学弄社区的书记是谁?")
+    assert "首批" in reply and "20强" in reply and "没有学弄社区负责人" in reply and "韩静安" in reply, reply
+
+
+def test_an_ask_already_parted_is_not_parted_again(engine):
+    """(each part of a message asking several things is answered once, whatever it holds)"""
+    question = "海创社区在哪个街道？服务品牌叫什么？"
+    assert engine.answer(question).template == "several"
+    assert engine.answer(question, parted=True).template != "several"
