@@ -2990,3 +2990,8 @@ def test_an_ask_already_parted_is_not_parted_again(engine):
     question = "海创社区在哪个街道？服务品牌叫什么？"
     assert engine.answer(question).template == "several"
     assert engine.answer(question, parted=True).template != "several"
+
+
+async def test_services_beyond_the_first_six_are_still_named(say):
+    reply = await say("赛罕社区的志愿项目都有啥")
+    assert "小家电维修" in reply and "露天电影院" in reply and "还有" in reply, reply
