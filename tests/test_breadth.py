@@ -2995,3 +2995,13 @@ def test_an_ask_already_parted_is_not_parted_again(engine):
 async def test_services_beyond_the_first_six_are_still_named(say):
     reply = await say("赛罕社区的志愿项目都有啥")
     assert "小家电维修" in reply and "露天电影院" in reply and "还有" in reply, reply
+
+
+async def test_asks_numbered_in_chinese_are_each_answered(say):
+    reply = await say("请帮我确认海创社区 一、在哪个街道 二、服务品牌叫什么")
+    assert "下应" in reply and "小蚂蚁" in reply, reply
+
+
+async def test_the_same_community_is_no_unknown_community(say):
+    reply = await say("时间积分银行是哪个社区的？同一社区还有什么给孩子的项目？")
+    assert "泉水" in reply and "同一社区" not in reply, reply
