@@ -7,15 +7,14 @@ import re
 from typing import TYPE_CHECKING
 
 from knowledge.asks import SUBJECTS
-from knowledge.text import ASKS
+from knowledge.text import RELATIVES, asks
 
 if TYPE_CHECKING:
     from knowledge.engine import Engine
 
 # clauses are parted where the question's own are; a remark has a person in it (我, 她, 邻居, 孙子…)
 ASIDE_BREAK = re.compile(r"[，,。！!；;]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
-TELLER = re.compile(r"我|俺|咱|[他她]|想|打算|省得|人家|别人|客户|朋友|邻居|老乡|同学|同事|亲戚|儿子|女儿|孙子|孙女|外孙|老伴|阿姨|叔叔|"
-                    r"大姑子|小叔子|在家|家里")
+TELLER = re.compile(rf"我|俺|咱|[他她]|想|打算|省得|人家|别人|客户|邻居|老乡|老伴|大姑子|小叔子|在家|家里|{RELATIVES}")
 OWNED = ("我们", "我的", "咱们", "我家", "俺们")
 TOLD_ME = re.compile(r"(?:跟|和|对|给|告诉)(?:我|俺)(?:讲|说|提|聊)?|听(?:说|人说|.{1,4}(?:讲|说))")
 
@@ -33,12 +32,12 @@ def without_asides(engine: "Engine", question: str) -> str:
         heard = engine.understand(clause)
         # (我们老年大学同学…: the resident's own, not the article's)
         named = [m for m in heard.mentions if m.kind != "place" and not heard.text.endswith(OWNED, 0, m.start)]
-        if _asks(clause) or not TELLER.search(clause) or any(m.kind != "category" for m in named) or \
+        if asks(clause) or not TELLER.search(clause) or any(m.kind != "category" for m in named) or \
                 named and not TOLD_ME.search(clause) and not _names_subject(engine, parts[:end - 1]):
             break   # (有啥服务，我妈80了: a need told; 邻居跟我讲的: who told it, whatever service 邻居 names;
             # 我小叔子住骆驼街道那边: where someone lives; 三有三益是啥，她不会用手机: why one asks)
         end -= 1
-    if end == len(parts) or not any(_asks(p) for p in parts[:end]):
+    if end == len(parts) or not any(asks(p) for p in parts[:end]):
         return question
     cut = 0
     for _ in range(end):     # the text up to the end of the last clause kept, as written
@@ -49,9 +48,3 @@ def without_asides(engine: "Engine", question: str) -> str:
 
 def _names_subject(engine: "Engine", clauses: list[str]) -> bool:
     return any(m.kind in SUBJECTS for c in clauses for m in engine.understand(c).mentions)
-
-
-def _asks(clause: str) -> bool:
-    """Whether a clause asks: a question word before 也/都 is indefinite (谁也说不过谁, 什么都不懂)."""
-    return any(not (clause.startswith(("也", "都"), m.end()) or m.group(0) == "谁" and "谁也" in clause)
-               for m in ASKS.finditer(clause))

@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from knowledge.people import OPINION
-from knowledge.text import AIM_ASKED, ASKS, COMMUNITY_POINTERS, ROLE, ROLES, compact
+from knowledge.text import AIM_ASKED, ASKS, COMMUNITY_POINTERS, ENGLISH_ASKS, ROLE, ROLES, compact
 from knowledge.understand import ROUND
 
 if TYPE_CHECKING:
@@ -116,15 +116,12 @@ def _which_of_them(q, said: list) -> str:
     return named.text + "，" + q.text if named is not None else ""
 
 
-ENGLISH_ASK = re.compile(r"(?i)\b(?:which|what|who|where|when|how)(?:'?s)?\b")
-
-
 def _english_parted(sentences: list[str]) -> list[str]:
     """An English sentence asking twice without a stop (haichuang community which district whats its
     service brand): parted before its second question word."""
     out: list[str] = []
     for sentence in sentences:
-        found = list(ENGLISH_ASK.finditer(sentence))
+        found = list(ENGLISH_ASKS.finditer(sentence))
         at = next((m.start() for m in found[1:] if sentence[found[0].end():m.start()].split()), None)
         out += [sentence[:at], sentence[at:]] if at is not None and LATIN.search(sentence[:at]) else [sentence]
     return out

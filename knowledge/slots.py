@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from knowledge.text import compact_cached
+from knowledge.text import MOBILE, compact_cached
 from knowledge.understand import Query
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ SLOTS = [
     # which institution someone comes from (外教是哪个国家的, 义诊是哪家医院的医生来)
     Slot("所属国家或单位", re.compile(r"哪个国家|哪国|什么国家|哪家医院|哪个医院|什么医院|哪所学校|哪个学校|哪家单位|哪个单位|哪家机构|哪个机构"),
          re.compile(r"国|医院|卫生院|诊所|学校|大学|单位|机构|公司"), ("programme", "community_services", "passage")),
-    Slot("电话", re.compile(r"电话|(?<!智能)(?<!用)(?<!玩)(?<!刷)(?<!看)手机(?!游戏|上网|刷)|号码|联系方式|热线"), re.compile(r"\d{3,4}-?\d{7,8}|1[3-9]\d{9}")),
+    Slot("电话", re.compile(rf"电话|{MOBILE}|号码|联系方式|热线"), re.compile(r"\d{3,4}-?\d{7,8}|1[3-9]\d{9}")),
     Slot("邮箱或网址", re.compile(r"邮箱|电子邮件|email|网址|网站|官网|网页"), re.compile(r"@|www|http|\.com|\.cn")),
     Slot("负责人", re.compile(r"负责人|谁负责|谁管|联系人|[队团站馆会院校组班]长(?:是谁|叫什么|叫啥|是哪位)|领头人|带头人|谁带领|"
                            r"领队(?:是谁|叫什么|叫啥|是哪位)"),

@@ -19,6 +19,26 @@ _T2S = opencc.OpenCC("t2s")
 # what makes a clause a question: a question word, 吗/呢, or a yes-no ending (有电话没, 去不)
 A_NOT_A = r"([\u4e00-\u9fff])不\1"      # 会不会, 要不要: a question by its form
 ASKS = re.compile(rf"什么|哪|谁|吗|多少|几|怎么|如何|是否|是不是|有没有|有没|能不能|啥|呢|干嘛|为什么|多[大久长远高]|没有?$|不$|[?？]|{A_NOT_A}")
+_INDEFINITE = re.compile(r"没|不")
+
+
+def asks(clause: str) -> bool:
+    """Whether a clause asks; 什么 after a negation (没加入什么联盟: not any union) and a question word
+    before 也/都 (谁也不认识谁, 什么都不懂) are indefinite."""
+    return any(not (m.group(0) == "什么" and _INDEFINITE.search(clause, max(0, m.start() - 4), m.start()) or
+                    clause.startswith(("也", "都"), m.end()) or m.group(0) == "谁" and "谁也" in clause)
+               for m in ASKS.finditer(clause))
+
+
+# an English question word (what's and which both)
+ENGLISH_ASKS = re.compile(r"(?i)\b(?:how|what|which|who|whom|whose|where|when|why)(?:'?s)?\b")
+# a mobile phone asked for, not one used (不会用智能手机, 刷手机)
+MOBILE = r"(?<!智能)(?<!用)(?<!玩)(?<!刷)(?<!看)(?<!换)(?<!修)手机(?!游戏|上网|刷)"
+# the people a resident speaks of (a relative's home is not the resident's; 我孙子…: a remark)
+RELATIVES = (r"外婆|外公|奶奶|爷爷|姥姥|姥爷|老爸|老妈|爸爸?|妈妈?|父亲|母亲|父母|爸妈|公公|婆婆|岳父|岳母|丈母娘|"
+             r"老人家?|亲戚|朋友|同事|同学|闺蜜|女儿|闺女|儿子|孩子|娃|姐姐?|妹妹?|哥哥?|弟弟?|舅舅|舅妈|姑姑|姑妈|"
+             r"姨妈|大姨|小姨|婶婶|阿姨|叔叔|伯伯|表[哥姐弟妹]|堂[哥姐弟妹]|孙子|孙女|外孙女?|女婿|儿媳|老公|老婆|家人|"
+             r"老头子?|老太太?")
 # words pointing back at a community said before (这个社区, 该社区)
 COMMUNITY_POINTERS = r"该社区|这个社区|那个社区|这社区|那社区"
 WH_ASK = re.compile(r"什么|啥|哪|谁|几|多少|怎么|如何")   # a question word asking which or what, not whether

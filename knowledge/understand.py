@@ -12,7 +12,7 @@ from functools import cached_property
 
 from knowledge.english import read
 from knowledge.matcher import EntityIndex, Mention
-from knowledge.text import ASKS, CLAUSE_ENDS, ROLES, bigrams, compact
+from knowledge.text import ASKS, CLAUSE_ENDS, MOBILE, ROLES, bigrams, compact
 from knowledge.unknown import CLAUSE_BREAKS, unknown_names
 
 # 都在搞智慧社区吗: 在 + a verb says what they are doing, not where they are (several.py too)
@@ -21,7 +21,7 @@ ASPECTS = {
     "location": r"在哪(?!一?[次届批年天轮期])|哪里|哪儿|什么地方|位置|地址|地点|门牌|哪栋|哪幢|几号楼|几栋|哪个街道|(?:什么|啥)(?:街道|区|县|市|镇|旗)(?!域|长|里|别|分|间|划|袍)|哪条街|哪个区|哪个县|哪个市|哪个城市|哪个镇|哪个省|属于哪|位于|怎么走|在什么(?!范围|区间|水平|档次|程度|数)|"
                 rf"(?:是不是|是否|都)(?:在|属于){_NOT_DOING}[^，,。？?]{{1,8}}(?:区|县|市|街道|镇|旗|吗|嘛|么)|"
                 rf"(?:是不是|是否)都?(?:在|属于){_NOT_DOING}|(?:是否|是不是|都)?同(?:属|在)(?:一个|同一)?(?:区|县|市|街道|镇|旗)",
-    "phone": r"电话|(?<!智能)(?<!用)(?<!玩)(?<!刷)(?<!看)(?<!换)(?<!修)手机(?!游戏|上网|刷)|号码|联系方式|热线|怎么联系|微信号|联系他|联系她",
+    "phone": rf"电话|{MOBILE}|号码|联系方式|热线|怎么联系|微信号|联系他|联系她",
     "contact": r"书记|主任|负责人|当家人|是谁|谁(?:在|来)?(?:带|领|负责|管事|牵头|主持)|谁在做|叫什么名|叫啥名|队长|联系人|(?<!当)(?<!当个)(?<!个小)(?<!是)(?<!做)(?<!过)领导",
     "honour": r"荣誉|称号|名气|出名在|因为?什么出名|以什么出名|哪一?[次届批](?:评选)?(?:里|中)?(?:上榜|评上|入选)|上(?:过|了)?的?(?:什么|哪个|哪些|啥)榜|上过榜|获得过|获得了|获过|得过|获奖|奖项|评为|评上|级别|(?:什么|啥|哪些|哪个)[\u4e00-\u9fff]{0,5}?奖(?!金|励)|大奖|(?:拿过|拿了|得了).{0,8}?奖(?!金|励)|表彰",
     # 哪几个 asks which ones, not how many

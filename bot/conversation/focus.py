@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 
-from bot.conversation.telling import (ASKED_OF, WHICH_COMMUNITY, after_story, asks, asks_only_whether, background_only,
+from bot.conversation.telling import (ASKED_OF, WHICH_COMMUNITY, after_story, asks_only_whether, background_only,
                                       names, only_a_guess, pointed)
 from knowledge.asides import without_asides
 from knowledge.asks import asks_apart
-from knowledge.text import CLAUSE_ENDS
+from knowledge.text import CLAUSE_ENDS, ENGLISH_ASKS, asks
 
-ENGLISH_ASKS = re.compile(r"(?i)\b(?:how|what|which|who|whom|whose|where|when|why)\b")
 FRAME = re.compile(r"^(?:我|俺)?(?:看|看到|看了|读到|听|听说|听人说|据说)[^，,。]{0,30}(?:报道|新闻|文章|消息|报纸|节目)"
                    r"(?:里|上|中)?(?:说|讲|提到|写)?的?$")
 # who the resident heard it from (我听邻居讲的没听清): not what is asked (邻居 is no neighbourhood service here)

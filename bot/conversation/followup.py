@@ -28,7 +28,7 @@ from bot.conversation.memo import Memo
 from knowledge import positions
 from knowledge.people import asks_of_quotation, office_head, unknown_name
 from knowledge.understand import COMMUNITY_WORDS, HOME_SIDE, NEARBY, Query
-from knowledge.text import ASKS, ROLES, chinese_number, simplified
+from knowledge.text import ASKS, RELATIVES, ROLES, chinese_number, simplified
 
 SUBJECT_KINDS = ("community", "programme", "person", "list")
 CORRECTION = re.compile(r"^[哦噢喔啊呃嗯哎唉诶额呀，,\s]*(?:(不对|不是的|我是说|我说的是|我指的是|不是这个|不是这样|错了|说错了|我说错了|"
@@ -56,11 +56,6 @@ COURTESY_END = re.compile(r"[，,。.!！\s]*(?:谢谢您?|谢了|多谢|感谢|
                           re.IGNORECASE)
 # someone or something else moved (学校已经搬到镇海区了): the last question asked of that place, no
 # home of the resident's said
-# the people a resident speaks of (a relative's home is not the resident's)
-RELATIVES = (r"外婆|外公|奶奶|爷爷|姥姥|姥爷|老爸|老妈|爸爸?|妈妈?|父亲|母亲|父母|爸妈|公公|婆婆|岳父|岳母|丈母娘|"
-             r"老人家?|亲戚|朋友|同事|同学|闺蜜|女儿|闺女|儿子|孩子|娃|姐姐?|妹妹?|哥哥?|弟弟?|舅舅|舅妈|姑姑|姑妈|"
-             r"姨妈|大姨|小姨|婶婶|阿姨|叔叔|伯伯|表[哥姐弟妹]|堂[哥姐弟妹]|孙子|孙女|外孙女?|女婿|儿媳|老公|老婆|家人|"
-             r"老头子?|老太太?")
 OTHER_MOVED = re.compile(rf"^(?:我们|我家|我的|我)?(?:(?:学校|单位|公司|{RELATIVES}|店|门店|工作室)的?){{1,2}}"
                          r"(?:上个月|去年|今年|最近|已经|刚|刚刚|现在|后来)*(?:搬到|搬去|迁到|搬进|换到)了?")
 # a correction after a clause of the same message (…不对不对，我是说Y): what precedes is what it corrects

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import re
 
-from knowledge.text import ASKS, CLAUSE_ENDS, WH_ASK
+from knowledge.text import CLAUSE_ENDS, WH_ASK, asks
 from knowledge.understand import EXAMPLES
 
 SUBJECTS = ("community", "programme", "person", "list", "place")
 ASKED_OF = ("community", "programme", "person", "list")     # what a question is asked of (a place only narrows it)
 SENTENCE_SPLIT = re.compile(r"(?<=[。!！？?])|(?<=[a-z]\.)\s+(?=[A-Z])")
 LATIN = re.compile(r"[A-Za-z]{3,}")
-INDEFINITE = re.compile(r"没|不")
 # a word pointing back at what was told before (它们, 这两个社区, 那个项目, 这位)
 BACK = re.compile(r"它|他|她|这两|这俩|那两|这几|那几|这些|那些|这个|那个|这位|那位|这里|那里|这边|那边|该|此|两个社区|两家")
 ENGLISH_POINTER = re.compile(r"(?i)\b(?:that|this|it|they|them|those|these|there)\b")
@@ -147,14 +146,6 @@ def asks_only_whether(kb, clause: str) -> bool:
     for m in sorted(q.mentions, key=lambda m: -m.start):
         rest = rest[:m.start] + rest[m.end:]
     return asks(q.text) and not WH_ASK.search(rest) and len(_ASKS_ONLY_WHETHER.sub("", rest)) <= 2
-
-
-def asks(clause: str) -> bool:
-    """Whether a clause asks; 什么 after a negation (没加入什么联盟: not any union) and a question word
-    before 也/都 (谁也不认识谁, 什么都不懂) are indefinite."""
-    return any(not (m.group(0) == "什么" and INDEFINITE.search(clause, max(0, m.start() - 4), m.start()) or
-                    clause.startswith(("也", "都"), m.end()) or m.group(0) == "谁" and "谁也" in clause)
-               for m in ASKS.finditer(clause))
 
 
 def names(kb, clause: str, kinds: tuple[str, ...] = SUBJECTS) -> bool:
